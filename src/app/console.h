@@ -1,0 +1,8 @@
+/* console: the catena-dispatch command line: options, configuration, and the interactive
+ * or scripted console. */
+#ifndef CATENA_APP_CONSOLE_H
+#define CATENA_APP_CONSOLE_H
+
+int console_main(int argc, char **argv);
+
+#endif

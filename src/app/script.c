@@ -1,0 +1,194 @@
+#include "app/script.h"
+
+#include "ui/keys.h"
+#include "ui/screen.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDLE_TIMEOUT_MS 30000
+
+bool script_parse_size(const char *s, int *cols, int *rows)
+{
+    char x;
+    int c, r;
+    if (!s || sscanf(s, "%d%c%d", &c, &x, &r) != 3 || (x != 'x' && x != 'X'))
+        return false;
+    if (c < 1 || c > 1000 || r < 1 || r > 1000)
+        return false;
+    *cols = c;
+    *rows = r;
+    return true;
+}
+
+static void pump(app *a)
+{
+    loop_run_once(a->l, 0);
+    app_draw(a);
+}
+
+static int wait_idle(app *a)
+{
+    int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
+    for (;;) {
+        app_draw(a);
+        if (app_is_idle(a))
+            return 0;
+        if (loop_real_now_ms() > deadline)
+            return -1;
+        loop_run_once(a->l, 50);
+    }
+}
+
+static bool parse_duration(const char *s, int64_t *ms)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0)
+        return false;
+    if (strcmp(end, "ms") == 0)
+        *ms = (int64_t)v;
+    else if (strcmp(end, "s") == 0 || *end == '\0')
+        *ms = (int64_t)(v * 1000);
+    else if (strcmp(end, "m") == 0)
+        *ms = (int64_t)(v * 60000);
+    else
+        return false;
+    return true;
+}
+
+static int save_screen(const char *file, bool attrs)
+{
+    FILE *f = fopen(file, "w");
+    if (!f)
+        return -1;
+    if (attrs)
+        screen_dump_attrs(f);
+    else
+        screen_dump_text(f);
+    return fclose(f);
+}
+
+/* Returns 0 ok, 1 expectation failed (go on), -1 error (stop), 2 quit. */
+static int run_command(app *a, const char *cmd, const char *where)
+{
+    const char *arg = strchr(cmd, ' ');
+    size_t n = arg ? (size_t)(arg - cmd) : strlen(cmd);
+    if (arg)
+        while (*arg == ' ')
+            arg++;
+    char name[32];
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, cmd, n);
+    name[n] = '\0';
+    if (strcmp(name, "wait-idle") == 0) {
+        if (wait_idle(a) != 0) {
+            fprintf(stderr, "%s: still busy after %d s\n", where, IDLE_TIMEOUT_MS / 1000);
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "quit") == 0)
+        return 2;
+    if (!arg || !*arg) {
+        fprintf(stderr, "%s: :%s needs an argument\n", where, name);
+        return -1;
+    }
+    if (strcmp(name, "save-screen") == 0 || strcmp(name, "save-screen-attrs") == 0) {
+        app_draw(a);
+        if (save_screen(arg, name[11] == '-') != 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", where, arg, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "expect") == 0 || strcmp(name, "expect-not") == 0) {
+        app_draw(a);
+        bool found = screen_contains(arg), want = name[6] == '\0';
+        if (found != want) {
+            fprintf(stderr, "%s: expected \"%s\" %son screen; the screen was:\n", where, arg, want ? "" : "NOT ");
+            screen_dump_text(stderr);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "resize") == 0) {
+        int c, r;
+        if (!script_parse_size(arg, &c, &r)) {
+            fprintf(stderr, "%s: bad size '%s' (want COLSxROWS)\n", where, arg);
+            return -1;
+        }
+        screen_resize(c, r);
+        app_resize(a, r, c);
+        app_draw(a);
+        return 0;
+    }
+    if (strcmp(name, "advance") == 0) {
+        int64_t ms;
+        if (!parse_duration(arg, &ms)) {
+            fprintf(stderr, "%s: bad duration '%s' (e.g. 500ms, 2s, 1m)\n", where, arg);
+            return -1;
+        }
+        loop_advance(a->l, ms);
+        pump(a);
+        return 0;
+    }
+    fprintf(stderr, "%s: unknown command :%s\n", where, name);
+    return -1;
+}
+
+int script_run(app *a, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "%s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    char line[4096], where[512];
+    int lineno = 0, failures = 0, rc = 0;
+    app_draw(a);
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        if (line[0] == ':') {
+            int r = run_command(a, line + 1, where);
+            if (r == 1)
+                failures++;
+            if (r == -1) {
+                rc = 1;
+                break;
+            }
+            if (r == 2)
+                break;
+            continue;
+        }
+        const char *p = line;
+        while (*p) {
+            int key = keys_parse_one(&p);
+            if (key < 0) {
+                fprintf(stderr, "%s: malformed key near \"%s\"\n", where, p);
+                rc = 1;
+                break;
+            }
+            app_handle_key(a, key);
+            pump(a);
+            if (a->quit)
+                break;
+        }
+        if (rc || a->quit)
+            break;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (failures) {
+        fprintf(stderr, "%s: %d expectation(s) failed\n", path, failures);
+        rc = 1;
+    }
+    return rc;
+}

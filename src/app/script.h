@@ -1,0 +1,16 @@
+/* script: drives the real UI from a file on a virtual screen (headless mode).
+ * Lines: keys in keymap notation (j, <Enter>, /Truck<Enter>), `#` comments, and commands
+ * :wait-idle, :save-screen FILE, :save-screen-attrs FILE, :expect TEXT, :expect-not TEXT,
+ * :resize COLSxROWS, :advance DURATION (virtual clock: 500ms, 2s, 1m), :quit. */
+#ifndef CATENA_APP_SCRIPT_H
+#define CATENA_APP_SCRIPT_H
+
+#include "ui/app.h"
+
+/* Runs the script; returns 0 when every step and expectation passed, else 1 (errors on stderr
+ * as FILE:LINE: message). */
+int script_run(app *a, const char *path);
+/* Parses "COLSxROWS"; false if malformed or out of 1..1000. */
+bool script_parse_size(const char *s, int *cols, int *rows);
+
+#endif

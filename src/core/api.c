@@ -1,0 +1,389 @@
+#include "core/api.h"
+
+#include "common/strbuf.h"
+#include "core/decode.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct call {
+    api *a;
+    uint64_t id;
+    char *method, *url, *body;
+    api_cb cb;
+    void *ud;
+    int attempt;        /* 0 first, 1 after a 401 retry */
+    uint64_t http_id;
+    int waiting_token;
+    struct call *next;
+} call;
+
+struct api {
+    loop *l;
+    http_client *h;
+    auth *au;
+    char *base;
+    call *calls;
+    uint64_t next_id;
+    int in_flight;
+};
+
+api *api_new(loop *l, http_client *h, auth *au, const char *api_url)
+{
+    api *a = xcalloc(1, sizeof *a);
+    a->l = l;
+    a->h = h;
+    a->au = au;
+    a->base = xstrdup(api_url ? api_url : "");
+    a->next_id = 1;
+    return a;
+}
+
+static void call_free(call *c)
+{
+    free(c->method);
+    free(c->url);
+    free(c->body);
+    free(c);
+}
+
+static void unlink_call(api *a, call *c)
+{
+    for (call **pp = &a->calls; *pp; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            a->in_flight--;
+            return;
+        }
+    }
+}
+
+static void complete(call *c, api_reply *r)
+{
+    api *a = c->a;
+    if (!r->message[0])
+        api_explain(r);
+    unlink_call(a, c);
+    if (c->cb)
+        c->cb(c->ud, r);
+    call_free(c);
+}
+
+static void send_call(call *c, const char *token);
+
+static void on_http(void *ud, const http_response *resp)
+{
+    call *c = ud;
+    c->http_id = 0;
+    api_reply r;
+    memset(&r, 0, sizeof r);
+    r.http_status = resp->status;
+    r.body = resp->body;
+    r.body_len = resp->body_len;
+    r.retry_after_s = resp->retry_after_s;
+    switch (resp->error) {
+    case HTTP_OK:
+        break;
+    case HTTP_ERR_CANCELLED:
+        r.status = API_CANCELLED;
+        complete(c, &r);
+        return;
+    case HTTP_ERR_SENT_TIMEOUT:
+        r.status = strcmp(c->method, "GET") == 0 ? API_NETWORK : API_UNKNOWN_OUTCOME;
+        snprintf(r.message, sizeof r.message, "%s", resp->error_text);
+        api_explain(&r);
+        complete(c, &r);
+        return;
+    default:
+        r.status = API_NETWORK;
+        snprintf(r.message, sizeof r.message, "%s", resp->error_text);
+        api_explain(&r);
+        complete(c, &r);
+        return;
+    }
+    if (resp->status == 401 && c->attempt == 0) {
+        /* The token may have been revoked or expired early: one retry with a fresh one. */
+        c->attempt = 1;
+        auth_invalidate(c->a->au);
+        send_call(c, NULL);
+        return;
+    }
+    r.status = (resp->status >= 200 && resp->status < 300) ? API_OK
+               : resp->status == 401                        ? API_AUTH_ERROR
+                                                            : API_HTTP_ERROR;
+    complete(c, &r);
+}
+
+static void on_token(void *ud, const char *token, const char *error, int cred_err)
+{
+    call *c = ud;
+    c->waiting_token = 0;
+    if (!token) {
+        api_reply r;
+        memset(&r, 0, sizeof r);
+        r.status = cred_err ? API_AUTH_ERROR : API_NETWORK;
+        r.retry_after_s = -1;
+        snprintf(r.message, sizeof r.message, "%s", error ? error : "sign-in failed");
+        complete(c, &r);
+        return;
+    }
+    http_request req = {.method = c->method,
+                        .url = c->url,
+                        .bearer = token,
+                        .content_type = c->body ? "application/json" : NULL,
+                        .body = c->body,
+                        .body_len = c->body ? strlen(c->body) : 0};
+    c->http_id = http_start(c->a->h, &req, on_http, c);
+}
+
+static void send_call(call *c, const char *token)
+{
+    (void)token;
+    c->waiting_token = 1;
+    auth_with_token(c->a->au, on_token, c);
+}
+
+uint64_t api_call(api *a, const char *method, const char *path_query, const char *json_body, api_cb cb, void *ud)
+{
+    call *c = xcalloc(1, sizeof *c);
+    c->a = a;
+    c->id = a->next_id++;
+    c->method = xstrdup(method);
+    strbuf u = STRBUF_INIT;
+    strbuf_printf(&u, "%s%s", a->base, path_query);
+    c->url = strbuf_detach(&u);
+    c->body = json_body ? xstrdup(json_body) : NULL;
+    c->cb = cb;
+    c->ud = ud;
+    c->next = a->calls;
+    a->calls = c;
+    a->in_flight++;
+    send_call(c, NULL);
+    return c->id;
+}
+
+void api_cancel(api *a, uint64_t id)
+{
+    for (call *c = a->calls; c; c = c->next) {
+        if (c->id != id)
+            continue;
+        if (c->http_id) {
+            http_cancel(a->h, c->http_id); /* completes through on_http */
+        } else {
+            /* Waiting for a token: the auth waiter will still call on_token later, so keep the
+             * call but make it inert by completing now and marking cancelled. */
+            c->cb = NULL;
+        }
+        return;
+    }
+}
+
+int api_in_flight(const api *a)
+{
+    return a->in_flight;
+}
+
+const char *api_base_url(const api *a)
+{
+    return a->base;
+}
+
+void api_free(api *a)
+{
+    if (!a)
+        return;
+    while (a->calls) {
+        call *c = a->calls;
+        if (c->http_id) {
+            http_cancel(a->h, c->http_id);
+        } else {
+            unlink_call(a, c);
+            call_free(c);
+        }
+    }
+    free(a->base);
+    free(a);
+}
+
+static int retry_after_from_body(const char *body, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    int v = -1;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "detail");
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(d, "retry_after_seconds");
+    if (cJSON_IsNumber(ra) && ra->valuedouble >= 0)
+        v = (int)ra->valuedouble;
+    cJSON_Delete(root);
+    return v;
+}
+
+void api_explain(api_reply *r)
+{
+    char detail[200] = "";
+    if (r->body && r->body_len) {
+        char *sum = decode_error_summary(r->body, r->body_len);
+        if (sum) {
+            snprintf(detail, sizeof detail, "%s", sum);
+            free(sum);
+        }
+    }
+    const char *sep = detail[0] ? ": " : "";
+    char transport[160];
+    snprintf(transport, sizeof transport, "%.159s", r->message);
+    switch (r->status) {
+    case API_OK:
+    case API_CANCELLED:
+        if (!r->message[0])
+            snprintf(r->message, sizeof r->message, r->status == API_OK ? "ok" : "cancelled");
+        return;
+    case API_NETWORK:
+        snprintf(r->message, sizeof r->message, "Network error (%s). Check the connection; it will be retried.",
+                 transport[0] ? transport : "no answer");
+        return;
+    case API_UNKNOWN_OUTCOME:
+        snprintf(r->message, sizeof r->message,
+                 "No answer after sending (%s): it may have gone through. Check the operations pane before "
+                 "sending again.",
+                 transport[0] ? transport : "timeout");
+        return;
+    case API_AUTH_ERROR:
+        if (!transport[0])
+            snprintf(r->message, sizeof r->message,
+                     "Not authorized (401)%s%s. Check the client id and secret.", sep, detail);
+        return;
+    case API_HTTP_ERROR:
+        break;
+    }
+    long s = r->http_status;
+    if (s == 429 && r->retry_after_s < 0)
+        r->retry_after_s = r->body ? retry_after_from_body(r->body, r->body_len) : -1;
+    const char *what;
+    if (s == 400)
+        what = "Bad request (400)";
+    else if (s == 403)
+        what = "Forbidden (403): this connection does not allow it";
+    else if (s == 404)
+        what = "Not found (404): it may have been deleted; refresh the list";
+    else if (s == 409)
+        what = "Conflict (409): it changed meanwhile; refresh and try again";
+    else if (s == 422)
+        what = "Rejected as invalid (422)";
+    else if (s == 429)
+        what = "Rate limited by Catena (429)";
+    else if (s == 501)
+        what = "Not supported by this TSP (501)";
+    else if (s >= 500)
+        what = "Catena server error";
+    else
+        what = "Unexpected answer";
+    if (s == 429 && r->retry_after_s >= 0)
+        snprintf(r->message, sizeof r->message, "%s%s%s; retry in %d s.", what, sep, detail, r->retry_after_s);
+    else if (s >= 500 && s != 501)
+        snprintf(r->message, sizeof r->message, "%s (%ld)%s%s; try again later.", what, s, sep, detail);
+    else if (s == 400 || s == 422 || s == 403 || s == 501)
+        snprintf(r->message, sizeof r->message, "%s%s%s", what, sep, detail);
+    else if (s >= 300 && s != 404 && s != 409)
+        snprintf(r->message, sizeof r->message, "%s (HTTP %ld)%s%s", what, s, sep, detail);
+    else
+        snprintf(r->message, sizeof r->message, "%s%s%s", what, sep, detail);
+}
+
+/* ------------------------------------------------------------------ pagination */
+
+typedef struct loader {
+    api *a;
+    table *t;
+    char *path;
+    int page_size;
+    api_list_cb on_progress, on_done;
+    void *ud;
+    uint64_t call_id;
+} loader;
+
+static void load_next(loader *ld, const char *cursor);
+
+static void loader_finish(loader *ld)
+{
+    api_list_cb done = ld->on_done;
+    void *ud = ld->ud;
+    table *t = ld->t;
+    free(ld->path);
+    free(ld);
+    if (done)
+        done(ud, t);
+}
+
+static void on_page(void *ud, const api_reply *r)
+{
+    loader *ld = ud;
+    table *t = ld->t;
+    if (r->status == API_CANCELLED) {
+        t->state = LOAD_FAILED;
+        table_set_error(t, "cancelled");
+        loader_finish(ld);
+        return;
+    }
+    if (r->status != API_OK) {
+        t->state = LOAD_FAILED;
+        table_set_error(t, r->message);
+        loader_finish(ld);
+        return;
+    }
+    page_info info;
+    char *err = NULL;
+    if (decode_page(t, r->body, r->body_len, &info, &err) != 0) {
+        strbuf sb = STRBUF_INIT;
+        strbuf_printf(&sb, "Could not read the server's answer: %s", err);
+        t->state = LOAD_FAILED;
+        table_set_error(t, sb.data);
+        strbuf_free(&sb);
+        free(err);
+        loader_finish(ld);
+        return;
+    }
+    if (info.total >= 0)
+        t->total = info.total;
+    if (ld->on_progress)
+        ld->on_progress(ld->ud, t);
+    if (info.next_cursor && info.items > 0) {
+        load_next(ld, info.next_cursor);
+        free(info.next_cursor);
+        return;
+    }
+    free(info.next_cursor);
+    t->state = LOAD_DONE;
+    t->generation++;
+    loader_finish(ld);
+}
+
+static void load_next(loader *ld, const char *cursor)
+{
+    strbuf q = STRBUF_INIT;
+    strbuf_puts(&q, ld->path);
+    strbuf_printf(&q, "%csize=%d", strchr(ld->path, '?') ? '&' : '?', ld->page_size);
+    if (cursor) {
+        strbuf_puts(&q, "&cursor=");
+        strbuf_put_urlencoded(&q, cursor);
+    }
+    ld->call_id = api_call(ld->a, "GET", q.data, NULL, on_page, ld);
+    strbuf_free(&q);
+}
+
+uint64_t api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                        api_list_cb on_done, void *ud)
+{
+    table_clear(t);
+    t->state = LOAD_RUNNING;
+    loader *ld = xcalloc(1, sizeof *ld);
+    ld->a = a;
+    ld->t = t;
+    ld->path = xstrdup(path_query);
+    ld->page_size = page_size > 0 && page_size <= 1000 ? page_size : 1000;
+    ld->on_progress = on_progress;
+    ld->on_done = on_done;
+    ld->ud = ud;
+    load_next(ld, NULL);
+    return ld->call_id;
+}

@@ -1,0 +1,49 @@
+/* api: Catena API calls with bearer auth (one retry on 401), error explanations, and
+ * cursor pagination that streams pages into the store as they arrive. */
+#ifndef CATENA_CORE_API_H
+#define CATENA_CORE_API_H
+
+#include "core/auth.h"
+#include "core/http.h"
+#include "core/store.h"
+
+typedef enum {
+    API_OK,          /* 2xx */
+    API_HTTP_ERROR,  /* a non-2xx answer from the API (see status) */
+    API_AUTH_ERROR,  /* no token could be had, or 401 after a fresh token */
+    API_NETWORK,     /* transport failure before anything was sent or answered */
+    API_UNKNOWN_OUTCOME, /* timed out after sending: a write may or may not have happened */
+    API_CANCELLED
+} api_status;
+
+typedef struct api_reply {
+    api_status status;
+    long http_status;
+    const char *body;
+    size_t body_len;
+    int retry_after_s;   /* from Retry-After or detail.retry_after_seconds; -1 if none */
+    char message[320];   /* one line: what happened and what the user can do */
+} api_reply;
+
+typedef void (*api_cb)(void *ud, const api_reply *r);
+
+typedef struct api api;
+
+api *api_new(loop *l, http_client *h, auth *a, const char *api_url);
+void api_free(api *a);
+/* method + path (starting with /v2/..., query included) + optional JSON body. Returns an id. */
+uint64_t api_call(api *a, const char *method, const char *path_query, const char *json_body, api_cb cb, void *ud);
+void api_cancel(api *a, uint64_t id);
+int api_in_flight(const api *a);
+const char *api_base_url(const api *a);
+
+/* Streams every page of a list into table t (which it clears first). path_query is the list
+ * path with its filters (no cursor/size). on_progress runs after each page; on_done once. */
+typedef void (*api_list_cb)(void *ud, table *t);
+uint64_t api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                        api_list_cb on_done, void *ud);
+
+/* Fills r->message for a reply (exposed for tests and the subcommands). */
+void api_explain(api_reply *r);
+
+#endif

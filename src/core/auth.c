@@ -1,0 +1,193 @@
+#include "core/auth.h"
+
+#include "common/strbuf.h"
+#include "core/decode.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct waiter {
+    auth_token_cb cb;
+    void *ud;
+    struct waiter *next;
+} waiter;
+
+struct auth {
+    loop *l;
+    http_client *h;
+    char *token_url, *client_id, *client_secret;
+    char *token;
+    int64_t expires_at;   /* real monotonic ms */
+    int64_t refresh_at;   /* refresh from here on */
+    auth_state state;
+    char error[200];
+    waiter *waiters;
+    uint64_t req_id;
+};
+
+auth *auth_new(loop *l, http_client *h, const char *auth_url, const char *client_id, const char *client_secret)
+{
+    auth *a = xcalloc(1, sizeof *a);
+    a->l = l;
+    a->h = h;
+    strbuf u = STRBUF_INIT;
+    strbuf_printf(&u, "%s/protocol/openid-connect/token", auth_url ? auth_url : "");
+    a->token_url = strbuf_detach(&u);
+    a->client_id = xstrdup(client_id ? client_id : "");
+    a->client_secret = xstrdup(client_secret ? client_secret : "");
+    return a;
+}
+
+static void wipe_free(char *s)
+{
+    if (!s)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+    free(s);
+}
+
+void auth_free(auth *a)
+{
+    if (!a)
+        return;
+    if (a->req_id)
+        http_cancel(a->h, a->req_id);
+    free(a->token_url);
+    free(a->client_id);
+    wipe_free(a->client_secret);
+    wipe_free(a->token);
+    while (a->waiters) {
+        waiter *w = a->waiters;
+        a->waiters = w->next;
+        free(w);
+    }
+    free(a);
+}
+
+static void notify(auth *a, int cred_err)
+{
+    waiter *w = a->waiters;
+    a->waiters = NULL;
+    /* Call in arrival order. */
+    waiter *rev = NULL;
+    while (w) {
+        waiter *n = w->next;
+        w->next = rev;
+        rev = w;
+        w = n;
+    }
+    while (rev) {
+        waiter *n = rev->next;
+        if (a->state == AUTH_OK)
+            rev->cb(rev->ud, a->token, NULL, 0);
+        else
+            rev->cb(rev->ud, NULL, a->error, cred_err);
+        free(rev);
+        rev = n;
+    }
+}
+
+static void on_token(void *ud, const http_response *r)
+{
+    auth *a = ud;
+    a->req_id = 0;
+    int cred_err = 0;
+    if (r->error == HTTP_ERR_CANCELLED)
+        return;
+    if (r->error != HTTP_OK) {
+        a->state = AUTH_FAILED;
+        snprintf(a->error, sizeof a->error, "cannot reach the auth server: %s", r->error_text);
+    } else if (r->status == 200) {
+        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
+        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
+        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
+        if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring) {
+            long life = cJSON_IsNumber(exp) ? (long)exp->valuedouble : 300;
+            if (life < 0)
+                life = 0;
+            wipe_free(a->token);
+            a->token = xstrdup(tok->valuestring);
+            int64_t now = loop_real_now_ms();
+            a->expires_at = now + life * 1000;
+            /* Refresh 30 s early, or at 90% of a short lifetime. */
+            long margin = life / 10 < 30 ? life / 10 : 30;
+            a->refresh_at = a->expires_at - margin * 1000;
+            a->state = AUTH_OK;
+            a->error[0] = '\0';
+        } else {
+            a->state = AUTH_FAILED;
+            snprintf(a->error, sizeof a->error, "the auth server's reply has no access_token");
+        }
+        cJSON_Delete(root);
+    } else {
+        a->state = AUTH_FAILED;
+        cred_err = r->status == 400 || r->status == 401;
+        char *sum = decode_error_summary(r->body, r->body_len);
+        snprintf(a->error, sizeof a->error, "%s (HTTP %ld%s%s)",
+                 cred_err ? "sign-in refused: check the client id and secret" : "the auth server failed", r->status,
+                 sum ? ": " : "", sum ? sum : "");
+        free(sum);
+    }
+    notify(a, cred_err);
+}
+
+void auth_with_token(auth *a, auth_token_cb cb, void *ud)
+{
+    if (a->state == AUTH_OK && a->token && loop_real_now_ms() < a->refresh_at) {
+        cb(ud, a->token, NULL, 0);
+        return;
+    }
+    waiter *w = xcalloc(1, sizeof *w);
+    w->cb = cb;
+    w->ud = ud;
+    w->next = a->waiters;
+    a->waiters = w;
+    if (a->req_id)
+        return;
+    strbuf body = STRBUF_INIT;
+    strbuf_puts(&body, "grant_type=client_credentials&client_id=");
+    strbuf_put_urlencoded(&body, a->client_id);
+    strbuf_puts(&body, "&client_secret=");
+    strbuf_put_urlencoded(&body, a->client_secret);
+    strbuf_puts(&body, "&scope=organization");
+    http_request req = {.method = "POST",
+                        .url = a->token_url,
+                        .content_type = "application/x-www-form-urlencoded",
+                        .body = body.data,
+                        .body_len = body.len};
+    a->state = AUTH_FETCHING;
+    a->req_id = http_start(a->h, &req, on_token, a);
+    /* The form body holds the secret: wipe our copy (curl keeps its own until done). */
+    memset(body.data, 0, body.len);
+    strbuf_free(&body);
+}
+
+void auth_invalidate(auth *a)
+{
+    wipe_free(a->token);
+    a->token = NULL;
+    if (a->state == AUTH_OK)
+        a->state = AUTH_NONE;
+}
+
+auth_state auth_get_state(const auth *a)
+{
+    return a->state;
+}
+
+const char *auth_last_error(const auth *a)
+{
+    return a->error;
+}
+
+long auth_seconds_left(const auth *a)
+{
+    if (!a->token)
+        return 0;
+    int64_t left = a->expires_at - loop_real_now_ms();
+    return left > 0 ? (long)(left / 1000) : 0;
+}

@@ -1,0 +1,601 @@
+/* config: defaults < config file (common keys < selected profile) < environment < flags.
+ *
+ * Error messages name files, lines and keys; they echo only rejected number/boolean
+ * values, never a line or a string value (it could be the client secret). */
+#include "core/config.h"
+
+#include "common/strbuf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define PAGE_SIZE_MIN 1
+#define PAGE_SIZE_MAX 1000
+#define POLL_MS_MIN 100
+#define POLL_MS_MAX 3600000
+
+__attribute__((format(printf, 2, 3)))
+static int fail(config_error *err, const char *fmt, ...)
+{
+    if (err) {
+        strbuf sb = STRBUF_INIT;
+        va_list ap;
+        va_start(ap, fmt);
+        strbuf_vprintf(&sb, fmt, ap);
+        va_end(ap);
+        free(err->message);
+        err->message = strbuf_detach(&sb);
+    }
+    return -1;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void set_str(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = dup_or_null(value);
+}
+
+void config_init_defaults(config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->api_url = xstrdup(CATENA_DEFAULT_API_URL);
+    c->auth_url = xstrdup(CATENA_DEFAULT_AUTH_URL);
+    c->profile = xstrdup("default");
+    c->page_size = 1000;
+    c->poll_pending_ms = 1000;
+    c->poll_idle_ms = 15000;
+    c->bell_on_failure = true;
+}
+
+static void config_copy(config *dst, const config *src)
+{
+    *dst = *src;
+    char **strs[] = {&dst->api_url, &dst->auth_url, &dst->client_id, &dst->client_secret,
+                     &dst->profile, &dst->config_path, &dst->theme, &dst->sender_id};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        *strs[i] = dup_or_null(*strs[i]);
+}
+
+void config_free(config *c)
+{
+    if (!c)
+        return;
+    free(c->api_url);
+    free(c->auth_url);
+    free(c->client_id);
+    if (c->client_secret) {
+        /* Do not leave the secret lying around in freed heap memory. */
+        volatile char *p = c->client_secret;
+        while (*p)
+            *p++ = '\0';
+        free(c->client_secret);
+    }
+    free(c->profile);
+    free(c->config_path);
+    free(c->theme);
+    free(c->sender_id);
+    memset(c, 0, sizeof *c);
+}
+
+void config_error_free(config_error *e)
+{
+    if (!e)
+        return;
+    free(e->message);
+    e->message = NULL;
+}
+
+/* ------------------------------------------------------------------ values */
+
+/* Digits only (no sign, no spaces), within [lo, hi]. */
+static bool parse_int(const char *s, long lo, long hi, int *out)
+{
+    long v = 0;
+    if (!s || !*s)
+        return false;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+        if (v > hi)
+            return false;
+    }
+    if (v < lo)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"};
+    static const char *const no[] = {"no", "false", "off", "0"};
+    if (!s)
+        return false;
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Only echo a value in a message when it is short, printable ASCII. */
+static const char *printable_or(const char *s, const char *fallback)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        if (*p < 0x20 || *p >= 0x7F || *p == '\'' || n >= 64)
+            return fallback;
+    return s;
+}
+
+static void set_url(char **slot, const char *value)
+{
+    size_t n = strlen(value);
+    const char *sep = strstr(value, "://");
+    size_t min = sep ? (size_t)(sep - value) + 3 : 0; /* keep the "//" of the scheme */
+    while (n > min && value[n - 1] == '/')
+        n--;
+    free(*slot);
+    *slot = xstrndup(value, n);
+}
+
+int config_set(config *c, const char *key, const char *value, config_error *err)
+{
+    if (!key)
+        return fail(err, "missing setting name");
+    if (!value)
+        return fail(err, "%s: missing value", printable_or(key, "setting"));
+
+    if (strcmp(key, "api_url") == 0) {
+        set_url(&c->api_url, value);
+    } else if (strcmp(key, "auth_url") == 0) {
+        set_url(&c->auth_url, value);
+    } else if (strcmp(key, "client_id") == 0) {
+        set_str(&c->client_id, *value ? value : NULL);
+    } else if (strcmp(key, "client_secret") == 0) {
+        set_str(&c->client_secret, *value ? value : NULL);
+    } else if (strcmp(key, "theme") == 0) {
+        set_str(&c->theme, *value ? value : NULL);
+    } else if (strcmp(key, "sender_id") == 0) {
+        set_str(&c->sender_id, *value ? value : NULL);
+    } else if (strcmp(key, "page_size") == 0) {
+        if (!parse_int(value, PAGE_SIZE_MIN, PAGE_SIZE_MAX, &c->page_size))
+            return fail(err, "page_size must be a whole number from %d to %d (got '%s')",
+                        PAGE_SIZE_MIN, PAGE_SIZE_MAX, printable_or(value, "?"));
+    } else if (strcmp(key, "poll_pending_ms") == 0 || strcmp(key, "poll_idle_ms") == 0) {
+        int *slot = key[5] == 'p' ? &c->poll_pending_ms : &c->poll_idle_ms;
+        if (!parse_int(value, POLL_MS_MIN, POLL_MS_MAX, slot))
+            return fail(err, "%s must be a whole number of milliseconds from %d to %d (got '%s')",
+                        key, POLL_MS_MIN, POLL_MS_MAX, printable_or(value, "?"));
+    } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
+        bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
+        if (!parse_bool(value, slot))
+            return fail(err, "%s must be yes/no, true/false, on/off or 1/0 (got '%s')", key,
+                        printable_or(value, "?"));
+    } else {
+        return fail(err, "unknown setting '%s'", printable_or(key, "?"));
+    }
+    return 0;
+}
+
+void config_apply_env(config *c)
+{
+    static const struct {
+        const char *var, *key;
+    } map[] = {
+        {"CATENA_CLIENT_ID", "client_id"},
+        {"CATENA_CLIENT_SECRET", "client_secret"},
+        {"CATENA_API_URL", "api_url"},
+        {"CATENA_AUTH_URL", "auth_url"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *v = getenv(map[i].var);
+        if (v && *v)
+            config_set(c, map[i].key, v, NULL);
+    }
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        c->no_color = true;
+}
+
+/* ------------------------------------------------------------------ URLs */
+
+typedef struct url_parts {
+    const char *host; /* for IPv6 literals: inside the brackets */
+    size_t host_len;
+    const char *port; /* NULL when absent */
+    size_t port_len;
+    const char *hostport; /* host[:port] as written (with brackets) */
+    size_t hostport_len;
+    bool ipv6;
+    bool has_scheme;
+    bool http; /* scheme is http or https */
+} url_parts;
+
+/* Splits scheme://[userinfo@]host[:port][/...]. Returns false for anything malformed:
+ * control characters, spaces or backslashes in the authority, a bad port, an empty host. */
+static bool url_split(const char *url, url_parts *u)
+{
+    memset(u, 0, sizeof *u);
+    if (!url)
+        return false;
+    const char *auth = url;
+    const char *sep = strstr(url, "://");
+    if (sep) {
+        if (sep == url || !isalpha((unsigned char)url[0]))
+            return false;
+        for (const char *p = url; p < sep; p++)
+            if (!isalnum((unsigned char)*p) && *p != '+' && *p != '-' && *p != '.')
+                return false;
+        size_t slen = (size_t)(sep - url);
+        u->has_scheme = true;
+        u->http = (slen == 4 && strncasecmp(url, "http", 4) == 0) ||
+                  (slen == 5 && strncasecmp(url, "https", 5) == 0);
+        auth = sep + 3;
+    }
+    size_t alen = strcspn(auth, "/?#");
+    for (size_t i = 0; i < alen; i++) {
+        unsigned char ch = (unsigned char)auth[i];
+        if (ch <= 0x20 || ch >= 0x7F || ch == '\\')
+            return false;
+    }
+    const char *end = auth + alen;
+    const char *host = auth;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            host = p + 1; /* the last '@' ends the userinfo */
+    u->hostport = host;
+    u->hostport_len = (size_t)(end - host);
+
+    const char *colon;
+    if (host < end && *host == '[') {
+        const char *close = memchr(host, ']', (size_t)(end - host));
+        if (!close)
+            return false;
+        u->ipv6 = true;
+        u->host = host + 1;
+        u->host_len = (size_t)(close - host - 1);
+        colon = close + 1;
+        if (colon < end && *colon != ':')
+            return false;
+    } else {
+        colon = memchr(host, ':', (size_t)(end - host));
+        if (!colon)
+            colon = end;
+        u->host = host;
+        u->host_len = (size_t)(colon - host);
+    }
+    if (u->host_len == 0)
+        return false;
+    if (!u->ipv6) {
+        for (size_t i = 0; i < u->host_len; i++)
+            if (u->host[i] == '[' || u->host[i] == ']')
+                return false;
+    }
+    if (colon < end) {
+        u->port = colon + 1;
+        u->port_len = (size_t)(end - u->port);
+        if (u->port_len > 5)
+            return false;
+        long port = 0;
+        for (size_t i = 0; i < u->port_len; i++) {
+            if (u->port[i] < '0' || u->port[i] > '9')
+                return false;
+            port = port * 10 + (u->port[i] - '0');
+        }
+        if (port > 65535)
+            return false;
+    }
+    return true;
+}
+
+bool config_url_is_loopback(const char *url)
+{
+    url_parts u;
+    char host[64];
+    if (!url_split(url, &u) || u.host_len >= sizeof host)
+        return false;
+    memcpy(host, u.host, u.host_len);
+    host[u.host_len] = '\0';
+
+    if (u.ipv6) {
+        struct in6_addr a6;
+        if (inet_pton(AF_INET6, host, &a6) != 1)
+            return false;
+        if (IN6_IS_ADDR_LOOPBACK(&a6))
+            return true;
+        /* IPv4-mapped ::ffff:127.x.y.z */
+        return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+    }
+    if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+        return true;
+    /* inet_pton accepts only the strict dotted-quad form (no octal, hex or short forms). */
+    struct in_addr a4;
+    if (inet_pton(AF_INET, host, &a4) != 1)
+        return false;
+    return ((const unsigned char *)&a4.s_addr)[0] == 127;
+}
+
+void config_url_host(const char *url, char *out, unsigned outcap)
+{
+    url_parts u;
+    if (!out || outcap == 0)
+        return;
+    out[0] = '\0';
+    if (!url_split(url, &u))
+        return;
+    size_t n = u.hostport_len;
+    if (n > outcap - 1)
+        n = outcap - 1;
+    memcpy(out, u.hostport, n);
+    out[n] = '\0';
+}
+
+static int validate_url(const char *name, const char *url, config_error *err)
+{
+    url_parts u;
+    if (!url || !*url)
+        return fail(err, "%s is empty", name);
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+        return fail(err, "%s must start with http:// or https://", name);
+    if (!url_split(url, &u) || !u.http)
+        return fail(err, "%s has no valid host (expected http(s)://host[:port][/path])", name);
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= 0x20 || *p == 0x7F)
+            return fail(err, "%s contains spaces or control characters", name);
+    return 0;
+}
+
+int config_validate(const config *c, config_error *err)
+{
+    if (validate_url("api_url", c->api_url, err) < 0 ||
+        validate_url("auth_url", c->auth_url, err) < 0)
+        return -1;
+    if (c->page_size < PAGE_SIZE_MIN || c->page_size > PAGE_SIZE_MAX)
+        return fail(err, "page_size must be from %d to %d", PAGE_SIZE_MIN, PAGE_SIZE_MAX);
+    if (c->poll_pending_ms < POLL_MS_MIN || c->poll_pending_ms > POLL_MS_MAX)
+        return fail(err, "poll_pending_ms must be from %d to %d", POLL_MS_MIN, POLL_MS_MAX);
+    if (c->poll_idle_ms < POLL_MS_MIN || c->poll_idle_ms > POLL_MS_MAX)
+        return fail(err, "poll_idle_ms must be from %d to %d", POLL_MS_MIN, POLL_MS_MAX);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the file */
+
+static char *trim(char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Unquotes a "..." value in place (\" and \\ are escapes). False if the closing quote is
+ * missing or something follows it. */
+static bool unquote(char *v)
+{
+    char *w = v;
+    for (size_t i = 1; v[i]; i++) {
+        if (v[i] == '\\' && (v[i + 1] == '"' || v[i + 1] == '\\')) {
+            *w++ = v[++i];
+        } else if (v[i] == '"') {
+            if (v[i + 1] != '\0')
+                return false;
+            *w = '\0';
+            return true;
+        } else {
+            *w++ = v[i];
+        }
+    }
+    return false;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+            return false;
+    return true;
+}
+
+static void add_profile_name(strbuf *names, const char *name)
+{
+    /* names holds ", a, b" style entries; skip duplicates. */
+    size_t n = strlen(name);
+    const char *p = names->data;
+    while (p && (p = strstr(p, name)) != NULL) {
+        bool starts = p == names->data || (p >= names->data + 2 && p[-2] == ',');
+        if (starts && (p[n] == ',' || p[n] == '\0'))
+            return;
+        p++;
+    }
+    if (names->len)
+        strbuf_puts(names, ", ");
+    strbuf_puts(names, name);
+}
+
+static char *default_config_path(void)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && xdg[0] == '/') /* the XDG spec says relative values are ignored */
+        strbuf_printf(&sb, "%s/catena-dispatch/config", xdg);
+    else if (home && *home)
+        strbuf_printf(&sb, "%s/.config/catena-dispatch/config", home);
+    else
+        return NULL;
+    return strbuf_detach(&sb);
+}
+
+/* Parses the open file into c. Keys of sections other than the selected profile are
+ * checked against a scratch config so that mistakes are reported wherever they are. */
+static int parse_file(FILE *f, const char *path, const char *profile, config *c,
+                      bool *found, strbuf *names, config_error *err)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    unsigned lineno = 0;
+    int rc = 0;
+    config scratch;
+    config *target = c; /* common keys apply to the selected profile */
+    config_error sub = {NULL};
+
+    config_init_defaults(&scratch);
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        char *s = line;
+        if (lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+            s += 3; /* UTF-8 byte order mark */
+        if ((size_t)got != strlen(line)) {
+            rc = fail(err, "%s:%u: line contains a NUL byte", path, lineno);
+            break;
+        }
+        s = trim(s);
+        if (*s == '\0' || *s == '#')
+            continue;
+        if (*s == '[') {
+            size_t n = strlen(s);
+            if (s[n - 1] != ']') {
+                rc = fail(err, "%s:%u: expected [profile NAME]", path, lineno);
+                break;
+            }
+            s[n - 1] = '\0';
+            char *inner = trim(s + 1);
+            if (strncmp(inner, "profile", 7) != 0 || !isspace((unsigned char)inner[7])) {
+                rc = fail(err, "%s:%u: expected [profile NAME]", path, lineno);
+                break;
+            }
+            char *name = trim(inner + 7);
+            if (!valid_name(name)) {
+                rc = fail(err, "%s:%u: bad profile name (use letters, digits, '_', '-', '.')",
+                          path, lineno);
+                break;
+            }
+            add_profile_name(names, name);
+            if (strcmp(name, profile) == 0) {
+                *found = true;
+                target = c;
+            } else {
+                target = &scratch;
+            }
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            rc = fail(err, "%s:%u: expected 'key = value'", path, lineno);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s);
+        char *value = trim(eq + 1);
+        if (!valid_name(key)) {
+            rc = fail(err, "%s:%u: expected 'key = value'", path, lineno);
+            break;
+        }
+        if (*value == '"' && !unquote(value)) {
+            rc = fail(err, "%s:%u: %s: unterminated or malformed quoted value", path, lineno,
+                      printable_or(key, "value"));
+            break;
+        }
+        if (config_set(target, key, value, &sub) < 0) {
+            rc = fail(err, "%s:%u: %s", path, lineno, sub.message);
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f))
+        rc = fail(err, "%s: read error", path);
+    if (line) {
+        memset(line, 0, cap); /* may have held the secret */
+        free(line);
+    }
+    config_error_free(&sub);
+    config_free(&scratch);
+    return rc;
+}
+
+static int load_resolved(config *c, const char *path, bool explicit_path, const char *prof,
+                         config_error *err)
+{
+    bool is_default = strcmp(prof, "default") == 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT && !explicit_path) {
+            if (!is_default)
+                return fail(err, "profile '%s' requested but %s does not exist",
+                            printable_or(prof, "?"), path);
+            set_str(&c->profile, prof);
+            return 0;
+        }
+        return fail(err, "cannot read config file %s: %s", path, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return fail(err, "cannot read config file %s: it is a directory", path);
+    }
+
+    /* Work on a copy so that a failed load leaves *c untouched. */
+    config tmp;
+    config_copy(&tmp, c);
+    bool found = false;
+    strbuf names = STRBUF_INIT;
+    int rc = parse_file(f, path, prof, &tmp, &found, &names, err);
+    fclose(f);
+    if (rc == 0 && !found && !is_default)
+        rc = fail(err, "%s: profile '%s' not found (%s%s)", path, printable_or(prof, "?"),
+                  names.len ? "profiles: " : "no profiles defined",
+                  names.len ? names.data : "");
+    strbuf_free(&names);
+    if (rc < 0) {
+        config_free(&tmp);
+        return -1;
+    }
+    set_str(&tmp.profile, prof);
+    set_str(&tmp.config_path, path);
+    config_free(c);
+    *c = tmp;
+    return 0;
+}
+
+int config_load_file(config *c, const char *path, const char *profile, config_error *err)
+{
+    const char *prof = (profile && *profile) ? profile : "default";
+    if (path)
+        return load_resolved(c, path, true, prof, err);
+    char *resolved = default_config_path();
+    if (!resolved) {
+        if (strcmp(prof, "default") != 0)
+            return fail(err, "profile '%s' requested but there is no config file (HOME is not set)",
+                        printable_or(prof, "?"));
+        set_str(&c->profile, prof);
+        return 0;
+    }
+    int rc = load_resolved(c, resolved, false, prof, err);
+    free(resolved);
+    return rc;
+}

@@ -1,0 +1,53 @@
+/* config: the console's settings from defaults, an XDG config file with profiles,
+ * the environment and command-line flags (later wins). */
+#ifndef CATENA_CORE_CONFIG_H
+#define CATENA_CORE_CONFIG_H
+
+#include <stdbool.h>
+
+#define CATENA_DEFAULT_API_URL "https://api.catenatelematics.com"
+#define CATENA_DEFAULT_AUTH_URL "https://auth.catenatelematics.com/realms/catena"
+
+typedef struct config {
+    char *api_url;       /* no trailing slash */
+    char *auth_url;      /* realm URL; token endpoint is auth_url + /protocol/openid-connect/token */
+    char *client_id;
+    char *client_secret; /* never printed: use config_describe for diagnostics */
+    char *profile;       /* selected profile name, "default" if none */
+    char *config_path;   /* file actually read, or NULL */
+    char *theme;         /* theme name or path; NULL = built-in default */
+    char *sender_id;     /* dispatcher's own user id for messages, may be NULL */
+    bool no_color;
+    int page_size;       /* 1..1000, default 1000 */
+    int poll_pending_ms; /* operations polling while something is pending, default 1000 */
+    int poll_idle_ms;    /* default 15000 */
+    bool bell_on_failure;/* default true */
+} config;
+
+/* Where problems are reported: a heap string the caller frees. */
+typedef struct config_error {
+    char *message;
+} config_error;
+
+void config_init_defaults(config *c);
+/* Reads the config file: path given, or $XDG_CONFIG_HOME/catena-dispatch/config, or
+ * ~/.config/catena-dispatch/config. Missing default file is not an error; a missing explicit
+ * file is. Format: `key = value` lines, `#` comments, `[profile NAME]` sections; keys before
+ * any section apply to every profile; the selected profile's section overrides them.
+ * Unknown keys are errors naming file and line. Returns 0 or -1 with *err set. */
+int config_load_file(config *c, const char *path, const char *profile, config_error *err);
+/* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR. */
+void config_apply_env(config *c);
+/* Sets one key ("api_url", "auth_url", "client_id", "client_secret", "theme", "sender_id",
+ * "page_size", "poll_pending_ms", "poll_idle_ms", "bell", "no_color"). -1 with *err on bad key/value. */
+int config_set(config *c, const char *key, const char *value, config_error *err);
+/* Checks URLs (http/https only) and ranges; -1 with *err. */
+int config_validate(const config *c, config_error *err);
+/* True when the URL's host is loopback (127.0.0.0/8, ::1, localhost). */
+bool config_url_is_loopback(const char *url);
+/* Host[:port] of a URL into out (for the status bar). */
+void config_url_host(const char *url, char *out, unsigned outcap);
+void config_free(config *c);
+void config_error_free(config_error *e);
+
+#endif

@@ -1,0 +1,30 @@
+/* decode: Catena JSON pages -> compact store rows. The cJSON tree lives only inside a call.
+ * Unknown fields and enum values are tolerated; a missing required field is a clear error. */
+#ifndef CATENA_CORE_DECODE_H
+#define CATENA_CORE_DECODE_H
+
+#include "core/store.h"
+
+#include <stddef.h>
+
+typedef struct page_info {
+    char *next_cursor; /* NULL when this was the last page; caller frees */
+    long total;        /* -1 when the page has no `total` */
+    size_t items;      /* rows appended */
+} page_info;
+
+/* Parses a cursor page of the table's kind and appends its items to t.
+ * Returns 0, or -1 with *err (heap, caller frees) naming the problem; on error rows of the
+ * page decoded before the bad item are kept out (the page is all-or-nothing). */
+int decode_page(table *t, const char *body, size_t len, page_info *info, char **err);
+
+/* Decodes one item object (already parsed) of kind k into the table. Used by decode_page
+ * and by single-record GETs. */
+struct cJSON;
+int decode_item(table *t, const struct cJSON *item, char **err);
+
+/* One-line summary of a Catena error body (`detail` as a string, or the 422 `detail[]` list,
+ * or a Keycloak `error_description`), sanitized; NULL if the body is not a known error shape. */
+char *decode_error_summary(const char *body, size_t len);
+
+#endif

@@ -1,0 +1,318 @@
+#include "core/http.h"
+
+#include "common/strbuf.h"
+
+#include <curl/curl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct transfer {
+    uint64_t id;
+    CURL *easy;
+    struct curl_slist *headers;
+    strbuf body;
+    char *req_body;
+    int retry_after_s;
+    http_done_cb cb;
+    void *ud;
+    int64_t started;
+    struct transfer *next;
+    char errbuf[CURL_ERROR_SIZE];
+} transfer;
+
+struct http_client {
+    loop *l;
+    CURLM *multi;
+    uint64_t timer_id;
+    uint64_t next_id;
+    uint64_t started;
+    int in_flight;
+    long default_timeout_ms;
+    transfer *list;
+};
+
+static void check_done(http_client *c);
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    transfer *t = ud;
+    strbuf_append(&t->body, ptr, size * nmemb);
+    return size * nmemb;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    transfer *t = ud;
+    size_t n = size * nmemb;
+    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
+        char tmp[32];
+        size_t k = n - 12 < sizeof tmp - 1 ? n - 12 : sizeof tmp - 1;
+        memcpy(tmp, ptr + 12, k);
+        tmp[k] = '\0';
+        char *end;
+        long v = strtol(tmp, &end, 10);
+        if (end != tmp && v >= 0 && v < 86400)
+            t->retry_after_s = (int)v;
+    }
+    return n;
+}
+
+static void on_socket_ready(void *ud, int fd, short revents)
+{
+    http_client *c = ud;
+    int flags = 0;
+    if (revents & POLLIN)
+        flags |= CURL_CSELECT_IN;
+    if (revents & POLLOUT)
+        flags |= CURL_CSELECT_OUT;
+    if (revents & (POLLERR | POLLHUP | POLLNVAL))
+        flags |= CURL_CSELECT_ERR;
+    int running;
+    curl_multi_socket_action(c->multi, fd, flags, &running);
+    check_done(c);
+}
+
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    http_client *c = userp;
+    (void)easy;
+    (void)socketp;
+    if (what == CURL_POLL_REMOVE) {
+        loop_unwatch_fd(c->l, s);
+    } else {
+        short ev = 0;
+        if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+            ev |= POLLIN;
+        if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+            ev |= POLLOUT;
+        loop_watch_fd(c->l, s, ev, on_socket_ready, c);
+    }
+    return 0;
+}
+
+static void on_timeout(void *ud)
+{
+    http_client *c = ud;
+    c->timer_id = 0;
+    int running;
+    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(c);
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    http_client *c = userp;
+    (void)multi;
+    if (c->timer_id) {
+        loop_timer_cancel(c->l, c->timer_id);
+        c->timer_id = 0;
+    }
+    if (timeout_ms >= 0)
+        c->timer_id = loop_timer_add(c->l, LOOP_CLOCK_REAL, timeout_ms, on_timeout, c);
+    return 0;
+}
+
+http_client *http_client_new(loop *l)
+{
+    static int global_init;
+    if (!global_init) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        global_init = 1;
+    }
+    http_client *c = xcalloc(1, sizeof *c);
+    c->l = l;
+    c->next_id = 1;
+    c->default_timeout_ms = 30000;
+    c->multi = curl_multi_init();
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 6L);
+    return c;
+}
+
+static void transfer_free(http_client *c, transfer *t)
+{
+    curl_multi_remove_handle(c->multi, t->easy);
+    curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers);
+    strbuf_free(&t->body);
+    free(t->req_body);
+    free(t);
+}
+
+static void unlink_transfer(http_client *c, transfer *t)
+{
+    for (transfer **pp = &c->list; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    }
+    c->in_flight--;
+}
+
+static http_error classify(CURLcode rc, transfer *t)
+{
+    switch (rc) {
+    case CURLE_OK:
+        return HTTP_OK;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+        return HTTP_ERR_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT: {
+        curl_off_t up = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+        double pre = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_PRETRANSFER_TIME, &pre);
+        return pre > 0 ? HTTP_ERR_SENT_TIMEOUT : HTTP_ERR_TIMEOUT;
+    }
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        return HTTP_ERR_TLS;
+    default:
+        return HTTP_ERR_NETWORK;
+    }
+}
+
+static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
+{
+    http_response r;
+    memset(&r, 0, sizeof r);
+    r.error = cancelled ? HTTP_ERR_CANCELLED : classify(rc, t);
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
+    r.body = t->body.data ? t->body.data : (char *)"";
+    r.body_len = t->body.len;
+    r.retry_after_s = t->retry_after_s;
+    r.elapsed_ms = loop_real_now_ms() - t->started;
+    if (cancelled)
+        snprintf(r.error_text, sizeof r.error_text, "cancelled");
+    else if (rc != CURLE_OK)
+        snprintf(r.error_text, sizeof r.error_text, "%.159s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    unlink_transfer(c, t);
+    http_done_cb cb = t->cb;
+    void *ud = t->ud;
+    cb(ud, &r);
+    transfer_free(c, t);
+}
+
+static void check_done(http_client *c)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        transfer *t = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        if (t)
+            finish(c, t, m->data.result, false);
+    }
+}
+
+uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, void *ud)
+{
+    transfer *t = xcalloc(1, sizeof *t);
+    t->id = c->next_id++;
+    t->cb = cb;
+    t->ud = ud;
+    t->retry_after_s = -1;
+    t->started = loop_real_now_ms();
+    t->easy = curl_easy_init();
+    CURL *e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, req->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : c->default_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "catena-dispatch/0.1");
+    /* TLS verification stays on, always; only http:// and https:// are allowed. */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    t->headers = curl_slist_append(t->headers, "Accept: application/json");
+    if (req->content_type) {
+        char h[128];
+        snprintf(h, sizeof h, "Content-Type: %s", req->content_type);
+        t->headers = curl_slist_append(t->headers, h);
+    }
+    if (req->bearer) {
+        strbuf h = STRBUF_INIT;
+        strbuf_printf(&h, "Authorization: Bearer %s", req->bearer);
+        t->headers = curl_slist_append(t->headers, h.data);
+        strbuf_free(&h);
+    }
+    t->headers = curl_slist_append(t->headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    const char *method = req->method ? req->method : "GET";
+    if (req->body) {
+        t->req_body = xstrndup(req->body, req->body_len);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->req_body);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    else if (strcmp(method, "POST") == 0 && !req->body)
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+    t->next = c->list;
+    c->list = t;
+    c->in_flight++;
+    c->started++;
+    curl_multi_add_handle(c->multi, e);
+    return t->id;
+}
+
+void http_cancel(http_client *c, uint64_t id)
+{
+    for (transfer *t = c->list; t; t = t->next) {
+        if (t->id == id) {
+            finish(c, t, CURLE_OK, true);
+            return;
+        }
+    }
+}
+
+int http_in_flight(const http_client *c)
+{
+    return c->in_flight;
+}
+
+uint64_t http_requests_started(const http_client *c)
+{
+    return c->started;
+}
+
+void http_set_default_timeout(http_client *c, long ms)
+{
+    c->default_timeout_ms = ms;
+}
+
+void http_client_free(http_client *c)
+{
+    if (!c)
+        return;
+    while (c->list)
+        finish(c, c->list, CURLE_OK, true);
+    if (c->timer_id)
+        loop_timer_cancel(c->l, c->timer_id);
+    curl_multi_cleanup(c->multi);
+    free(c);
+}

@@ -1,0 +1,97 @@
+/* store: the in-memory model of what the console has loaded, in compact structs.
+ * Strings live in per-table pools and are stored already sanitized for display;
+ * ids are 16-byte binary UUIDs. Designed for 100,000+ rows per table. */
+#ifndef CATENA_CORE_STORE_H
+#define CATENA_CORE_STORE_H
+
+#include "common/uuid.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t sref; /* offset into a strpool; 0 is the empty string */
+
+typedef struct strpool {
+    char *data;
+    size_t len, cap;
+} strpool;
+
+sref strpool_add(strpool *p, const char *s);
+const char *strpool_get(const strpool *p, sref r);
+void strpool_free(strpool *p);
+
+typedef enum { KIND_CONNECTION, KIND_DRIVER, KIND_VEHICLE, KIND_TRAILER, KIND__COUNT } record_kind;
+
+typedef struct connection_rec {
+    uuid id, tsp_id;
+    sref description, source_name, status, fleet_ref;
+} connection_rec;
+
+typedef struct user_rec {
+    uuid id;
+    sref first_name, last_name, username, phone, email, status, source_id, license, designation;
+    uint8_t is_driver, is_active;
+} user_rec;
+
+typedef struct vehicle_rec {
+    uuid id;
+    sref name, vin, plate, plate_region, oem, model, status, source_id;
+    int16_t year;
+    uint8_t is_active;
+} vehicle_rec;
+
+typedef struct trailer_rec {
+    uuid id;
+    sref name, plate, trailer_type, status, source_id, oem, model;
+    float length;
+    int16_t year;
+    uint8_t is_active;
+} trailer_rec;
+
+typedef enum { LOAD_IDLE, LOAD_RUNNING, LOAD_DONE, LOAD_FAILED } load_state;
+
+/* One list (connections, or a connection's drivers/vehicles/trailers) being loaded page by page. */
+typedef struct table {
+    record_kind kind;
+    void *rows;           /* array of the kind's *_rec */
+    size_t count, cap;
+    strpool pool;
+    load_state state;
+    long total;           /* from the page's `total`, -1 if unknown */
+    char *error;          /* one-line explanation when state == LOAD_FAILED */
+    uint64_t generation;  /* bumped on every change, so views know to refilter */
+} table;
+
+size_t record_size(record_kind k);
+void *table_row(const table *t, size_t i);
+/* Appends a zeroed row and returns it. */
+void *table_append(table *t);
+void table_clear(table *t);
+void table_init(table *t, record_kind k);
+void table_set_error(table *t, const char *msg);
+const char *table_str(const table *t, sref r);
+/* Index of the row with this id, or -1. Linear; fine for lookups at user speed. */
+long table_find_id(const table *t, const uuid *id);
+
+typedef struct conn_tables {
+    uuid connection_id;
+    table drivers, vehicles, trailers;
+} conn_tables;
+
+typedef struct store {
+    table connections;
+    conn_tables **per_conn; /* parallel to connections rows; each heap-allocated so its address is stable */
+    size_t per_conn_cap;
+} store;
+
+void store_init(store *s);
+void store_free(store *s);
+/* Tables of the connection at index i (created on first use). */
+conn_tables *store_conn_tables(store *s, size_t i);
+table *store_table(store *s, size_t conn_index, record_kind k);
+
+/* Display helpers. */
+void user_display_name(const table *t, const user_rec *u, char *out, size_t outcap);
+
+#endif

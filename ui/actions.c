@@ -1,0 +1,47 @@
+#include "ui/actions.h"
+
+#include "ui/keys.h"
+
+#include <string.h>
+
+static const action_info table[] = {
+#define X(id, name, keys, group, help, dis) {name, keys, group, help, dis},
+    ACTION_TABLE(X)
+#undef X
+};
+
+const action_info *action_get(action_id id)
+{
+    return (id >= 0 && id < ACT__COUNT) ? &table[id] : NULL;
+}
+
+action_id action_for_key(int key)
+{
+    for (int i = 0; i < ACT__COUNT; i++) {
+        const char *s = table[i].keys;
+        while (*s) {
+            while (*s == ' ')
+                s++;
+            if (!*s)
+                break;
+            int k = keys_parse_one(&s);
+            if (k < 0)
+                break;
+            if (k == key)
+                return (action_id)i;
+        }
+    }
+    return ACT_NONE;
+}
+
+void actions_write_markdown(FILE *out)
+{
+    const char *group = "";
+    for (int i = 0; i < ACT__COUNT; i++) {
+        if (strcmp(group, table[i].group) != 0) {
+            group = table[i].group;
+            fprintf(out, "\n### %s\n\n| Keys | Action | What it does |\n|---|---|---|\n", group);
+        }
+        fprintf(out, "| `%s` | %s | %s |\n", table[i].keys, table[i].name, table[i].help);
+    }
+}

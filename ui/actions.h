@@ -1,0 +1,58 @@
+/* actions: every user action in one table (name, default keys, group, help text, and the
+ * reason it may be disabled). The help screen and the docs are generated from it. */
+#ifndef CATENA_UI_ACTIONS_H
+#define CATENA_UI_ACTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct app;
+
+/* X(ID, "name", "keys in notation, space-separated", "group", "help text", disabled_fn) */
+#define ACTION_TABLE(X)                                                                                          \
+    X(QUIT, "quit", "q", "General", "Quit (asks nothing: drafts are kept)", NULL)                                  \
+    X(HELP, "help", "? <F1>", "General", "Show or close this help", NULL)                                          \
+    X(REDRAW, "redraw", "<C-l>", "General", "Repaint the whole screen", NULL)                                     \
+    X(VIEW_CONNECTIONS, "view-connections", "1", "Views", "Show connections", NULL)                               \
+    X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
+    X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \
+    X(VIEW_TRAILERS, "view-trailers", "4", "Views", "Show the selected connection's trailers", action_needs_connection) \
+    X(NEXT_VIEW, "next-view", "<Tab>", "Views", "Next list", NULL)                                                 \
+    X(PREV_VIEW, "prev-view", "<BackTab>", "Views", "Previous list", NULL)                                         \
+    X(MOVE_DOWN, "move-down", "j <Down>", "Navigation", "Next row", NULL)                                          \
+    X(MOVE_UP, "move-up", "k <Up>", "Navigation", "Previous row", NULL)                                            \
+    X(PAGE_DOWN, "page-down", "<PageDown> <C-f> <Space>", "Navigation", "Next page", NULL)                         \
+    X(PAGE_UP, "page-up", "<PageUp> <C-b>", "Navigation", "Previous page", NULL)                                  \
+    X(FIRST, "first-row", "g <Home>", "Navigation", "First row", NULL)                                             \
+    X(LAST, "last-row", "G <End>", "Navigation", "Last row", NULL)                                                 \
+    X(OPEN, "open", "<Enter>", "Lists", "Select the connection under the cursor and show its drivers", action_needs_row) \
+    X(SEARCH, "search", "/", "Lists", "Filter the list as you type (Enter keeps, Esc clears)", NULL)              \
+    X(CLEAR_SEARCH, "clear-search", "<Esc>", "Lists", "Clear the filter", NULL)                                    \
+    X(RELOAD, "reload", "r", "Lists", "Reload the list from the API", NULL)
+
+typedef enum {
+#define X(id, name, keys, group, help, dis) ACT_##id,
+    ACTION_TABLE(X)
+#undef X
+        ACT__COUNT,
+    ACT_NONE = -1
+} action_id;
+
+typedef const char *(*action_disabled_fn)(const struct app *a);
+
+typedef struct action_info {
+    const char *name, *keys, *group, *help;
+    action_disabled_fn disabled; /* returns why the action cannot run now, or NULL */
+} action_info;
+
+/* Reasons shared by several actions (defined in app.c). */
+const char *action_needs_connection(const struct app *a);
+const char *action_needs_row(const struct app *a);
+
+const action_info *action_get(action_id id);
+/* Which action a key triggers in lists (or ACT_NONE). */
+action_id action_for_key(int key);
+/* Writes the key table as Markdown (for docs: `catena-dispatch --help-keys`). */
+void actions_write_markdown(FILE *out);
+
+#endif

@@ -1,0 +1,20 @@
+/* keys: one integer per keystroke (Unicode code points, or KEYS_FN + a curses KEY_ code) and
+ * the notation used by scripts, help and docs: j, <Enter>, <C-x>, <Tab>, <PageDown>. */
+#ifndef CATENA_UI_KEYS_H
+#define CATENA_UI_KEYS_H
+
+#include <stddef.h>
+
+#define KEYS_FN 0x110000
+#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEYS_ESC 27
+#define KEYS_ENTER '\n'
+
+/* Parses one key at *s (advancing it); returns the key or -1 on a malformed <...>. */
+int keys_parse_one(const char **s);
+/* Writes the notation of a key ("j", "<Enter>", "<C-f>", "<Down>"). */
+void keys_name(int key, char *out, size_t outcap);
+/* Maps what wget_wch returned (rc = OK or KEY_CODE_YES) to a key. */
+int keys_from_curses(int rc, unsigned int wch);
+
+#endif

@@ -1,0 +1,190 @@
+#include "ui/view.h"
+
+#include "common/strbuf.h"
+#include "core/text.h"
+#include "ui/theme.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool row_matches(const view *v, const table *t, const void *row)
+{
+    if (!v->filter[0])
+        return true;
+    char buf[256];
+    for (int c = 0; c < v->ops->ncols; c++) {
+        buf[0] = '\0';
+        v->ops->cell(t, row, c, buf, sizeof buf);
+        if (text_contains_ci(buf, v->filter))
+            return true;
+    }
+    return false;
+}
+
+void listview_sync(view *v, const table *t)
+{
+    bool restart = v->filter_dirty || v->seen_table != t || t->count < v->filtered_upto;
+    if (!restart && v->seen_generation == t->generation)
+        return;
+    if (restart) {
+        v->nvisible = 0;
+        v->filtered_upto = 0;
+        v->filter_dirty = false;
+    }
+    if (t->count > v->capvisible) {
+        v->capvisible = t->count + 64;
+        v->visible = xrealloc(v->visible, v->capvisible * sizeof *v->visible);
+    }
+    /* Rows are only ever appended while loading, so filtering continues where it stopped. */
+    for (size_t i = v->filtered_upto; i < t->count; i++)
+        if (row_matches(v, t, table_row(t, i)))
+            v->visible[v->nvisible++] = (uint32_t)i;
+    v->filtered_upto = t->count;
+    v->seen_generation = t->generation;
+    if (v->seen_table != t) {
+        v->cursor = v->top = 0;
+        v->seen_table = t;
+    }
+    if (v->cursor >= v->nvisible)
+        v->cursor = v->nvisible ? v->nvisible - 1 : 0;
+    if (v->top > v->cursor)
+        v->top = v->cursor;
+}
+
+/* Column widths for the available width; 0 = column hidden. */
+static void layout_columns(const view_ops *ops, int width, int *w)
+{
+    int used = 0, nflex = 0;
+    for (int c = 0; c < ops->ncols; c++) {
+        int need = ops->cols[c].min + (used ? 1 : 0);
+        if (used + need <= width) {
+            w[c] = ops->cols[c].min;
+            used += need;
+            if (ops->cols[c].flex)
+                nflex++;
+        } else {
+            w[c] = 0;
+        }
+    }
+    /* Grow toward preferred widths, then give the rest to flexible columns. */
+    for (int c = 0; c < ops->ncols; c++) {
+        if (!w[c])
+            continue;
+        int grow = ops->cols[c].width - w[c];
+        if (grow > width - used)
+            grow = width - used;
+        if (grow > 0) {
+            w[c] += grow;
+            used += grow;
+        }
+    }
+    for (int c = 0; c < ops->ncols && nflex && used < width; c++) {
+        if (!w[c] || !ops->cols[c].flex)
+            continue;
+        int share = (width - used) / nflex--;
+        w[c] += share;
+        used += share;
+    }
+}
+
+static void draw_cells(int y, int width, const int *w, const view_ops *ops, const char *const *texts, attr_t attr)
+{
+    char buf[1024];
+    int x = 0;
+    attrset(attr);
+    move(y, 0);
+    for (int c = 0; c < ops->ncols; c++) {
+        if (!w[c])
+            continue;
+        if (x) {
+            addch(' ');
+            x++;
+        }
+        text_fit_pad(texts[c], w[c], true, buf, sizeof buf);
+        addstr(buf);
+        x += w[c];
+    }
+    if (x < width) {
+        text_fit_pad("", width - x, true, buf, sizeof buf);
+        addstr(buf);
+    }
+}
+
+void listview_draw(view *v, const table *t, int top, int height, int width, bool focused)
+{
+    const view_ops *ops = v->ops;
+    int w[16] = {0};
+    layout_columns(ops, width, w);
+    const char *titles[16];
+    for (int c = 0; c < ops->ncols; c++)
+        titles[c] = ops->cols[c].title;
+    draw_cells(top, width, w, ops, titles, (attr_t)theme_attr(SLOT_HEADER));
+    int rows = height - 1;
+    if (rows <= 0)
+        return;
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    if (v->cursor >= v->top + (size_t)rows)
+        v->top = v->cursor - (size_t)rows + 1;
+    char cells[16][256];
+    const char *texts[16];
+    for (int r = 0; r < rows; r++) {
+        size_t i = v->top + (size_t)r;
+        int y = top + 1 + r;
+        if (i >= v->nvisible) {
+            attrset((attr_t)theme_attr(SLOT_NORMAL));
+            move(y, 0);
+            clrtoeol();
+            continue;
+        }
+        const void *row = table_row(t, v->visible[i]);
+        for (int c = 0; c < ops->ncols; c++) {
+            cells[c][0] = '\0';
+            ops->cell(t, row, c, cells[c], sizeof cells[c]);
+            texts[c] = cells[c];
+        }
+        attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
+        if (i == v->cursor)
+            a = (attr_t)theme_attr(focused ? SLOT_CURSOR : SLOT_CURSOR_UNFOCUSED);
+        draw_cells(y, width, w, ops, texts, a);
+    }
+    attrset(A_NORMAL);
+}
+
+void listview_move(view *v, long delta, int page_height)
+{
+    (void)page_height;
+    if (!v->nvisible) {
+        v->cursor = 0;
+        return;
+    }
+    long c = (long)v->cursor + delta;
+    if (c < 0)
+        c = 0;
+    if (c >= (long)v->nvisible)
+        c = (long)v->nvisible - 1;
+    v->cursor = (size_t)c;
+}
+
+void listview_set_filter(view *v, const char *filter)
+{
+    if (strcmp(v->filter, filter) == 0)
+        return;
+    snprintf(v->filter, sizeof v->filter, "%s", filter);
+    v->filter_dirty = true;
+    v->cursor = v->top = 0;
+}
+
+long listview_selected_row(const view *v)
+{
+    return v->cursor < v->nvisible ? (long)v->visible[v->cursor] : -1;
+}
+
+void listview_free(view *v)
+{
+    free(v->visible);
+    v->visible = NULL;
+    v->nvisible = v->capvisible = 0;
+}

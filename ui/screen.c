@@ -1,0 +1,196 @@
+#include "ui/screen.h"
+
+#include "ui/theme.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static SCREEN *g_screen;
+static FILE *g_out, *g_in;
+
+int screen_open_tty(const char *term_override, char *err, size_t errcap, const char **used_term)
+{
+    const char *candidates[5] = {term_override, getenv("TERM"), "xterm-256color", "xterm", "vt100"};
+    for (int i = 0; i < 5; i++) {
+        const char *t = candidates[i];
+        if (!t || !*t || (strcmp(t, "dumb") == 0 && i < 2))
+            continue;
+        g_screen = newterm(t, stdout, stdin);
+        if (g_screen) {
+            set_term(g_screen);
+            if (used_term)
+                *used_term = t;
+            break;
+        }
+    }
+    if (!g_screen) {
+        snprintf(err, errcap, "cannot open the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "unset");
+        return -1;
+    }
+    if (!getenv("ESCDELAY"))
+        set_escdelay(40);
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    return 0;
+}
+
+int screen_open_virtual(int cols, int rows, char *err, size_t errcap)
+{
+    g_out = fopen("/dev/null", "w");
+    g_in = fopen("/dev/null", "r");
+    if (!g_out || !g_in) {
+        snprintf(err, errcap, "cannot open /dev/null");
+        return -1;
+    }
+    /* A fixed terminal type keeps screen dumps identical on every machine. */
+    g_screen = newterm("xterm-256color", g_out, g_in);
+    if (!g_screen)
+        g_screen = newterm("vt100", g_out, g_in);
+    if (!g_screen) {
+        snprintf(err, errcap, "cannot create a virtual screen (no terminfo?)");
+        return -1;
+    }
+    set_term(g_screen);
+    noecho();
+    curs_set(0);
+    resizeterm(rows, cols);
+    return 0;
+}
+
+void screen_resize(int cols, int rows)
+{
+    resizeterm(rows, cols);
+}
+
+void screen_close(void)
+{
+    if (!g_screen)
+        return;
+    endwin();
+    delscreen(g_screen);
+    g_screen = NULL;
+    if (g_out)
+        fclose(g_out);
+    if (g_in)
+        fclose(g_in);
+    g_out = g_in = NULL;
+}
+
+/* Text of row y into buf (UTF-8), and per-column attribute of each cell into attrs. */
+static void row_text(int y, char *buf, size_t cap, attr_t *attrs, int *ncells)
+{
+    size_t o = 0;
+    int x = 0, n = 0;
+    while (x < COLS) {
+        cchar_t cc;
+        wchar_t wch[CCHARW_MAX + 1];
+        attr_t a;
+        short pair;
+        if (mvwin_wch(stdscr, y, x, &cc) == ERR)
+            break;
+        getcchar(&cc, wch, &a, &pair, NULL);
+        int w = wch[0] ? wcwidth(wch[0]) : 1;
+        if (w < 1)
+            w = 1;
+        a = (a & ~A_COLOR) | COLOR_PAIR(pair);
+        for (int k = 0; wch[k] && k < CCHARW_MAX; k++) {
+            char mb[8];
+            mbstate_t st;
+            memset(&st, 0, sizeof st);
+            size_t m = wcrtomb(mb, wch[k], &st);
+            if (m != (size_t)-1 && o + m < cap - 1) {
+                memcpy(buf + o, mb, m);
+                o += m;
+            }
+        }
+        if (!wch[0] && o < cap - 1)
+            buf[o++] = ' ';
+        for (int k = 0; k < w && n < 1024; k++)
+            attrs[n++] = a;
+        x += w;
+    }
+    buf[o] = '\0';
+    *ncells = n;
+}
+
+static void rtrim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
+void screen_dump_text(FILE *out)
+{
+    char buf[8192];
+    attr_t attrs[1024];
+    int n;
+    for (int y = 0; y < LINES; y++) {
+        row_text(y, buf, sizeof buf, attrs, &n);
+        rtrim(buf);
+        fprintf(out, "%s\n", buf);
+    }
+}
+
+void screen_dump_attrs(FILE *out)
+{
+    screen_dump_text(out);
+    fprintf(out, "--- attributes\n");
+    attr_t seen[52];
+    int nseen = 0;
+    static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    char buf[8192];
+    attr_t attrs[1024];
+    int n;
+    attr_t plain = (attr_t)theme_attr(SLOT_NORMAL);
+    for (int y = 0; y < LINES; y++) {
+        row_text(y, buf, sizeof buf, attrs, &n);
+        char line[1100];
+        int o = 0;
+        for (int x = 0; x < n && o < 1024; x++) {
+            if (attrs[x] == plain || attrs[x] == A_NORMAL) {
+                line[o++] = '.';
+                continue;
+            }
+            int k;
+            for (k = 0; k < nseen; k++)
+                if (seen[k] == attrs[x])
+                    break;
+            if (k == nseen && nseen < 52)
+                seen[nseen++] = attrs[x];
+            line[o++] = k < 52 ? letters[k] : '?';
+        }
+        while (o && line[o - 1] == '.')
+            o--;
+        line[o] = '\0';
+        fprintf(out, "%s\n", line);
+    }
+    fprintf(out, "--- legend\n");
+    for (int k = 0; k < nseen; k++) {
+        int slot = theme_slot_of_attr(seen[k]);
+        if (slot >= 0)
+            fprintf(out, "%c = %s\n", letters[k], theme_slot_name((theme_slot)slot));
+        else
+            fprintf(out, "%c = attr %#lx\n", letters[k], (unsigned long)seen[k]);
+    }
+}
+
+bool screen_contains(const char *text)
+{
+    char buf[8192];
+    attr_t attrs[1024];
+    int n;
+    for (int y = 0; y < LINES; y++) {
+        row_text(y, buf, sizeof buf, attrs, &n);
+        if (strstr(buf, text))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,24 @@
+/* screen: curses set-up on a real terminal or on a virtual (headless) screen, and dumps of
+ * what is on the screen, as text or text plus an attribute grid. */
+#ifndef CATENA_UI_SCREEN_H
+#define CATENA_UI_SCREEN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Interactive: newterm on the terminal, with TERM fallbacks (xterm-256color, xterm, vt100);
+ * -1 with a message in err when no terminal can be opened. */
+int screen_open_tty(const char *term_override, char *err, size_t errcap, const char **used_term);
+/* Headless: a virtual screen of cols x rows; needs no terminal at all. */
+int screen_open_virtual(int cols, int rows, char *err, size_t errcap);
+void screen_resize(int cols, int rows);
+void screen_close(void);
+/* The visible text, one line per row, trailing blanks trimmed. */
+void screen_dump_text(FILE *out);
+/* Text, then "--- attributes" and one line per row of attribute letters ('.' plain),
+ * then a legend "X = slot-name" of the letters used. */
+void screen_dump_attrs(FILE *out);
+/* True if text appears on some row of the screen. */
+bool screen_contains(const char *text);
+
+#endif

@@ -1,0 +1,61 @@
+/* view: what every view provides (a vtable), and the generic list view that the
+ * connections, drivers, vehicles and trailers views are built on. */
+#ifndef CATENA_UI_VIEW_H
+#define CATENA_UI_VIEW_H
+
+#include "core/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+
+typedef struct column_def {
+    const char *title;
+    int width;   /* preferred width in columns */
+    int min;     /* below this the column is dropped */
+    bool flex;   /* takes a share of spare width */
+} column_def;
+
+typedef struct view view;
+
+typedef struct view_ops {
+    const char *name;      /* "Vehicles" */
+    const char *noun;      /* "vehicles" for the status bar */
+    record_kind kind;
+    const column_def *cols;
+    int ncols;
+    /* Text of one cell (sanitized already by the store). */
+    void (*cell)(const table *t, const void *row, int col, char *buf, size_t cap);
+    /* Optional overrides for non-list views (help). */
+    void (*draw)(view *v, struct app *a, int top, int height);
+    int (*key)(view *v, struct app *a, int key);
+} view_ops;
+
+struct view {
+    const view_ops *ops;
+    size_t cursor, top;          /* in filtered rows */
+    char filter[128];
+    uint32_t *visible;           /* filtered row indices */
+    size_t nvisible, capvisible;
+    size_t filtered_upto;        /* table rows already considered */
+    uint64_t seen_generation;
+    const table *seen_table;
+    bool filter_dirty;
+};
+
+/* Registered views, in tab order (ui/views.c). */
+extern const view_ops *const view_registry[];
+extern const int view_registry_count;
+
+/* Generic list behaviour (ui/listview.c). */
+void listview_sync(view *v, const table *t);          /* refilter if the table or filter changed */
+void listview_draw(view *v, const table *t, int top, int height, int width, bool focused);
+void listview_move(view *v, long delta, int page_height);
+void listview_set_filter(view *v, const char *filter);
+/* Table row index under the cursor, or -1. */
+long listview_selected_row(const view *v);
+void listview_free(view *v);
+
+#endif

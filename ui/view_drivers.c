@@ -1,0 +1,46 @@
+/* Drivers: the selected connection's users with is_driver=true. */
+#include "ui/view.h"
+
+#include <stdio.h>
+
+static const column_def cols[] = {
+    {"Name", 28, 10, true},
+    {"Username", 16, 8, false},
+    {"Phone", 16, 10, false},
+    {"Status", 9, 6, false},
+    {"License", 14, 8, false},
+    {"TSP id", 16, 8, false},
+};
+
+static void cell(const table *t, const void *row, int col, char *buf, size_t cap)
+{
+    const user_rec *u = row;
+    switch (col) {
+    case 0:
+        user_display_name(t, u, buf, cap);
+        return;
+    case 1:
+        snprintf(buf, cap, "%s", table_str(t, u->username));
+        return;
+    case 2:
+        snprintf(buf, cap, "%s", table_str(t, u->phone));
+        return;
+    case 3:
+        snprintf(buf, cap, "%s", table_str(t, u->status));
+        return;
+    case 4:
+        snprintf(buf, cap, "%s", table_str(t, u->license));
+        return;
+    default:
+        snprintf(buf, cap, "%s", table_str(t, u->source_id));
+    }
+}
+
+const view_ops drivers_view_ops = {
+    .name = "Drivers",
+    .noun = "drivers",
+    .kind = KIND_DRIVER,
+    .cols = cols,
+    .ncols = 6,
+    .cell = cell,
+};

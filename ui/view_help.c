@@ -1,0 +1,94 @@
+/* Help: the key table, generated from the action table, with why an action is disabled now. */
+#include "ui/app.h"
+
+#include "core/text.h"
+#include "ui/keys.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Line i of the help text: group headings and one line per action. Returns false past the end. */
+static bool help_line(const app *a, int i, char *out, size_t cap, theme_slot *slot)
+{
+    int n = 0;
+    const char *group = "";
+    for (int k = 0; k < ACT__COUNT; k++) {
+        const action_info *ai = action_get((action_id)k);
+        if (strcmp(group, ai->group) != 0) {
+            group = ai->group;
+            if (k > 0 && n++ == i) {
+                out[0] = '\0';
+                *slot = SLOT_NORMAL;
+                return true;
+            }
+            if (n++ == i) {
+                snprintf(out, cap, " %s", group);
+                *slot = SLOT_HELP_GROUP;
+                return true;
+            }
+        }
+        if (n++ == i) {
+            const char *why = ai->disabled ? ai->disabled(a) : NULL;
+            snprintf(out, cap, "   %-26s %s%s%s", ai->keys, ai->help, why ? "  (now: " : "", why ? why : "");
+            if (why)
+                strncat(out, ")", cap - strlen(out) - 1);
+            *slot = why ? SLOT_STATUS_MUTED : SLOT_NORMAL;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int help_lines(const app *a)
+{
+    char buf[8];
+    theme_slot s;
+    int n = 0;
+    while (help_line(a, n, buf, sizeof buf, &s))
+        n++;
+    return n;
+}
+
+void help_draw(app *a, int top, int height, int width)
+{
+    char line[512], buf[2048];
+    attrset((attr_t)theme_attr(SLOT_HEADER));
+    text_fit_pad(" Keys (Esc, q or ? closes; j/k scroll)", width, true, buf, sizeof buf);
+    mvaddstr(top, 0, buf);
+    for (int r = 1; r < height; r++) {
+        theme_slot slot = SLOT_NORMAL;
+        if (!help_line(a, (int)a->help_top + r - 1, line, sizeof line, &slot))
+            line[0] = '\0';
+        attrset((attr_t)theme_attr(slot));
+        /* Key column in its own colour. */
+        text_fit_pad(line, width, true, buf, sizeof buf);
+        mvaddstr(top + r, 0, buf);
+        if (slot == SLOT_NORMAL && line[0] == ' ' && line[1] == ' ' && line[2] == ' ') {
+            attrset((attr_t)theme_attr(SLOT_HELP_KEY));
+            char keys[40];
+            snprintf(keys, sizeof keys, "%.26s", line + 3);
+            text_fit_pad(keys, width - 3 > 0 ? (width - 3 < 26 ? width - 3 : 26) : 0, false, buf, sizeof buf);
+            mvaddstr(top + r, 3, buf);
+        }
+    }
+    attrset(A_NORMAL);
+}
+
+unsigned help_key(app *a, int key)
+{
+    int max = help_lines(a);
+    if (key == 'q' || key == KEYS_ESC || key == '?' || key == KEYS_FN + KEY_F(1)) {
+        a->help_open = false;
+        return DIRTY_ALL;
+    }
+    if ((key == 'j' || key == KEYS_FN + KEY_DOWN) && (int)a->help_top + 1 < max) {
+        a->help_top++;
+        return DIRTY_LIST;
+    }
+    if ((key == 'k' || key == KEYS_FN + KEY_UP) && a->help_top > 0) {
+        a->help_top--;
+        return DIRTY_LIST;
+    }
+    return 0;
+}

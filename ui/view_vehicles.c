@@ -1,0 +1,51 @@
+/* Vehicles: name, plate, VIN, make/model/year and status, in the order a dispatcher scans. */
+#include "ui/view.h"
+
+#include <stdio.h>
+
+static const column_def cols[] = {
+    {"Name", 20, 8, true},
+    {"Plate", 10, 6, false},
+    {"VIN", 17, 17, false},
+    {"Make / model", 26, 10, true},
+    {"Year", 4, 4, false},
+    {"Status", 14, 6, false},
+};
+
+static void cell(const table *t, const void *row, int col, char *buf, size_t cap)
+{
+    const vehicle_rec *v = row;
+    switch (col) {
+    case 0:
+        snprintf(buf, cap, "%s", table_str(t, v->name));
+        return;
+    case 1:
+        snprintf(buf, cap, "%s", table_str(t, v->plate));
+        return;
+    case 2:
+        snprintf(buf, cap, "%s", table_str(t, v->vin));
+        return;
+    case 3: {
+        const char *oem = table_str(t, v->oem), *model = table_str(t, v->model);
+        snprintf(buf, cap, "%s%s%s", oem, (*oem && *model) ? " " : "", model);
+        return;
+    }
+    case 4:
+        if (v->year > 0)
+            snprintf(buf, cap, "%d", v->year);
+        else
+            buf[0] = '\0';
+        return;
+    default:
+        snprintf(buf, cap, "%s", table_str(t, v->status));
+    }
+}
+
+const view_ops vehicles_view_ops = {
+    .name = "Vehicles",
+    .noun = "vehicles",
+    .kind = KIND_VEHICLE,
+    .cols = cols,
+    .ncols = 6,
+    .cell = cell,
+};
