@@ -10,6 +10,18 @@ void json_put_strn(strbuf *sb, const char *s, size_t n)
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+            if (len && i + len <= n && utf8_valid(s + i, len)) {
+                i += len - 1;
+                continue;
+            }
+            /* Invalid UTF-8 never reaches the output: replace the byte with U+FFFD. */
+            strbuf_append(sb, s + start, i - start);
+            start = i + 1;
+            strbuf_puts(sb, "\\ufffd");
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         strbuf_append(sb, s + start, i - start);
