@@ -1,0 +1,198 @@
+#include "options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu_clock.h"
+
+void options_defaults(emu_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->port = 8080;
+    snprintf(o->host, sizeof o->host, "127.0.0.1");
+    o->seed = 1;
+    o->connections = 4;
+    o->vehicles = 60;
+    o->users = 40;
+    o->trailers = 20;
+    snprintf(o->client_id, sizeof o->client_id, "demo-client");
+    snprintf(o->client_secret, sizeof o->client_secret, "demo-secret");
+    o->token_lifetime = 3600;
+    o->time_scale = 1.0;
+    o->threads = 8;
+    o->max_body = 1024 * 1024;
+    o->tsp_rate = 5;
+    o->tsp_burst = 10;
+}
+
+void options_print_help(FILE *out)
+{
+    fputs(
+        "Usage: catena-emulator [OPTIONS]\n"
+        "A faithful local stand-in for the Catena telematics HTTP API (auth, telematics, integrations).\n"
+        "Prints exactly one line to stdout when ready: \"listening on http://HOST:PORT\". Logs go to stderr.\n"
+        "\n"
+        "Options:\n"
+        "  --port N              TCP port (0 = pick a free one; default 8080)\n"
+        "  --host ADDR           address to bind (default 127.0.0.1; loopback only by default)\n"
+        "  --seed N              seed of the generated data (default 1); same seed+sizes = same bytes\n"
+        "  --connections N       fleet<->TSP connections (default 4)\n"
+        "  --vehicles N          vehicles in total across connections (default 60)\n"
+        "  --users N             users in total (default 40; each connection gets a dispatcher)\n"
+        "  --trailers N          trailers in total (default 20)\n"
+        "  --client-id ID        accepted OAuth client id (default demo-client)\n"
+        "  --client-secret S     accepted OAuth client secret (default demo-secret)\n"
+        "  --token-lifetime SEC  access token lifetime in emulated seconds (default 3600; 0 = expire at once)\n"
+        "  --time-scale F        real seconds per emulated second (default 1; 0.001 = 1 s passes in 1 ms);\n"
+        "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
+        "  --start-time RFC3339  emulated time at start (default: the wall clock)\n"
+        "  --threads N           HTTP worker threads (default 8)\n"
+        "  --max-body BYTES      request body limit, larger bodies get 413 (default 1048576)\n"
+        "  --fault SPEC          inject a fault, repeatable; SPEC is comma-separated key=value:\n"
+        "                        route=PATH-PREFIX,method=GET,kind=status|malformed|truncated|reset|rate_limit,\n"
+        "                        status=503,probability=1.0,count=N,latency_ms=N,retry_after_seconds=N\n"
+        "  --api-rate-limit N    Catena API rate limit, requests/s (default 0 = off); excess gets 429\n"
+        "                        with detail.retry_after_seconds and a Retry-After header\n"
+        "  --tsp-rate N          simulated TSP token bucket per connection, requests/s (default 5)\n"
+        "  --tsp-burst N         its burst size (default 10)\n"
+        "  --webhook-url URL     deliver resource_operation.created|succeeded|failed webhooks (http:// only)\n"
+        "  --webhook-secret S    HMAC secret for X-Catena-Signature (default whsec-emulator)\n"
+        "  --verbose             log requests to stderr\n"
+        "  --help                this text\n"
+        "\n"
+        "Catena API served: POST /realms/catena/protocol/openid-connect/token (client_credentials, form or\n"
+        "HTTP Basic); with Bearer token: GET /v2/integrations/connections[/{id}], .../connections/data-freshness,\n"
+        ".../connections/resource-operations, .../connections/{id}/resource-operations/{id},\n"
+        "GET /v2/integrations/tsps[/{id}], GET|POST /v2/telematics/{vehicles,users,trailers} (+ GET /{id},\n"
+        "PATCH /{id}), GET|POST /v2/telematics/{messages,group-messages,dvir-logs,fuel-transactions}.\n"
+        "\n"
+        "Control surface (loopback clients only, no auth; never part of the Catena API):\n"
+        "  GET    /_emulator/health              {\"status\":\"ok\"}\n"
+        "  GET    /_emulator/requests            logged API requests [{method,path,query,body,status,at}]\n"
+        "                                        (every non-/_emulator/ request; ring of the last 10000)\n"
+        "  DELETE /_emulator/requests            clear the request log\n"
+        "  GET    /_emulator/clock               {\"now\":RFC3339,\"time_scale\":F}\n"
+        "  POST   /_emulator/clock/advance?ms=N  move emulated time forward N ms (tokens expire, retries fire)\n"
+        "  GET    /_emulator/faults              active faults\n"
+        "  POST   /_emulator/faults              add a fault, JSON {\"route\":\"/v2/telematics/vehicles\",\n"
+        "                                        \"method\":\"GET\",\"kind\":\"status|malformed|truncated|reset|\n"
+        "                                        rate_limit\",\"status\":503,\"probability\":1.0,\"count\":N,\n"
+        "                                        \"latency_ms\":N,\"retry_after_seconds\":N}; route is a path prefix\n"
+        "  DELETE /_emulator/faults              remove all faults\n"
+        "  POST   /_emulator/share-level         {\"connection_id\":ID,\"resource\":\"vehicle\",\n"
+        "                                        \"share_level\":\"read|read_write\"}\n"
+        "  POST   /_emulator/operations/drain?timeout_ms=N  wait until no async operation is pending\n"
+        "\n"
+        "Simulated TSP behaviour (deterministic): a message/name containing FAIL-TRANSIENT fails twice with a\n"
+        "TSP 503 and then succeeds; FAIL-PERMANENT fails validation at once; FAIL-AUTH fails with a TSP 401;\n"
+        "FAIL-TIMEOUT times out on every attempt. Per-TSP rules: motive max message length 500, geotab 1000,\n"
+        "omnitracs 250 (and requires vin on vehicles), ...; see GET /v2/integrations/tsps for support.\n",
+        out);
+}
+
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return false;
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        long n;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            options_print_help(out);
+            return 1;
+        }
+        if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+            o->verbose = true;
+            continue;
+        }
+        if (!v) {
+            fprintf(err, "catena-emulator: unknown option or missing value: %s (see --help)\n", a);
+            return -1;
+        }
+        bool ok = true;
+        if (strcmp(a, "--port") == 0) {
+            ok = parse_long(v, 0, 65535, &n);
+            o->port = (int)n;
+        } else if (strcmp(a, "--host") == 0) {
+            ok = strlen(v) < sizeof o->host;
+            snprintf(o->host, sizeof o->host, "%s", v);
+        } else if (strcmp(a, "--seed") == 0) {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(v, &end, 10);
+            ok = !errno && !*end && *v && *v != '-';
+        } else if (strcmp(a, "--connections") == 0) {
+            ok = parse_long(v, 1, 1000, &n);
+            o->connections = (size_t)n;
+        } else if (strcmp(a, "--vehicles") == 0) {
+            ok = parse_long(v, 0, 5000000, &n);
+            o->vehicles = (size_t)n;
+        } else if (strcmp(a, "--users") == 0) {
+            ok = parse_long(v, 0, 5000000, &n);
+            o->users = (size_t)n;
+        } else if (strcmp(a, "--trailers") == 0) {
+            ok = parse_long(v, 0, 5000000, &n);
+            o->trailers = (size_t)n;
+        } else if (strcmp(a, "--client-id") == 0) {
+            ok = *v && strlen(v) < sizeof o->client_id;
+            snprintf(o->client_id, sizeof o->client_id, "%s", v);
+        } else if (strcmp(a, "--client-secret") == 0) {
+            ok = *v && strlen(v) < sizeof o->client_secret;
+            snprintf(o->client_secret, sizeof o->client_secret, "%s", v);
+        } else if (strcmp(a, "--token-lifetime") == 0) {
+            ok = parse_long(v, 0, 100000000, &n);
+            o->token_lifetime = n;
+        } else if (strcmp(a, "--time-scale") == 0) {
+            char *end;
+            o->time_scale = strtod(v, &end);
+            ok = !*end && o->time_scale > 0 && o->time_scale <= 1000;
+        } else if (strcmp(a, "--start-time") == 0) {
+            ok = emu_time_parse(v, &o->start_time_us);
+        } else if (strcmp(a, "--threads") == 0) {
+            ok = parse_long(v, 1, 256, &n);
+            o->threads = (int)n;
+        } else if (strcmp(a, "--max-body") == 0) {
+            ok = parse_long(v, 1, 1L << 30, &n);
+            o->max_body = (size_t)n;
+        } else if (strcmp(a, "--fault") == 0) {
+            ok = o->n_fault_specs < EMU_MAX_FAULT_SPECS;
+            if (ok)
+                o->fault_specs[o->n_fault_specs++] = v;
+        } else if (strcmp(a, "--webhook-url") == 0) {
+            o->webhook_url = v;
+        } else if (strcmp(a, "--webhook-secret") == 0) {
+            o->webhook_secret = v;
+        } else if (strcmp(a, "--api-rate-limit") == 0) {
+            ok = parse_long(v, 0, 1000000, &n);
+            o->api_rate_limit = (int)n;
+        } else if (strcmp(a, "--tsp-rate") == 0) {
+            ok = parse_long(v, 1, 1000000, &n);
+            o->tsp_rate = (int)n;
+        } else if (strcmp(a, "--tsp-burst") == 0) {
+            ok = parse_long(v, 1, 1000000, &n);
+            o->tsp_burst = (int)n;
+        } else {
+            fprintf(err, "catena-emulator: unknown option %s (see --help)\n", a);
+            return -1;
+        }
+        if (!ok) {
+            fprintf(err, "catena-emulator: invalid value for %s: %s\n", a, v);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Real-terminal test: catena-dispatch --demo inside tmux, under several TERMs (one unknown),
+# sees the lists, survives resizes, quits cleanly with exit 0 and leaves no emulator behind.
+set -euo pipefail
+dispatch=$1 emulator=$2
+command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
+sock="catena-test-$$"
+work=$(mktemp -d)
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+fail() { echo "FAIL ($term): $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
+
+wait_for() { # TEXT [seconds]
+  local deadline=$((SECONDS + ${2:-20}))
+  while [ $SECONDS -lt $deadline ]; do
+    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
+  tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
+    "env -u NO_COLOR TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30"
+  wait_for "signed in" 20 || fail "never signed in"
+  wait_for "connections" 20 || fail "no connections loaded"
+  tmux -L "$sock" send-keys -t t 3
+  wait_for "VIN" 10 || fail "vehicles view did not open"
+  wait_for " vehicles" 20 || fail "vehicles did not load"
+  # Resize smaller, tiny and back: the console must redraw each time.
+  tmux -L "$sock" resize-window -t t -x 60 -y 15
+  wait_for "Vehicles" 5 || fail "no redraw at 60x15"
+  tmux -L "$sock" resize-window -t t -x 18 -y 4
+  wait_for "Terminal too small" 5 || fail "no 'too small' notice at 18x4"
+  tmux -L "$sock" resize-window -t t -x 120 -y 40
+  wait_for "VIN" 5 || fail "no redraw at 120x40"
+  tmux -L "$sock" send-keys -t t '?'
+  wait_for "Keys (Esc" 5 || fail "help did not open"
+  tmux -L "$sock" send-keys -t t q
+  wait_for "VIN" 5 || fail "help did not close"
+  tmux -L "$sock" send-keys -t t q
+  wait_for "EXIT=0" 10 || fail "did not quit with status 0"
+  if pgrep -f -- "$emulator --port 0 --client-id demo-client" >/dev/null; then
+    fail "the demo emulator is still running after quit"
+  fi
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  echo "ok: $term"
+done
+echo "1 passed, 0 failed"
