@@ -10,7 +10,7 @@ struct app;
 
 /* X(ID, "name", "keys in notation, space-separated", "group", "help text", disabled_fn) */
 #define ACTION_TABLE(X)                                                                                          \
-    X(QUIT, "quit", "q", "General", "Quit (asks nothing: drafts are kept)", NULL)                                  \
+    X(QUIT, "quit", "q", "General", "Quit", NULL)                                  \
     X(HELP, "help", "? <F1>", "General", "Show or close this help", NULL)                                          \
     X(REDRAW, "redraw", "<C-l>", "General", "Repaint the whole screen", NULL)                                     \
     X(VIEW_CONNECTIONS, "view-connections", "1", "Views", "Show connections", NULL)                               \

@@ -354,29 +354,47 @@ static void draw_line(int y, theme_slot slot, const char *text)
     attrset(A_NORMAL);
 }
 
+/* Title: product, selected connection, and the view tabs on the right. When space is short the
+ * other tabs go first, then the connection name is shortened; the current view always shows. */
 static void draw_title(app *a)
 {
-    strbuf sb = STRBUF_INIT;
-    strbuf_puts(&sb, " Catena Dispatch");
+    const char *conn = "";
     if (a->conn_sel >= 0 && (size_t)a->conn_sel < a->st.connections.count) {
         const connection_rec *c = table_row(&a->st.connections, (size_t)a->conn_sel);
-        strbuf_printf(&sb, " │ %s", table_str(&a->st.connections, c->description));
+        conn = table_str(&a->st.connections, c->description);
     }
-    draw_line(0, SLOT_TITLE, sb.data);
-    /* Tabs on the right: the current one stands out. */
-    int x = COLS;
-    for (int i = view_registry_count - 1; i >= 0; i--) {
-        char tab[48];
-        snprintf(tab, sizeof tab, " %d %s ", i + 1, view_registry[i]->name);
-        int w = text_width(tab);
-        if (x - w < text_width(sb.data) + 2)
+    char tabs[8][48];
+    int tabw[8], all = 0, n = view_registry_count < 8 ? view_registry_count : 8;
+    for (int i = 0; i < n; i++) {
+        snprintf(tabs[i], sizeof tabs[i], " %d %s ", i + 1, view_registry[i]->name);
+        tabw[i] = text_width(tabs[i]);
+        all += tabw[i];
+    }
+    const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
+    int left = text_width(prefix);
+    bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
+    int right = show_all ? all : (a->help_open ? 0 : tabw[a->current]);
+    char line[1200], buf[1024];
+    int room = COLS - right - left - 4;
+    if (*conn && room > 3) {
+        text_fit_pad(conn, room < text_width(conn) ? room : text_width(conn), false, buf, sizeof buf);
+        snprintf(line, sizeof line, "%s │ %s", prefix, buf);
+    } else {
+        snprintf(line, sizeof line, "%s", prefix);
+    }
+    draw_line(0, SLOT_TITLE, line);
+    int x = COLS - right;
+    for (int i = 0; i < n; i++) {
+        bool cur = i == a->current && !a->help_open;
+        if (!show_all && !cur)
+            continue;
+        if (x < 0 || x + tabw[i] > COLS)
             break;
-        x -= w;
-        attrset((attr_t)theme_attr(i == a->current && !a->help_open ? SLOT_CURSOR : SLOT_TITLE_DIM));
-        mvaddstr(0, x, tab);
+        attrset((attr_t)theme_attr(cur ? SLOT_CURSOR : SLOT_TITLE_DIM));
+        mvaddstr(0, x, tabs[i]);
+        x += tabw[i];
     }
     attrset(A_NORMAL);
-    strbuf_free(&sb);
 }
 
 static void load_summary(const table *t, const char *noun, char *out, size_t cap)
@@ -412,7 +430,7 @@ static void draw_status(app *a)
     view *v = &a->views[a->current];
     load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
     if (v->filter[0])
-        snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu match)", v->nvisible);
+        snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
     snprintf(right, sizeof right, "? help  q quit ");
     draw_line(a->rows - 2, SLOT_STATUS, left);
@@ -470,11 +488,27 @@ static void draw_list(app *a)
             move(y, 0);
             clrtoeol();
         }
-        draw_line(top + 1, SLOT_STATUS_MUTED, "");
-        attrset((attr_t)theme_attr(SLOT_STATUS_MUTED));
-        char buf[1024];
-        text_fit_pad(empty, COLS - 2, false, buf, sizeof buf);
-        mvaddstr(top + (height > 2 ? 1 : 0), 1, buf);
+        /* Word-wrapped under the title, so long errors stay readable on narrow screens. */
+        attrset((attr_t)theme_attr(t && t->state == LOAD_FAILED ? SLOT_STATUS_ERROR : SLOT_STATUS_MUTED));
+        const char *p = empty;
+        int y = top + (height > 2 ? 1 : 0), width = COLS - 2;
+        while (*p && y < top + height && width > 0) {
+            int used;
+            size_t n = text_fit(p, width, &used);
+            if (p[n]) {
+                size_t cut = n;
+                while (cut > 0 && p[cut] != ' ')
+                    cut--;
+                if (cut > 0)
+                    n = cut;
+            }
+            if (n == 0)
+                n = 1;
+            mvaddnstr(y++, 1, p, (int)n);
+            p += n;
+            while (*p == ' ')
+                p++;
+        }
         attrset(A_NORMAL);
         return;
     }

@@ -57,15 +57,20 @@ void listview_sync(view *v, const table *t)
 static void layout_columns(const view_ops *ops, int width, int *w)
 {
     int used = 0, nflex = 0;
-    for (int c = 0; c < ops->ncols; c++) {
-        int need = ops->cols[c].min + (used ? 1 : 0);
-        if (used + need <= width) {
+    for (int c = 0; c < ops->ncols; c++)
+        w[c] = 0;
+    /* Most important columns first, each at its minimum width, while they fit. */
+    for (int prio = 0; prio <= 9; prio++) {
+        for (int c = 0; c < ops->ncols; c++) {
+            if (ops->cols[c].prio != prio)
+                continue;
+            int need = ops->cols[c].min + (used ? 1 : 0);
+            if (used + need > width)
+                continue;
             w[c] = ops->cols[c].min;
             used += need;
             if (ops->cols[c].flex)
                 nflex++;
-        } else {
-            w[c] = 0;
         }
     }
     /* Grow toward preferred widths, then give the rest to flexible columns. */

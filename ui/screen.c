@@ -174,11 +174,18 @@ void screen_dump_attrs(FILE *out)
     }
     fprintf(out, "--- legend\n");
     for (int k = 0; k < nseen; k++) {
-        int slot = theme_slot_of_attr(seen[k]);
-        if (slot >= 0)
-            fprintf(out, "%c = %s\n", letters[k], theme_slot_name((theme_slot)slot));
-        else
-            fprintf(out, "%c = attr %#lx\n", letters[k], (unsigned long)seen[k]);
+        /* Every slot drawn this way (several share one look in the mono theme). */
+        fprintf(out, "%c =", letters[k]);
+        int named = 0;
+        for (int sl = 0; sl < SLOT__COUNT; sl++) {
+            if (theme_attr((theme_slot)sl) == seen[k]) {
+                fprintf(out, "%s %s", named ? "," : "", theme_slot_name((theme_slot)sl));
+                named++;
+            }
+        }
+        if (!named)
+            fprintf(out, " attr %#lx", (unsigned long)seen[k]);
+        fputc('\n', out);
     }
 }
 

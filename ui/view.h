@@ -16,6 +16,7 @@ typedef struct column_def {
     int width;   /* preferred width in columns */
     int min;     /* below this the column is dropped */
     bool flex;   /* takes a share of spare width */
+    int prio;    /* when space is short, columns with a higher number are dropped first */
 } column_def;
 
 typedef struct view view;

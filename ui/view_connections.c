@@ -4,10 +4,10 @@
 #include <stdio.h>
 
 static const column_def cols[] = {
-    {"Description", 40, 12, true},
-    {"TSP", 16, 8, false},
-    {"Status", 9, 6, false},
-    {"Fleet ref", 16, 8, false},
+    {"Description", 40, 12, true, 0},
+    {"TSP", 16, 8, false, 1},
+    {"Status", 9, 6, false, 2},
+    {"Fleet ref", 16, 8, false, 3},
 };
 
 static void cell(const table *t, const void *row, int col, char *buf, size_t cap)

@@ -4,12 +4,12 @@
 #include <stdio.h>
 
 static const column_def cols[] = {
-    {"Name", 20, 8, true},
-    {"Plate", 10, 6, false},
-    {"Type", 12, 6, false},
-    {"Length", 7, 6, false},
-    {"Make / model", 22, 8, true},
-    {"Status", 10, 6, false},
+    {"Name", 20, 8, true, 0},
+    {"Plate", 10, 6, false, 1},
+    {"Type", 12, 6, false, 2},
+    {"Length", 7, 6, false, 4},
+    {"Make / model", 22, 8, true, 5},
+    {"Status", 10, 6, false, 3},
 };
 
 static void cell(const table *t, const void *row, int col, char *buf, size_t cap)

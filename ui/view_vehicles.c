@@ -4,12 +4,12 @@
 #include <stdio.h>
 
 static const column_def cols[] = {
-    {"Name", 20, 8, true},
-    {"Plate", 10, 6, false},
-    {"VIN", 17, 17, false},
-    {"Make / model", 26, 10, true},
-    {"Year", 4, 4, false},
-    {"Status", 14, 6, false},
+    {"Name", 20, 8, true, 0},
+    {"Plate", 10, 8, false, 1},
+    {"VIN", 17, 17, false, 4},
+    {"Make / model", 26, 10, true, 3},
+    {"Year", 4, 4, false, 5},
+    {"Status", 14, 10, false, 2},
 };
 
 static void cell(const table *t, const void *row, int col, char *buf, size_t cap)

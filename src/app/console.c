@@ -175,7 +175,14 @@ static void on_signal(void *ud, int signo)
     } else if (signo == SIGCHLD) {
         if (s->demo_running && demo_check_exited(&s->d)) {
             s->demo_running = false;
-            app_set_message(s->a, SLOT_STATUS_ERROR, "The local emulator stopped; restart with --demo.");
+            app_set_startup_note(s->a, "");
+            if (s->d.last_error[0]) {
+                char *clean = text_sanitize_str(s->d.last_error);
+                app_set_message(s->a, SLOT_STATUS_ERROR, "The local emulator stopped: %s", clean);
+                free(clean);
+            } else {
+                app_set_message(s->a, SLOT_STATUS_ERROR, "The local emulator stopped; restart with --demo.");
+            }
         }
     } else if (signo == SIGTERM || signo == SIGINT || signo == SIGHUP) {
         s->a->quit = true;
@@ -243,7 +250,11 @@ int console_main(int argc, char **argv)
     }
     theme th;
     char *terr = NULL;
-    if (theme_load(&th, cfg.theme, &terr) != 0) {
+    /* Without colour the attribute-only theme reads better than the default's leftovers. */
+    const char *theme_name = cfg.theme;
+    if (cfg.no_color && (!theme_name || strcmp(theme_name, "default") == 0))
+        theme_name = "mono";
+    if (theme_load(&th, theme_name, &terr) != 0) {
         fprintf(stderr, "catena-dispatch: %s\n", terr);
         free(terr);
         config_free(&cfg);

@@ -14,6 +14,10 @@ typedef void (*demo_ready_cb)(void *ud, const char *base_url, const char *error)
 typedef struct demo {
     pid_t pid;
     int out_fd;
+    int err_fd;
+    char last_error[200]; /* the emulator's last stderr line, for "it stopped: ..." */
+    char errbuf[200];
+    size_t errlen;
     char line[256];
     size_t len;
     loop *l;
@@ -23,7 +27,7 @@ typedef struct demo {
 
 /* Starts the emulator; cb runs from the loop once it listens (or failed). 0 or -1 with err. */
 int demo_start(demo *d, loop *l, const char *const *extra_args, demo_ready_cb cb, void *ud, char *err, size_t errcap);
-/* True (and reaps it) if the child has exited. */
+/* True (and reaps it) if the child has exited; d->last_error then says why, if it said. */
 int demo_check_exited(demo *d);
 void demo_stop(demo *d);
 

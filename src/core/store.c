@@ -169,10 +169,27 @@ void store_free(store *s)
     memset(s, 0, sizeof *s);
 }
 
+/* True when s starts with a CJK ideograph or kana/hangul (U+2E80 and up, below U+D800 or in
+ * the compatibility block), where names are written family name first. */
+static bool starts_cjk(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0xE2)
+        return false;
+    unsigned cp = 0;
+    if ((p[0] & 0xF0) == 0xE0 && p[1] && p[2])
+        cp = (unsigned)(p[0] & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    else if ((p[0] & 0xF8) == 0xF0)
+        return true; /* supplementary ideographs */
+    return (cp >= 0x2E80 && cp < 0xD800) || (cp >= 0xF900 && cp < 0xFB00);
+}
+
 void user_display_name(const table *t, const user_rec *u, char *out, size_t outcap)
 {
     const char *f = table_str(t, u->first_name), *l = table_str(t, u->last_name);
-    if (*f || *l)
+    if (*f && *l && starts_cjk(f) && starts_cjk(l))
+        snprintf(out, outcap, "%s%s", l, f);
+    else if (*f || *l)
         snprintf(out, outcap, "%s%s%s", f, (*f && *l) ? " " : "", l);
     else
         snprintf(out, outcap, "%s", table_str(t, u->username));

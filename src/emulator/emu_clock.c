@@ -127,8 +127,10 @@ void emu_time_format(int64_t unix_us, char out[EMU_TIME_LEN])
     time_t t = (time_t)secs;
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, EMU_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)frac);
+    char tmp[128];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec, (int)frac);
+    snprintf(out, EMU_TIME_LEN, "%.31s", tmp);
 }
 
 void emu_date_format(int64_t unix_us, char out[11])
@@ -136,7 +138,9 @@ void emu_date_format(int64_t unix_us, char out[11])
     time_t t = (time_t)(unix_us / 1000000);
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, 11, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    snprintf(out, 11, "%.10s", tmp);
 }
 
 static bool digits(const char *s, int n, int *out)

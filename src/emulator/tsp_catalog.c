@@ -49,7 +49,7 @@ void tsp_format_source_id(const tsp_info *t, emu_resource res, uint64_t seq, cha
 {
     /* Each resource gets its own number range so ids never collide across resources. */
     uint64_t base = (uint64_t)res * 1000003ULL;
-    uint64_t n = base + seq;
+    unsigned long long n = base + seq;
     switch (t->id_style) {
     case ID_NUMERIC15:
         snprintf(out, cap, "%llu", 281474976710656ULL + n * 7919ULL % 1000000000ULL + n);

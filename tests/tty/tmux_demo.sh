@@ -30,7 +30,7 @@ for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
   wait_for " vehicles" 20 || fail "vehicles did not load"
   # Resize smaller, tiny and back: the console must redraw each time.
   tmux -L "$sock" resize-window -t t -x 60 -y 15
-  wait_for "Vehicles" 5 || fail "no redraw at 60x15"
+  wait_for "3 Vehicles" 5 || fail "no redraw at 60x15"
   tmux -L "$sock" resize-window -t t -x 18 -y 4
   wait_for "Terminal too small" 5 || fail "no 'too small' notice at 18x4"
   tmux -L "$sock" resize-window -t t -x 120 -y 40

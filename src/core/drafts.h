@@ -1,0 +1,51 @@
+/* drafts: everything the user typed and has not had accepted by the API, kept on disk in
+ * $XDG_STATE_HOME/catena-dispatch/drafts/ (else ~/.local/state/...), one JSON file per draft,
+ * written atomically (temp file, fsync, rename) as it is edited, removed only after 200/202. */
+#ifndef CATENA_CORE_DRAFTS_H
+#define CATENA_CORE_DRAFTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { DRAFT_MESSAGE, DRAFT_GROUP_MESSAGE, DRAFT_FORM } draft_kind;
+
+typedef struct draft {
+    char id[40];            /* file name stem; drafts_new_id makes one */
+    draft_kind kind;
+    char *connection_id;
+    char *sender_id;
+    char *recipient_id;     /* message */
+    char **recipient_ids;   /* group message */
+    size_t nrecipients;
+    char *recipient_label;  /* "José Muñoz" or "3 drivers", for the drafts list */
+    char *text;             /* message text */
+    char *priority;         /* low|medium|high or NULL */
+    bool sync;
+    char *reply_to_message_id;
+    char *form_resource;    /* DRAFT_FORM: "vehicle" | "trailer" | "user" */
+    char *form_record_id;   /* DRAFT_FORM: id for an update, NULL for a create */
+    char *form_json;        /* DRAFT_FORM: {"field":"value",...} of the edited values */
+    char *last_error;       /* why the last send failed, if it did */
+    bool maybe_sent;        /* the last send timed out after sending: it may have gone */
+    int64_t updated_unix;   /* seconds since the epoch */
+} draft;
+
+/* The drafts directory (created with 0700 if missing). -1 if no HOME/XDG_STATE_HOME. */
+int drafts_dir(char *out, size_t cap);
+void drafts_new_id(char out[40]);
+/* Atomic write of d (sets updated_unix). -1 with *err (heap). */
+int draft_save(draft *d, char **err);
+int draft_remove(const char *id);
+/* Every readable draft, newest first; unreadable files are skipped (and counted in *skipped). */
+int drafts_load_all(draft **out, size_t *n, size_t *skipped);
+void draft_free(draft *d);          /* frees the members, not d */
+void drafts_free_all(draft *list, size_t n);
+draft *draft_clone(const draft *d);
+
+/* Atomic whole-file write used by drafts and the operations journal. */
+int atomic_write_file(const char *path, const char *data, size_t len, char **err);
+/* $XDG_STATE_HOME/catena-dispatch (created 0700); -1 if neither it nor HOME is set. */
+int state_dir(char *out, size_t cap);
+
+#endif

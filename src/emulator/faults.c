@@ -1,0 +1,286 @@
+#include "faults.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "emu_json.h"
+#include "emu_rng.h"
+
+#define MAX_FAULTS 64
+
+typedef enum fault_kind { FK_LATENCY, FK_STATUS, FK_MALFORMED, FK_TRUNCATED, FK_RESET, FK_RATE_LIMIT } fault_kind;
+
+static const char *const KIND_NAMES[] = {"latency", "status", "malformed", "truncated", "reset", "rate_limit"};
+
+typedef struct fault {
+    char route[256];
+    char method[16]; /* "" = any */
+    fault_kind kind;
+    int status;
+    double probability;
+    long count; /* remaining firings; -1 = unlimited */
+    int latency_ms;
+    int retry_after_seconds;
+} fault;
+
+struct fault_table {
+    pthread_mutex_t mu;
+    fault items[MAX_FAULTS];
+    size_t n;
+    emu_rng rng;
+};
+
+fault_table *faults_new(uint64_t seed)
+{
+    fault_table *t = xcalloc(1, sizeof *t);
+    pthread_mutex_init(&t->mu, NULL);
+    rng_seed_stream(&t->rng, seed, "faults", 0);
+    return t;
+}
+
+void faults_free(fault_table *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_destroy(&t->mu);
+    free(t);
+}
+
+void faults_clear(fault_table *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->n = 0;
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void fault_defaults(fault *f)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->route, sizeof f->route, "/");
+    f->kind = FK_STATUS;
+    f->status = 503;
+    f->probability = 1.0;
+    f->count = -1;
+    f->retry_after_seconds = 1;
+}
+
+static bool set_field(fault *f, const char *key, const char *value, bool *kind_given, char *err, size_t cap)
+{
+    char *end = NULL;
+    if (strcmp(key, "route") == 0) {
+        if (value[0] != '/' || strlen(value) >= sizeof f->route) {
+            snprintf(err, cap, "route must be a path starting with /");
+            return false;
+        }
+        snprintf(f->route, sizeof f->route, "%s", value);
+    } else if (strcmp(key, "method") == 0) {
+        if (strlen(value) >= sizeof f->method) {
+            snprintf(err, cap, "bad method");
+            return false;
+        }
+        snprintf(f->method, sizeof f->method, "%s", strcmp(value, "*") == 0 ? "" : value);
+    } else if (strcmp(key, "kind") == 0) {
+        size_t k = 0;
+        while (k < 6 && strcmp(KIND_NAMES[k], value) != 0)
+            k++;
+        if (k == 6) {
+            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit or latency");
+            return false;
+        }
+        f->kind = (fault_kind)k;
+        *kind_given = true;
+    } else if (strcmp(key, "status") == 0) {
+        long v = strtol(value, &end, 10);
+        if (*end || v < 100 || v > 599) {
+            snprintf(err, cap, "status must be an HTTP status code");
+            return false;
+        }
+        f->status = (int)v;
+    } else if (strcmp(key, "probability") == 0) {
+        double v = strtod(value, &end);
+        if (*end || v < 0 || v > 1) {
+            snprintf(err, cap, "probability must be within 0..1");
+            return false;
+        }
+        f->probability = v;
+    } else if (strcmp(key, "count") == 0) {
+        long v = strtol(value, &end, 10);
+        if (*end || v < -1) {
+            snprintf(err, cap, "count must be >= 0 (or -1 for unlimited)");
+            return false;
+        }
+        f->count = v;
+    } else if (strcmp(key, "latency_ms") == 0) {
+        long v = strtol(value, &end, 10);
+        if (*end || v < 0 || v > 600000) {
+            snprintf(err, cap, "latency_ms must be within 0..600000");
+            return false;
+        }
+        f->latency_ms = (int)v;
+    } else if (strcmp(key, "retry_after_seconds") == 0) {
+        long v = strtol(value, &end, 10);
+        if (*end || v < 0 || v > 86400) {
+            snprintf(err, cap, "retry_after_seconds must be within 0..86400");
+            return false;
+        }
+        f->retry_after_seconds = (int)v;
+    } else {
+        snprintf(err, cap, "unknown fault field '%s'", key);
+        return false;
+    }
+    return true;
+}
+
+static bool add_fault(fault_table *t, fault *f, bool kind_given, char *err, size_t cap)
+{
+    if (!kind_given && f->latency_ms > 0 && f->status == 503)
+        f->kind = FK_LATENCY;
+    if (f->kind == FK_RATE_LIMIT)
+        f->status = 429;
+    pthread_mutex_lock(&t->mu);
+    bool ok = t->n < MAX_FAULTS;
+    if (ok)
+        t->items[t->n++] = *f;
+    pthread_mutex_unlock(&t->mu);
+    if (!ok)
+        snprintf(err, cap, "too many faults (max %d)", MAX_FAULTS);
+    return ok;
+}
+
+bool faults_add_spec(fault_table *t, const char *spec, char *err, size_t err_cap)
+{
+    fault f;
+    fault_defaults(&f);
+    bool kind_given = false;
+    char *copy = xstrdup(spec);
+    bool ok = true;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq) {
+            snprintf(err, err_cap, "expected key=value, got '%s'", tok);
+            ok = false;
+            break;
+        }
+        *eq = '\0';
+        ok = set_field(&f, tok, eq + 1, &kind_given, err, err_cap);
+    }
+    free(copy);
+    return ok && add_fault(t, &f, kind_given, err, err_cap);
+}
+
+bool faults_add_json(fault_table *t, const char *json, size_t len, char *err, size_t err_cap)
+{
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        snprintf(err, err_cap, "body must be a JSON object");
+        return false;
+    }
+    fault f;
+    fault_defaults(&f);
+    bool kind_given = false, ok = true;
+    for (cJSON *it = root->child; it && ok; it = it->next) {
+        char buf[300];
+        if (cJSON_IsString(it))
+            snprintf(buf, sizeof buf, "%s", it->valuestring);
+        else if (cJSON_IsNumber(it))
+            snprintf(buf, sizeof buf, "%.17g", it->valuedouble);
+        else if (cJSON_IsNull(it))
+            continue;
+        else {
+            snprintf(err, err_cap, "field '%s' must be a string or number", it->string);
+            ok = false;
+            break;
+        }
+        ok = set_field(&f, it->string, buf, &kind_given, err, err_cap);
+    }
+    cJSON_Delete(root);
+    return ok && add_fault(t, &f, kind_given, err, err_cap);
+}
+
+void faults_render(fault_table *t, strbuf *out)
+{
+    pthread_mutex_lock(&t->mu);
+    strbuf_putc(out, '[');
+    for (size_t i = 0; i < t->n; i++) {
+        fault *f = &t->items[i];
+        if (i)
+            strbuf_putc(out, ',');
+        bool first = true;
+        strbuf_putc(out, '{');
+        json_member_str(out, &first, "route", f->route);
+        json_member_str(out, &first, "method", f->method[0] ? f->method : "*");
+        json_member_str(out, &first, "kind", KIND_NAMES[f->kind]);
+        json_member_int(out, &first, "status", f->status);
+        json_put_key(out, &first, "probability");
+        strbuf_printf(out, "%g", f->probability);
+        json_member_int(out, &first, "count", f->count);
+        json_member_int(out, &first, "latency_ms", f->latency_ms);
+        json_member_int(out, &first, "retry_after_seconds", f->retry_after_seconds);
+        strbuf_putc(out, '}');
+    }
+    strbuf_putc(out, ']');
+    pthread_mutex_unlock(&t->mu);
+}
+
+fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response *resp)
+{
+    if (!t)
+        return FAULT_NONE;
+    fault hit;
+    bool fired = false;
+    pthread_mutex_lock(&t->mu);
+    for (size_t i = 0; i < t->n && !fired; i++) {
+        fault *f = &t->items[i];
+        if (f->count == 0 || strncmp(req->path, f->route, strlen(f->route)) != 0)
+            continue;
+        if (f->method[0] && strcasecmp(f->method, req->method) != 0)
+            continue;
+        if (f->probability < 1.0 && rng_unit(&t->rng) >= f->probability)
+            continue;
+        if (f->count > 0)
+            f->count--;
+        hit = *f;
+        fired = true;
+    }
+    pthread_mutex_unlock(&t->mu);
+    if (!fired)
+        return FAULT_NONE;
+    if (hit.latency_ms > 0) {
+        struct timespec ts = {hit.latency_ms / 1000, (long)(hit.latency_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    switch (hit.kind) {
+    case FK_LATENCY:
+        return FAULT_NONE;
+    case FK_STATUS:
+        if (hit.status == 500)
+            reply_internal_error(resp);
+        else if (hit.status == 429)
+            reply_too_many(resp, hit.retry_after_seconds);
+        else
+            reply_error(resp, hit.status, "Injected fault");
+        return FAULT_RESPONDED;
+    case FK_RATE_LIMIT:
+        reply_too_many(resp, hit.retry_after_seconds);
+        return FAULT_RESPONDED;
+    case FK_MALFORMED:
+        reply_json(resp, hit.status >= 200 && hit.status < 300 ? hit.status : 200,
+                   "{\"items\":[{\"id\":\"019b0000-0000-7000-8000-00000000\",,\"total\":}");
+        return FAULT_RESPONDED;
+    case FK_RESET:
+        resp->kind = RESP_RESET;
+        resp->status = 0;
+        return FAULT_RESPONDED;
+    case FK_TRUNCATED:
+        return FAULT_TRUNCATE_RESPONSE;
+    }
+    return FAULT_NONE;
+}

@@ -1,0 +1,27 @@
+/* paging: opaque cursors (URL-safe base64 of direction, offset and a query fingerprint) and page envelopes. */
+#ifndef CATENA_EMU_PAGING_H
+#define CATENA_EMU_PAGING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/strbuf.h"
+#include "http_msg.h"
+
+typedef struct page_window {
+    size_t start, end; /* items [start, end) of the filtered list */
+    size_t total;
+    uint64_t fingerprint;
+} page_window;
+
+/* Fingerprint of the filters (every query pair except cursor and size), order-independent. */
+uint64_t query_fingerprint(const query_args *q);
+/* Reads cursor and size; on success fills start/end for a list of total items. */
+bool page_select(const query_args *q, problem_list *p, size_t total, page_window *w);
+/* Writes {"items":[ */
+void page_begin(strbuf *sb);
+/* Writes ],"total":N (if with_total),"current_page":..,"current_page_backwards":..,"previous_page":..,"next_page":..} */
+void page_end(strbuf *sb, const page_window *w, bool with_total);
+
+#endif
