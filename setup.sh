@@ -13,8 +13,8 @@ case "$mode" in
   *) echo "usage: $0 demo|test|build [args...]" >&2; exit 2 ;;
 esac
 
-packages=(build-essential cmake pkg-config libncurses-dev ncurses-base ncurses-term libcurl4-openssl-dev
-          libcjson-dev check libmicrohttpd-dev tmux curl valgrind locales)
+packages=(build-essential cmake pkg-config libncurses-dev ncurses-base libcurl4-openssl-dev
+          libcjson-dev check libmicrohttpd-dev tmux curl valgrind procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -642,7 +642,14 @@ int form_values_from_record(form_values *v, const char *json, size_t len, char *
 {
     if (err)
         *err = NULL;
-    cJSON *root = json && v && v->spec ? cJSON_ParseWithLength(json, len) : NULL;
+    const char *end = NULL;
+    cJSON *root = json && v && v->spec ? cJSON_ParseWithLengthOpts(json, len, &end, false) : NULL;
+    for (const char *p = end; root && p < json + len && *p; p++)
+        if (!isspace((unsigned char)*p)) { /* trailing garbage */
+            cJSON_Delete(root);
+            root = NULL;
+            break;
+        }
     if (!cJSON_IsObject(root)) {
         if (err)
             *err = xstrdup(root || !json ? "the record is not a JSON object" : "the record is not valid JSON");

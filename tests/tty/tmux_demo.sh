@@ -4,9 +4,10 @@
 set -euo pipefail
 dispatch=$1 emulator=$2
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
-sock="catena-test-$$"
+base_sock="catena-test-$$"
+sock=$base_sock
 work=$(mktemp -d)
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { for t in xterm-256color screen-256color vt100 xterm-kitty-unknown; do tmux -L "$base_sock-$t" kill-server 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 fail() { echo "FAIL ($term): $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
@@ -21,6 +22,7 @@ wait_for() { # TEXT [seconds]
 }
 
 for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
+  sock="$base_sock-$term" # a fresh server each time: a killed one may still be exiting
   tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
     "env -u NO_COLOR TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30"
   wait_for "signed in" 20 || fail "never signed in"

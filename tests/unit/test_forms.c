@@ -1,0 +1,745 @@
+/* Unit tests of src/core/forms.c: the field specs against the contract, typed validation, VIN
+ * check digits, reading records and building POST/PATCH bodies. */
+#include "core/forms.h"
+
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const field_spec *field(form_kind k, const char *name)
+{
+    const form_spec *s = form_spec_get(k);
+    int i = form_field_index(s, name);
+    ck_assert_msg(i >= 0, "no field %s", name);
+    return &s->fields[i];
+}
+
+/* ------------------------------------------------------------------ specs vs. the contract */
+
+/* The properties of VehicleUpdate, TrailerUpdate and UserUpdate in openapi.yaml, minus connection_id. */
+static const char *const vehicle_props[] = {
+    "vehicle_name", "oem", "model_type", "model_year", "vin", "engine_vin", "license_plate_region",
+    "license_plate_country", "license_plate_number", "is_active", "status", "notes", "eld_id",
+    "eld_serial_number", "eld_device_type", "eld_product_id", "total_axles", "external_id",
+    "speed_unit", "odometer_unit", "fuel_unit", "fuel_capacity", "engine_type", NULL};
+static const char *const trailer_props[] = {
+    "trailer_name", "oem", "model_type", "model_year", "vin", "license_plate_region",
+    "license_plate_country", "license_plate_number", "is_active", "status", "notes", "eld_id",
+    "eld_serial_number", "eld_device_type", "eld_product_id", "total_axles", "external_id",
+    "trailer_length", "trailer_type", NULL};
+static const char *const user_props[] = {
+    "username", "is_active", "status", "is_driver", "user_designation", "user_email", "first_name",
+    "last_name", "phone_number", "country_code", "license_country", "license_region", "license_number",
+    "license_expiration", "employee_number", "carrier_number", "notes", "hos_ruleset_code",
+    "allow_yard_move", "allow_personal_conveyance", "allow_adverse_driving", "default_time_zone",
+    "hos_compliance_type", "hos_tracking_method", NULL};
+
+typedef struct {
+    form_kind kind;
+    const char *const *props;
+    const char *resource, *title, *path, *first;
+} spec_case;
+
+static const spec_case spec_cases[] = {
+    {FORM_VEHICLE, vehicle_props, "vehicle", "Vehicle", "/v2/telematics/vehicles", "vehicle_name"},
+    {FORM_TRAILER, trailer_props, "trailer", "Trailer", "/v2/telematics/trailers", "trailer_name"},
+    {FORM_DRIVER, user_props, "user", "Driver", "/v2/telematics/users", "first_name"},
+};
+
+START_TEST(test_spec_fields_match_contract)
+{
+    const spec_case *tc = &spec_cases[_i];
+    const form_spec *s = form_spec_get(tc->kind);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(s->kind, tc->kind);
+    ck_assert_str_eq(s->resource, tc->resource);
+    ck_assert_str_eq(s->title, tc->title);
+    ck_assert_str_eq(s->path, tc->path);
+    ck_assert_str_eq(s->fields[0].name, tc->first); /* names first */
+    int n = 0;
+    for (const char *const *p = tc->props; *p; p++, n++)
+        ck_assert_msg(form_field_index(s, *p) >= 0, "%s lacks %s", s->title, *p);
+    ck_assert_int_eq(s->nfields, n); /* exactly these: nothing else, no duplicates */
+    ck_assert_int_eq(form_field_index(s, "connection_id"), -1);
+    ck_assert_str_eq(s->fields[s->nfields - 1].name, "notes");
+    for (int i = 0; i < s->nfields; i++) {
+        const field_spec *f = &s->fields[i];
+        ck_assert(f->label && f->label[0]);
+        ck_assert(!f->required_on_create); /* only connection_id is required by the contract */
+        ck_assert((f->type == FT_ENUM) == (f->enum_values != NULL));
+        if (f->type == FT_INT)
+            ck_assert(f->min < f->max);
+    }
+    ck_assert_ptr_eq(form_spec_by_name(tc->resource), s);
+    ck_assert_ptr_eq(form_spec_by_name(tc->title), s);
+}
+END_TEST
+
+typedef struct {
+    form_kind kind;
+    const char *name;
+    field_type type;
+    int nenum;     /* for FT_ENUM */
+    const char *first_enum, *last_enum;
+    long min, max; /* for FT_INT */
+} type_case;
+
+static const type_case type_cases[] = {
+    {FORM_VEHICLE, "model_year", FT_INT, 0, NULL, NULL, 1900, 2100},
+    {FORM_VEHICLE, "total_axles", FT_INT, 0, NULL, NULL, 1, 20},
+    {FORM_VEHICLE, "vin", FT_VIN, 0, NULL, NULL, 0, 0},
+    {FORM_VEHICLE, "engine_vin", FT_STRING, 0, NULL, NULL, 0, 0},
+    {FORM_VEHICLE, "is_active", FT_BOOL, 0, NULL, NULL, 0, 0},
+    {FORM_VEHICLE, "license_plate_country", FT_COUNTRY3, 0, NULL, NULL, 0, 0},
+    {FORM_VEHICLE, "status", FT_ENUM, 8, "IN_SERVICE", "SPARE", 0, 0},
+    {FORM_VEHICLE, "engine_type", FT_ENUM, 11, "GASOLINE", "HYBRID", 0, 0},
+    {FORM_VEHICLE, "fuel_capacity", FT_STRING, 0, NULL, NULL, 0, 0},
+    {FORM_VEHICLE, "notes", FT_TEXT, 0, NULL, NULL, 0, 0},
+    {FORM_TRAILER, "trailer_length", FT_NUMBER, 0, NULL, NULL, 0, 0},
+    {FORM_TRAILER, "status", FT_STRING, 0, NULL, NULL, 0, 0},
+    {FORM_TRAILER, "model_year", FT_INT, 0, NULL, NULL, 1900, 2100},
+    {FORM_TRAILER, "total_axles", FT_INT, 0, NULL, NULL, 1, 20},
+    {FORM_TRAILER, "vin", FT_VIN, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "status", FT_ENUM, 2, "ACTIVE", "INACTIVE", 0, 0},
+    {FORM_DRIVER, "country_code", FT_COUNTRY3, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "license_country", FT_COUNTRY3, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "license_expiration", FT_DATE, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "user_email", FT_EMAIL, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "is_driver", FT_BOOL, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "allow_adverse_driving", FT_BOOL, 0, NULL, NULL, 0, 0},
+    {FORM_DRIVER, "hos_ruleset_code", FT_ENUM, 134, "US_INT_PROP_60_7", "US_TX_INTRA_OILWL_70_7", 0, 0},
+    {FORM_DRIVER, "default_time_zone", FT_ENUM, 169, "UTC", "Pacific/Auckland", 0, 0},
+    {FORM_DRIVER, "hos_compliance_type", FT_ENUM, 2, "exempt", "non_exempt", 0, 0},
+    {FORM_DRIVER, "hos_tracking_method", FT_ENUM, 2, "manual", "automatic", 0, 0},
+};
+
+START_TEST(test_field_types)
+{
+    const type_case *tc = &type_cases[_i];
+    const field_spec *f = field(tc->kind, tc->name);
+    ck_assert_msg(f->type == tc->type, "%s: type %d", tc->name, f->type);
+    if (tc->type == FT_ENUM) {
+        int n = 0;
+        while (f->enum_values[n])
+            n++;
+        ck_assert_int_eq(n, tc->nenum);
+        ck_assert_str_eq(f->enum_values[0], tc->first_enum);
+        ck_assert_str_eq(f->enum_values[n - 1], tc->last_enum);
+    }
+    if (tc->type == FT_INT) {
+        ck_assert_int_eq(f->min, tc->min);
+        ck_assert_int_eq(f->max, tc->max);
+    }
+}
+END_TEST
+
+START_TEST(test_spec_lookup_invalid)
+{
+    ck_assert_ptr_null(form_spec_get(FORM__COUNT));
+    ck_assert_ptr_null(form_spec_get((form_kind)-1));
+    ck_assert_ptr_null(form_spec_by_name(NULL));
+    ck_assert_ptr_null(form_spec_by_name(""));
+    ck_assert_ptr_null(form_spec_by_name("truck"));
+    ck_assert_ptr_null(form_spec_by_name("vehicles"));
+    ck_assert_ptr_eq(form_spec_by_name("driver"), form_spec_get(FORM_DRIVER));
+    ck_assert_ptr_eq(form_spec_by_name("USER"), form_spec_get(FORM_DRIVER));
+    ck_assert_int_eq(form_field_index(NULL, "vin"), -1);
+    ck_assert_int_eq(form_field_index(form_spec_get(FORM_VEHICLE), NULL), -1);
+    ck_assert_int_eq(form_field_index(form_spec_get(FORM_VEHICLE), "VIN"), -1);
+    ck_assert_int_eq(form_field_index(form_spec_get(FORM_TRAILER), "engine_type"), -1);
+    ck_assert_int_eq(form_field_index(form_spec_get(FORM_TRAILER), "speed_unit"), -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ VIN check digit */
+
+static const struct {
+    const char *vin;
+    bool ok;
+} vin_cases[] = {
+    {"1M8GDM9AXKP042788", true},  /* remainder 10 -> X */
+    {"11111111111111111", true},
+    {"1HGCM82633A004352", true},
+    {"JH4KA7561PC008269", true},
+    {"2T1BURHE0JC074320", true},
+    {"1hgcm82633a004352", true},  /* case-insensitive */
+    {"1M8GDM9A1KP042788", false}, /* X replaced */
+    {"1HGCM82643A004352", false},
+    {"11111111211111111", false},
+    {"5YJSA1E14HF000001", false},
+    {"WP0ZZZ99ZTS392124", false}, /* European, no check digit */
+    {"1HGCM82633A00435", false},  /* 16 */
+    {"1HGCM82633A0043521", false}, /* 18 */
+    {"1HGCM8263IA004352", false}, /* I */
+    {"1HGCM82633A00435-", false},
+    {"", false},
+    {NULL, false},
+};
+
+START_TEST(test_vin_check_digit)
+{
+    ck_assert_msg(vin_check_digit_ok(vin_cases[_i].vin) == vin_cases[_i].ok, "%s",
+                  vin_cases[_i].vin ? vin_cases[_i].vin : "(null)");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ validation */
+
+typedef struct {
+    form_kind kind;
+    const char *name;
+    const char *value;
+    int rc;
+    const char *err;  /* substring of the error, when rc == -1 */
+    const char *warn; /* substring of the warning; "" = no warning */
+} valid_case;
+
+static const valid_case valid_cases[] = {
+    /* every type: empty means "clear" and is always valid */
+    {FORM_VEHICLE, "model_year", "", 0, NULL, ""},
+    {FORM_VEHICLE, "vin", "   ", 0, NULL, ""},
+    {FORM_DRIVER, "license_expiration", "", 0, NULL, ""},
+    {FORM_DRIVER, "hos_ruleset_code", "", 0, NULL, ""},
+    /* FT_STRING */
+    {FORM_VEHICLE, "vehicle_name", "Truck 12", 0, NULL, ""},
+    {FORM_VEHICLE, "vehicle_name", "Cami\xc3\xb3n \xe7\x8e\x8b \xf0\x9f\x9a\x9a", 0, NULL, ""},
+    {FORM_VEHICLE, "vehicle_name", "two\nlines", -1, "single line", NULL},
+    {FORM_VEHICLE, "vehicle_name", "a\x1b[2Jb", -1, "control character", NULL},
+    {FORM_VEHICLE, "vehicle_name", "a\xc2\x9b" "b", -1, "control character", NULL},
+    {FORM_VEHICLE, "vehicle_name", "bad \xff utf8", -1, "UTF-8", NULL},
+    {FORM_VEHICLE, "vehicle_name", "overlong \xc0\xaf", -1, "UTF-8", NULL},
+    {FORM_VEHICLE, "vehicle_name", "surrogate \xed\xa0\x80", -1, "UTF-8", NULL},
+    {FORM_VEHICLE, "vehicle_name", "cut \xe4\xb8", -1, "UTF-8", NULL},
+    /* FT_TEXT */
+    {FORM_VEHICLE, "notes", "line 1\nline 2\r\n\ttabbed", 0, NULL, ""},
+    {FORM_VEHICLE, "notes", "bell\a", -1, "control character", NULL},
+    {FORM_VEHICLE, "notes", "bad \xfe", -1, "UTF-8", NULL},
+    /* FT_INT */
+    {FORM_VEHICLE, "model_year", "2019", 0, NULL, ""},
+    {FORM_VEHICLE, "model_year", " 1900 ", 0, NULL, ""},
+    {FORM_VEHICLE, "model_year", "2100", 0, NULL, ""},
+    {FORM_VEHICLE, "model_year", "1899", -1, "must be a whole number between 1900 and 2100", NULL},
+    {FORM_VEHICLE, "model_year", "2101", -1, "between 1900 and 2100", NULL},
+    {FORM_VEHICLE, "model_year", "19a9", -1, "whole number", NULL},
+    {FORM_VEHICLE, "model_year", "2019.5", -1, "whole number", NULL},
+    {FORM_VEHICLE, "model_year", "-", -1, "whole number", NULL},
+    {FORM_VEHICLE, "model_year", "99999999999999999999999", -1, "whole number", NULL},
+    {FORM_VEHICLE, "model_year", "0x7e3", -1, "whole number", NULL},
+    {FORM_VEHICLE, "total_axles", "1", 0, NULL, ""},
+    {FORM_VEHICLE, "total_axles", "20", 0, NULL, ""},
+    {FORM_VEHICLE, "total_axles", "0", -1, "between 1 and 20", NULL},
+    {FORM_VEHICLE, "total_axles", "21", -1, "between 1 and 20", NULL},
+    {FORM_VEHICLE, "total_axles", "-3", -1, "between 1 and 20", NULL},
+    /* FT_NUMBER */
+    {FORM_TRAILER, "trailer_length", "16.15", 0, NULL, ""},
+    {FORM_TRAILER, "trailer_length", "16", 0, NULL, ""},
+    {FORM_TRAILER, "trailer_length", "0", 0, NULL, ""},
+    {FORM_TRAILER, "trailer_length", ".5", 0, NULL, ""},
+    {FORM_TRAILER, "trailer_length", "-1", -1, "negative", NULL},
+    {FORM_TRAILER, "trailer_length", "16,15", -1, "use a dot", NULL},
+    {FORM_TRAILER, "trailer_length", "abc", -1, "must be a number", NULL},
+    {FORM_TRAILER, "trailer_length", ".", -1, "must be a number", NULL},
+    {FORM_TRAILER, "trailer_length", "1e3", -1, "must be a number", NULL},
+    {FORM_TRAILER, "trailer_length", "inf", -1, "must be a number", NULL},
+    {FORM_TRAILER, "trailer_length", "nan", -1, "must be a number", NULL},
+    {FORM_TRAILER, "trailer_length", "1.2.3", -1, "must be a number", NULL},
+    /* FT_BOOL */
+    {FORM_VEHICLE, "is_active", "true", 0, NULL, ""},
+    {FORM_VEHICLE, "is_active", "FALSE", 0, NULL, ""},
+    {FORM_VEHICLE, "is_active", "Yes", 0, NULL, ""},
+    {FORM_VEHICLE, "is_active", "no", 0, NULL, ""},
+    {FORM_VEHICLE, "is_active", "1", 0, NULL, ""},
+    {FORM_VEHICLE, "is_active", "0", 0, NULL, ""},
+    {FORM_VEHICLE, "is_active", "maybe", -1, "true or false", NULL},
+    {FORM_VEHICLE, "is_active", "2", -1, "true or false", NULL},
+    {FORM_VEHICLE, "is_active", "yess", -1, "true or false", NULL},
+    /* FT_ENUM */
+    {FORM_VEHICLE, "status", "IN_SERVICE", 0, NULL, ""},
+    {FORM_VEHICLE, "status", "in_service", 0, NULL, "sent as IN_SERVICE"},
+    {FORM_VEHICLE, "status", "BROKEN", -1,
+     "must be one of: IN_SERVICE, OUT_OF_SERVICE, IN_REPAIR, IN_TRANSIT, IN_USE, IN_STORAGE, STANDING, SPARE",
+     NULL},
+    {FORM_VEHICLE, "engine_type", "DIESEL", 0, NULL, ""},
+    {FORM_VEHICLE, "engine_type", "steam", -1, "GASOLINE, DIESEL", NULL},
+    {FORM_DRIVER, "status", "ACTIVE", 0, NULL, ""},
+    {FORM_DRIVER, "status", "SUSPENDED", -1, "must be one of: ACTIVE, INACTIVE", NULL},
+    {FORM_DRIVER, "hos_compliance_type", "EXEMPT", 0, NULL, "sent as exempt"},
+    {FORM_DRIVER, "hos_tracking_method", "auto", -1, "manual, automatic", NULL},
+    {FORM_DRIVER, "hos_ruleset_code", "US_INT_PROP_70_8", 0, NULL, ""},
+    {FORM_DRIVER, "hos_ruleset_code", "CA_OIL_TEAM", 0, NULL, ""},
+    {FORM_DRIVER, "hos_ruleset_code", "US_INT_PROP_70_9", -1, "must be one of: US_INT_PROP_60_7,", NULL},
+    {FORM_DRIVER, "default_time_zone", "America/Chicago", 0, NULL, ""},
+    {FORM_DRIVER, "default_time_zone", "america/new_york", 0, NULL, "sent as America/New_York"},
+    {FORM_DRIVER, "default_time_zone", "Chicago", -1, "did you mean: America/Chicago", NULL},
+    {FORM_DRIVER, "default_time_zone", "Mars/Olympus", -1, "must be one of: UTC, Pacific/Honolulu", NULL},
+    /* FT_COUNTRY3 */
+    {FORM_VEHICLE, "license_plate_country", "USA", 0, NULL, ""},
+    {FORM_VEHICLE, "license_plate_country", "can", 0, NULL, "sent as CAN"},
+    {FORM_VEHICLE, "license_plate_country", "A_1", 0, NULL, ""},
+    {FORM_VEHICLE, "license_plate_country", "US", -1, "USA, not US", NULL},
+    {FORM_VEHICLE, "license_plate_country", "USAA", -1, "3-letter country code in uppercase", NULL},
+    {FORM_VEHICLE, "license_plate_country", "U-A", -1, "3-letter", NULL},
+    {FORM_VEHICLE, "license_plate_country", "\xc3\x89UA", -1, "3-letter", NULL},
+    {FORM_DRIVER, "country_code", "MEX", 0, NULL, ""},
+    {FORM_DRIVER, "license_country", "ca", -1, "CAN, not ca", NULL},
+    {FORM_TRAILER, "license_plate_country", "Deutschland", 0, NULL, ""}, /* free string for trailers */
+    /* FT_VIN */
+    {FORM_VEHICLE, "vin", "1HGCM82633A004352", 0, NULL, ""},
+    {FORM_VEHICLE, "vin", "1M8GDM9AXKP042788", 0, NULL, ""},
+    {FORM_VEHICLE, "vin", "1hgcm82633a004352", 0, NULL, ""},
+    {FORM_VEHICLE, "vin", "1HGCM82643A004352", 0, NULL, "check digit (9th character) is 4 but should be 3"},
+    {FORM_VEHICLE, "vin", "1HGCM82633A00435", -1, "17 characters (this one has 16)", NULL},
+    {FORM_VEHICLE, "vin", "1HGCM82633O004352", -1, "cannot contain I, O or Q", NULL},
+    {FORM_VEHICLE, "vin", "1HGCM82633Q00435", -1, "cannot contain I, O or Q", NULL},
+    {FORM_VEHICLE, "vin", "1HGCM 82633A004352", -1, "only the letters", NULL},
+    {FORM_VEHICLE, "vin", "1HGCM82633A00435\xc3\xa9", -1, "only the letters", NULL},
+    {FORM_TRAILER, "vin", "1M8GDM9AXKP042788", 0, NULL, ""},
+    /* FT_DATE */
+    {FORM_DRIVER, "license_expiration", "2027-03-31", 0, NULL, ""},
+    {FORM_DRIVER, "license_expiration", "2024-02-29", 0, NULL, ""},
+    {FORM_DRIVER, "license_expiration", "2000-02-29", 0, NULL, ""},
+    {FORM_DRIVER, "license_expiration", "2023-02-29", -1, "February 2023 has 28 days", NULL},
+    {FORM_DRIVER, "license_expiration", "2100-02-29", -1, "February 2100 has 28 days", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-04-31", -1, "April 2027 has 30 days", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-04-00", -1, "day must be between 01 and 30", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-13-01", -1, "month must be between 01 and 12", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-00-10", -1, "month", NULL},
+    {FORM_DRIVER, "license_expiration", "1899-12-31", -1, "year must be between", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-3-31", -1, "YYYY-MM-DD", NULL},
+    {FORM_DRIVER, "license_expiration", "31/03/2027", -1, "YYYY-MM-DD", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-03-31T00:00", -1, "YYYY-MM-DD", NULL},
+    {FORM_DRIVER, "license_expiration", "2027-+3-31", -1, "YYYY-MM-DD", NULL},
+    /* FT_EMAIL */
+    {FORM_DRIVER, "user_email", "jose@example.com", 0, NULL, ""},
+    {FORM_DRIVER, "user_email", "first.last+tag@mail.example.co.uk", 0, NULL, ""},
+    {FORM_DRIVER, "user_email", "jos\xc3\xa9@ejemplo.mx", 0, NULL, ""},
+    {FORM_DRIVER, "user_email", "jose", -1, "email address like name@example.com", NULL},
+    {FORM_DRIVER, "user_email", "@example.com", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "jose@", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "jose@localhost", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "jose@@example.com", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "jo se@example.com", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "jose@example..com", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "jose@example.com.", -1, "email address", NULL},
+    {FORM_DRIVER, "user_email", "<jose@example.com>", -1, "email address", NULL},
+};
+
+START_TEST(test_validate_table)
+{
+    const valid_case *tc = &valid_cases[_i];
+    const field_spec *f = field(tc->kind, tc->name);
+    char err[512] = "junk", warn[512] = "junk";
+    int rc = form_validate(f, tc->value, err, sizeof err, warn, sizeof warn);
+    ck_assert_msg(rc == tc->rc, "%s=\"%s\": rc %d (err \"%s\")", tc->name, tc->value, rc, err);
+    if (rc == 0) {
+        ck_assert_msg(err[0] == '\0', "%s=\"%s\": err \"%s\"", tc->name, tc->value, err);
+        if (tc->warn[0])
+            ck_assert_msg(strstr(warn, tc->warn), "%s=\"%s\": warn \"%s\"", tc->name, tc->value, warn);
+        else
+            ck_assert_msg(warn[0] == '\0', "%s=\"%s\": warn \"%s\"", tc->name, tc->value, warn);
+    } else {
+        ck_assert_msg(strstr(err, tc->err), "%s=\"%s\": err \"%s\"", tc->name, tc->value, err);
+    }
+    /* NULL or zero-sized buffers are fine. */
+    ck_assert_int_eq(form_validate(f, tc->value, NULL, 0, NULL, 0), tc->rc);
+    char tiny[4];
+    ck_assert_int_eq(form_validate(f, tc->value, tiny, sizeof tiny, tiny, sizeof tiny), tc->rc);
+    ck_assert(strlen(tiny) < sizeof tiny);
+}
+END_TEST
+
+START_TEST(test_enum_error_fits)
+{
+    /* A long enum with no match is cut to the buffer and says how many values it left out. */
+    const field_spec *f = field(FORM_DRIVER, "hos_ruleset_code");
+    char err[120];
+    ck_assert_int_eq(form_validate(f, "nonsense value", err, sizeof err, NULL, 0), -1);
+    ck_assert_msg(strstr(err, "more)"), "%s", err);
+    ck_assert_uint_lt(strlen(err), sizeof err);
+    /* Several matches are listed. */
+    char big[1024];
+    f = field(FORM_DRIVER, "default_time_zone");
+    ck_assert_int_eq(form_validate(f, "Indiana", big, sizeof big, NULL, 0), -1);
+    ck_assert_msg(strstr(big, "America/Indiana/Knox") && strstr(big, "America/Indiana/Winamac"), "%s", big);
+    ck_assert_msg(!strstr(big, "UTC"), "%s", big);
+    ck_assert_int_eq(form_validate(NULL, "x", big, sizeof big, NULL, 0), -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ records and bodies */
+
+static const char vehicle_record[] =
+    "{\"id\":\"0190e5f0-0000-7000-8000-000000000001\",\"connection_id\":\"c-1\","
+    "\"vehicle_name\":\"Truck 7 \\u00e9\",\"oem\":\"Freightliner\",\"model_year\":2019,"
+    "\"total_axles\":3.0,\"vin\":\"1M8GDM9AXKP042788\",\"is_active\":true,\"status\":\"IN_SERVICE\","
+    "\"notes\":\"line 1\\nline 2\",\"license_plate_country\":\"USA\",\"engine_type\":null,"
+    "\"fuel_capacity\":\"0.568\",\"vehicle_groups\":[{\"id\":\"g\"}],\"eld_id\":{\"odd\":1}}";
+
+static const char *cur(const form_values *v, const char *name)
+{
+    return v->cur[form_field_index(v->spec, name)];
+}
+static const char *orig(const form_values *v, const char *name)
+{
+    return v->orig[form_field_index(v->spec, name)];
+}
+static void set(form_values *v, const char *name, const char *value)
+{
+    form_values_set(v, form_field_index(v->spec, name), value);
+}
+
+static form_values load_vehicle(void)
+{
+    form_values v;
+    form_values_init(&v, form_spec_get(FORM_VEHICLE));
+    char *err = NULL;
+    ck_assert_int_eq(form_values_from_record(&v, vehicle_record, strlen(vehicle_record), &err), 0);
+    ck_assert_ptr_null(err);
+    return v;
+}
+
+START_TEST(test_values_from_record)
+{
+    form_values v = load_vehicle();
+    ck_assert_str_eq(cur(&v, "vehicle_name"), "Truck 7 \xc3\xa9");
+    ck_assert_str_eq(orig(&v, "vehicle_name"), "Truck 7 \xc3\xa9");
+    ck_assert_str_eq(cur(&v, "model_year"), "2019");
+    ck_assert_str_eq(cur(&v, "total_axles"), "3"); /* no trailing .0 */
+    ck_assert_str_eq(cur(&v, "is_active"), "true");
+    ck_assert_str_eq(cur(&v, "notes"), "line 1\nline 2");
+    ck_assert_str_eq(cur(&v, "fuel_capacity"), "0.568");
+    ck_assert_ptr_null(orig(&v, "engine_type")); /* null */
+    ck_assert_str_eq(cur(&v, "engine_type"), "");
+    ck_assert_ptr_null(orig(&v, "external_id")); /* absent */
+    ck_assert_str_eq(cur(&v, "external_id"), "");
+    ck_assert_str_eq(cur(&v, "eld_id"), "{\"odd\":1}"); /* wrong type: shown, not lost */
+    ck_assert_int_eq(form_changed_count(&v), 0);
+    /* Unchanged: the update body is the connection alone. */
+    char *err = NULL;
+    char *body = form_build_body(&v, "c-1", true, &err);
+    ck_assert_ptr_nonnull(body);
+    ck_assert_str_eq(body, "{\"connection_id\":\"c-1\"}");
+    free(body);
+    form_values_free(&v);
+    form_values_free(&v); /* twice is harmless */
+}
+END_TEST
+
+START_TEST(test_values_numbers)
+{
+    static const struct {
+        const char *json, *want;
+    } cases[] = {
+        {"{\"trailer_length\":16.15}", "16.15"}, {"{\"trailer_length\":16.0}", "16"},
+        {"{\"trailer_length\":0}", "0"},         {"{\"trailer_length\":-0.0}", "0"},
+        {"{\"trailer_length\":0.1}", "0.1"},     {"{\"trailer_length\":1e20}", "1e+20"},
+        {"{\"model_year\":false}", "false"},     {"{\"trailer_name\":\"\"}", ""},
+    };
+    for (int i = 0; i < N(cases); i++) {
+        form_values v;
+        form_values_init(&v, form_spec_get(FORM_TRAILER));
+        ck_assert_int_eq(form_values_from_record(&v, cases[i].json, strlen(cases[i].json), NULL), 0);
+        const char *name = strstr(cases[i].json, "model_year") ? "model_year"
+                           : strstr(cases[i].json, "trailer_name") ? "trailer_name"
+                                                                   : "trailer_length";
+        ck_assert_msg(strcmp(cur(&v, name), cases[i].want) == 0, "%s -> %s", cases[i].json, cur(&v, name));
+        ck_assert_ptr_nonnull(orig(&v, name));
+        form_values_free(&v);
+    }
+}
+END_TEST
+
+START_TEST(test_values_bad_json)
+{
+    static const char *const bad[] = {"", "{", "[1,2]", "\"str\"", "null", "42", "{\"a\":}", "{}x"};
+    for (int i = 0; i < N(bad); i++) {
+        form_values v;
+        form_values_init(&v, form_spec_get(FORM_VEHICLE));
+        char *err = NULL;
+        ck_assert_msg(form_values_from_record(&v, bad[i], strlen(bad[i]), &err) == -1, "%s", bad[i]);
+        ck_assert_ptr_nonnull(err);
+        ck_assert(strstr(err, "record"));
+        free(err);
+        ck_assert_str_eq(cur(&v, "vin"), "");
+        form_values_free(&v);
+    }
+    form_values v;
+    form_values_init(&v, form_spec_get(FORM_VEHICLE));
+    ck_assert_int_eq(form_values_from_record(&v, NULL, 0, NULL), -1);
+    /* len is honoured: the text after it is not read */
+    ck_assert_int_eq(form_values_from_record(&v, "{\"oem\":\"A\"}garbage", 11, NULL), 0);
+    ck_assert_str_eq(cur(&v, "oem"), "A");
+    form_values_set(&v, -1, "x");   /* out of range: ignored */
+    form_values_set(&v, 999, "x");
+    ck_assert(!form_field_changed(&v, -1));
+    ck_assert(!form_field_changed(&v, 999));
+    form_values_free(&v);
+}
+END_TEST
+
+static cJSON *parse_body(char *body)
+{
+    ck_assert_ptr_nonnull(body);
+    cJSON *j = cJSON_Parse(body);
+    ck_assert_ptr_nonnull(j);
+    free(body);
+    return j;
+}
+
+static int count_members(const cJSON *j)
+{
+    int n = 0;
+    for (const cJSON *c = j->child; c; c = c->next)
+        n++;
+    return n;
+}
+
+START_TEST(test_patch_only_changed)
+{
+    form_values v = load_vehicle();
+    set(&v, "vehicle_name", "Truck 8");
+    set(&v, "model_year", " 2020 ");
+    set(&v, "is_active", "TRUE");             /* same value as the record: not a change */
+    set(&v, "license_plate_country", "usa");  /* same value once canonical */
+    set(&v, "total_axles", "3");
+    set(&v, "vin", "1m8gdm9axkp042788");
+    set(&v, "status", "OUT_OF_SERVICE");
+    set(&v, "notes", "");                     /* emptied -> null */
+    set(&v, "engine_type", "");               /* was null, still empty: not a change */
+    ck_assert_int_eq(form_changed_count(&v), 4);
+    ck_assert(form_field_changed(&v, form_field_index(v.spec, "notes")));
+    ck_assert(!form_field_changed(&v, form_field_index(v.spec, "is_active")));
+    char *err = NULL;
+    cJSON *j = parse_body(form_build_body(&v, "c-1", true, &err));
+    ck_assert_ptr_null(err);
+    ck_assert_int_eq(count_members(j), 5);
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "connection_id")->valuestring, "c-1");
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "vehicle_name")->valuestring, "Truck 8");
+    cJSON *year = cJSON_GetObjectItem(j, "model_year");
+    ck_assert(cJSON_IsNumber(year));
+    ck_assert_int_eq(year->valueint, 2020);
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "status")->valuestring, "OUT_OF_SERVICE");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "notes")));
+    cJSON_Delete(j);
+
+    /* Emptying a boolean and a number sends null too; turning true to "no" sends false. */
+    set(&v, "model_year", "");
+    set(&v, "is_active", "no");
+    j = parse_body(form_build_body(&v, "c-1", true, &err));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "model_year")));
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "is_active")));
+    cJSON_Delete(j);
+    form_values_free(&v);
+}
+END_TEST
+
+START_TEST(test_create_skips_empty)
+{
+    form_values v;
+    form_values_init(&v, form_spec_get(FORM_TRAILER));
+    set(&v, "trailer_name", "Reefer 3");
+    set(&v, "trailer_length", "16.15");
+    set(&v, "total_axles", "2");
+    set(&v, "is_active", "yes");
+    set(&v, "status", "active");
+    set(&v, "notes", "  \n ");  /* whitespace only: empty */
+    ck_assert_int_eq(form_changed_count(&v), 5);
+    char *err = NULL;
+    cJSON *j = parse_body(form_build_body(&v, "c-9", false, &err));
+    ck_assert_int_eq(count_members(j), 6);
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "connection_id")->valuestring, "c-9");
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "trailer_name")->valuestring, "Reefer 3");
+    ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, "trailer_length")));
+    ck_assert_double_eq_tol(cJSON_GetObjectItem(j, "trailer_length")->valuedouble, 16.15, 1e-9);
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "total_axles")->valueint, 2);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "is_active")));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "status")->valuestring, "active");
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "notes"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(j, "vin"));
+    cJSON_Delete(j);
+    form_values_free(&v);
+}
+END_TEST
+
+START_TEST(test_driver_create_body)
+{
+    form_values v;
+    form_values_init(&v, form_spec_get(FORM_DRIVER));
+    set(&v, "first_name", "Jos\xc3\xa9");
+    set(&v, "last_name", "Mu\xc3\xb1oz");
+    set(&v, "status", "active");
+    set(&v, "license_country", "mex");
+    set(&v, "license_expiration", "2028-02-29");
+    set(&v, "default_time_zone", "America/Mexico_City");
+    set(&v, "allow_yard_move", "1");
+    set(&v, "notes", "Prefers\nnights");
+    char *err = NULL;
+    cJSON *j = parse_body(form_build_body(&v, "c-2", false, &err));
+    ck_assert_int_eq(count_members(j), 9);
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "first_name")->valuestring, "Jos\xc3\xa9");
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "status")->valuestring, "ACTIVE");
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "license_country")->valuestring, "MEX");
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "license_expiration")->valuestring, "2028-02-29");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "allow_yard_move")));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "notes")->valuestring, "Prefers\nnights");
+    cJSON_Delete(j);
+    form_values_free(&v);
+}
+END_TEST
+
+typedef struct {
+    form_kind kind;
+    const char *name, *value;
+    bool update;
+    const char *err;
+} body_err_case;
+
+static const body_err_case body_err_cases[] = {
+    {FORM_VEHICLE, "model_year", "1850", false, "Model year: must be a whole number between 1900 and 2100"},
+    {FORM_VEHICLE, "model_year", "twenty", true, "Model year: must be a whole number between 1900 and 2100"},
+    {FORM_VEHICLE, "status", "BROKEN", true, "Status: must be one of: IN_SERVICE,"},
+    {FORM_VEHICLE, "vin", "SHORT", false, "VIN: must be 17 characters"},
+    {FORM_VEHICLE, "total_axles", "30", true, "Total axles: must be a whole number between 1 and 20"},
+    {FORM_TRAILER, "trailer_length", "-2", false, "Length: cannot be negative"},
+    {FORM_DRIVER, "license_expiration", "2025-02-30", true, "License expires: day must be"},
+    {FORM_DRIVER, "user_email", "nobody", false, "Email: must be an email address"},
+    {FORM_DRIVER, "is_driver", "perhaps", true, "Driver: must be true or false"},
+};
+
+START_TEST(test_body_invalid)
+{
+    const body_err_case *tc = &body_err_cases[_i];
+    form_values v;
+    form_values_init(&v, form_spec_get(tc->kind));
+    set(&v, tc->name, tc->value);
+    char *err = NULL;
+    char *body = form_build_body(&v, "c-1", tc->update, &err);
+    ck_assert_ptr_null(body);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strncmp(err, tc->err, strlen(tc->err)) == 0, "got \"%s\"", err);
+    free(err);
+    form_values_free(&v);
+}
+END_TEST
+
+START_TEST(test_body_first_invalid_and_connection)
+{
+    form_values v;
+    form_values_init(&v, form_spec_get(FORM_VEHICLE));
+    set(&v, "vin", "1HGCM82643A004352"); /* wrong check digit: a warning, still sent */
+    char *err = NULL;
+    cJSON *j = parse_body(form_build_body(&v, "c-1", false, &err));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "vin")->valuestring, "1HGCM82643A004352");
+    cJSON_Delete(j);
+    /* Two invalid fields: the first in form order is named. */
+    set(&v, "total_axles", "99");
+    set(&v, "model_year", "3000");
+    ck_assert_ptr_null(form_build_body(&v, "c-1", false, &err));
+    ck_assert_msg(strncmp(err, "Model year:", 11) == 0, "%s", err);
+    free(err);
+    /* No connection. */
+    ck_assert_ptr_null(form_build_body(&v, NULL, false, &err));
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    ck_assert_ptr_null(form_build_body(&v, "", true, &err));
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    ck_assert_ptr_null(form_build_body(NULL, "c-1", true, NULL));
+    /* The connection id is escaped like any string. */
+    set(&v, "total_axles", "");
+    set(&v, "model_year", "");
+    j = parse_body(form_build_body(&v, "a\"b\\c", false, &err));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "connection_id")->valuestring, "a\"b\\c");
+    cJSON_Delete(j);
+    form_values_free(&v);
+}
+END_TEST
+
+START_TEST(test_required_on_create)
+{
+    static const field_spec fields[] = {
+        {"name", "Name", FT_STRING, NULL, 0, 0, true},
+        {"size", "Size", FT_INT, NULL, 0, 0, false}, /* no range: any whole number */
+    };
+    static const form_spec spec = {FORM_VEHICLE, "thing", "Thing", "/things", fields, 2};
+    form_values v;
+    form_values_init(&v, &spec);
+    set(&v, "size", "-123456");
+    char *err = NULL;
+    ck_assert_ptr_null(form_build_body(&v, "c", false, &err));
+    ck_assert_str_eq(err, "Name: required");
+    free(err);
+    /* An update may leave it alone. */
+    cJSON *j = parse_body(form_build_body(&v, "c", true, &err));
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "size")->valueint, -123456);
+    cJSON_Delete(j);
+    set(&v, "name", "x");
+    set(&v, "size", "12x");
+    ck_assert_ptr_null(form_build_body(&v, "c", false, &err));
+    ck_assert_str_eq(err, "Size: must be a whole number");
+    free(err);
+    form_values_free(&v);
+}
+END_TEST
+
+START_TEST(test_round_trip)
+{
+    /* Values built into a create body read back as the same form. */
+    form_values a;
+    form_values_init(&a, form_spec_get(FORM_VEHICLE));
+    set(&a, "vehicle_name", "Cami\xc3\xb3n \xe7\x8e\x8b");
+    set(&a, "model_year", "2021");
+    set(&a, "is_active", "false");
+    set(&a, "notes", "a\nb");
+    set(&a, "engine_type", "ELECTRICITY");
+    char *err = NULL;
+    char *body = form_build_body(&a, "c-1", false, &err);
+    ck_assert_ptr_nonnull(body);
+    form_values b;
+    form_values_init(&b, form_spec_get(FORM_VEHICLE));
+    ck_assert_int_eq(form_values_from_record(&b, body, strlen(body), &err), 0);
+    for (int i = 0; i < a.spec->nfields; i++)
+        ck_assert_str_eq(a.cur[i], b.cur[i]);
+    ck_assert_int_eq(form_changed_count(&b), 0);
+    free(body);
+    form_values_free(&a);
+    form_values_free(&b);
+}
+END_TEST
+
+static Suite *forms_suite(void)
+{
+    Suite *s = suite_create("forms");
+    TCase *tc = tcase_create("core");
+    tcase_add_loop_test(tc, test_spec_fields_match_contract, 0, N(spec_cases));
+    tcase_add_loop_test(tc, test_field_types, 0, N(type_cases));
+    tcase_add_test(tc, test_spec_lookup_invalid);
+    tcase_add_loop_test(tc, test_vin_check_digit, 0, N(vin_cases));
+    tcase_add_loop_test(tc, test_validate_table, 0, N(valid_cases));
+    tcase_add_test(tc, test_enum_error_fits);
+    tcase_add_test(tc, test_values_from_record);
+    tcase_add_test(tc, test_values_numbers);
+    tcase_add_test(tc, test_values_bad_json);
+    tcase_add_test(tc, test_patch_only_changed);
+    tcase_add_test(tc, test_create_skips_empty);
+    tcase_add_test(tc, test_driver_create_body);
+    tcase_add_loop_test(tc, test_body_invalid, 0, N(body_err_cases));
+    tcase_add_test(tc, test_body_first_invalid_and_connection);
+    tcase_add_test(tc, test_required_on_create);
+    tcase_add_test(tc, test_round_trip);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(forms_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed != 0;
+}
