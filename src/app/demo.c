@@ -27,8 +27,8 @@ static void find_emulator(char *out, size_t cap)
         char *slash = strrchr(self, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(out, cap, "%s/catena-emulator", self);
-            if (access(out, X_OK) == 0)
+            if ((size_t)snprintf(out, cap, "%.*s/catena-emulator", (int)(cap - 20), self) < cap &&
+                access(out, X_OK) == 0)
                 return;
         }
     }
