@@ -4,12 +4,12 @@
 #include <stdio.h>
 
 static const column_def cols[] = {
-    {"Name", 28, 10, true, 0},
-    {"Username", 16, 8, false, 3},
-    {"Phone", 16, 10, false, 1},
-    {"Status", 9, 6, false, 2},
-    {"License", 14, 8, false, 4},
-    {"TSP id", 18, 8, false, 5},
+    {"Name", 24, 12, true, 0},
+    {"Username", 14, 8, false, 3},
+    {"Phone", 13, 12, false, 1},
+    {"Status", 8, 8, false, 2},
+    {"License", 10, 9, false, 4},
+    {"TSP id", 16, 8, false, 5},
 };
 
 static void cell(const table *t, const void *row, int col, char *buf, size_t cap)

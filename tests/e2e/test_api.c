@@ -168,6 +168,40 @@ START_TEST(one_token_is_shared_and_reused)
 }
 END_TEST
 
+static void on_http_done(void *ud, const http_response *r)
+{
+    *(long *)ud = r->status ? r->status : -1;
+}
+
+START_TEST(expired_token_is_refetched_once_on_401)
+{
+    fixture f;
+    fx_open(&f, emu.url, emu.auth_url, "demo-secret");
+    api_call(f.a, "GET", "/v2/integrations/connections?size=1", NULL, on_reply, &f);
+    run_until(&f, &f.done);
+    ck_assert_int_eq(f.last.status, API_OK);
+    ck_assert_uint_eq(http_requests_started(f.h), 2); /* token + list */
+
+    /* The emulator's clock moves past the token's lifetime; our cache still believes in it. */
+    char url[256];
+    snprintf(url, sizeof url, "%s/_emulator/clock/advance?ms=3700000", emu.url);
+    long st = 0;
+    http_request req = {.method = "POST", .url = url};
+    http_start(f.h, &req, on_http_done, &st);
+    while (!st)
+        loop_run_once(f.l, 100);
+    ck_assert_int_eq(st, 200);
+
+    f.done = 0;
+    api_call(f.a, "GET", "/v2/integrations/connections?size=1", NULL, on_reply, &f);
+    run_until(&f, &f.done);
+    ck_assert_int_eq(f.last.status, API_OK);
+    /* advance + (list -> 401) + token + list */
+    ck_assert_uint_eq(http_requests_started(f.h), 6);
+    fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
     text_init_locale();
@@ -184,6 +218,7 @@ int main(void)
     tcase_add_test(tc, dead_port_is_a_network_error);
     tcase_add_test(tc, errors_are_explained);
     tcase_add_test(tc, one_token_is_shared_and_reused);
+    tcase_add_test(tc, expired_token_is_refetched_once_on_401);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

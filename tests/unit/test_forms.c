@@ -602,7 +602,7 @@ static const body_err_case body_err_cases[] = {
     {FORM_VEHICLE, "model_year", "1850", false, "Model year: must be a whole number between 1900 and 2100"},
     {FORM_VEHICLE, "model_year", "twenty", true, "Model year: must be a whole number between 1900 and 2100"},
     {FORM_VEHICLE, "status", "BROKEN", true, "Status: must be one of: IN_SERVICE,"},
-    {FORM_VEHICLE, "vin", "SHORT", false, "VIN: must be 17 characters"},
+    {FORM_VEHICLE, "vin", "1HGCM826", false, "VIN: must be 17 characters"},
     {FORM_VEHICLE, "total_axles", "30", true, "Total axles: must be a whole number between 1 and 20"},
     {FORM_TRAILER, "trailer_length", "-2", false, "Length: cannot be negative"},
     {FORM_DRIVER, "license_expiration", "2025-02-30", true, "License expires: day must be"},

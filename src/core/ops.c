@@ -1,0 +1,819 @@
+/* ops: operation records, their store (display order + id hash) and the tracker's public API.
+ * Polling lives in ops_poll.c, the journal in ops_journal.c. */
+#include "core/ops_private.h"
+
+#include "common/strbuf.h"
+#include "common/uuid.h"
+#include "core/text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+char *ops__fmt(const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    return strbuf_detach(&sb);
+}
+
+const char *op_status_name(op_status s)
+{
+    switch (s) {
+    case OP_PENDING:
+        return "pending";
+    case OP_SUCCESS:
+        return "success";
+    case OP_FAILED:
+        return "failed";
+    case OP_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
+/* ------------------------------------------------------------------ time */
+
+static bool take_digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* RFC 3339 (also without a zone, read as UTC) -> Unix milliseconds. */
+bool ops__parse_time(const char *s, int64_t *ms)
+{
+    if (!s)
+        return false;
+    const char *p = s;
+    int y, mo, d, h, mi, se;
+    if (!take_digits(&p, 4, &y) || *p++ != '-' || !take_digits(&p, 2, &mo) || *p++ != '-' || !take_digits(&p, 2, &d))
+        return false;
+    if (*p != 'T' && *p != 't' && *p != ' ')
+        return false;
+    p++;
+    if (!take_digits(&p, 2, &h) || *p++ != ':' || !take_digits(&p, 2, &mi) || *p++ != ':' || !take_digits(&p, 2, &se))
+        return false;
+    int frac = 0;
+    if (*p == '.') {
+        p++;
+        int used = 0, seen = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (used < 3) {
+                frac = frac * 10 + (*p - '0');
+                used++;
+            }
+            seen++;
+            p++;
+        }
+        if (!seen)
+            return false;
+        for (; used < 3; used++)
+            frac *= 10;
+    }
+    int off_min = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p == '-' ? -1 : 1, oh, om;
+        p++;
+        if (!take_digits(&p, 2, &oh))
+            return false;
+        if (*p == ':')
+            p++;
+        if (!take_digits(&p, 2, &om) || oh > 23 || om > 59)
+            return false;
+        off_min = sign * (oh * 60 + om);
+    }
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return false;
+    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+    *ms = ((days * 86400 + h * 3600 + mi * 60 + se) - (int64_t)off_min * 60) * 1000 + frac;
+    return true;
+}
+
+void ops__format_time(int64_t ms, char out[32])
+{
+    time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    struct tm tm;
+    if (!gmtime_r(&secs, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+int64_t ops__wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ops__server_now(const ops_tracker *t)
+{
+    return ops__wall_ms() + t->clock_offset_ms;
+}
+
+/* ts is a server timestamp known to be recent (a new op, a status that just changed): the
+ * server's clock is at least that far. A few years off is a bad timestamp, not a clock. */
+void ops__observe_server_time(ops_tracker *t, int64_t ts_ms)
+{
+    int64_t off = ts_ms - ops__wall_ms();
+    if (off > 5LL * 365 * 86400000 || off < -5LL * 365 * 86400000)
+        return;
+    if (!t->offset_fresh || off > t->clock_offset_ms) {
+        t->clock_offset_ms = off;
+        t->offset_fresh = true;
+    }
+}
+
+/* ------------------------------------------------------------------ parsing */
+
+static int need_str(const cJSON *o, const char *k, char **out, char **err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!v || cJSON_IsNull(v)) {
+        *err = ops__fmt("operation without required field '%s'", k);
+        return -1;
+    }
+    if (!cJSON_IsString(v) || !v->valuestring) {
+        *err = ops__fmt("operation field '%s' is not a string", k);
+        return -1;
+    }
+    *out = text_sanitize_str(v->valuestring);
+    return 0;
+}
+
+static int need_uuid(const cJSON *o, const char *k, char out[37], char **err)
+{
+    char *s = NULL;
+    if (need_str(o, k, &s, err))
+        return -1;
+    uuid u;
+    bool ok = uuid_parse(s, &u);
+    free(s);
+    if (!ok) {
+        *err = ops__fmt("operation field '%s' is not a UUID", k);
+        return -1;
+    }
+    uuid_format(&u, out);
+    return 0;
+}
+
+/* An optional string: missing, null, empty or not a string -> NULL. */
+static char *opt_str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
+        return NULL;
+    return text_sanitize_str(v->valuestring);
+}
+
+static op_status status_from(const char *s, bool *odd)
+{
+    *odd = false;
+    if (strcmp(s, "pending") == 0)
+        return OP_PENDING;
+    if (strcmp(s, "success") == 0)
+        return OP_SUCCESS;
+    if (strcmp(s, "failed") == 0)
+        return OP_FAILED;
+    *odd = true;
+    return OP_UNKNOWN;
+}
+
+static void parse_logs(op_rec *r, const cJSON *logs)
+{
+    if (!cJSON_IsArray(logs))
+        return;
+    int n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, logs) if (cJSON_IsObject(it)) n++;
+    if (!n)
+        return;
+    r->logs = xcalloc((size_t)n, sizeof *r->logs);
+    cJSON_ArrayForEach(it, logs)
+    {
+        if (!cJSON_IsObject(it))
+            continue;
+        op_log *lg = &r->logs[r->nlogs++];
+        lg->created_at = opt_str(it, "created_at");
+        lg->status = opt_str(it, "status");
+        lg->error_type = opt_str(it, "error_type");
+        lg->error_details = opt_str(it, "error_details");
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "response_status_code");
+        lg->response_status_code = cJSON_IsNumber(c) && c->valuedouble >= 0 && c->valuedouble < 1000
+                                       ? (int)c->valuedouble
+                                       : -1;
+    }
+}
+
+int ops__parse(op_rec *r, const cJSON *o, bool *odd_status, char **err)
+{
+    memset(r, 0, sizeof *r);
+    bool odd = false;
+    if (odd_status)
+        *odd_status = false;
+    if (!cJSON_IsObject(o)) {
+        *err = ops__fmt("the operation is not a JSON object");
+        return -1;
+    }
+    if (need_uuid(o, "id", r->id, err) || need_uuid(o, "connection_id", r->connection_id, err) ||
+        need_str(o, "resource", &r->resource, err) || need_str(o, "operation_type", &r->operation_type, err)) {
+        op_rec_clear(r);
+        return -1;
+    }
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+    if (!st || cJSON_IsNull(st)) {
+        r->status = OP_PENDING; /* a write response without one: polling will tell */
+    } else if (!cJSON_IsString(st) || !st->valuestring) {
+        *err = ops__fmt("operation field 'status' is not a string");
+        op_rec_clear(r);
+        return -1;
+    } else {
+        r->status = status_from(st->valuestring, &odd);
+    }
+    r->resource_id = opt_str(o, "resource_id");
+    r->source_id = opt_str(o, "source_id");
+    r->source_name = opt_str(o, "source_name");
+    r->created_at = opt_str(o, "created_at");
+    r->updated_at = opt_str(o, "updated_at");
+    const cJSON *pl = cJSON_GetObjectItemCaseSensitive(o, "payload");
+    if (pl && !cJSON_IsNull(pl)) {
+        char *js = cJSON_PrintUnformatted(pl);
+        if (js) {
+            r->payload_json = text_sanitize_str(js);
+            cJSON_free(js);
+        }
+    }
+    parse_logs(r, cJSON_GetObjectItemCaseSensitive(o, "logs"));
+    if (odd_status)
+        *odd_status = odd;
+    return 0;
+}
+
+int op_rec_from_json(op_rec *r, const char *json, size_t len, char **err)
+{
+    memset(r, 0, sizeof *r);
+    cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
+    if (!root) {
+        *err = ops__fmt("malformed JSON");
+        return -1;
+    }
+    int rc = ops__parse(r, root, NULL, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static void log_clear(op_log *lg)
+{
+    free(lg->created_at);
+    free(lg->status);
+    free(lg->error_type);
+    free(lg->error_details);
+}
+
+void op_rec_clear(op_rec *r)
+{
+    if (!r)
+        return;
+    free(r->resource);
+    free(r->operation_type);
+    free(r->resource_id);
+    free(r->source_id);
+    free(r->source_name);
+    free(r->created_at);
+    free(r->updated_at);
+    free(r->payload_json);
+    free(r->target_id);
+    free(r->label);
+    for (int i = 0; i < r->nlogs; i++)
+        log_clear(&r->logs[i]);
+    free(r->logs);
+    memset(r, 0, sizeof *r);
+}
+
+/* ------------------------------------------------------------------ store */
+
+static uint64_t id_hash(const char *id)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+static void hash_put(ops_tracker *t, op_entry *e)
+{
+    size_t mask = t->hcap - 1, i = (size_t)id_hash(e->r.id) & mask;
+    while (t->hash[i])
+        i = (i + 1) & mask;
+    t->hash[i] = e;
+}
+
+static void hash_rebuild(ops_tracker *t)
+{
+    size_t cap = 64;
+    while (cap < t->n * 2 + 2)
+        cap <<= 1;
+    free(t->hash);
+    t->hash = xcalloc(cap, sizeof *t->hash);
+    t->hcap = cap;
+    for (size_t i = 0; i < t->n; i++)
+        hash_put(t, t->ents[i]);
+}
+
+op_entry *ops__lookup(const ops_tracker *t, const char *id)
+{
+    if (!t->hcap || !id)
+        return NULL;
+    size_t mask = t->hcap - 1, i = (size_t)id_hash(id) & mask;
+    for (op_entry *e; (e = t->hash[i]) != NULL; i = (i + 1) & mask)
+        if (strcmp(e->r.id, id) == 0)
+            return e;
+    return NULL;
+}
+
+static void queue_change(ops_tracker *t, const char *id, op_status old)
+{
+    if (t->nchanges == t->capchanges) {
+        t->capchanges = t->capchanges ? t->capchanges * 2 : 16;
+        t->changes = xrealloc(t->changes, t->capchanges * sizeof *t->changes);
+    }
+    op_change *c = &t->changes[t->nchanges++];
+    snprintf(c->id, sizeof c->id, "%s", id);
+    c->old = old;
+}
+
+bool ops__live(const op_entry *e)
+{
+    return !e->gave_up && (e->r.status == OP_PENDING || (e->r.status == OP_UNKNOWN && e->odd_status));
+}
+
+op_entry *ops__insert(ops_tracker *t, op_rec *r, bool odd_status, bool mine)
+{
+    op_entry *e = xcalloc(1, sizeof *e);
+    e->r = *r;
+    memset(r, 0, sizeof *r);
+    e->r.mine = mine;
+    e->odd_status = odd_status;
+    e->r.changed_at_ms = loop_now_ms(t->l);
+    if (!ops__parse_time(e->r.created_at, &e->created_ms))
+        e->created_ms = ops__server_now(t);
+    e->conn = ops__conn_target(t, e->r.connection_id)->index;
+    e->add_seq = ++t->seq;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->ents = xrealloc(t->ents, t->cap * sizeof *t->ents);
+    }
+    t->ents[t->n++] = e;
+    if (t->n * 2 + 2 > t->hcap)
+        hash_rebuild(t);
+    else
+        hash_put(t, e);
+    t->order_dirty = true;
+    t->dirty = true;
+    if (mine)
+        t->journal_dirty = true;
+    queue_change(t, e->r.id, OP_UNKNOWN);
+    return e;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return (!a || !b) ? a == b : strcmp(a, b) == 0;
+}
+
+static bool logs_eq(const op_rec *a, const op_rec *b)
+{
+    if (a->nlogs != b->nlogs)
+        return false;
+    for (int i = 0; i < a->nlogs; i++) {
+        const op_log *x = &a->logs[i], *y = &b->logs[i];
+        if (!str_eq(x->created_at, y->created_at) || !str_eq(x->status, y->status) ||
+            !str_eq(x->error_type, y->error_type) || !str_eq(x->error_details, y->error_details) ||
+            x->response_status_code != y->response_status_code)
+            return false;
+    }
+    return true;
+}
+
+/* Fields the server did not send (NULL) keep what we knew: the write response lacks
+ * source_name, and nothing the API reports goes back to null once set. */
+#define TAKE_STR(f)                                                                                                    \
+    do {                                                                                                               \
+        if (fresh->f && !str_eq(r->f, fresh->f)) {                                                                     \
+            free(r->f);                                                                                                \
+            r->f = fresh->f;                                                                                           \
+            fresh->f = NULL;                                                                                           \
+            changed = true;                                                                                            \
+        }                                                                                                              \
+    } while (0)
+
+void ops__merge(ops_tracker *t, op_entry *e, op_rec *fresh, bool odd_status)
+{
+    op_rec *r = &e->r;
+    bool changed = false;
+    TAKE_STR(resource);
+    TAKE_STR(operation_type);
+    TAKE_STR(resource_id);
+    TAKE_STR(source_id);
+    TAKE_STR(source_name);
+    TAKE_STR(updated_at);
+    TAKE_STR(payload_json);
+    if (fresh->created_at && !str_eq(r->created_at, fresh->created_at)) {
+        free(r->created_at);
+        r->created_at = fresh->created_at;
+        fresh->created_at = NULL;
+        int64_t ms;
+        if (ops__parse_time(r->created_at, &ms) && ms != e->created_ms) {
+            e->created_ms = ms;
+            t->order_dirty = true;
+        }
+        changed = true;
+    }
+    if (fresh->nlogs > 0 && !logs_eq(r, fresh)) {
+        for (int i = 0; i < r->nlogs; i++)
+            free(r->logs[i].created_at), free(r->logs[i].status), free(r->logs[i].error_type),
+                free(r->logs[i].error_details);
+        free(r->logs);
+        r->logs = fresh->logs;
+        r->nlogs = fresh->nlogs;
+        fresh->logs = NULL;
+        fresh->nlogs = 0;
+        changed = true;
+    }
+    if (fresh->status != r->status || odd_status != e->odd_status || e->gave_up) {
+        op_status old = r->status;
+        e->odd_status = odd_status;
+        e->gave_up = false;
+        if (fresh->status != old) {
+            r->status = fresh->status;
+            r->changed_at_ms = loop_now_ms(t->l);
+            queue_change(t, r->id, old);
+            int64_t ts;
+            if (ops__parse_time(r->updated_at, &ts))
+                ops__observe_server_time(t, ts);
+        }
+        changed = true;
+    }
+    if (changed) {
+        t->dirty = true;
+        if (r->mine)
+            t->journal_dirty = true;
+    }
+    op_rec_clear(fresh);
+}
+
+void ops__give_up(ops_tracker *t, op_entry *e)
+{
+    if (e->gave_up && e->r.status == OP_UNKNOWN)
+        return;
+    op_status old = e->r.status;
+    e->gave_up = true;
+    e->odd_status = false;
+    e->misses = 0;
+    if (old != OP_UNKNOWN) {
+        e->r.status = OP_UNKNOWN;
+        e->r.changed_at_ms = loop_now_ms(t->l);
+        queue_change(t, e->r.id, old);
+    }
+    t->dirty = true;
+    if (e->r.mine)
+        t->journal_dirty = true;
+}
+
+static int cmp_display(const void *pa, const void *pb)
+{
+    const op_entry *a = *(op_entry *const *)pa, *b = *(op_entry *const *)pb;
+    if (a->r.mine != b->r.mine)
+        return a->r.mine ? -1 : 1;
+    if (a->created_ms != b->created_ms)
+        return a->created_ms > b->created_ms ? -1 : 1;
+    return -strcmp(a->r.id, b->r.id);
+}
+
+static void free_entry(op_entry *e)
+{
+    op_rec_clear(&e->r);
+    free(e);
+}
+
+/* Removes the entries for which drop[i] is set (display order is kept). */
+static void remove_marked(ops_tracker *t, const bool *drop)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (drop[i]) {
+            if (t->ents[i]->r.mine)
+                t->journal_dirty = true;
+            free_entry(t->ents[i]);
+        } else {
+            t->ents[w++] = t->ents[i];
+        }
+    }
+    if (w != t->n) {
+        t->n = w;
+        t->dirty = true;
+        hash_rebuild(t);
+    }
+}
+
+/* Keeps the newest OPS_MINE_MAX mine and OPS_OTHERS_MAX other ops, never dropping a live one.
+ * Needs display order. */
+static void evict(ops_tracker *t)
+{
+    size_t mine = 0, others = 0;
+    for (size_t i = 0; i < t->n; i++)
+        (t->ents[i]->r.mine ? mine : others)++;
+    if (mine <= OPS_MINE_MAX && others <= OPS_OTHERS_MAX)
+        return;
+    bool *drop = xcalloc(t->n ? t->n : 1, sizeof *drop);
+    for (size_t i = t->n; i-- > 0;) { /* oldest first within each group */
+        op_entry *e = t->ents[i];
+        size_t *cnt = e->r.mine ? &mine : &others;
+        size_t max = e->r.mine ? OPS_MINE_MAX : OPS_OTHERS_MAX;
+        if (*cnt > max && !ops__live(e)) {
+            drop[i] = true;
+            (*cnt)--;
+        }
+    }
+    remove_marked(t, drop);
+    free(drop);
+}
+
+static void fire_callbacks(ops_tracker *t)
+{
+    op_change *ch = t->changes;
+    size_t n = t->nchanges;
+    t->changes = NULL;
+    t->nchanges = t->capchanges = 0;
+    bool dirty = t->dirty;
+    t->dirty = false;
+    for (size_t i = 0; i < n && !t->closing; i++) {
+        op_entry *e = ops__lookup(t, ch[i].id);
+        if (e && t->on_change)
+            t->on_change(t->ud, &e->r, ch[i].old);
+    }
+    free(ch);
+    if (dirty && t->on_dirty && !t->closing)
+        t->on_dirty(t->ud);
+}
+
+/* Applies what the last mutations left to do: give up on ops too old to find, order,
+ * eviction, journal, polling schedule; then tells the UI (each change, then one redraw). */
+void ops__flush(ops_tracker *t)
+{
+    if (t->closing)
+        return;
+    ops__age_check(t);
+    if (t->order_dirty) {
+        if (t->n > 1)
+            qsort(t->ents, t->n, sizeof *t->ents, cmp_display);
+        t->order_dirty = false;
+    }
+    evict(t);
+    int np = 0;
+    for (size_t i = 0; i < t->n; i++)
+        np += t->ents[i]->r.status == OP_PENDING;
+    t->npending = np;
+    if (t->journal_dirty) {
+        t->journal_dirty = false;
+        ops__journal_save(t);
+    }
+    ops__schedule(t);
+    unsigned sig = ops__health_sig(t);
+    if (sig != t->health_sig) {
+        t->health_sig = sig;
+        t->dirty = true;
+    }
+    fire_callbacks(t);
+}
+
+/* ------------------------------------------------------------------ public API */
+
+ops_tracker *ops_tracker_new(loop *l, api *a, const ops_settings *s)
+{
+    ops_tracker *t = xcalloc(1, sizeof *t);
+    t->l = l;
+    t->a = a;
+    t->poll_pending_ms = s && s->poll_pending_ms > 0 ? s->poll_pending_ms : 1000;
+    t->poll_idle_ms = s && s->poll_idle_ms > 0 ? s->poll_idle_ms : 15000;
+    t->journal_path = s && s->journal_path ? xstrdup(s->journal_path) : NULL;
+    t->detail.t = t;
+    t->detail.index = -1;
+    t->health_sig = ops__health_sig(t);
+    return t;
+}
+
+void ops_tracker_free(ops_tracker *t)
+{
+    if (!t)
+        return;
+    t->closing = true;
+    ops__cancel_all(t);
+    for (size_t i = 0; i < t->n; i++)
+        free_entry(t->ents[i]);
+    free(t->ents);
+    free(t->hash);
+    for (size_t i = 0; i < t->nconns; i++)
+        free(t->conns[i]);
+    free(t->conns);
+    free(t->changes);
+    free(t->journal_path);
+    free(t);
+}
+
+void ops_tracker_set_callbacks(ops_tracker *t, ops_change_cb on_change, ops_dirty_cb on_dirty, void *ud)
+{
+    t->on_change = on_change;
+    t->on_dirty = on_dirty;
+    t->ud = ud;
+}
+
+int ops_tracker_start(ops_tracker *t, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (t->started)
+        return 0;
+    t->started = true;
+    int rc = 0;
+    char *e = NULL;
+    if (t->journal_path && ops__journal_load(t, &e) != 0) {
+        rc = -1;
+        if (err)
+            *err = e;
+        else
+            free(e);
+    }
+    /* Whatever is still pending may have finished while we were away: look now. */
+    for (size_t i = 0; i < t->nconns; i++)
+        t->conns[i]->kick = true;
+    ops__flush(t);
+    return rc;
+}
+
+static char *clean_opt(const char *s)
+{
+    return s && *s ? text_sanitize_str(s) : NULL;
+}
+
+const op_rec *ops_tracker_add_response(ops_tracker *t, const char *body, size_t len, const char *label,
+                                       const char *target_id, char **err)
+{
+    if (err)
+        *err = NULL;
+    char *e = NULL;
+    cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
+    op_rec r;
+    bool odd = false;
+    if (!root) {
+        e = ops__fmt("the answer is not an operation: malformed JSON");
+    } else if (ops__parse(&r, root, &odd, &e) != 0) {
+        char *m = ops__fmt("the answer is not an operation: %s", e);
+        free(e);
+        e = m;
+    }
+    cJSON_Delete(root);
+    if (e) {
+        if (err)
+            *err = e;
+        else
+            free(e);
+        return NULL;
+    }
+    int64_t ts;
+    if (ops__parse_time(r.updated_at, &ts) || ops__parse_time(r.created_at, &ts))
+        ops__observe_server_time(t, ts);
+    char id[37];
+    snprintf(id, sizeof id, "%s", r.id);
+    op_entry *en = ops__lookup(t, id);
+    if (en) {
+        ops__merge(t, en, &r, odd);
+        if (!en->r.mine) {
+            en->r.mine = true;
+            t->order_dirty = true;
+            t->journal_dirty = true;
+            t->dirty = true;
+        }
+    } else {
+        en = ops__insert(t, &r, odd, true);
+    }
+    if (label) {
+        free(en->r.label);
+        en->r.label = clean_opt(label);
+    }
+    if (target_id) {
+        free(en->r.target_id);
+        en->r.target_id = clean_opt(target_id);
+    }
+    t->journal_dirty = true;
+    t->dirty = true;
+    ops__flush(t);
+    en = ops__lookup(t, id);
+    return en ? &en->r : NULL;
+}
+
+static bool norm_id(const char *in, char out[37])
+{
+    uuid u;
+    if (!in || !uuid_parse(in, &u))
+        return false;
+    uuid_format(&u, out);
+    return true;
+}
+
+void ops_tracker_follow_connection(ops_tracker *t, const char *connection_id)
+{
+    char id[37] = "";
+    if (connection_id && !norm_id(connection_id, id))
+        return;
+    if (strcmp(id, t->follow) == 0)
+        return;
+    if (t->follow[0]) {
+        /* The others of the connection we stop following would no longer be kept current. */
+        bool *drop = xcalloc(t->n ? t->n : 1, sizeof *drop);
+        for (size_t i = 0; i < t->n; i++)
+            drop[i] = !t->ents[i]->r.mine && strcmp(t->ents[i]->r.connection_id, t->follow) == 0;
+        remove_marked(t, drop);
+        free(drop);
+    }
+    snprintf(t->follow, sizeof t->follow, "%s", id);
+    if (id[0]) {
+        poll_target *p = ops__conn_target(t, id);
+        p->watermark_ms = 0;
+        p->kick = true;
+    }
+    ops__flush(t);
+}
+
+void ops_tracker_watch_detail(ops_tracker *t, const char *op_id)
+{
+    char id[37] = "";
+    if (op_id && !norm_id(op_id, id))
+        return;
+    if (strcmp(id, t->watch) == 0)
+        return;
+    poll_target *p = &t->detail;
+    if (p->busy) {
+        uint64_t cid = p->call_id;
+        p->busy = false;
+        p->call_id = 0;
+        if (cid)
+            api_cancel(t->a, cid);
+        p->busy = false;
+        p->call_id = 0;
+    }
+    snprintf(t->watch, sizeof t->watch, "%s", id);
+    snprintf(p->op_id, sizeof p->op_id, "%s", id);
+    p->fails = 0;
+    p->stale_since_ms = 0;
+    p->kick = id[0] != '\0';
+    ops__flush(t);
+}
+
+size_t ops_count(const ops_tracker *t)
+{
+    return t->n;
+}
+
+const op_rec *ops_get(const ops_tracker *t, size_t i)
+{
+    return i < t->n ? &t->ents[i]->r : NULL;
+}
+
+const op_rec *ops_find(const ops_tracker *t, const char *id)
+{
+    char nid[37];
+    if (!norm_id(id, nid))
+        return NULL;
+    const op_entry *e = ops__lookup(t, nid);
+    return e ? &e->r : NULL;
+}
+
+int ops_pending_count(const ops_tracker *t)
+{
+    return t->npending;
+}
