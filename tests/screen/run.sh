@@ -33,7 +33,7 @@ cp "$script" "$work/out/"
 cd "$work/out"
 set +e
 # shellcheck disable=SC2086
-env -i PATH="$PATH" HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" XDG_STATE_HOME="$work/home/state" \
+env -i PATH="$PATH" LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" XDG_STATE_HOME="$work/home/state" \
   LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC CATENA_CLIENT_ID=demo-client CATENA_CLIENT_SECRET=demo-secret \
   "$dispatch" --script "$name.script" --size "$size" --api-url "$url" --auth-url "$url/realms/catena" \
   $dispatch_args >"$work/stdout" 2>"$work/stderr"

@@ -24,7 +24,7 @@ wait_for() { # TEXT [seconds]
 for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
   sock="$base_sock-$term" # a fresh server each time: a killed one may still be exiting
   tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
-    "env -u NO_COLOR TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30"
+    "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30"
   wait_for "signed in" 20 || fail "never signed in"
   wait_for "connections" 20 || fail "no connections loaded"
   tmux -L "$sock" send-keys -t t 3

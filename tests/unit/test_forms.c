@@ -607,7 +607,7 @@ static const body_err_case body_err_cases[] = {
     {FORM_TRAILER, "trailer_length", "-2", false, "Length: cannot be negative"},
     {FORM_DRIVER, "license_expiration", "2025-02-30", true, "License expires: day must be"},
     {FORM_DRIVER, "user_email", "nobody", false, "Email: must be an email address"},
-    {FORM_DRIVER, "is_driver", "perhaps", true, "Driver: must be true or false"},
+    {FORM_DRIVER, "is_driver", "perhaps", true, "Is a driver: must be true or false"},
 };
 
 START_TEST(test_body_invalid)
