@@ -10,9 +10,10 @@ struct app;
 
 /* X(ID, "name", "keys in notation, space-separated", "group", "help text", disabled_fn) */
 #define ACTION_TABLE(X)                                                                                          \
-    X(QUIT, "quit", "q", "General", "Quit", NULL)                                  \
-    X(HELP, "help", "? <F1>", "General", "Show or close this help", NULL)                                          \
+    X(QUIT, "quit", "q", "General", "Quit (unsent drafts are kept)", NULL)                                         \
+    X(HELP, "help", "? <F1>", "General", "Show this help", NULL)                                                    \
     X(REDRAW, "redraw", "<C-l>", "General", "Repaint the whole screen", NULL)                                     \
+    X(DRAFTS, "drafts", "D", "General", "Unsent messages and forms kept on disk", NULL)                            \
     X(VIEW_CONNECTIONS, "view-connections", "1", "Views", "Show connections", NULL)                               \
     X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
     X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \
@@ -21,14 +22,24 @@ struct app;
     X(PREV_VIEW, "prev-view", "<BackTab>", "Views", "Previous list", NULL)                                         \
     X(MOVE_DOWN, "move-down", "j <Down>", "Navigation", "Next row", NULL)                                          \
     X(MOVE_UP, "move-up", "k <Up>", "Navigation", "Previous row", NULL)                                            \
-    X(PAGE_DOWN, "page-down", "<PageDown> <C-f> <Space>", "Navigation", "Next page", NULL)                         \
+    X(PAGE_DOWN, "page-down", "<PageDown> <C-f>", "Navigation", "Next page", NULL)                                 \
     X(PAGE_UP, "page-up", "<PageUp> <C-b>", "Navigation", "Previous page", NULL)                                  \
     X(FIRST, "first-row", "g <Home>", "Navigation", "First row", NULL)                                             \
     X(LAST, "last-row", "G <End>", "Navigation", "Last row", NULL)                                                 \
-    X(OPEN, "open", "<Enter>", "Lists", "Select the connection under the cursor and show its drivers", action_needs_row) \
+    X(OPEN, "open", "<Enter>", "Lists", "Connections: select it; drivers: conversation; vehicles, trailers: edit", action_needs_row) \
     X(SEARCH, "search", "/", "Lists", "Filter the list as you type (Enter keeps, Esc clears)", NULL)              \
     X(CLEAR_SEARCH, "clear-search", "<Esc>", "Lists", "Clear the filter", NULL)                                    \
-    X(RELOAD, "reload", "r", "Lists", "Reload the list from the API", NULL)
+    X(RELOAD, "reload", "r", "Lists", "Reload the list from the API", NULL)                                        \
+    X(MESSAGE, "message", "m", "Write", "Write a message to the driver under the cursor", action_can_message)      \
+    X(MARK, "mark", "<Space>", "Write", "Mark or unmark the driver under the cursor", action_in_drivers)            \
+    X(MARK_ALL, "mark-all", "*", "Write", "Mark every driver matching the filter (again: unmark all)", action_in_drivers) \
+    X(GROUP_MESSAGE, "group-message", "M", "Write", "Write one message to every marked driver", action_can_group) \
+    X(EDIT, "edit", "e", "Write", "Edit the vehicle, trailer or driver under the cursor", action_can_edit)         \
+    X(CREATE, "create", "n", "Write", "Create a vehicle, trailer or driver on this connection", action_can_create)  \
+    X(OPS_PANE, "operations", "o", "Operations", "Show or hide the operations pane", NULL)                         \
+    X(OPS_FOCUS, "operations-focus", "O", "Operations", "Move the cursor into the operations pane and back", NULL) \
+    X(PANE_GROW, "pane-grow", "+", "Operations", "Make the operations pane taller", action_needs_pane)              \
+    X(PANE_SHRINK, "pane-shrink", "-", "Operations", "Make the operations pane shorter", action_needs_pane)
 
 typedef enum {
 #define X(id, name, keys, group, help, dis) ACT_##id,
@@ -48,6 +59,12 @@ typedef struct action_info {
 /* Reasons shared by several actions (defined in app.c). */
 const char *action_needs_connection(const struct app *a);
 const char *action_needs_row(const struct app *a);
+const char *action_in_drivers(const struct app *a);
+const char *action_can_message(const struct app *a);
+const char *action_can_group(const struct app *a);
+const char *action_can_edit(const struct app *a);
+const char *action_can_create(const struct app *a);
+const char *action_needs_pane(const struct app *a);
 
 const action_info *action_get(action_id id);
 /* Which action a key triggers in lists (or ACT_NONE). */

@@ -1,8 +1,14 @@
+/* app: the console's state, loading, and what keys do. Drawing is in app_draw.c; every
+ * writing flow is an overlay in its own file (ui/flows.h). */
 #include "ui/app.h"
 
 #include "common/strbuf.h"
+#include "core/caps.h"
+#include "core/ops.h"
 #include "core/text.h"
+#include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/pane_ops.h"
 
 #include <curses.h>
 #include <stdarg.h>
@@ -19,6 +25,8 @@ app *app_new(const config *cfg, loop *l)
     a->cfg = cfg;
     a->l = l;
     a->conn_sel = -1;
+    a->marks_conn = -1;
+    a->pane_height = 8;
     store_init(&a->st);
     for (int i = 0; i < view_registry_count && i < APP_MAX_VIEWS; i++)
         a->views[i].ops = view_registry[i];
@@ -32,11 +40,16 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    while (a->noverlays)
+        app_overlay_pop(a);
+    ops_pane_detach(a);
+    caps_free(a->caps);
     api_free(a->api);
     auth_free(a->auth);
     http_client_free(a->http);
     for (int i = 0; i < APP_MAX_VIEWS; i++)
         listview_free(&a->views[i]);
+    free(a->marks);
     store_free(&a->st);
     free(a);
 }
@@ -57,6 +70,43 @@ void app_set_startup_note(app *a, const char *note)
     a->dirty |= DIRTY_STATUS | DIRTY_LIST;
 }
 
+/* ------------------------------------------------------------------ overlays */
+
+void app_overlay_push(app *a, const overlay_ops *ops, void *state)
+{
+    if (a->noverlays == APP_MAX_OVERLAYS) {
+        ops->destroy(state, a);
+        app_set_message(a, SLOT_STATUS_WARN, "Too many windows open; close one with Esc.");
+        return;
+    }
+    a->overlays[a->noverlays++] = (ui_overlay){ops, state};
+    a->searching = false;
+    a->dirty |= DIRTY_ALL;
+}
+
+void app_overlay_pop(app *a)
+{
+    if (!a->noverlays)
+        return;
+    ui_overlay o = a->overlays[--a->noverlays];
+    o.ops->destroy(o.state, a);
+    a->dirty |= DIRTY_ALL;
+}
+
+ui_overlay *app_overlay_top(app *a)
+{
+    return a->noverlays ? &a->overlays[a->noverlays - 1] : NULL;
+}
+
+void app_idle(app *a)
+{
+    for (int i = 0; i < a->noverlays; i++)
+        if (a->overlays[i].ops->idle)
+            a->overlays[i].ops->idle(a->overlays[i].state, a);
+}
+
+/* ------------------------------------------------------------------ selection */
+
 table *app_view_table(app *a, int vi)
 {
     if (vi == VIEW_CONNECTIONS)
@@ -65,6 +115,53 @@ table *app_view_table(app *a, int vi)
         return NULL;
     return store_table(&a->st, (size_t)a->conn_sel, a->views[vi].ops->kind);
 }
+
+const connection_rec *app_connection(app *a)
+{
+    if (a->conn_sel < 0 || (size_t)a->conn_sel >= a->st.connections.count)
+        return NULL;
+    return table_row(&a->st.connections, (size_t)a->conn_sel);
+}
+
+const char *app_connection_id(app *a, char buf[37])
+{
+    const connection_rec *c = app_connection(a);
+    if (!c)
+        return NULL;
+    uuid_format(&c->id, buf);
+    return buf;
+}
+
+static const void *current_row(const app *a, const table **t_out)
+{
+    app *m = (app *)a;
+    table *t = app_view_table(m, a->current);
+    long row = listview_selected_row(&a->views[a->current]);
+    if (!t || row < 0 || (size_t)row >= t->count)
+        return NULL;
+    if (t_out)
+        *t_out = t;
+    return table_row(t, (size_t)row);
+}
+
+/* Marks belong to the drivers table of one connection; they reset when it changes. */
+static void marks_sync(app *a)
+{
+    table *t = a->conn_sel >= 0 ? store_table(&a->st, (size_t)a->conn_sel, KIND_DRIVER) : NULL;
+    size_t need = t ? t->count : 0;
+    if (a->marks_conn != a->conn_sel) {
+        memset(a->marks, 0, a->nmarks_cap);
+        a->nmarked = 0;
+        a->marks_conn = a->conn_sel;
+    }
+    if (need > a->nmarks_cap) {
+        a->marks = xrealloc(a->marks, need);
+        memset(a->marks + a->nmarks_cap, 0, need - a->nmarks_cap);
+        a->nmarks_cap = need;
+    }
+}
+
+/* ------------------------------------------------------------------ loading */
 
 static void on_table_progress(void *ud, table *t)
 {
@@ -87,21 +184,21 @@ static void load_connection_tables(app *a, long ci)
     conn_tables *ct = store_conn_tables(&a->st, (size_t)ci);
     char id[UUID_STR_LEN];
     uuid_format(&ct->connection_id, id);
-    static const struct {
-        record_kind kind;
+    struct {
+        table *t;
         const char *path;
     } lists[] = {
-        {KIND_DRIVER, "/v2/telematics/users?is_driver=true&connection_id="},
-        {KIND_VEHICLE, "/v2/telematics/vehicles?connection_id="},
-        {KIND_TRAILER, "/v2/telematics/trailers?connection_id="},
+        {&ct->drivers, "/v2/telematics/users?is_driver=true&connection_id="},
+        {&ct->vehicles, "/v2/telematics/vehicles?connection_id="},
+        {&ct->trailers, "/v2/telematics/trailers?connection_id="},
+        {&ct->staff, "/v2/telematics/users?is_driver=false&connection_id="},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        table *t = store_table(&a->st, (size_t)ci, lists[i].kind);
-        if (t->state == LOAD_RUNNING || t->state == LOAD_DONE)
+        if (lists[i].t->state == LOAD_RUNNING || lists[i].t->state == LOAD_DONE)
             continue;
         char path[160];
         snprintf(path, sizeof path, "%s%s", lists[i].path, id);
-        api_load_table(a->api, t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
+        api_load_table(a->api, lists[i].t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
     }
 }
 
@@ -109,6 +206,10 @@ static void select_connection(app *a, long ci)
 {
     a->conn_sel = ci;
     load_connection_tables(a, ci);
+    marks_sync(a);
+    char id[37];
+    if (a->ops && app_connection_id(a, id))
+        ops_tracker_follow_connection(a->ops, id);
     a->dirty |= DIRTY_ALL;
 }
 
@@ -130,6 +231,12 @@ static void load_connections(app *a)
                    on_table_progress, on_connections_done, a);
 }
 
+static void on_caps_loaded(void *ud)
+{
+    app *a = ud;
+    a->dirty |= DIRTY_STATUS;
+}
+
 void app_connect(app *a, const char *api_url, const char *auth_url, const char *client_id, const char *client_secret)
 {
     a->http = http_client_new(a->l);
@@ -140,6 +247,9 @@ void app_connect(app *a, const char *api_url, const char *auth_url, const char *
     a->startup_note[0] = '\0';
     a->dirty |= DIRTY_ALL;
     load_connections(a);
+    a->caps = caps_new();
+    caps_load(a->caps, a->api, on_caps_loaded, a);
+    ops_pane_attach(a);
 }
 
 bool app_is_idle(const app *a)
@@ -156,13 +266,14 @@ void app_resize(app *a, int rows, int cols)
     a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 }
 
-/* ------------------------------------------------------------------ actions */
+/* ------------------------------------------------------------------ why an action is disabled */
+
+static char why_buf[200];
 
 const char *action_needs_connection(const app *a)
 {
     if (a->conn_sel < 0)
-        return a->st.connections.count ? "choose a connection first (1, then Enter)"
-                                       : "no connection is loaded yet";
+        return a->st.connections.count ? "choose a connection first (1, then Enter)" : "no connection is loaded yet";
     return NULL;
 }
 
@@ -172,9 +283,77 @@ const char *action_needs_row(const app *a)
     return v->nvisible ? NULL : "the list is empty";
 }
 
+const char *action_in_drivers(const app *a)
+{
+    if (a->current != VIEW_DRIVERS)
+        return "works in the drivers list (2)";
+    return action_needs_row(a);
+}
+
+static const char *write_blocked(const app *a, const char *resource)
+{
+    const connection_rec *c = app_connection((app *)a);
+    if (!c)
+        return "no connection is selected";
+    char conn[37], tsp[37];
+    uuid_format(&c->id, conn);
+    uuid_format(&c->tsp_id, tsp);
+    return caps_write_blocked(a->caps, conn, tsp, resource, why_buf, sizeof why_buf);
+}
+
+const char *action_can_message(const app *a)
+{
+    const char *why = action_in_drivers(a);
+    if (why)
+        return why;
+    if (!app_default_sender((app *)a, NULL))
+        return "no sender: this connection has no dispatcher user (set sender_id in the config)";
+    return write_blocked(a, "message");
+}
+
+const char *action_can_group(const app *a)
+{
+    if (a->current != VIEW_DRIVERS)
+        return "works in the drivers list (2)";
+    if (!a->nmarked)
+        return "mark drivers first (Space, or * for all that match)";
+    if (!app_default_sender((app *)a, NULL))
+        return "no sender: this connection has no dispatcher user (set sender_id in the config)";
+    return write_blocked(a, "group_message");
+}
+
+static const char *resource_of_view(int vi)
+{
+    return vi == VIEW_DRIVERS ? "user" : vi == VIEW_VEHICLES ? "vehicle" : vi == VIEW_TRAILERS ? "trailer" : NULL;
+}
+
+const char *action_can_edit(const app *a)
+{
+    const char *res = resource_of_view(a->current);
+    if (!res)
+        return "works in the drivers, vehicles and trailers lists";
+    const char *why = action_needs_row(a);
+    return why ? why : write_blocked(a, res);
+}
+
+const char *action_can_create(const app *a)
+{
+    const char *res = resource_of_view(a->current);
+    if (!res)
+        return "works in the drivers, vehicles and trailers lists";
+    return write_blocked(a, res);
+}
+
+const char *action_needs_pane(const app *a)
+{
+    return a->pane_open ? NULL : "the operations pane is hidden (o shows it)";
+}
+
+/* ------------------------------------------------------------------ actions */
+
 static int list_height(const app *a)
 {
-    int h = a->rows - 4; /* title, header, status, message */
+    int h = a->rows - 4 - (a->pane_open ? a->pane_height : 0);
     return h > 1 ? h : 1;
 }
 
@@ -184,7 +363,66 @@ static unsigned switch_view(app *a, int vi)
         return 0;
     a->current = vi;
     a->searching = false;
+    a->pane_focus = false;
     return DIRTY_ALL;
+}
+
+static unsigned toggle_mark(app *a)
+{
+    marks_sync(a);
+    long row = listview_selected_row(&a->views[a->current]);
+    if (row < 0 || (size_t)row >= a->nmarks_cap)
+        return 0;
+    a->marks[row] ^= 1;
+    a->nmarked += a->marks[row] ? 1 : (size_t)-1;
+    listview_move(&a->views[a->current], 1, list_height(a));
+    return DIRTY_LIST | DIRTY_STATUS;
+}
+
+static unsigned mark_all(app *a)
+{
+    marks_sync(a);
+    view *v = &a->views[a->current];
+    if (a->nmarked) {
+        memset(a->marks, 0, a->nmarks_cap);
+        a->nmarked = 0;
+        app_set_message(a, SLOT_STATUS_MUTED, "Unmarked every driver.");
+    } else {
+        for (size_t i = 0; i < v->nvisible; i++)
+            if (v->visible[i] < a->nmarks_cap && !a->marks[v->visible[i]]++)
+                a->nmarked++;
+        app_set_message(a, SLOT_STATUS_MUTED, "Marked %zu driver%s%s.", a->nmarked, a->nmarked == 1 ? "" : "s",
+                        v->filter[0] ? " matching the filter" : "");
+    }
+    return DIRTY_LIST | DIRTY_STATUS | DIRTY_MESSAGE;
+}
+
+static unsigned open_row(app *a)
+{
+    const table *t;
+    const void *row = current_row(a, &t);
+    switch (a->current) {
+    case VIEW_CONNECTIONS:
+        select_connection(a, listview_selected_row(&a->views[a->current]));
+        return switch_view(a, VIEW_DRIVERS) | DIRTY_ALL;
+    case VIEW_DRIVERS:
+        conversation_open(a, row, t);
+        return DIRTY_ALL;
+    default: {
+        const char *why = action_can_edit(a);
+        if (why) {
+            app_set_message(a, SLOT_STATUS_WARN, "edit: %s", why);
+            return DIRTY_MESSAGE;
+        }
+        form_open(a, a->current == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER, (const uuid *)row);
+        return DIRTY_ALL;
+    }
+    }
+}
+
+static form_kind form_of_view(int vi)
+{
+    return vi == VIEW_DRIVERS ? FORM_DRIVER : vi == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER;
 }
 
 static unsigned run_action(app *a, action_id act)
@@ -204,11 +442,13 @@ static unsigned run_action(app *a, action_id act)
         a->quit = true;
         return 0;
     case ACT_HELP:
-        a->help_open = true;
-        a->help_top = 0;
+        help_open(a);
         return DIRTY_ALL;
     case ACT_REDRAW:
         return DIRTY_ALL | DIRTY_CLEAR;
+    case ACT_DRAFTS:
+        drafts_open(a);
+        return DIRTY_ALL;
     case ACT_VIEW_CONNECTIONS:
     case ACT_VIEW_DRIVERS:
     case ACT_VIEW_VEHICLES:
@@ -241,13 +481,7 @@ static unsigned run_action(app *a, action_id act)
         listview_move(v, (long)v->nvisible, page);
         return DIRTY_LIST;
     case ACT_OPEN:
-        if (a->current == VIEW_CONNECTIONS) {
-            long row = listview_selected_row(v);
-            select_connection(a, row);
-            return switch_view(a, VIEW_DRIVERS) | DIRTY_ALL;
-        }
-        app_set_message(a, SLOT_STATUS_MUTED, "Nothing to open here yet.");
-        return DIRTY_MESSAGE;
+        return open_row(a);
     case ACT_SEARCH:
         a->searching = true;
         snprintf(a->search, sizeof a->search, "%s", v->filter);
@@ -257,10 +491,8 @@ static unsigned run_action(app *a, action_id act)
         a->message[0] = '\0';
         return DIRTY_LIST | DIRTY_MESSAGE | DIRTY_STATUS;
     case ACT_RELOAD: {
-        if (!a->api)
-            return 0;
         table *t = app_view_table(a, a->current);
-        if (!t || t->state == LOAD_RUNNING)
+        if (!a->api || !t || t->state == LOAD_RUNNING)
             return 0;
         if (a->current == VIEW_CONNECTIONS) {
             load_connections(a);
@@ -271,6 +503,45 @@ static unsigned run_action(app *a, action_id act)
         app_set_message(a, SLOT_STATUS_MUTED, "Reloading %s…", v->ops->noun);
         return DIRTY_ALL;
     }
+    case ACT_MESSAGE: {
+        const table *t;
+        const user_rec *d = current_row(a, &t);
+        composer_open_message(a, d, t, NULL);
+        return DIRTY_ALL;
+    }
+    case ACT_MARK:
+        return toggle_mark(a);
+    case ACT_MARK_ALL:
+        return mark_all(a);
+    case ACT_GROUP_MESSAGE:
+        composer_open_group(a);
+        return DIRTY_ALL;
+    case ACT_EDIT: {
+        const void *row = current_row(a, NULL);
+        form_open(a, form_of_view(a->current), (const uuid *)row);
+        return DIRTY_ALL;
+    }
+    case ACT_CREATE:
+        form_open(a, form_of_view(a->current), NULL);
+        return DIRTY_ALL;
+    case ACT_OPS_PANE:
+        a->pane_open = !a->pane_open;
+        if (!a->pane_open)
+            a->pane_focus = false;
+        return DIRTY_ALL;
+    case ACT_OPS_FOCUS:
+        if (!a->pane_open)
+            a->pane_open = true;
+        a->pane_focus = !a->pane_focus;
+        return DIRTY_ALL;
+    case ACT_PANE_GROW:
+        if (a->pane_height < a->rows - 8)
+            a->pane_height++;
+        return DIRTY_LIST;
+    case ACT_PANE_SHRINK:
+        if (a->pane_height > 4)
+            a->pane_height--;
+        return DIRTY_LIST;
     default:
         return 0;
     }
@@ -317,233 +588,33 @@ static unsigned search_key(app *a, int key)
 
 unsigned app_handle_key(app *a, int key)
 {
-    unsigned d;
+    unsigned d = 0;
     if (key == KEYS_FN + KEY_RESIZE)
         return 0;
-    if (a->searching) {
+    ui_overlay *o = app_overlay_top(a);
+    if (key == KEY_CTRL('l')) {
+        d = DIRTY_ALL | DIRTY_CLEAR;
+    } else if (o) {
+        d = o->ops->key(o->state, a, key);
+    } else if (a->searching) {
         d = search_key(a, key);
-    } else if (a->help_open) {
-        d = help_key(a, key);
     } else {
         if (a->message[0]) {
             a->message[0] = '\0';
             a->dirty |= DIRTY_MESSAGE;
         }
-        action_id act = action_for_key(key);
-        if (act == ACT_NONE) {
-            char name[32];
-            keys_name(key, name, sizeof name);
-            app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; ? shows the keys.", name);
-            d = DIRTY_MESSAGE;
-        } else {
-            d = run_action(a, act);
+        if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
+            action_id act = action_for_key(key);
+            if (act == ACT_NONE) {
+                char name[32];
+                keys_name(key, name, sizeof name);
+                app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; ? shows the keys.", name);
+                d = DIRTY_MESSAGE;
+            } else {
+                d = run_action(a, act);
+            }
         }
     }
     a->dirty |= d;
     return d;
-}
-
-/* ------------------------------------------------------------------ drawing */
-
-static void draw_line(int y, theme_slot slot, const char *text)
-{
-    char buf[2048];
-    text_fit_pad(text, COLS, true, buf, sizeof buf);
-    attrset((attr_t)theme_attr(slot));
-    mvaddstr(y, 0, buf);
-    attrset(A_NORMAL);
-}
-
-/* Title: product, selected connection, and the view tabs on the right. When space is short the
- * other tabs go first, then the connection name is shortened; the current view always shows. */
-static void draw_title(app *a)
-{
-    const char *conn = "";
-    if (a->conn_sel >= 0 && (size_t)a->conn_sel < a->st.connections.count) {
-        const connection_rec *c = table_row(&a->st.connections, (size_t)a->conn_sel);
-        conn = table_str(&a->st.connections, c->description);
-    }
-    char tabs[8][48];
-    int tabw[8], all = 0, n = view_registry_count < 8 ? view_registry_count : 8;
-    for (int i = 0; i < n; i++) {
-        snprintf(tabs[i], sizeof tabs[i], " %d %s ", i + 1, view_registry[i]->name);
-        tabw[i] = text_width(tabs[i]);
-        all += tabw[i];
-    }
-    const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
-    int left = text_width(prefix);
-    bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
-    int right = show_all ? all : (a->help_open ? 0 : tabw[a->current]);
-    char line[1200], buf[1024];
-    int room = COLS - right - left - 4;
-    if (*conn && room > 3) {
-        text_fit_pad(conn, room < text_width(conn) ? room : text_width(conn), false, buf, sizeof buf);
-        snprintf(line, sizeof line, "%s │ %s", prefix, buf);
-    } else {
-        snprintf(line, sizeof line, "%s", prefix);
-    }
-    draw_line(0, SLOT_TITLE, line);
-    int x = COLS - right;
-    for (int i = 0; i < n; i++) {
-        bool cur = i == a->current && !a->help_open;
-        if (!show_all && !cur)
-            continue;
-        if (x < 0 || x + tabw[i] > COLS)
-            break;
-        attrset((attr_t)theme_attr(cur ? SLOT_CURSOR : SLOT_TITLE_DIM));
-        mvaddstr(0, x, tabs[i]);
-        x += tabw[i];
-    }
-    attrset(A_NORMAL);
-}
-
-static void load_summary(const table *t, const char *noun, char *out, size_t cap)
-{
-    if (!t) {
-        snprintf(out, cap, "%s: no connection", noun);
-    } else if (t->state == LOAD_RUNNING) {
-        if (t->total >= 0)
-            snprintf(out, cap, "%s %zu/%ld loading…", noun, t->count, t->total);
-        else
-            snprintf(out, cap, "%s %zu loading…", noun, t->count);
-    } else if (t->state == LOAD_FAILED) {
-        snprintf(out, cap, "%s: load failed (%zu)", noun, t->count);
-    } else if (t->state == LOAD_DONE) {
-        snprintf(out, cap, "%zu %s", t->count, noun);
-    } else {
-        snprintf(out, cap, "%s: not loaded", noun);
-    }
-}
-
-static void draw_status(app *a)
-{
-    char left[512], load[160], right[64];
-    const char *auth_text = "not signed in";
-    if (!a->connected)
-        auth_text = a->startup_note[0] ? a->startup_note : "not connected";
-    else if (auth_get_state(a->auth) == AUTH_OK)
-        auth_text = "signed in";
-    else if (auth_get_state(a->auth) == AUTH_FETCHING)
-        auth_text = "signing in…";
-    else if (auth_get_state(a->auth) == AUTH_FAILED)
-        auth_text = "sign-in failed";
-    view *v = &a->views[a->current];
-    load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
-    if (v->filter[0])
-        snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
-    snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
-    snprintf(right, sizeof right, "? help  q quit ");
-    draw_line(a->rows - 2, SLOT_STATUS, left);
-    int rw = text_width(right);
-    if (text_width(left) + rw + 1 < COLS) {
-        attrset((attr_t)theme_attr(SLOT_STATUS));
-        mvaddstr(a->rows - 2, COLS - rw, right);
-        attrset(A_NORMAL);
-    }
-}
-
-static void draw_message(app *a)
-{
-    if (a->searching) {
-        char buf[200];
-        snprintf(buf, sizeof buf, "/%s", a->search);
-        draw_line(a->rows - 1, SLOT_PROMPT, buf);
-        return;
-    }
-    draw_line(a->rows - 1, a->message[0] ? a->message_slot : SLOT_NORMAL, a->message);
-}
-
-static void draw_list(app *a)
-{
-    int top = 1, height = a->rows - 3;
-    if (a->help_open) {
-        help_draw(a, top, height, COLS);
-        return;
-    }
-    view *v = &a->views[a->current];
-    table *t = app_view_table(a, a->current);
-    const char *empty = NULL;
-    char note[320];
-    if (!t) {
-        empty = "Choose a connection first: press 1, move to it and press Enter.";
-    } else {
-        listview_sync(v, t);
-        if (v->nvisible == 0) {
-            if (!a->connected)
-                snprintf(note, sizeof note, "%s", a->startup_note[0] ? a->startup_note : "Not connected.");
-            else if (t->state == LOAD_FAILED)
-                snprintf(note, sizeof note, "Could not load %s: %s  (r retries)", v->ops->noun,
-                         t->error ? t->error : "");
-            else if (t->state == LOAD_RUNNING || t->state == LOAD_IDLE)
-                snprintf(note, sizeof note, "Loading %s…", v->ops->noun);
-            else if (v->filter[0])
-                snprintf(note, sizeof note, "No %s match \"%s\" (Esc clears the filter).", v->ops->noun, v->filter);
-            else
-                snprintf(note, sizeof note, "No %s on this connection.", v->ops->noun);
-            empty = note;
-        }
-    }
-    if (empty) {
-        for (int y = top; y < top + height; y++) {
-            move(y, 0);
-            clrtoeol();
-        }
-        /* Word-wrapped under the title, so long errors stay readable on narrow screens. */
-        attrset((attr_t)theme_attr(t && t->state == LOAD_FAILED ? SLOT_STATUS_ERROR : SLOT_STATUS_MUTED));
-        const char *p = empty;
-        int y = top + (height > 2 ? 1 : 0), width = COLS - 2;
-        while (*p && y < top + height && width > 0) {
-            int used;
-            size_t n = text_fit(p, width, &used);
-            if (p[n]) {
-                size_t cut = n;
-                while (cut > 0 && p[cut] != ' ')
-                    cut--;
-                if (cut > 0)
-                    n = cut;
-            }
-            if (n == 0)
-                n = 1;
-            mvaddnstr(y++, 1, p, (int)n);
-            p += n;
-            while (*p == ' ')
-                p++;
-        }
-        attrset(A_NORMAL);
-        return;
-    }
-    listview_draw(v, t, top, height, COLS, true);
-}
-
-void app_draw(app *a)
-{
-    if (!a->dirty)
-        return;
-    /* Views whose table grew since the last frame must refilter before the status line counts. */
-    if (!a->help_open) {
-        table *t = app_view_table(a, a->current);
-        if (t)
-            listview_sync(&a->views[a->current], t);
-    }
-    if (a->dirty & DIRTY_CLEAR)
-        clearok(curscr, TRUE);
-    if (a->rows < 5 || a->cols < 20) {
-        erase();
-        attrset((attr_t)theme_attr(SLOT_STATUS_WARN));
-        mvaddnstr(0, 0, "Terminal too small", COLS);
-        if (LINES > 1)
-            mvaddnstr(1, 0, "need 20x5", COLS);
-        attrset(A_NORMAL);
-    } else {
-        if (a->dirty & DIRTY_TITLE)
-            draw_title(a);
-        if (a->dirty & DIRTY_LIST)
-            draw_list(a);
-        if (a->dirty & DIRTY_STATUS)
-            draw_status(a);
-        if (a->dirty & (DIRTY_MESSAGE | DIRTY_STATUS))
-            draw_message(a);
-    }
-    a->dirty = 0;
-    refresh();
 }

@@ -24,6 +24,27 @@ enum {
 };
 
 #define APP_MAX_VIEWS 8
+#define APP_MAX_OVERLAYS 8
+
+struct app;
+struct ops_tracker;
+struct caps;
+
+/* An overlay covers the list area and takes every key while it is on top (composer, forms,
+ * conversation, operation detail, drafts, help). Text typed into one never fires commands. */
+typedef struct overlay_ops {
+    const char *name;
+    void (*draw)(void *state, struct app *a, int top, int height, int width);
+    unsigned (*key)(void *state, struct app *a, int key);     /* returns DIRTY_* */
+    void (*destroy)(void *state, struct app *a);               /* frees state */
+    void (*idle)(void *state, struct app *a);                  /* optional: after each loop turn */
+    const char *hint;                                          /* keys shown on the message line */
+} overlay_ops;
+
+typedef struct ui_overlay {
+    const overlay_ops *ops;
+    void *state;
+} ui_overlay;
 
 typedef struct app {
     const config *cfg;
@@ -38,8 +59,23 @@ typedef struct app {
     long conn_sel;              /* selected connection row, -1 none */
     view views[APP_MAX_VIEWS];
     int current;                /* index into view_registry */
-    bool help_open;
+    ui_overlay overlays[APP_MAX_OVERLAYS];
+    int noverlays;
     size_t help_top;
+    /* Marked drivers (group messages): one flag per row of the selected connection's drivers. */
+    uint8_t *marks;
+    size_t nmarks_cap;
+    size_t nmarked;
+    long marks_conn;
+    /* Operations pane. */
+    struct ops_tracker *ops;
+    bool pane_open, pane_focus;
+    int pane_height;            /* rows including its header */
+    size_t pane_cursor, pane_top;
+    /* What this connection may write (data-freshness share levels, TSP support). */
+    struct caps *caps;
+    bool bell_pending;
+    int64_t last_draw_ms;
     bool searching;
     char search[128];
     char message[320];
@@ -63,8 +99,27 @@ bool app_is_idle(const app *a);
 /* The table shown by view index vi (connections, or the selected connection's). */
 table *app_view_table(app *a, int vi);
 
-/* Help view (ui/view_help.c). */
-void help_draw(app *a, int top, int height, int width);
-unsigned help_key(app *a, int key);
+void app_overlay_push(app *a, const overlay_ops *ops, void *state);
+/* Closes the top overlay (calls its destroy). */
+void app_overlay_pop(app *a);
+ui_overlay *app_overlay_top(app *a);
+/* Runs after every loop turn: overlays' idle hooks, draft flushes. */
+void app_idle(app *a);
+
+/* The selected connection's id as text, or NULL. */
+const char *app_connection_id(app *a, char buf[37]);
+const connection_rec *app_connection(app *a);
+
+/* Help overlay (ui/view_help.c). */
+void help_open(app *a);
+
+/* Drawing helpers shared by views (ui/app_draw.c). */
+void draw_line(int y, theme_slot slot, const char *text);
+void draw_text_at(int y, int x, int width, theme_slot slot, const char *text);
+/* A horizontal rule across the width (box-drawing characters, not the terminal's ACS set, so
+ * screen dumps read the same everywhere). */
+void draw_rule(int y, int width);
+void app_draw_list_area(app *a, int top, int height);
+void app_draw_chrome(app *a, unsigned dirty);
 
 #endif

@@ -94,12 +94,14 @@ static void layout_columns(const view_ops *ops, int width, int *w)
     }
 }
 
-static void draw_cells(int y, int width, const int *w, const view_ops *ops, const char *const *texts, attr_t attr)
+static void draw_cells(int y, int x0, int width, const int *w, const view_ops *ops, const char *const *texts,
+                       attr_t attr)
 {
     char buf[1024];
     int x = 0;
+    width -= x0;
     attrset(attr);
-    move(y, 0);
+    move(y, x0);
     for (int c = 0; c < ops->ncols; c++) {
         if (!w[c])
             continue;
@@ -117,15 +119,19 @@ static void draw_cells(int y, int width, const int *w, const view_ops *ops, cons
     }
 }
 
-void listview_draw(view *v, const table *t, int top, int height, int width, bool focused)
+void listview_draw(view *v, const table *t, int top, int height, int width, bool focused, const uint8_t *marks,
+                   size_t nmarks)
 {
     const view_ops *ops = v->ops;
     int w[16] = {0};
-    layout_columns(ops, width, w);
+    int x0 = marks ? 2 : 0;
+    layout_columns(ops, width - x0, w);
     const char *titles[16];
     for (int c = 0; c < ops->ncols; c++)
         titles[c] = ops->cols[c].title;
-    draw_cells(top, width, w, ops, titles, (attr_t)theme_attr(SLOT_HEADER));
+    if (x0)
+        mvaddstr(top, 0, "  ");
+    draw_cells(top, x0, width, w, ops, titles, (attr_t)theme_attr(SLOT_HEADER));
     int rows = height - 1;
     if (rows <= 0)
         return;
@@ -153,7 +159,12 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
         attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
         if (i == v->cursor)
             a = (attr_t)theme_attr(focused ? SLOT_CURSOR : SLOT_CURSOR_UNFOCUSED);
-        draw_cells(y, width, w, ops, texts, a);
+        if (x0) {
+            bool m = v->visible[i] < nmarks && marks[v->visible[i]];
+            attrset(m ? (attr_t)theme_attr(SLOT_MARKED) : a);
+            mvaddstr(y, 0, m ? "* " : "  ");
+        }
+        draw_cells(y, x0, width, w, ops, texts, a);
     }
     attrset(A_NORMAL);
 }

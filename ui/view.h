@@ -52,7 +52,9 @@ extern const int view_registry_count;
 
 /* Generic list behaviour (ui/listview.c). */
 void listview_sync(view *v, const table *t);          /* refilter if the table or filter changed */
-void listview_draw(view *v, const table *t, int top, int height, int width, bool focused);
+/* marks (may be NULL): one flag per table row; when given, a 2-column gutter shows them. */
+void listview_draw(view *v, const table *t, int top, int height, int width, bool focused, const uint8_t *marks,
+                   size_t nmarks);
 void listview_move(view *v, long delta, int page_height);
 void listview_set_filter(view *v, const char *filter);
 /* Table row index under the cursor, or -1. */

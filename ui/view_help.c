@@ -50,8 +50,9 @@ static int help_lines(const app *a)
     return n;
 }
 
-void help_draw(app *a, int top, int height, int width)
+static void help_draw(void *state, app *a, int top, int height, int width)
 {
+    (void)state;
     char line[512], buf[2048];
     attrset((attr_t)theme_attr(SLOT_HEADER));
     text_fit_pad(" Keys (Esc, q or ? closes; j/k scroll)", width, true, buf, sizeof buf);
@@ -75,11 +76,12 @@ void help_draw(app *a, int top, int height, int width)
     attrset(A_NORMAL);
 }
 
-unsigned help_key(app *a, int key)
+static unsigned help_key(void *state, app *a, int key)
 {
+    (void)state;
     int max = help_lines(a);
     if (key == 'q' || key == KEYS_ESC || key == '?' || key == KEYS_FN + KEY_F(1)) {
-        a->help_open = false;
+        app_overlay_pop(a);
         return DIRTY_ALL;
     }
     if ((key == 'j' || key == KEYS_FN + KEY_DOWN) && (int)a->help_top + 1 < max) {
@@ -91,4 +93,24 @@ unsigned help_key(app *a, int key)
         return DIRTY_LIST;
     }
     return 0;
+}
+
+static void help_destroy(void *state, app *a)
+{
+    (void)state;
+    (void)a;
+}
+
+static const overlay_ops help_ops = {
+    .name = "help",
+    .draw = help_draw,
+    .key = help_key,
+    .destroy = help_destroy,
+    .hint = " Esc, q or ? closes · j/k scroll",
+};
+
+void help_open(app *a)
+{
+    a->help_top = 0;
+    app_overlay_push(a, &help_ops, NULL);
 }

@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/app.h"
+#include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
 
@@ -306,10 +307,12 @@ int console_main(int argc, char **argv)
         app_connect(s.a, cfg.api_url, cfg.auth_url, cfg.client_id, cfg.client_secret);
     }
 
+    drafts_offer_at_start(s.a);
     if (o.script) {
         s.exit_code = script_run(s.a, o.script);
     } else {
         while (!s.a->quit) {
+            app_idle(s.a);
             app_draw(s.a);
             loop_run_once(l, -1);
         }

@@ -26,6 +26,7 @@ bool script_parse_size(const char *s, int *cols, int *rows)
 static void pump(app *a)
 {
     loop_run_once(a->l, 0);
+    app_idle(a);
     app_draw(a);
 }
 
@@ -33,6 +34,7 @@ static int wait_idle(app *a)
 {
     int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
     for (;;) {
+        app_idle(a);
         app_draw(a);
         if (app_is_idle(a))
             return 0;

@@ -34,6 +34,7 @@ struct loop {
     uint64_t next_timer_id;
     bool virtual_clock;
     int64_t virtual_now;
+    int64_t virtual_start;
     loop_signal_cb sig_cb;
     void *sig_ud;
 };
@@ -230,10 +231,19 @@ void loop_run_once(loop *l, int max_wait_ms)
     run_due_timers(l);
 }
 
+int64_t loop_wall_ms(loop *l)
+{
+    if (l->virtual_clock)
+        return 1767225600000LL + (l->virtual_now - l->virtual_start); /* 2026-01-01T00:00:00Z */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void loop_set_virtual_clock(loop *l, bool on)
 {
     if (on && !l->virtual_clock)
-        l->virtual_now = loop_real_now_ms();
+        l->virtual_now = l->virtual_start = loop_real_now_ms();
     l->virtual_clock = on;
 }
 

@@ -37,6 +37,9 @@ int64_t loop_real_now_ms(void);
 int64_t loop_now_ms(loop *l);       /* app clock */
 void loop_set_virtual_clock(loop *l, bool on);
 bool loop_clock_is_virtual(const loop *l);
+/* Wall-clock milliseconds since the epoch, for times shown to the user. With the virtual clock
+ * it starts at 2026-01-01T00:00:00Z and moves with loop_advance, so screens are reproducible. */
+int64_t loop_wall_ms(loop *l);
 /* Moves the virtual app clock forward and runs the timers that became due. */
 void loop_advance(loop *l, int64_t ms);
 

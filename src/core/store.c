@@ -138,6 +138,7 @@ conn_tables *store_conn_tables(store *s, size_t i)
         table_init(&ct->drivers, KIND_DRIVER);
         table_init(&ct->vehicles, KIND_VEHICLE);
         table_init(&ct->trailers, KIND_TRAILER);
+        table_init(&ct->staff, KIND_DRIVER);
         s->per_conn[i] = ct;
     }
     conn_tables *ct = s->per_conn[i];
@@ -163,6 +164,7 @@ void store_free(store *s)
         table_clear(&s->per_conn[i]->drivers);
         table_clear(&s->per_conn[i]->vehicles);
         table_clear(&s->per_conn[i]->trailers);
+        table_clear(&s->per_conn[i]->staff);
         free(s->per_conn[i]);
     }
     free(s->per_conn);

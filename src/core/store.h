@@ -77,6 +77,7 @@ long table_find_id(const table *t, const uuid *id);
 typedef struct conn_tables {
     uuid connection_id;
     table drivers, vehicles, trailers;
+    table staff; /* users with is_driver=false: dispatchers who can send messages */
 } conn_tables;
 
 typedef struct store {
@@ -87,7 +88,8 @@ typedef struct store {
 
 void store_init(store *s);
 void store_free(store *s);
-/* Tables of the connection at index i (created on first use). */
+/* Tables of the connection at index i (created on first use). KIND_DRIVER gives the drivers;
+ * the staff table is reached through store_conn_tables. */
 conn_tables *store_conn_tables(store *s, size_t i);
 table *store_table(store *s, size_t conn_index, record_kind k);
 

@@ -1,0 +1,207 @@
+#include "core/caps.h"
+
+#include "common/strbuf.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct share {
+    char connection_id[37];
+    char resource[32];
+    bool read_only;
+} share;
+
+typedef struct support {
+    char tsp_id[37];
+    char source_name[40];
+    char resource[32];
+    char level[20]; /* implemented | not_implemented | not_supported */
+} support;
+
+struct caps {
+    share *shares;
+    size_t nshares, capshares;
+    support *supports;
+    size_t nsupports, capsupports;
+    bool loaded;
+    int pending;
+    api *a;
+    void (*done)(void *ud);
+    void *ud;
+};
+
+caps *caps_new(void)
+{
+    return xcalloc(1, sizeof(caps));
+}
+
+void caps_free(caps *c)
+{
+    if (!c)
+        return;
+    free(c->shares);
+    free(c->supports);
+    free(c);
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+int caps_add_freshness(caps *c, const char *json, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    if (!cJSON_IsArray(root)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, root)
+    {
+        const char *conn = str(it, "connection_id"), *res = str(it, "resource"), *lvl = str(it, "share_level");
+        if (strlen(conn) != 36 || !*res || strlen(res) >= 32)
+            continue;
+        if (c->nshares == c->capshares) {
+            c->capshares = c->capshares ? c->capshares * 2 : 32;
+            c->shares = xrealloc(c->shares, c->capshares * sizeof *c->shares);
+        }
+        share *s = &c->shares[c->nshares++];
+        snprintf(s->connection_id, sizeof s->connection_id, "%s", conn);
+        snprintf(s->resource, sizeof s->resource, "%s", res);
+        s->read_only = strcmp(lvl, "read_write") != 0;
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
+int caps_add_tsps(caps *c, const char *json, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+    if (!cJSON_IsArray(items)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const char *tsp = str(it, "tsp_id");
+        const cJSON *integ = cJSON_GetObjectItemCaseSensitive(it, "integrations");
+        if (strlen(tsp) != 36 || !cJSON_IsObject(integ))
+            continue;
+        const cJSON *r;
+        cJSON_ArrayForEach(r, integ)
+        {
+            if (!cJSON_IsString(r) || !r->string || strlen(r->string) >= 32)
+                continue;
+            if (c->nsupports == c->capsupports) {
+                c->capsupports = c->capsupports ? c->capsupports * 2 : 64;
+                c->supports = xrealloc(c->supports, c->capsupports * sizeof *c->supports);
+            }
+            support *s = &c->supports[c->nsupports++];
+            snprintf(s->tsp_id, sizeof s->tsp_id, "%s", tsp);
+            snprintf(s->source_name, sizeof s->source_name, "%.39s", str(it, "source_name"));
+            snprintf(s->resource, sizeof s->resource, "%s", r->string);
+            snprintf(s->level, sizeof s->level, "%.19s", r->valuestring);
+        }
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
+static const char *noun(const char *resource)
+{
+    if (!strcmp(resource, "message"))
+        return "messages";
+    if (!strcmp(resource, "group_message"))
+        return "group messages";
+    if (!strcmp(resource, "vehicle"))
+        return "vehicles";
+    if (!strcmp(resource, "trailer"))
+        return "trailers";
+    if (!strcmp(resource, "user"))
+        return "drivers";
+    return resource;
+}
+
+const char *caps_write_blocked(const caps *c, const char *connection_id, const char *tsp_id, const char *resource,
+                               char *why, size_t whycap)
+{
+    if (!c || !connection_id)
+        return NULL;
+    for (size_t i = 0; i < c->nshares; i++) {
+        const share *s = &c->shares[i];
+        if (s->read_only && !strcmp(s->connection_id, connection_id) && !strcmp(s->resource, resource)) {
+            snprintf(why, whycap, "this fleet shares %s read-only with you", noun(resource));
+            return why;
+        }
+    }
+    for (size_t i = 0; tsp_id && i < c->nsupports; i++) {
+        const support *s = &c->supports[i];
+        if (!strcmp(s->tsp_id, tsp_id) && !strcmp(s->resource, resource) && strcmp(s->level, "implemented") != 0) {
+            snprintf(why, whycap, "%s does not support writing %s (%s)", *s->source_name ? s->source_name : "this TSP",
+                     noun(resource), s->level);
+            return why;
+        }
+    }
+    return NULL;
+}
+
+bool caps_loaded(const caps *c)
+{
+    return c && c->loaded;
+}
+
+static void one_done(caps *c)
+{
+    if (--c->pending > 0)
+        return;
+    c->loaded = true;
+    if (c->done)
+        c->done(c->ud);
+}
+
+static void on_freshness(void *ud, const api_reply *r)
+{
+    caps *c = ud;
+    if (r->status == API_OK)
+        caps_add_freshness(c, r->body, r->body_len);
+    one_done(c);
+}
+
+static void on_tsps(void *ud, const api_reply *r)
+{
+    caps *c = ud;
+    if (r->status == API_OK) {
+        caps_add_tsps(c, r->body, r->body_len);
+        /* Follow the cursor: TSP lists are short, but pages are pages. */
+        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
+        const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
+        if (cJSON_IsString(next) && next->valuestring && *next->valuestring) {
+            strbuf p = STRBUF_INIT;
+            strbuf_puts(&p, "/v2/integrations/tsps?size=1000&cursor=");
+            strbuf_put_urlencoded(&p, next->valuestring);
+            cJSON_Delete(root);
+            api_call(c->a, "GET", p.data, NULL, on_tsps, c);
+            strbuf_free(&p);
+            return;
+        }
+        cJSON_Delete(root);
+    }
+    one_done(c);
+}
+
+void caps_load(caps *c, api *a, void (*done)(void *ud), void *ud)
+{
+    c->nshares = c->nsupports = 0;
+    c->a = a;
+    c->done = done;
+    c->ud = ud;
+    c->pending = 2;
+    api_call(a, "GET", "/v2/integrations/connections/data-freshness", NULL, on_freshness, c);
+    api_call(a, "GET", "/v2/integrations/tsps?size=1000", NULL, on_tsps, c);
+}

@@ -1,0 +1,174 @@
+/* Drafts: every unsent message and unsaved form kept on disk, newest first; Enter reopens one,
+ * x deletes it (after a y). Offered at start when the last session left some behind. */
+#include "common/strbuf.h"
+#include "core/drafts.h"
+#include "core/text.h"
+#include "ui/flows.h"
+#include "ui/keys.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct drafts_view {
+    draft *list;
+    size_t n, skipped;
+    size_t cursor, top;
+    bool confirm_delete;
+} drafts_view;
+
+static void reload(drafts_view *v)
+{
+    drafts_free_all(v->list, v->n);
+    v->list = NULL;
+    v->n = v->skipped = 0;
+    drafts_load_all(&v->list, &v->n, &v->skipped);
+    if (v->cursor >= v->n)
+        v->cursor = v->n ? v->n - 1 : 0;
+}
+
+static const char *kind_name(const draft *d)
+{
+    if (d->kind == DRAFT_MESSAGE)
+        return d->reply_to_message_id ? "reply" : "message";
+    if (d->kind == DRAFT_GROUP_MESSAGE)
+        return "group";
+    return d->form_record_id ? "edit" : "create";
+}
+
+static void drafts_draw(void *state, app *a, int top, int height, int width)
+{
+    drafts_view *v = state;
+    (void)a;
+    char line[800];
+    snprintf(line, sizeof line, " Drafts · %zu kept on disk%s", v->n,
+             v->skipped ? " (some unreadable files were skipped)" : "");
+    draw_text_at(top, 0, width, SLOT_HEADER, line);
+    int rows = height - 1;
+    if (v->n == 0) {
+        draw_text_at(top + 1, 0, width, SLOT_STATUS_MUTED, "  No drafts: everything you wrote was accepted.");
+        for (int r = 2; r < height; r++)
+            draw_text_at(top + r, 0, width, SLOT_NORMAL, "");
+        return;
+    }
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    if (rows > 0 && v->cursor >= v->top + (size_t)rows)
+        v->top = v->cursor - (size_t)rows + 1;
+    for (int r = 0; r < rows; r++) {
+        size_t i = v->top + (size_t)r;
+        if (i >= v->n) {
+            draw_text_at(top + 1 + r, 0, width, SLOT_NORMAL, "");
+            continue;
+        }
+        const draft *d = &v->list[i];
+        char first[120] = "";
+        const char *body = d->kind == DRAFT_FORM ? (d->form_resource ? d->form_resource : "") : d->text ? d->text : "";
+        snprintf(first, sizeof first, "%s", body);
+        char *nl = strchr(first, '\n');
+        if (nl)
+            *nl = '\0';
+        char *clean = text_sanitize_str(first);
+        char *to = text_sanitize_str(d->recipient_label ? d->recipient_label : "");
+        char *err = text_sanitize_str(d->last_error ? d->last_error : "");
+        snprintf(line, sizeof line, " %-7s %-26.26s %s%s%s%s", kind_name(d), to, clean, *err ? "  ✗ " : "", err,
+                 d->maybe_sent ? " (may have gone)" : "");
+        free(clean);
+        free(to);
+        free(err);
+        theme_slot slot = i == v->cursor ? SLOT_CURSOR : d->last_error ? SLOT_STATUS_WARN : SLOT_NORMAL;
+        draw_text_at(top + 1 + r, 0, width, slot, line);
+    }
+}
+
+static unsigned drafts_key(void *state, app *a, int key)
+{
+    drafts_view *v = state;
+    if (v->confirm_delete) {
+        v->confirm_delete = false;
+        if ((key == 'y' || key == 'Y') && v->cursor < v->n) {
+            draft_remove(v->list[v->cursor].id);
+            reload(v);
+            app_set_message(a, SLOT_STATUS_MUTED, "Draft deleted.");
+        } else {
+            app_set_message(a, SLOT_STATUS_MUTED, "Kept.");
+        }
+        return DIRTY_ALL;
+    }
+    switch (key) {
+    case KEYS_ESC:
+    case 'q':
+        app_overlay_pop(a);
+        return DIRTY_ALL;
+    case 'j':
+    case KEYS_FN + KEY_DOWN:
+        if (v->cursor + 1 < v->n)
+            v->cursor++;
+        return DIRTY_LIST;
+    case 'k':
+    case KEYS_FN + KEY_UP:
+        if (v->cursor > 0)
+            v->cursor--;
+        return DIRTY_LIST;
+    case 'x':
+        if (v->cursor < v->n) {
+            v->confirm_delete = true;
+            app_set_message(a, SLOT_STATUS_WARN, "Delete this draft for good? y deletes, any other key keeps it.");
+        }
+        return DIRTY_MESSAGE;
+    case '\n': {
+        if (v->cursor >= v->n)
+            return 0;
+        draft *d = draft_clone(&v->list[v->cursor]);
+        app_overlay_pop(a); /* frees v */
+        if (d->kind == DRAFT_FORM)
+            form_open_draft(a, d);
+        else
+            composer_open_draft(a, d);
+        draft_free(d);
+        free(d);
+        return DIRTY_ALL;
+    }
+    default:
+        return 0;
+    }
+}
+
+static void drafts_destroy(void *state, app *a)
+{
+    drafts_view *v = state;
+    (void)a;
+    drafts_free_all(v->list, v->n);
+    free(v);
+}
+
+static const overlay_ops drafts_ops = {
+    .name = "drafts",
+    .draw = drafts_draw,
+    .key = drafts_key,
+    .destroy = drafts_destroy,
+    .hint = " Enter reopens · x deletes · Esc closes",
+};
+
+void drafts_open(app *a)
+{
+    drafts_view *v = xcalloc(1, sizeof *v);
+    reload(v);
+    app_overlay_push(a, &drafts_ops, v);
+}
+
+void drafts_offer_at_start(app *a)
+{
+    draft *list = NULL;
+    size_t n = 0, skipped = 0;
+    if (drafts_load_all(&list, &n, &skipped) != 0 || n == 0) {
+        drafts_free_all(list, n);
+        return;
+    }
+    drafts_free_all(list, n);
+    drafts_open(a);
+    app_set_message(a, SLOT_STATUS_WARN, "%zu unsent draft%s from before: Enter reopens one, Esc closes.", n,
+                    n == 1 ? "" : "s");
+}
