@@ -26,7 +26,7 @@ struct app;
     X(PAGE_UP, "page-up", "<PageUp> <C-b>", "Navigation", "Previous page", NULL)                                  \
     X(FIRST, "first-row", "g <Home>", "Navigation", "First row", NULL)                                             \
     X(LAST, "last-row", "G <End>", "Navigation", "Last row", NULL)                                                 \
-    X(OPEN, "open", "<Enter>", "Lists", "Connections: select it; drivers: conversation; vehicles, trailers: edit", action_needs_row) \
+    X(OPEN, "open", "<Enter>", "Lists", "Open: a connection's drivers, a driver's conversation, a record's form", action_needs_row) \
     X(SEARCH, "search", "/", "Lists", "Filter the list as you type (Enter keeps, Esc clears)", NULL)              \
     X(CLEAR_SEARCH, "clear-search", "<Esc>", "Lists", "Clear the filter", NULL)                                    \
     X(RELOAD, "reload", "r", "Lists", "Reload the list from the API", NULL)                                        \

@@ -152,6 +152,11 @@ static void on_sent(void *ud, const write_result *r)
              t->d->recipient_label ? t->d->recipient_label : "?");
     if (r->kind == WR_ACCEPTED) {
         draft_remove(t->d->id);
+        if (t->d->kind == DRAFT_GROUP_MESSAGE && a->marks) {
+            /* Those drivers have their message: start the next group from scratch. */
+            memset(a->marks, 0, a->nmarks_cap);
+            a->nmarked = 0;
+        }
         const char *op = ops_pane_track(a, r->op_json, r->op_json_len, label, t->d->recipient_id);
         app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op[0] ? op : r->op_id,
                         strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
@@ -189,8 +194,9 @@ static void on_sent(void *ud, const write_result *r)
                      r->errors[i].path[0] ? r->errors[i].path : "", r->errors[i].path[0] ? ": " : "",
                      r->errors[i].message);
         }
-        snprintf(c->status, sizeof c->status, " %.340s%s", r->message,
-                 r->kind == WR_UNKNOWN ? " Ctrl-X again sends anyway." : " The draft is kept.");
+        snprintf(c->status, sizeof c->status, " %s %.340s",
+                 r->kind == WR_UNKNOWN ? "Not confirmed; Ctrl-X again sends anyway." : "Not sent; draft kept.",
+                 r->message);
         c->status_slot = SLOT_STATUS_ERROR;
         save_draft(a, c);
     } else {

@@ -28,12 +28,16 @@ static bool help_line(const app *a, int i, char *out, size_t cap, theme_slot *sl
                 return true;
             }
         }
+        const char *why = ai->disabled ? ai->disabled(a) : NULL;
         if (n++ == i) {
-            const char *why = ai->disabled ? ai->disabled(a) : NULL;
-            snprintf(out, cap, "   %-26s %s%s%s", ai->keys, ai->help, why ? "  (now: " : "", why ? why : "");
-            if (why)
-                strncat(out, ")", cap - strlen(out) - 1);
+            snprintf(out, cap, "   %-26s %s", ai->keys, ai->help);
             *slot = why ? SLOT_STATUS_MUTED : SLOT_NORMAL;
+            return true;
+        }
+        /* Why it is unavailable right now, on a line of its own under the action. */
+        if (why && n++ == i) {
+            snprintf(out, cap, "   %-26s ↳ not now: %s", "", why);
+            *slot = SLOT_STATUS_MUTED;
             return true;
         }
     }

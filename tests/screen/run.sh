@@ -48,7 +48,11 @@ outs=(*.txt)
 [ ${#outs[@]} -gt 0 ] || { echo "the script saved no screen"; exit 1; }
 for f in "${outs[@]}"; do
   # Ephemeral ports are always 5 digits on Linux, so this keeps every column in place.
-  sed -E -i 's/127\.0\.0\.1:[0-9]{5}/127.0.0.1:PORT_/g' "$f"
+  # Times of day and operation ids come from the emulator's clock and random ids; same widths
+  # keep every column in place.
+  sed -E -i -e 's/127\.0\.0\.1:[0-9]{5}/127.0.0.1:PORT_/g' \
+    -e 's/\b[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\b/HH:MM:SS/g' \
+    -e 's/operation [0-9a-f]{8}…/operation XXXXXXXX…/g' "$f"
   if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then
     mkdir -p "$expected"; cp "$f" "$expected/$f"; echo "updated $expected/$f"
   elif ! diff -u "$expected/$f" "$f"; then
