@@ -5,10 +5,23 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <wchar.h>
 
 static SCREEN *g_screen;
 static FILE *g_out, *g_in;
+
+/* The virtual screen's terminal output goes to an anonymous memory file (ncurses writes to the
+ * descriptor itself), so the bytes a frame would send can be counted. */
+unsigned long long screen_output_bytes(void)
+{
+    struct stat st;
+    if (!g_out)
+        return 0;
+    fflush(g_out);
+    return fstat(fileno(g_out), &st) == 0 ? (unsigned long long)st.st_size : 0;
+}
 
 int screen_open_tty(const char *term_override, char *err, size_t errcap, const char **used_term)
 {
@@ -43,7 +56,8 @@ int screen_open_tty(const char *term_override, char *err, size_t errcap, const c
 
 int screen_open_virtual(int cols, int rows, char *err, size_t errcap)
 {
-    g_out = fopen("/dev/null", "w");
+    int fd = memfd_create("catena-virtual-tty", MFD_CLOEXEC);
+    g_out = fd >= 0 ? fdopen(fd, "w") : fopen("/dev/null", "w");
     g_in = fopen("/dev/null", "r");
     if (!g_out || !g_in) {
         snprintf(err, errcap, "cannot open /dev/null");

@@ -18,6 +18,8 @@ void screen_dump_text(FILE *out);
 /* Text, then "--- attributes" and one line per row of attribute letters ('.' plain),
  * then a legend "X = slot-name" of the letters used. */
 void screen_dump_attrs(FILE *out);
+/* Bytes the virtual screen has written to its (virtual) terminal so far. */
+unsigned long long screen_output_bytes(void);
 /* True if text appears on some row of the screen. */
 bool screen_contains(const char *text);
 

@@ -23,6 +23,8 @@ bool script_parse_size(const char *s, int *cols, int *rows)
     return true;
 }
 
+static unsigned long long output_mark;
+
 static void pump(app *a)
 {
     loop_run_once(a->l, 0);
@@ -73,6 +75,23 @@ static int save_screen(const char *file, bool attrs)
     return fclose(f);
 }
 
+/* Keys handled and drawn in one function of their own, so a profiler (callgrind's
+ * --toggle-collect=script_bench_keys) can count exactly their cost. */
+__attribute__((noinline)) int script_bench_keys(app *a, const char *keys, const char *where)
+{
+    const char *p = keys;
+    while (*p) {
+        int key = keys_parse_one(&p);
+        if (key < 0) {
+            fprintf(stderr, "%s: malformed key near \"%s\"\n", where, p);
+            return -1;
+        }
+        app_handle_key(a, key);
+        app_draw(a);
+    }
+    return 0;
+}
+
 /* Returns 0 ok, 1 expectation failed (go on), -1 error (stop), 2 quit. */
 static int run_command(app *a, const char *cmd, const char *where)
 {
@@ -95,7 +114,14 @@ static int run_command(app *a, const char *cmd, const char *where)
     }
     if (strcmp(name, "quit") == 0)
         return 2;
-    if (!arg || !*arg) {
+    if (strcmp(name, "mark-output") == 0) {
+        app_draw(a);
+        output_mark = screen_output_bytes();
+        return 0;
+    }
+    if (strcmp(name, "print-output-bytes") == 0)
+        arg = "";
+    else if (!arg || !*arg) {
         fprintf(stderr, "%s: :%s needs an argument\n", where, name);
         return -1;
     }
@@ -117,6 +143,22 @@ static int run_command(app *a, const char *cmd, const char *where)
         }
         return 0;
     }
+    if (strcmp(name, "expect-output-bytes") == 0 || strcmp(name, "print-output-bytes") == 0) {
+        app_draw(a);
+        unsigned long long n = screen_output_bytes() - output_mark;
+        if (name[0] == 'p') {
+            printf("output_bytes=%llu\n", n);
+            fflush(stdout);
+            return 0;
+        }
+        if (n != strtoull(arg, NULL, 10)) {
+            fprintf(stderr, "%s: %llu bytes went to the terminal since :mark-output, expected %s\n", where, n, arg);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "bench-keys") == 0)
+        return script_bench_keys(a, arg, where);
     if (strcmp(name, "resize") == 0) {
         int c, r;
         if (!script_parse_size(arg, &c, &r)) {

@@ -1,7 +1,9 @@
 /* script: drives the real UI from a file on a virtual screen (headless mode).
  * Lines: keys in keymap notation (j, <Enter>, /Truck<Enter>), `#` comments, and commands
  * :wait-idle, :save-screen FILE, :save-screen-attrs FILE, :expect TEXT, :expect-not TEXT,
- * :resize COLSxROWS, :advance DURATION (virtual clock: 500ms, 2s, 1m), :quit. */
+ * :resize COLSxROWS, :advance DURATION (virtual clock: 500ms, 2s, 1m), :quit,
+ * :mark-output, :expect-output-bytes N, :print-output-bytes (terminal bytes written since the
+ * mark) and :bench-keys KEYS (keys handled inside script_bench_keys, for profilers). */
 #ifndef CATENA_APP_SCRIPT_H
 #define CATENA_APP_SCRIPT_H
 
@@ -12,5 +14,6 @@
 int script_run(app *a, const char *path);
 /* Parses "COLSxROWS"; false if malformed or out of 1..1000. */
 bool script_parse_size(const char *s, int *cols, int *rows);
+int script_bench_keys(app *a, const char *keys, const char *where);
 
 #endif
