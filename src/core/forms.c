@@ -3,6 +3,8 @@
  * validation with messages shown next to the field, and the JSON request bodies. */
 #include "core/forms.h"
 
+#include "core/forms_enums.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
@@ -16,101 +18,6 @@
 
 #include "common/strbuf.h"
 
-/* ------------------------------------------------------------------ enums (from openapi.yaml) */
-
-static const char *const vehicle_status_values[] = {
-    "IN_SERVICE", "OUT_OF_SERVICE", "IN_REPAIR", "IN_TRANSIT", "IN_USE", "IN_STORAGE", "STANDING",
-    "SPARE", NULL};
-static const char *const engine_type_values[] = {
-    "GASOLINE", "DIESEL", "ETHANOL", "METHANOL", "PROPANE", "LPG", "CNG", "LNG", "HYDROGEN",
-    "ELECTRICITY", "HYBRID", NULL};
-static const char *const user_status_values[] = {"ACTIVE", "INACTIVE", NULL};
-static const char *const hos_compliance_values[] = {"exempt", "non_exempt", NULL};
-static const char *const hos_tracking_values[] = {"manual", "automatic", NULL};
-/* HosRulesetCodeEnum (134 values), in the contract's order. */
-static const char *const hos_ruleset_values[] = {
-    "US_INT_PROP_60_7", "US_INT_PROP_60_7_BIG", "US_INT_PROP_60_7_BIG_SLP",
-    "US_INT_PROP_60_7_NORST", "US_INT_PROP_60_7_NORST_SLP", "US_INT_PROP_60_7_NOBRK",
-    "US_INT_PROP_60_7_NOBRK_BIG", "US_INT_PROP_60_7_NOBRK_BIG_SLP", "US_INT_PROP_60_7_NOBRK_SLP",
-    "US_INT_PROP_60_7_SH", "US_INT_PROP_60_7_SH_NORST", "US_INT_PROP_70_8", "US_INT_PROP_70_8_BIG",
-    "US_INT_PROP_70_8_BIG_SLP", "US_INT_PROP_70_8_NORST", "US_INT_PROP_70_8_NORST_SLP",
-    "US_INT_PROP_70_8_NOBRK", "US_INT_PROP_70_8_NOBRK_BIG", "US_INT_PROP_70_8_NOBRK_BIG_SLP",
-    "US_INT_PROP_70_8_NOBRK_SLP", "US_INT_PROP_70_8_SH", "US_INT_PROP_70_8_SH_14H",
-    "US_INT_PROP_70_8_SH_NORST", "US_INT_PROP_SH_14H", "US_INT_PAX_60_7", "US_INT_PAX_60_7_SH",
-    "US_INT_PAX_70_8", "US_INT_PAX_70_8_SH", "US_INT_SALESP", "US_INT_SALESP_NCDL_SH",
-    "US_INT_OILTR_60_7", "US_INT_OILTR_70_8", "US_INT_OILWL_60_7", "US_INT_OILWL_70_8",
-    "US_INT_RAIL_EX", "US_INT_PROP_SLPVAR", "US_INT_PROP_60_7_SLPVAR", "US_INT_PROP_70_8_SLPVAR",
-    "US_INT_CARRIER_EX", "US_INT_NOHOS_7", "US_INT_NOHOS_8", "US_TX_INTRA_PROP_70_7",
-    "US_TX_INTRA_SH_70_7", "US_TX_INTRA_SH_70_8", "US_CA_INTRA_PROP_80_8", "US_CA_INTRA_PAX_80_8",
-    "US_CA_INTRA_FARM_112_8", "US_CA_INTRA_FARM_BRK", "US_CA_INTRA_FLAM_80_8",
-    "US_CA_INTRA_FLAM_BRK", "US_CA_INTRA_SCH_80_8", "US_CA_INTRA_SCH_BRK", "US_AK_INTRA_PROP_70_7",
-    "US_AK_INTRA_PROP_80_8", "US_AK_INTRA_PAX_70_7", "US_AK_INTRA_PAX_80_8",
-    "US_AK_INTRA_PROP_70_7_SLP", "US_AK_INTRA_PROP_80_8_SLP", "US_FL_INTRA_PROP_70_7",
-    "US_FL_INTRA_PROP_80_8", "US_FL_INTRA_SH_70_7", "US_FL_INTRA_SH_80_8", "US_OR_INTRA_PROP_70_7",
-    "US_OR_INTRA_PROP_80_8", "US_MD_INTRA_SH_70_7", "US_MD_INTRA_SH_80_8", "US_NE_INTRA_PROP_70_7",
-    "US_NE_INTRA_PROP_80_8", "US_NC_INTRA_PROP_70_7", "US_NC_INTRA_PROP_80_8",
-    "US_ND_INTRA_PROP_70_7", "US_ND_INTRA_SH_70_7", "US_SC_INTRA_PROP_70_7",
-    "US_SC_INTRA_PROP_80_8", "US_WA_INTRA_PROP_70_7", "US_WA_INTRA_PROP_80_8",
-    "US_WI_INTRA_PROP_70_7", "US_WI_INTRA_PROP_80_8", "CA_FED_C1_70_7", "CA_FED_C2_120_14",
-    "CA_FED_C1_TEAM", "CA_FED_C2_TEAM", "CA_FED_NOHOS", "CA_N60_C1_80_7", "CA_N60_C2_120_14",
-    "CA_N60_C1_TEAM", "CA_N60_C2_TEAM", "CA_N60_NOHOS", "CA_N60_OIL", "CA_N60_OIL_TEAM",
-    "CA_AB_PROV_PROP_70_7", "CA_SK_PROV_PROP_70_7", "CA_SK_PROV_FERT_EX", "CA_BC_PROV_LOG",
-    "CA_S60_OIL", "CA_OIL_TEAM", "US_INT_OILTR_60_7_BIG", "US_INT_OILTR_60_7_BIG_SLP",
-    "US_INT_OILTR_60_7_SLP", "US_INT_OILTR_70_8_BIG", "US_INT_OILTR_70_8_BIG_SLP",
-    "US_INT_OILTR_70_8_SLP", "US_CA_INTRA_OILTR_80_8", "US_CA_INTRA_OILTR_PROP",
-    "US_INT_OILTR_60_7_NOBRK", "US_INT_OILTR_60_7_NOBRK_BIG", "US_INT_OILTR_60_7_NOBRK_BIG_SLP",
-    "US_INT_OILTR_60_7_NOBRK_SLP", "US_INT_OILTR_70_8_NOBRK", "US_INT_OILTR_70_8_NOBRK_BIG",
-    "US_INT_OILTR_70_8_NOBRK_BIG_SLP", "US_INT_OILTR_70_8_NOBRK_SLP", "US_INT_OILTR_SH_12H",
-    "US_INT_OILTR_SH_14H", "US_INT_OILTR_70_8_SH_12H", "US_INT_OILTR_70_8_SH_14H",
-    "US_TX_INTRA_OILTR_70_7", "US_INT_OILWL_60_7_BIG", "US_INT_OILWL_60_7_BIG_SLP",
-    "US_INT_OILWL_60_7_SLP", "US_INT_OILWL_70_8_BIG", "US_INT_OILWL_70_8_BIG_SLP",
-    "US_INT_OILWL_70_8_SLP", "US_CA_INTRA_OILWL_80_8", "US_CA_INTRA_OILWL_PROP",
-    "US_INT_OILWL_60_7_NOBRK", "US_INT_OILWL_60_7_NOBRK_BIG", "US_INT_OILWL_60_7_NOBRK_BIG_SLP",
-    "US_INT_OILWL_60_7_NOBRK_SLP", "US_INT_OILWL_70_8_NOBRK", "US_INT_OILWL_70_8_NOBRK_BIG",
-    "US_INT_OILWL_70_8_NOBRK_BIG_SLP", "US_INT_OILWL_70_8_NOBRK_SLP", "US_TX_INTRA_OILWL_70_7", NULL
-};
-/* TimezoneCodeEnum (169 values), in the contract's order. */
-static const char *const timezone_values[] = {
-    "UTC", "Pacific/Honolulu", "America/Adak", "America/Anchorage", "America/Juneau",
-    "America/Metlakatla", "America/Nome", "America/Sitka", "America/Yakutat", "America/Los_Angeles",
-    "America/Vancouver", "America/Boise", "America/Cambridge_Bay", "America/Creston",
-    "America/Dawson", "America/Dawson_Creek", "America/Denver", "America/Edmonton",
-    "America/Fort_Nelson", "America/Inuvik", "America/Phoenix", "America/Whitehorse",
-    "America/Yellowknife", "America/Chicago", "America/Menominee", "America/North_Dakota/Beulah",
-    "America/North_Dakota/Center", "America/North_Dakota/New_Salem", "America/Rainy_River",
-    "America/Rankin_Inlet", "America/Regina", "America/Resolute", "America/Swift_Current",
-    "America/Winnipeg", "America/Indiana/Knox", "America/Indiana/Tell_City", "America/Detroit",
-    "America/Iqaluit", "America/Kentucky/Louisville", "America/Kentucky/Monticello",
-    "America/New_York", "America/Nipigon", "America/Pangnirtung", "America/Thunder_Bay",
-    "America/Toronto", "America/Indiana/Indianapolis", "America/Indiana/Marengo",
-    "America/Indiana/Petersburg", "America/Indiana/Vevay", "America/Indiana/Vincennes",
-    "America/Indiana/Winamac", "America/Atikokan", "America/Blanc-Sablon", "America/Glace_Bay",
-    "America/Goose_Bay", "America/Halifax", "America/Moncton", "America/St_Johns",
-    "America/Mexico_City", "America/Cancun", "America/Merida", "America/Monterrey",
-    "America/Mazatlan", "America/Chihuahua", "America/Hermosillo", "America/Tijuana",
-    "America/Matamoros", "America/Ojinaga", "America/Ciudad_Juarez", "America/Guatemala",
-    "America/Belize", "America/Tegucigalpa", "America/Managua", "America/Costa_Rica",
-    "America/Panama", "America/Bogota", "America/Lima", "America/Santiago",
-    "America/Argentina/Buenos_Aires", "America/Sao_Paulo", "America/Montevideo",
-    "America/Puerto_Rico", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Madrid",
-    "Europe/Paris", "Europe/Brussels", "Europe/Amsterdam", "Europe/Luxembourg", "Europe/Berlin",
-    "Europe/Zurich", "Europe/Vienna", "Europe/Rome", "Europe/Copenhagen", "Europe/Stockholm",
-    "Europe/Oslo", "Europe/Prague", "Europe/Budapest", "Europe/Warsaw", "Europe/Helsinki",
-    "Europe/Tallinn", "Europe/Riga", "Europe/Vilnius", "Europe/Belgrade", "Europe/Tirane",
-    "Europe/Sofia", "Europe/Athens", "Europe/Bucharest", "Europe/Kyiv", "Europe/Chisinau",
-    "Europe/Istanbul", "Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Africa/Casablanca",
-    "Africa/Algiers", "Africa/Tunis", "Africa/Cairo", "Africa/Tripoli", "Africa/Lagos",
-    "Africa/Accra", "Africa/Dakar", "Africa/Abidjan", "Africa/Nairobi", "Africa/Dar_es_Salaam",
-    "Africa/Kampala", "Africa/Johannesburg", "Africa/Maputo", "Africa/Windhoek", "Asia/Dubai",
-    "Asia/Riyadh", "Asia/Qatar", "Asia/Kuwait", "Asia/Bahrain", "Asia/Muscat", "Asia/Baghdad",
-    "Asia/Amman", "Asia/Beirut", "Asia/Jerusalem", "Asia/Baku", "Asia/Tbilisi", "Asia/Yerevan",
-    "Asia/Almaty", "Asia/Tashkent", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Colombo",
-    "Asia/Kathmandu", "Asia/Bangkok", "Asia/Ho_Chi_Minh", "Asia/Singapore", "Asia/Kuala_Lumpur",
-    "Asia/Jakarta", "Asia/Manila", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Seoul",
-    "Asia/Tokyo", "Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane",
-    "Australia/Adelaide", "Australia/Perth", "Australia/Darwin", "Australia/Hobart",
-    "Pacific/Auckland", NULL
-};
 /* ------------------------------------------------------------------ the three forms */
 
 #define S(n, l) {n, l, FT_STRING, NULL, 0, 0, false}
@@ -128,8 +35,8 @@ static const field_spec vehicle_fields[] = {
     F("license_plate_country", "Plate country", FT_COUNTRY3), S("external_id", "External ID"),
     S("engine_vin", "Engine VIN"), S("oem", "Make (OEM)"),
     S("model_type", "Model"), I("model_year", "Model year", 1900, 2100),
-    E("engine_type", "Engine type", engine_type_values),
-    E("status", "Status", vehicle_status_values), B("is_active", "Active"),
+    E("engine_type", "Engine type", forms_enum_engine_type_values),
+    E("status", "Status", forms_enum_vehicle_status_values), B("is_active", "Active"),
     I("total_axles", "Total axles", 1, 20), S("eld_id", "ELD ID"),
     S("eld_serial_number", "ELD serial number"), S("eld_device_type", "ELD device type"),
     S("eld_product_id", "ELD product ID"), S("speed_unit", "Speed unit"),
@@ -156,15 +63,15 @@ static const field_spec driver_fields[] = {
     S("first_name", "First name"), S("last_name", "Last name"),
     S("username", "Username"), F("user_email", "Email", FT_EMAIL),
     S("phone_number", "Phone"), S("employee_number", "Employee number"),
-    S("user_designation", "Designation"), B("is_driver", "Driver"),
-    E("status", "Status", user_status_values), B("is_active", "Active"),
+    S("user_designation", "Designation"), B("is_driver", "Is a driver"),
+    E("status", "Status", forms_enum_user_status_values), B("is_active", "Active"),
     S("license_number", "License number"), S("license_region", "License region"),
     F("license_country", "License country", FT_COUNTRY3),
     F("license_expiration", "License expires", FT_DATE), F("country_code", "Country", FT_COUNTRY3),
-    S("carrier_number", "Carrier number"), E("hos_ruleset_code", "HOS ruleset", hos_ruleset_values),
-    E("hos_compliance_type", "HOS compliance", hos_compliance_values),
-    E("hos_tracking_method", "HOS tracking", hos_tracking_values),
-    E("default_time_zone", "Time zone", timezone_values), B("allow_yard_move", "Yard move allowed"),
+    S("carrier_number", "Carrier number"), E("hos_ruleset_code", "HOS ruleset", forms_enum_hos_ruleset_values),
+    E("hos_compliance_type", "HOS compliance", forms_enum_hos_compliance_values),
+    E("hos_tracking_method", "HOS tracking", forms_enum_hos_tracking_values),
+    E("default_time_zone", "Time zone", forms_enum_timezone_values), B("allow_yard_move", "Yard move allowed"),
     B("allow_personal_conveyance", "Personal conveyance allowed"),
     B("allow_adverse_driving", "Adverse driving allowed"), T("notes", "Notes"),
 };

@@ -355,8 +355,10 @@ op_entry *ops__lookup(const ops_tracker *t, const char *id)
     return NULL;
 }
 
-static void queue_change(ops_tracker *t, const char *id, op_status old)
+static void queue_change(ops_tracker *t, op_entry *e, op_status old)
 {
+    const char *id = e->r.id;
+    e->queued = true;
     if (t->nchanges == t->capchanges) {
         t->capchanges = t->capchanges ? t->capchanges * 2 : 16;
         t->changes = xrealloc(t->changes, t->capchanges * sizeof *t->changes);
@@ -396,7 +398,7 @@ op_entry *ops__insert(ops_tracker *t, op_rec *r, bool odd_status, bool mine)
     t->dirty = true;
     if (mine)
         t->journal_dirty = true;
-    queue_change(t, e->r.id, OP_UNKNOWN);
+    queue_change(t, e, OP_UNKNOWN);
     return e;
 }
 
@@ -455,8 +457,7 @@ void ops__merge(ops_tracker *t, op_entry *e, op_rec *fresh, bool odd_status)
     }
     if (fresh->nlogs > 0 && !logs_eq(r, fresh)) {
         for (int i = 0; i < r->nlogs; i++)
-            free(r->logs[i].created_at), free(r->logs[i].status), free(r->logs[i].error_type),
-                free(r->logs[i].error_details);
+            log_clear(&r->logs[i]);
         free(r->logs);
         r->logs = fresh->logs;
         r->nlogs = fresh->nlogs;
@@ -464,19 +465,22 @@ void ops__merge(ops_tracker *t, op_entry *e, op_rec *fresh, bool odd_status)
         fresh->nlogs = 0;
         changed = true;
     }
-    if (fresh->status != r->status || odd_status != e->odd_status || e->gave_up) {
+    if (fresh->status != r->status) {
         op_status old = r->status;
+        r->status = fresh->status;
+        r->changed_at_ms = loop_now_ms(t->l);
+        queue_change(t, e, old);
+        int64_t ts;
+        if (ops__parse_time(r->updated_at, &ts))
+            ops__observe_server_time(t, ts);
+        changed = true;
+    }
+    if (odd_status != e->odd_status || e->gave_up) {
+        /* The server answered for it: whether it is polled follows what it said. */
         e->odd_status = odd_status;
         e->gave_up = false;
-        if (fresh->status != old) {
-            r->status = fresh->status;
-            r->changed_at_ms = loop_now_ms(t->l);
-            queue_change(t, r->id, old);
-            int64_t ts;
-            if (ops__parse_time(r->updated_at, &ts))
-                ops__observe_server_time(t, ts);
-        }
-        changed = true;
+        if (r->mine)
+            t->journal_dirty = true;
     }
     if (changed) {
         t->dirty = true;
@@ -497,9 +501,9 @@ void ops__give_up(ops_tracker *t, op_entry *e)
     if (old != OP_UNKNOWN) {
         e->r.status = OP_UNKNOWN;
         e->r.changed_at_ms = loop_now_ms(t->l);
-        queue_change(t, e->r.id, old);
+        queue_change(t, e, old);
+        t->dirty = true;
     }
-    t->dirty = true;
     if (e->r.mine)
         t->journal_dirty = true;
 }
@@ -540,13 +544,19 @@ static void remove_marked(ops_tracker *t, const bool *drop)
     }
 }
 
-/* Keeps the newest OPS_MINE_MAX mine and OPS_OTHERS_MAX other ops, never dropping a live one.
- * Needs display order. */
+/* Keeps every live op, and the newest OPS_MINE_MAX finished mine and OPS_OTHERS_MAX finished
+ * other ops. Needs display order. */
 static void evict(ops_tracker *t)
 {
     size_t mine = 0, others = 0;
-    for (size_t i = 0; i < t->n; i++)
-        (t->ents[i]->r.mine ? mine : others)++;
+    for (size_t i = 0; i < t->n; i++) {
+        if (ops__live(t->ents[i]))
+            continue;
+        if (t->ents[i]->r.mine)
+            mine++;
+        else
+            others++;
+    }
     if (mine <= OPS_MINE_MAX && others <= OPS_OTHERS_MAX)
         return;
     bool *drop = xcalloc(t->n ? t->n : 1, sizeof *drop);
@@ -554,7 +564,7 @@ static void evict(ops_tracker *t)
         op_entry *e = t->ents[i];
         size_t *cnt = e->r.mine ? &mine : &others;
         size_t max = e->r.mine ? OPS_MINE_MAX : OPS_OTHERS_MAX;
-        if (*cnt > max && !ops__live(e)) {
+        if (*cnt > max && !ops__live(e) && !e->queued) {
             drop[i] = true;
             (*cnt)--;
         }
@@ -571,6 +581,11 @@ static void fire_callbacks(ops_tracker *t)
     t->nchanges = t->capchanges = 0;
     bool dirty = t->dirty;
     t->dirty = false;
+    for (size_t i = 0; i < n; i++) {
+        op_entry *e = ops__lookup(t, ch[i].id);
+        if (e)
+            e->queued = false;
+    }
     for (size_t i = 0; i < n && !t->closing; i++) {
         op_entry *e = ops__lookup(t, ch[i].id);
         if (e && t->on_change)
@@ -778,9 +793,8 @@ void ops_tracker_watch_detail(ops_tracker *t, const char *op_id)
         return;
     poll_target *p = &t->detail;
     if (p->busy) {
+        /* The answer about the previous op is of no use now. */
         uint64_t cid = p->call_id;
-        p->busy = false;
-        p->call_id = 0;
         if (cid)
             api_cancel(t->a, cid);
         p->busy = false;

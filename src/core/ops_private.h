@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OPS_MINE_MAX 500            /* mine ops kept (and journaled); pending ones are never dropped */
-#define OPS_OTHERS_MAX 2000         /* others of the followed connection kept in memory */
+#define OPS_MINE_MAX 500            /* finished mine ops kept (and journaled); live ones always are */
+#define OPS_OTHERS_MAX 2000         /* finished others of the followed connection kept in memory */
 #define OPS_WINDOW_MARGIN_MS (120LL * 1000)       /* from_datetime = earliest created_at minus this */
 #define OPS_MAX_AGE_MS (45LL * 86400 * 1000)      /* the API's longest from..to window */
 #define OPS_AGE_SLACK_MS (10LL * 60 * 1000)       /* give up this long before the window limit */
@@ -29,6 +29,7 @@ typedef struct op_entry {
     uint64_t add_seq;     /* t->seq when added */
     uint64_t seen_seq;    /* poll_seq of the last list poll that returned it */
     int misses;           /* consecutive complete list polls that did not return it */
+    bool queued;          /* a status change of it waits to be told (not evicted before) */
 } op_entry;
 
 typedef struct poll_target {
@@ -39,6 +40,7 @@ typedef struct poll_target {
     bool busy;            /* a request is in flight */
     uint64_t call_id, gen;
     bool active;          /* has something to poll */
+    bool was_active;      /* as of the previous scheduling pass */
     bool kick;            /* poll as soon as possible */
     int64_t base_ms;      /* app clock of the last completion (or activation) */
     int64_t backoff_due_ms;
@@ -54,6 +56,7 @@ typedef struct poll_target {
     bool windowed;
     int64_t window_from_ms;
     int64_t watermark_ms; /* newest created_at seen on this connection (0: none yet) */
+    int64_t poll_newest_ms; /* newest created_at of the poll in progress */
 } poll_target;
 
 typedef struct op_change {
@@ -93,6 +96,7 @@ struct ops_tracker {
     bool offline;
     int64_t last_ok_ms;
     char last_error[200];
+    bool journal_failed;  /* last_error is about the journal (kept until a save works) */
     uint64_t requests;
     unsigned health_sig;
 
