@@ -37,6 +37,8 @@ action_id action_for_key(int key)
 void actions_write_markdown(FILE *out)
 {
     const char *group = "";
+    fprintf(out, "# catena-dispatch keys\n\nGenerated from the action table (`catena-dispatch --help-keys`); the "
+                 "help screen (`?`) shows the same, with why an action is unavailable at the moment.\n");
     for (int i = 0; i < ACT__COUNT; i++) {
         if (strcmp(group, table[i].group) != 0) {
             group = table[i].group;

@@ -1,5 +1,6 @@
 #include "app/console.h"
 
+#include "app/cmd.h"
 #include "app/demo.h"
 #include "app/script.h"
 #include "common/strbuf.h"
@@ -223,6 +224,8 @@ static void on_tty_input(void *ud, int fd, short revents)
 
 int console_main(int argc, char **argv)
 {
+    if (argc > 1 && cmd_is_subcommand(argv[1]))
+        return cmd_main(argc, argv);
     options o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;
