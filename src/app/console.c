@@ -129,6 +129,8 @@ static int build_config(const options *o, config *cfg)
         goto fail;
     if (o->no_color)
         cfg->no_color = true;
+    if (o->script)
+        cfg->bell_on_failure = false; /* no terminal to ring in headless runs */
     if (config_validate(cfg, &err) != 0)
         goto fail;
     return 0;
