@@ -8,6 +8,7 @@
 #include "faults.h"
 #include "operations.h"
 #include "seed.h"
+#include "webhooks.h"
 
 emu_app *app_new(const emu_options *opts)
 {
@@ -19,6 +20,15 @@ emu_app *app_new(const emu_options *opts)
         char err[160];
         if (!faults_add_spec(app->faults, opts->fault_specs[i], err, sizeof err)) {
             fprintf(stderr, "catena-emulator: --fault %s: %s\n", opts->fault_specs[i], err);
+            faults_free(app->faults);
+            free(app);
+            return NULL;
+        }
+    }
+    if (opts->webhook_url) {
+        app->webhooks = webhooks_new(opts->webhook_url, opts->webhook_secret, opts->seed);
+        if (!app->webhooks) {
+            fprintf(stderr, "catena-emulator: --webhook-url must be http://HOST:PORT/PATH\n");
             faults_free(app->faults);
             free(app);
             return NULL;
@@ -39,6 +49,7 @@ void app_free(emu_app *app)
     if (!app)
         return;
     ops_free(app->ops);
+    webhooks_free(app->webhooks);
     api_limit_free(app->limiter);
     reqlog_free(app->log);
     faults_free(app->faults);

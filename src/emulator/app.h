@@ -11,6 +11,7 @@
 typedef struct fault_table fault_table;
 typedef struct ops_engine ops_engine;
 typedef struct api_limiter api_limiter;
+typedef struct webhook_sender webhook_sender;
 
 typedef struct emu_app {
     emu_options opts;
@@ -20,6 +21,7 @@ typedef struct emu_app {
     fault_table *faults;
     ops_engine *ops;
     api_limiter *limiter;
+    webhook_sender *webhooks; /* NULL unless --webhook-url */
 } emu_app;
 
 /* Builds the app from options (seeds data, starts workers); NULL with a message on err on failure. */

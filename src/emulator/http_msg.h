@@ -45,6 +45,7 @@ typedef struct emu_response {
     strbuf body;
     const char *content_type;
     enum response_kind kind;
+    bool injected; /* produced or altered by fault injection */
     char header_name[4][32];
     char header_value[4][128];
     int n_headers;

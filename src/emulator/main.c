@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "options.h"
+#include "recorder.h"
 #include "server.h"
 
 int main(int argc, char **argv)
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
     /* Block before any thread starts so only sigwait below sees them. */
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+    recorder_open_from_env();
     emu_app *app = app_new(&opts);
     if (!app)
         return 2;
@@ -46,5 +48,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "catena-emulator: signal %d, shutting down\n", sig);
     server_stop(server);
     app_free(app);
+    recorder_close();
     return 0;
 }

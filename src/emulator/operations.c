@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "render.h"
 #include "tsp_sim.h"
+#include "webhooks.h"
 
 #define N_WORKERS 2
 
@@ -115,22 +116,23 @@ const emu_op *ops_at(ops_engine *e, size_t i)
     return e->ops[i];
 }
 
-/* Token bucket per connection, in emulated time. Caller holds e->mu. Returns 0 if a token was taken,
- * else the emulated microseconds until one is available. */
-static int64_t bucket_take(ops_engine *e, uint32_t conn)
+/* Token bucket per connection, in emulated time, taken at instant t. Caller holds e->mu. Returns 0 if a
+ * token was taken, else the emulated instant when one will be available. */
+static int64_t bucket_take_at(ops_engine *e, uint32_t conn, int64_t t)
 {
     const emu_options *o = &e->app->opts;
-    int64_t now = emu_now_us();
     double *tokens = &e->bucket_tokens[conn];
-    *tokens += (double)(now - e->bucket_last_us[conn]) / 1e6 * o->tsp_rate;
-    if (*tokens > o->tsp_burst)
-        *tokens = o->tsp_burst;
-    e->bucket_last_us[conn] = now;
+    if (t > e->bucket_last_us[conn]) {
+        *tokens += (double)(t - e->bucket_last_us[conn]) / 1e6 * o->tsp_rate;
+        if (*tokens > o->tsp_burst)
+            *tokens = o->tsp_burst;
+        e->bucket_last_us[conn] = t;
+    }
     if (*tokens >= 1.0) {
         *tokens -= 1.0;
         return 0;
     }
-    return (int64_t)((1.0 - *tokens) / o->tsp_rate * 1e6) + 1;
+    return e->bucket_last_us[conn] + (int64_t)((1.0 - *tokens) / o->tsp_rate * 1e6) + 1;
 }
 
 static void add_log(emu_op *op, emu_rng *r, const tsp_attempt *a, int64_t at)
@@ -167,10 +169,22 @@ static void run_attempt(ops_engine *e, const emu_op *op, emu_rng *r, attempt_res
         effects_apply(e->app, op, r, &res->resource_id, &res->source_id);
 }
 
-static void finish_attempt(ops_engine *e, emu_op *op, emu_rng *r, attempt_result *res)
+/* resource_operation.* webhooks fire for async operations only (sync mode sends none). Caller holds e->mu. */
+static void emit_event(ops_engine *e, const emu_op *op, const char *event_name)
+{
+    if (!e->app->webhooks || op->sync)
+        return;
+    strbuf item = STRBUF_INIT;
+    op_render(&item, e->app->store, op, true);
+    webhooks_emit(e->app->webhooks, event_name, item.data);
+    strbuf_free(&item);
+}
+
+/* Records the attempt's outcome as of emulated instant `now`. Async attempts use their scheduled start
+ * plus the TSP's latency, so logs and backoff are exact whatever the real scheduling jitter. */
+static void finish_attempt(ops_engine *e, emu_op *op, emu_rng *r, attempt_result *res, int64_t now)
 {
     const tsp_attempt *a = &res->a;
-    int64_t now = emu_now_us();
     if (a->success && res->source_id) {
         op->has_resource = true;
         op->resource_id = res->resource_id;
@@ -190,6 +204,8 @@ static void finish_attempt(ops_engine *e, emu_op *op, emu_rng *r, attempt_result
     } else {
         op->status = OP_FAILED;
     }
+    if (op->status != OP_PENDING)
+        emit_event(e, op, op->status == OP_SUCCESS ? "resource_operation.succeeded" : "resource_operation.failed");
     op->in_progress = false;
     pthread_cond_broadcast(&e->cv);
 }
@@ -222,7 +238,8 @@ int ops_submit(ops_engine *e, uint32_t conn, emu_resource res, bool is_update, c
     int status = 202;
     if (sync) {
         op->in_progress = true;
-        int64_t wait = bucket_take(e, conn);
+        int64_t avail = bucket_take_at(e, conn, op->created_us);
+        int64_t wait = avail ? avail - op->created_us : 0;
         pthread_mutex_unlock(&e->mu);
         attempt_result a;
         memset(&a, 0, sizeof a);
@@ -237,9 +254,10 @@ int ops_submit(ops_engine *e, uint32_t conn, emu_resource res, bool is_update, c
             run_attempt(e, op, &r, &a);
         }
         pthread_mutex_lock(&e->mu);
-        finish_attempt(e, op, &r, &a);
+        finish_attempt(e, op, &r, &a, emu_now_us());
         status = op->status == OP_SUCCESS ? 200 : 502;
     } else {
+        emit_event(e, op, "resource_operation.created");
         pthread_cond_broadcast(&e->cv);
     }
     op_render(out, e->app->store, op, false);
@@ -285,17 +303,20 @@ static void *worker_main(void *arg)
             wait_real(e, next->next_attempt_us - now);
             continue;
         }
-        int64_t wait = bucket_take(e, next->conn);
-        if (wait > 0) {
-            wait_real(e, wait);
+        /* The attempt starts at its scheduled instant (virtual time), once a TSP token is available. */
+        int64_t start = next->next_attempt_us;
+        int64_t avail = bucket_take_at(e, next->conn, start);
+        if (avail > 0) {
+            next->next_attempt_us = avail;
             continue;
         }
         next->in_progress = true;
         pthread_mutex_unlock(&e->mu);
         attempt_result a;
         run_attempt(e, next, &r, &a);
+        const tsp_info *t = tsp_get((size_t)e->app->store->conns[next->conn].tsp);
         pthread_mutex_lock(&e->mu);
-        finish_attempt(e, next, &r, &a);
+        finish_attempt(e, next, &r, &a, start + tsp_latency_us(t));
     }
     pthread_mutex_unlock(&e->mu);
     return NULL;

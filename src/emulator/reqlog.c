@@ -1,3 +1,4 @@
+#include <string.h>
 #include "reqlog.h"
 
 #include <pthread.h>
@@ -5,6 +6,8 @@
 
 #include "emu_clock.h"
 #include "emu_json.h"
+
+#define REQLOG_MAX_BODY 65536
 
 typedef struct reqlog_entry {
     char *method, *path, *query, *body;
@@ -54,11 +57,31 @@ void reqlog_free(reqlog *l)
     free(l);
 }
 
+/* Secrets never reach the log: the value of client_secret= (form or query) becomes *****. */
+static void mask_secret(char *s)
+{
+    for (char *p = strstr(s, "client_secret="); p; p = strstr(p, "client_secret=")) {
+        p += strlen("client_secret=");
+        char *end = p + strcspn(p, "&");
+        size_t n = (size_t)(end - p);
+        if (n >= 5) {
+            memcpy(p, "*****", 5);
+            memmove(p + 5, end, strlen(end) + 1);
+        } else {
+            memset(p, '*', n);
+        }
+    }
+}
+
 void reqlog_add(reqlog *l, const char *method, const char *path, const char *query, const char *body,
                 size_t body_len, int status, int64_t at_us)
 {
+    if (body_len > REQLOG_MAX_BODY)
+        body_len = REQLOG_MAX_BODY; /* bounded memory: 10000 entries of at most 64 KiB */
     reqlog_entry e = {xstrdup(method), xstrdup(path), xstrdup(query ? query : ""),
                       xstrndup(body ? body : "", body ? body_len : 0), status, at_us};
+    mask_secret(e.body);
+    mask_secret(e.query);
     pthread_mutex_lock(&l->mu);
     if (l->n == l->cap) {
         entry_free(&l->ring[l->start]);

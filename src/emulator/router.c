@@ -6,6 +6,7 @@
 #include "api_limit.h"
 #include "emu_clock.h"
 #include "faults.h"
+#include "recorder.h"
 
 typedef struct route {
     const char *method;
@@ -141,10 +142,13 @@ void app_handle(emu_app *app, emu_request *req, emu_response *resp)
         reply_too_many(resp, retry_after);
     } else {
         fault_outcome fo = faults_apply(app->faults, req, resp);
+        resp->injected = fo != FAULT_NONE;
         if (fo != FAULT_RESPONDED)
             dispatch_api(app, req, resp);
         if (fo == FAULT_TRUNCATE_RESPONSE)
             resp->kind = RESP_TRUNCATED;
     }
     reqlog_add(app->log, req->method, req->path, req->raw_query, req->body, req->body_len, resp->status, at);
+    recorder_write(req->method, req->path, req->raw_query, resp->status, resp->injected || resp->kind != RESP_NORMAL,
+                   resp->body.data, resp->body.len);
 }

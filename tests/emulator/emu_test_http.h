@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/strbuf.h"
 #include "../support/emu_proc.h"
@@ -144,6 +146,21 @@ static inline void assert_422_path(const cJSON *j, const char *path)
             found = true;
     }
     ck_assert_msg(found, "no 422 detail with path %s", path);
+}
+
+/* Makes every emulator these tests start record its responses (for tests/contract/validate_responses.mjs)
+ * into ./emu-responses unless CATENA_EMU_RECORD_DIR is already set. */
+static inline void emu_test_record_responses(void)
+{
+    if (getenv("CATENA_EMU_RECORD_DIR"))
+        return;
+    char cwd[2048];
+    if (!getcwd(cwd, sizeof cwd))
+        return;
+    char dir[2200];
+    snprintf(dir, sizeof dir, "%s/emu-responses", cwd);
+    mkdir(dir, 0755);
+    setenv("CATENA_EMU_RECORD_DIR", dir, 0);
 }
 
 #endif

@@ -586,6 +586,7 @@ static Suite *reads_suite(void)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    emu_test_record_responses();
     SRunner *sr = srunner_create(reads_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
