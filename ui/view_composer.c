@@ -108,14 +108,16 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
              c->d.sync ? "sync — wait for the TSP" : "async");
     draw_text_at(y++, 0, width, SLOT_NORMAL, line);
     int bottom = top + height; /* exclusive */
-    int footer = 1 + (c->status[0] ? 1 : 0) + (c->field_error[0] ? 1 : 0);
+    /* The status may need two lines on a narrow screen. */
+    int status_lines = c->status[0] ? (text_width(c->status) > width ? 2 : 1) : 0;
+    int footer = 1 + status_lines + (c->field_error[0] ? 1 : 0);
     int text_h = bottom - y - footer - 1;
     draw_rule(y++, width);
     if (text_h < 1)
         text_h = 1;
-    textedit_draw(&c->text, y, 1, text_h, width - 2, SLOT_NORMAL, !c->sending);
     for (int r = y; r < y + text_h; r++)
-        mvaddch(r, 0, ' ');
+        draw_text_at(r, 0, width, SLOT_NORMAL, "");
+    textedit_draw(&c->text, y, 1, text_h, width - 2, SLOT_NORMAL, !c->sending);
     y += text_h;
     if (c->field_error[0])
         draw_text_at(y++, 0, width, SLOT_STATUS_ERROR, c->field_error);
@@ -123,8 +125,24 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
     snprintf(line, sizeof line, " %zu character%s%s", chars, chars == 1 ? "" : "s",
              c->d.nrecipients > 1 ? "" : "");
     draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, line);
-    if (c->status[0] && y < bottom)
-        draw_text_at(y++, 0, width, c->status_slot, c->status);
+    if (status_lines && y < bottom) {
+        int used = 0;
+        size_t n = text_fit(c->status, width, &used);
+        if (status_lines == 2 && y + 1 < bottom) {
+            /* Break at the last space that fits, and carry on on the next line. */
+            size_t cut = n;
+            while (cut > 0 && c->status[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = n;
+            char first[sizeof c->status];
+            snprintf(first, sizeof first, "%.*s", (int)cut, c->status);
+            draw_text_at(y++, 0, width, c->status_slot, first);
+            draw_text_at(y++, 0, width, c->status_slot, c->status + cut);
+        } else {
+            draw_text_at(y++, 0, width, c->status_slot, c->status);
+        }
+    }
     while (y < bottom)
         draw_text_at(y++, 0, width, SLOT_NORMAL, "");
 }

@@ -239,7 +239,7 @@ void api_explain(api_reply *r)
             snprintf(r->message, sizeof r->message, r->status == API_OK ? "ok" : "cancelled");
         return;
     case API_NETWORK:
-        snprintf(r->message, sizeof r->message, "Network error (%s). Check the connection; it will be retried.",
+        snprintf(r->message, sizeof r->message, "Network error (%s): check the network and the API URL.",
                  transport[0] ? transport : "no answer");
         return;
     case API_UNKNOWN_OUTCOME:
