@@ -17,6 +17,8 @@ header() { sed -n "s/^# $1: //p" "$script" | head -n1; }
 size=$(header size); size=${size:-80x24}
 emu_args=$(header emulator)
 dispatch_args=$(header dispatch)
+# "# env: NAME=VALUE ..." adds variables to the console's sealed environment; @HERE@ is this folder.
+extra_env=$(header env | sed "s|@HERE@|$here|g")
 
 # shellcheck disable=SC2086
 "$emulator" --port 0 --seed 7 $emu_args >"$work/emu.out" 2>"$work/emu.err" &
@@ -34,7 +36,7 @@ cd "$work/out"
 set +e
 # shellcheck disable=SC2086
 env -i PATH="$PATH" LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" XDG_STATE_HOME="$work/home/state" \
-  LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC CATENA_CLIENT_ID=demo-client CATENA_CLIENT_SECRET=demo-secret \
+  LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC CATENA_CLIENT_ID=demo-client CATENA_CLIENT_SECRET=demo-secret $extra_env \
   "$dispatch" --script "$name.script" --size "$size" --api-url "$url" --auth-url "$url/realms/catena" \
   $dispatch_args >"$work/stdout" 2>"$work/stderr"
 rc=$?
