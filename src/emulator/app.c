@@ -34,7 +34,7 @@ emu_app *app_new(const emu_options *opts)
             return NULL;
         }
     }
-    seed_config cfg = {opts->seed, opts->connections, opts->vehicles, opts->users, opts->trailers};
+    seed_config cfg = {opts->seed, opts->connections, opts->vehicles, opts->users, opts->trailers, opts->hostile};
     app->store = seed_store(&cfg);
     auth_init(&app->auth, opts->client_id, opts->client_secret, opts->token_lifetime, &app->store->partner_id);
     app->log = reqlog_new(10000);

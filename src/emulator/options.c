@@ -43,6 +43,8 @@ void options_print_help(FILE *out)
         "  --trailers N          trailers in total (default 20)\n"
         "  --client-id ID        accepted OAuth client id (default demo-client)\n"
         "  --client-secret S     accepted OAuth client secret (default demo-secret)\n"
+        "  --hostile-strings     give the first records of each kind hostile names (terminal escape sequences,\n"
+        "                        bidi overrides, C1 controls, invalid UTF-8) to test clients' sanitizing\n"
         "  --token-lifetime SEC  access token lifetime in emulated seconds (default 3600; 0 = expire at once)\n"
         "  --time-scale F        real seconds per emulated second (default 1; 0.001 = 1 s passes in 1 ms);\n"
         "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
@@ -133,6 +135,10 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         }
         if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
             o->verbose = true;
+            continue;
+        }
+        if (strcmp(a, "--hostile-strings") == 0) {
+            o->hostile = true;
             continue;
         }
         if (!v) {

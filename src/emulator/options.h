@@ -18,6 +18,7 @@ typedef struct emu_options {
     char client_secret[128];
     long token_lifetime; /* seconds; 0 = tokens expire at once */
     bool verbose;
+    bool hostile;       /* --hostile-strings: a few seeded names carry escape sequences and bad bytes */
     double time_scale;  /* real seconds per emulated second */
     int64_t start_time_us; /* emulated start instant; 0 = wall clock */
     int threads;

@@ -91,7 +91,8 @@ static void seed_connections(emu_store *st)
             snprintf(c->fleet_name, sizeof c->fleet_name, "%s %zu", fl->name, f / N_FLEETS + 1);
         }
         c->tsp = (int)(i % tsp_count());
-        snprintf(c->description, sizeof c->description, "%s \xe2\x80\x94 %s", c->fleet_name, tsp_get(c->tsp)->brand);
+        snprintf(c->description, sizeof c->description, "%s \xe2\x80\x94 %s%s", c->fleet_name, tsp_get(c->tsp)->brand,
+                 st->hostile && i == 0 ? " \x1b[2J\x1b[H\x07" : "");
         c->status = "active";
         if (i == 3)
             c->status = "paused";
@@ -189,7 +190,10 @@ static void gen_user(gen_ctx *g, uint32_t conn, bool first_in_conn, size_t *feat
     rb_bool(rb, UF_is_driver, driver);
     rb_str(rb, UF_user_designation, role);
     rb_strf(rb, UF_user_email, "%s.%s%zu@%s", p.first_ascii, p.last_ascii, g->k, fl->domain);
-    rb_str(rb, UF_first_name, p.first);
+    if (g->st->hostile && g->k == 1)
+        rb_str(rb, UF_first_name, "Eve\r\n\tTab\x1b[2J");
+    else
+        rb_str(rb, UF_first_name, p.first);
     rb_str(rb, UF_last_name, p.last);
     rb_strf(rb, UF_phone_number, "+1%s5550%03u", reg->area_code, 100 + rng_below(&g->r, 100));
     rb_str(rb, UF_country_code, reg->country);
@@ -236,7 +240,14 @@ static void gen_vehicle(gen_ctx *g, uint32_t conn)
     unsigned st_roll = rng_below(&g->r, 100);
     const char *status = st_roll < 88 ? "IN_SERVICE" : st_roll < 92 ? "IN_REPAIR" : st_roll < 96 ? "OUT_OF_SERVICE" : "SPARE";
 
-    rb_strf(rb, VF_vehicle_name, "Truck %zu", 1000 + g->k);
+    /* Hostile names, on request: an OSC title change, a colour escape, a bidi override, C1 and
+     * invalid UTF-8; a client must show them as harmless text. */
+    static const char *const hostile_vehicles[] = {"\x1b]0;pwned\x07Truck \x1b[31mRED\x1b[0m",
+                                                   "\xe2\x80\xaeTruck RTL override", "Bad \xff\xfe bytes \xc2\x9b""31m C1"};
+    if (g->st->hostile && g->k < 3)
+        rb_str(rb, VF_vehicle_name, hostile_vehicles[g->k]);
+    else
+        rb_strf(rb, VF_vehicle_name, "Truck %zu", 1000 + g->k);
     rb_str(rb, VF_oem, m->oem);
     rb_str(rb, VF_model_type, m->model);
     rb_int(rb, VF_model_year, year);
@@ -329,6 +340,7 @@ static void seed_resource(emu_store *st, emu_resource res, size_t total)
 emu_store *seed_store(const seed_config *cfg)
 {
     emu_store *st = store_new(cfg->seed, cfg->connections);
+    st->hostile = cfg->hostile;
     seed_connections(st);
     seed_resource(st, RES_USER, cfg->users);
     seed_resource(st, RES_VEHICLE, cfg->vehicles);

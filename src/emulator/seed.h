@@ -2,6 +2,7 @@
 #ifndef CATENA_EMU_SEED_H
 #define CATENA_EMU_SEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@
 typedef struct seed_config {
     uint64_t seed;
     size_t connections, vehicles, users, trailers;
+    bool hostile; /* the first record of each kind gets a hostile name (client sanitizer tests) */
 } seed_config;
 
 /* Builds a store filled with the seeded data; same config => same data. */

@@ -53,6 +53,7 @@ typedef struct emu_connection {
 typedef struct emu_store {
     pthread_rwlock_t lock;
     uint64_t seed;
+    bool hostile; /* seeded with hostile names (--hostile-strings) */
     uuid partner_id;
     emu_connection *conns;
     size_t n_conns;
