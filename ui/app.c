@@ -132,6 +132,14 @@ const char *app_connection_id(app *a, char buf[37])
     return buf;
 }
 
+long app_connection_index(app *a, const char *connection_id)
+{
+    uuid id;
+    if (!connection_id || !uuid_parse(connection_id, &id))
+        return -1;
+    return table_find_id(&a->st.connections, &id);
+}
+
 static const void *current_row(const app *a, const table **t_out)
 {
     app *m = (app *)a;
@@ -150,7 +158,8 @@ static void marks_sync(app *a)
     table *t = a->conn_sel >= 0 ? store_table(&a->st, (size_t)a->conn_sel, KIND_DRIVER) : NULL;
     size_t need = t ? t->count : 0;
     if (a->marks_conn != a->conn_sel) {
-        memset(a->marks, 0, a->nmarks_cap);
+        if (a->marks)
+            memset(a->marks, 0, a->nmarks_cap);
         a->nmarked = 0;
         a->marks_conn = a->conn_sel;
     }

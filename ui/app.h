@@ -109,6 +109,8 @@ void app_idle(app *a);
 /* The selected connection's id as text, or NULL. */
 const char *app_connection_id(app *a, char buf[37]);
 const connection_rec *app_connection(app *a);
+/* Row of the connection with this id in the connections table, or -1. */
+long app_connection_index(app *a, const char *connection_id);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);

@@ -20,7 +20,7 @@ static void on_change(void *ud, const op_rec *op, op_status old)
     const char *what = op->label && *op->label ? op->label : op->resource;
     if (op->status == OP_FAILED) {
         const char *why = op->nlogs ? op->logs[op->nlogs - 1].error_details : NULL;
-        app_set_message(a, SLOT_STATUS_FAILED, "Failed: %s%s%s (o, then Enter for details)", what ? what : "operation",
+        app_set_message(a, SLOT_STATUS_FAILED, "Failed (O, Enter: details): %s%s%.120s", what ? what : "operation",
                         why && *why ? ": " : "", why && *why ? why : "");
         if (a->cfg->bell_on_failure)
             a->bell_pending = true;
@@ -33,7 +33,7 @@ static void on_change(void *ud, const op_rec *op, op_status old)
 static void on_dirty(void *ud)
 {
     app *a = ud;
-    if (a->pane_open)
+    if (a->pane_open || a->noverlays)
         a->dirty |= DIRTY_LIST;
 }
 
@@ -101,7 +101,8 @@ static void draw_header(app *a, int y, int width)
     ops_tracker_health(a->ops, &h);
     char line[400], since[16];
     int pending = ops_pending_count(a->ops);
-    int n = snprintf(line, sizeof line, " Operations%s · %zu · %d pending", a->pane_focus ? " (focused)" : "",
+    int n = snprintf(line, sizeof line, " Operations%s · %zu · %d pending",
+                     a->pane_focus && !a->noverlays ? " (focused)" : "",
                      ops_count(a->ops), pending);
     theme_slot slot = SLOT_HEADER;
     if (h.stale_since_ms) {
@@ -146,7 +147,7 @@ void ops_pane_draw(app *a, int top, int height, int width)
             continue;
         }
         const op_rec *op = ops_get(a->ops, i);
-        bool cur = a->pane_focus && i == a->pane_cursor;
+        bool cur = a->pane_focus && !a->noverlays && i == a->pane_cursor;
         theme_slot base = cur ? SLOT_CURSOR : SLOT_NORMAL;
         char tm[16] = "", what[64], tries[8];
         if (op->created_at && strlen(op->created_at) >= 19)

@@ -56,9 +56,11 @@ static void find_sender_label(app *a, composer *c)
 {
     const table *staff = NULL;
     snprintf(c->sender_label, sizeof c->sender_label, "%s", c->d.sender_id ? c->d.sender_id : "(none)");
-    if (a->conn_sel < 0 || !c->d.sender_id)
+    /* The draft's own connection: a reopened draft may belong to another one than the selected. */
+    long ci = app_connection_index(a, c->d.connection_id);
+    if (ci < 0 || !c->d.sender_id)
         return;
-    staff = &store_conn_tables(&a->st, (size_t)a->conn_sel)->staff;
+    staff = &store_conn_tables(&a->st, (size_t)ci)->staff;
     uuid id;
     if (!uuid_parse(c->d.sender_id, &id))
         return;
@@ -333,9 +335,10 @@ static void edit_externally(app *a, composer *c)
 
 static void cycle_sender(app *a, composer *c)
 {
-    if (a->conn_sel < 0)
+    long ci = app_connection_index(a, c->d.connection_id);
+    if (ci < 0)
         return;
-    const table *staff = &store_conn_tables(&a->st, (size_t)a->conn_sel)->staff;
+    const table *staff = &store_conn_tables(&a->st, (size_t)ci)->staff;
     if (!staff->count)
         return;
     long i = -1;
