@@ -25,8 +25,24 @@ static bool row_matches(const view *v, const table *t, const void *row)
 
 void listview_sync(view *v, const table *t)
 {
+    if (v->filter_narrowed && v->seen_table == t && t->count >= v->filtered_upto) {
+        /* Typing one more character only removes rows: recheck what is visible, not every row. */
+        size_t k = 0;
+        for (size_t i = 0; i < v->nvisible; i++)
+            if (row_matches(v, t, table_row(t, v->visible[i])))
+                v->visible[k++] = v->visible[i];
+        v->nvisible = k;
+        v->filter_narrowed = false;
+        if (v->cursor >= v->nvisible)
+            v->cursor = v->nvisible ? v->nvisible - 1 : 0;
+        if (v->top > v->cursor)
+            v->top = v->cursor;
+    } else if (v->filter_narrowed) {
+        v->filter_narrowed = false;
+        v->filter_dirty = true;
+    }
     bool restart = v->filter_dirty || v->seen_table != t || t->count < v->filtered_upto;
-    if (!restart && v->seen_generation == t->generation)
+    if (!restart && v->seen_generation == t->generation && v->filtered_upto == t->count)
         return;
     if (restart) {
         v->nvisible = 0;
@@ -188,8 +204,12 @@ void listview_set_filter(view *v, const char *filter)
 {
     if (strcmp(v->filter, filter) == 0)
         return;
+    bool narrower = v->filter[0] && strstr(filter, v->filter) && !v->filter_dirty;
     snprintf(v->filter, sizeof v->filter, "%s", filter);
-    v->filter_dirty = true;
+    if (narrower)
+        v->filter_narrowed = true;
+    else
+        v->filter_dirty = true;
     v->cursor = v->top = 0;
 }
 

@@ -14,7 +14,7 @@ static void cell(const table *t, const void *row, int col, char *buf, size_t cap
 {
     const connection_rec *c = row;
     sref r = col == 0 ? c->description : col == 1 ? c->source_name : col == 2 ? c->status : c->fleet_ref;
-    snprintf(buf, cap, "%s", table_str(t, r));
+    cell_copy(buf, cap, table_str(t, r));
 }
 
 const view_ops connections_view_ops = {

@@ -20,19 +20,19 @@ static void cell(const table *t, const void *row, int col, char *buf, size_t cap
         user_display_name(t, u, buf, cap);
         return;
     case 1:
-        snprintf(buf, cap, "%s", table_str(t, u->username));
+        cell_copy(buf, cap, table_str(t, u->username));
         return;
     case 2:
-        snprintf(buf, cap, "%s", table_str(t, u->phone));
+        cell_copy(buf, cap, table_str(t, u->phone));
         return;
     case 3:
-        snprintf(buf, cap, "%s", table_str(t, u->status));
+        cell_copy(buf, cap, table_str(t, u->status));
         return;
     case 4:
-        snprintf(buf, cap, "%s", table_str(t, u->license));
+        cell_copy(buf, cap, table_str(t, u->license));
         return;
     default:
-        snprintf(buf, cap, "%s", table_str(t, u->source_id));
+        cell_copy(buf, cap, table_str(t, u->source_id));
     }
 }
 

@@ -17,13 +17,13 @@ static void cell(const table *t, const void *row, int col, char *buf, size_t cap
     const trailer_rec *r = row;
     switch (col) {
     case 0:
-        snprintf(buf, cap, "%s", table_str(t, r->name));
+        cell_copy(buf, cap, table_str(t, r->name));
         return;
     case 1:
-        snprintf(buf, cap, "%s", table_str(t, r->plate));
+        cell_copy(buf, cap, table_str(t, r->plate));
         return;
     case 2:
-        snprintf(buf, cap, "%s", table_str(t, r->trailer_type));
+        cell_copy(buf, cap, table_str(t, r->trailer_type));
         return;
     case 3:
         if (r->length > 0)
@@ -37,7 +37,7 @@ static void cell(const table *t, const void *row, int col, char *buf, size_t cap
         return;
     }
     default:
-        snprintf(buf, cap, "%s", table_str(t, r->status));
+        cell_copy(buf, cap, table_str(t, r->status));
     }
 }
 

@@ -17,13 +17,13 @@ static void cell(const table *t, const void *row, int col, char *buf, size_t cap
     const vehicle_rec *v = row;
     switch (col) {
     case 0:
-        snprintf(buf, cap, "%s", table_str(t, v->name));
+        cell_copy(buf, cap, table_str(t, v->name));
         return;
     case 1:
-        snprintf(buf, cap, "%s", table_str(t, v->plate));
+        cell_copy(buf, cap, table_str(t, v->plate));
         return;
     case 2:
-        snprintf(buf, cap, "%s", table_str(t, v->vin));
+        cell_copy(buf, cap, table_str(t, v->vin));
         return;
     case 3: {
         const char *oem = table_str(t, v->oem), *model = table_str(t, v->model);
@@ -37,7 +37,7 @@ static void cell(const table *t, const void *row, int col, char *buf, size_t cap
             buf[0] = '\0';
         return;
     default:
-        snprintf(buf, cap, "%s", table_str(t, v->status));
+        cell_copy(buf, cap, table_str(t, v->status));
     }
 }
 

@@ -221,6 +221,12 @@ static int retry_after_from_body(const char *body, size_t len)
 
 void api_explain(api_reply *r)
 {
+    if (r->status == API_OK || r->status == API_CANCELLED) {
+        /* Nothing to explain, and no reason to parse a (possibly large) body a second time. */
+        if (!r->message[0])
+            snprintf(r->message, sizeof r->message, r->status == API_OK ? "ok" : "cancelled");
+        return;
+    }
     char detail[200] = "";
     if (r->body && r->body_len) {
         char *sum = decode_error_summary(r->body, r->body_len);

@@ -4,6 +4,7 @@
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +142,63 @@ int decode_item(table *t, const cJSON *it, char **err)
     return 0;
 }
 
+/* A bump arena for the nodes of one page's cJSON tree: a page of 1,000 records is tens of
+ * thousands of small allocations, freed all at once when the page is decoded. cJSON's hooks are
+ * global, so they are set only for the parse and delete of one page (the console is
+ * single-threaded). */
+typedef struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} arena_chunk;
+
+static arena_chunk *g_arena;
+
+static void *arena_malloc(size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!g_arena || g_arena->used + n > g_arena->cap) {
+        size_t cap = n > (1u << 20) ? n : (1u << 20);
+        arena_chunk *c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->next = g_arena;
+        c->used = 0;
+        c->cap = cap;
+        g_arena = c;
+    }
+    void *p = (char *)g_arena->data + g_arena->used;
+    g_arena->used += n;
+    return p;
+}
+
+static void arena_free(void *p)
+{
+    (void)p; /* everything goes at once in arena_release */
+}
+
+static void arena_release(void)
+{
+    while (g_arena) {
+        arena_chunk *n = g_arena->next;
+        free(g_arena);
+        g_arena = n;
+    }
+}
+
+static int decode_page_tree(table *t, const char *body, size_t len, page_info *info, char **err);
+
 int decode_page(table *t, const char *body, size_t len, page_info *info, char **err)
+{
+    cJSON_Hooks hooks = {arena_malloc, arena_free};
+    cJSON_InitHooks(&hooks);
+    int rc = decode_page_tree(t, body, len, info, err);
+    cJSON_InitHooks(NULL);
+    arena_release();
+    return rc;
+}
+
+static int decode_page_tree(table *t, const char *body, size_t len, page_info *info, char **err)
 {
     memset(info, 0, sizeof *info);
     info->total = -1;
