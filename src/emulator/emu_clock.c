@@ -109,11 +109,22 @@ bool emu_clock_wait_until(int64_t due_us, const volatile int *stop)
     return true;
 }
 
+/* Set at shutdown: simulated latencies end at once (at a slow time scale they can be minutes). */
+static volatile int sleeps_interrupted;
+
 void emu_clock_sleep(int64_t emulated_us)
 {
     if (emulated_us <= 0)
         return;
-    emu_clock_wait_until(emu_now_us() + emulated_us, NULL);
+    emu_clock_wait_until(emu_now_us() + emulated_us, &sleeps_interrupted);
+}
+
+void emu_clock_interrupt_sleeps(void)
+{
+    pthread_mutex_lock(&clock_mu);
+    sleeps_interrupted = 1;
+    pthread_cond_broadcast(&clock_cv);
+    pthread_mutex_unlock(&clock_mu);
 }
 
 void emu_time_format(int64_t unix_us, char out[EMU_TIME_LEN])

@@ -19,6 +19,8 @@ bool emu_clock_wait_until(int64_t due_us, const volatile int *stop);
 /* Sleeps for an emulated duration (scaled to real time). */
 void emu_clock_sleep(int64_t emulated_us);
 void emu_clock_wake_all(void);
+/* Ends every emu_clock_sleep now and from now on (shutdown). */
+void emu_clock_interrupt_sleeps(void);
 
 /* "2026-01-01T00:00:00.000000Z" */
 void emu_time_format(int64_t unix_us, char out[EMU_TIME_LEN]);

@@ -81,6 +81,7 @@ void ops_free(ops_engine *e)
     e->stop = 1;
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
+    emu_clock_interrupt_sleeps();
     emu_clock_wake_all();
     for (int i = 0; i < N_WORKERS; i++)
         pthread_join(e->workers[i], NULL);
