@@ -1,15 +1,604 @@
-/* PLACEHOLDER: being written. */
+/* Record forms: edit a vehicle, trailer or driver (PATCH with only what changed) or create one
+ * (POST). The record is fetched when the form opens; every change is kept as a draft on disk
+ * (from the idle hook) and the draft is removed only once the API accepted the write. Keys are
+ * in view_form_keys.c, drawing in view_form_draw.c. */
+#include "common/strbuf.h"
+#include "core/text.h"
+#include "core/writes.h"
 #include "ui/flows.h"
+#include "ui/pane_ops.h"
+#include "ui/view_form_private.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Outlives the form when it is closed while a request is in flight. */
+struct form_ticket {
+    app *a;
+    form *f;       /* NULL once the form is gone */
+    draft *d;      /* save: a copy, to update the draft file whatever happens to the form */
+    char label[300];
+    bool create;
+};
+
+static void set_status(form *f, theme_slot slot, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_status(form *f, theme_slot slot, const char *fmt, ...)
+{
+    char buf[sizeof f->status];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *clean = text_sanitize_str(buf);
+    snprintf(f->status, sizeof f->status, "%s", clean);
+    free(clean);
+    f->status_slot = slot;
+}
+
+const char *formview_noun(const form *f)
+{
+    return f->spec->kind == FORM_VEHICLE ? "vehicle" : f->spec->kind == FORM_TRAILER ? "trailer" : "driver";
+}
+
+char *formview_display_value(const char *value)
+{
+    strbuf sb = STRBUF_INIT;
+    for (const char *p = value ? value : ""; *p; p++) {
+        if (*p == '\n')
+            strbuf_puts(&sb, "↵");
+        else
+            strbuf_append(&sb, p, 1);
+    }
+    char *clean = text_sanitize_str(strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    return clean;
+}
+
+int formview_pick_matches(const form *f, int *out)
+{
+    const field_spec *fs = &f->spec->fields[f->cursor];
+    int n = 0;
+    for (int i = 0; fs->enum_values && fs->enum_values[i]; i++)
+        if (!f->pick_filter[0] || text_contains_ci(fs->enum_values[i], f->pick_filter))
+            out[n++] = i;
+    return n;
+}
+
+static const char *cur_value(const form *f, const char *field)
+{
+    int i = form_field_index(f->spec, field);
+    return i >= 0 && f->v.cur[i] ? f->v.cur[i] : "";
+}
+
+/* The record's name from its values: vehicle_name, trailer_name, or a driver's full name. */
+static void name_from_values(const form *f, char *out, size_t cap)
+{
+    if (f->spec->kind == FORM_DRIVER) {
+        const char *first = cur_value(f, "first_name"), *last = cur_value(f, "last_name");
+        if (*first || *last)
+            snprintf(out, cap, "%s%s%s", first, *first && *last ? " " : "", last);
+        else
+            snprintf(out, cap, "%s", cur_value(f, "username"));
+    } else {
+        snprintf(out, cap, "%s", cur_value(f, f->spec->kind == FORM_VEHICLE ? "vehicle_name" : "trailer_name"));
+    }
+    char *clean = text_sanitize_str(out);
+    snprintf(out, cap, "%s", clean);
+    free(clean);
+}
+
+/* "Edit vehicle Truck 1042", "New trailer", "New trailer DV-9000". */
+static void op_label(const form *f, char *out, size_t cap)
+{
+    char name[200];
+    if (f->record_id[0]) {
+        snprintf(out, cap, "Edit %s%s%s", formview_noun(f), f->name[0] ? " " : "", f->name);
+        return;
+    }
+    name_from_values(f, name, sizeof name);
+    snprintf(out, cap, "New %s%s%s", formview_noun(f), name[0] ? " " : "", name);
+}
+
+/* ------------------------------------------------------------------ drafts */
+
+/* {"field":"value",...} of the fields that differ from the record (every non-empty one for a create). */
+static char *changed_json(const form *f)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < f->spec->nfields; i++)
+        if (form_field_changed(&f->v, i))
+            cJSON_AddStringToObject(o, f->spec->fields[i].name, f->v.cur[i] ? f->v.cur[i] : "");
+    char *p = cJSON_PrintUnformatted(o);
+    char *s = xstrdup(p ? p : "{}");
+    cJSON_free(p);
+    cJSON_Delete(o);
+    return s;
+}
+
+static void fill_draft(form *f)
+{
+    char label[300];
+    free(f->d.form_json);
+    f->d.form_json = changed_json(f);
+    free(f->d.recipient_label);
+    if (f->record_id[0]) {
+        f->d.recipient_label = xstrdup(f->name[0] ? f->name : formview_noun(f));
+    } else {
+        op_label(f, label, sizeof label);
+        f->d.recipient_label = xstrdup(label);
+    }
+}
+
+static void save_draft(app *a, form *f)
+{
+    fill_draft(f);
+    char *err = NULL;
+    if (draft_save(&f->d, &err) != 0) {
+        app_set_message(a, SLOT_STATUS_ERROR, "Could not save the draft: %s", err ? err : "?");
+        free(err);
+    } else {
+        f->on_disk = true;
+    }
+    f->draft_dirty = false;
+}
+
+/* Keeps the disk in step with the form: a draft while something differs, none otherwise. */
+static void sync_draft(app *a, form *f)
+{
+    if (f->state != FORM_READY)
+        return;
+    if (form_changed_count(&f->v) > 0) {
+        save_draft(a, f);
+    } else {
+        if (f->on_disk && !f->sending)
+            draft_remove(f->d.id);
+        f->on_disk = f->on_disk && f->sending;
+        f->draft_dirty = false;
+    }
+}
+
+static void apply_json(form *f, const char *json)
+{
+    cJSON *o = json ? cJSON_Parse(json) : NULL;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o)
+    {
+        int i = form_field_index(f->spec, it->string);
+        if (i >= 0 && cJSON_IsString(it))
+            form_values_set(&f->v, i, it->valuestring);
+    }
+    cJSON_Delete(o);
+}
+
+void formview_set_value(form *f, int field, const char *value)
+{
+    form_values_set(&f->v, field, value);
+    free(f->server_err[field]);
+    f->server_err[field] = NULL;
+    f->draft_dirty = true;
+    f->confirm_resend = false;
+}
+
+/* ------------------------------------------------------------------ loading */
+
+static void drop_ticket_ref(form_ticket *t)
+{
+    if (t->d) {
+        draft_free(t->d);
+        free(t->d);
+    }
+    free(t);
+}
+
+/* Values read from the API are shown on screen: sanitize them (keeping newlines in notes). */
+static void sanitize_values(form *f)
+{
+    for (int i = 0; i < f->spec->nfields; i++) {
+        bool multi = f->spec->fields[i].type == FT_TEXT;
+        char **slots[2] = {&f->v.orig[i], &f->v.cur[i]};
+        for (int k = 0; k < 2; k++) {
+            if (!*slots[k])
+                continue;
+            char *clean = text_sanitize(*slots[k], strlen(*slots[k]), multi);
+            free(*slots[k]);
+            *slots[k] = clean;
+        }
+    }
+}
+
+static void on_loaded(void *ud, const api_reply *r)
+{
+    form_ticket *t = ud;
+    form *f = t->f;
+    app *a = t->a;
+    drop_ticket_ref(t);
+    if (!f)
+        return; /* closed before the answer came */
+    f->load_ticket = NULL;
+    a->dirty |= DIRTY_ALL;
+    if (r->status != API_OK) {
+        f->state = FORM_LOAD_FAILED;
+        set_status(f, SLOT_STATUS_ERROR, "Could not load the %s: %s", formview_noun(f), r->message);
+        return;
+    }
+    char *err = NULL;
+    if (form_values_from_record(&f->v, r->body, r->body_len, &err) != 0) {
+        f->state = FORM_LOAD_FAILED;
+        set_status(f, SLOT_STATUS_ERROR, "Could not read the %s: %s", formview_noun(f), err ? err : "?");
+        free(err);
+        return;
+    }
+    sanitize_values(f);
+    name_from_values(f, f->name, sizeof f->name);
+    f->state = FORM_READY;
+    if (f->pending_json) {
+        apply_json(f, f->pending_json);
+        free(f->pending_json);
+        f->pending_json = NULL;
+        int n = form_changed_count(&f->v);
+        if (n == 0)
+            set_status(f, SLOT_STATUS_OK, "The %s already has the draft's values: nothing is left to save.",
+                       formview_noun(f));
+        else if (!f->status[0])
+            set_status(f, SLOT_STATUS_MUTED, "Draft restored: %d change%s on top of the current record.", n,
+                       n == 1 ? "" : "s");
+        f->draft_dirty = true; /* the idle hook saves it again, or removes it when nothing differs */
+    } else if (f->status_slot != SLOT_STATUS_ERROR) {
+        f->status[0] = '\0';
+    }
+}
+
+void formview_reload(app *a, form *f)
+{
+    if (!a->api || f->load_ticket || !f->record_id[0])
+        return;
+    form_ticket *t = xcalloc(1, sizeof *t);
+    t->a = a;
+    t->f = f;
+    f->load_ticket = t;
+    if (f->state == FORM_LOAD_FAILED)
+        f->status[0] = '\0';
+    f->state = FORM_LOADING;
+    char path[200];
+    snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
+    api_call(a->api, "GET", path, NULL, on_loaded, t);
+}
+
+/* ------------------------------------------------------------------ saving */
+
+static void remove_overlay(app *a, form *f)
+{
+    for (int i = a->noverlays - 1; i >= 0; i--) {
+        if (a->overlays[i].state != f)
+            continue;
+        ui_overlay keep = a->overlays[i];
+        memmove(&a->overlays[i], &a->overlays[i + 1], sizeof(ui_overlay) * (size_t)(a->noverlays - i - 1));
+        a->noverlays--;
+        keep.ops->destroy(keep.state, a);
+        a->dirty |= DIRTY_ALL;
+        return;
+    }
+}
+
+/* 422 paths name the field, maybe with a prefix ("body.status") or an index ("status.0"). */
+static int field_of_path(const form *f, const char *path)
+{
+    char buf[128];
+    const char *p = strncmp(path, "body.", 5) == 0 ? path + 5 : path;
+    snprintf(buf, sizeof buf, "%s", p);
+    char *dot = strchr(buf, '.');
+    if (dot)
+        *dot = '\0';
+    return form_field_index(f->spec, buf);
+}
+
+static void failure_text(const write_result *r, char *out, size_t cap)
+{
+    if (r->kind == WR_TSP_FAILED) {
+        snprintf(out, cap, "the TSP refused it: %s", r->tsp_error[0] ? r->tsp_error : "no details");
+        return;
+    }
+    if (r->kind == WR_INVALID && r->nerrors) {
+        size_t n = 0;
+        out[0] = '\0';
+        for (int i = 0; i < r->nerrors && n + 1 < cap; i++) {
+            snprintf(out + n, cap - n, "%s%s%s%s", i ? "; " : "", r->errors[i].path, r->errors[i].path[0] ? ": " : "",
+                     r->errors[i].message);
+            n = strlen(out);
+        }
+        return;
+    }
+    snprintf(out, cap, "%s", r->message);
+}
+
+static void on_saved(void *ud, const write_result *r)
+{
+    form_ticket *t = ud;
+    app *a = t->a;
+    form *f = t->f;
+    if (f) {
+        f->sending = false;
+        f->send_ticket = NULL;
+    }
+    a->dirty |= DIRTY_ALL;
+    if (r->kind == WR_ACCEPTED) {
+        draft_remove(t->d->id);
+        ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->create ? NULL : t->d->form_record_id);
+        if (strcmp(r->op_status, "success") == 0)
+            app_set_message(a, SLOT_STATUS_OK, "%s: saved and confirmed by the TSP; r reloads the list.", t->label);
+        else
+            app_set_message(a, SLOT_STATUS_OK, "%s: saved; the list updates when the TSP confirms.",
+                            t->label);
+        if (f) {
+            f->on_disk = false;
+            remove_overlay(a, f);
+        }
+        drop_ticket_ref(t);
+        return;
+    }
+    /* Not accepted: the draft stays, with why. */
+    char why[400];
+    failure_text(r, why, sizeof why);
+    free(t->d->last_error);
+    t->d->last_error = text_sanitize_str(why);
+    /* Once a save may have gone through, every later one warns first until one is accepted. */
+    t->d->maybe_sent = t->d->maybe_sent || r->kind == WR_UNKNOWN;
+    if (r->kind == WR_TSP_FAILED && r->op_json)
+        ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->create ? NULL : t->d->form_record_id);
+    if (!f) {
+        char *err = NULL;
+        draft_save(t->d, &err);
+        free(err);
+        app_set_message(a, SLOT_STATUS_ERROR, "%s not saved: %s (kept in drafts, D)", t->label, t->d->last_error);
+        drop_ticket_ref(t);
+        return;
+    }
+    free(f->d.last_error);
+    f->d.last_error = xstrdup(t->d->last_error);
+    f->d.maybe_sent = t->d->maybe_sent;
+    int first = -1, unplaced = 0;
+    for (int i = 0; i < r->nerrors; i++) {
+        int k = field_of_path(f, r->errors[i].path);
+        if (k < 0) {
+            unplaced++;
+            continue;
+        }
+        free(f->server_err[k]);
+        f->server_err[k] = text_sanitize_str(r->errors[i].message);
+        if (first < 0 || k < first)
+            first = k;
+    }
+    switch (r->kind) {
+    case WR_INVALID:
+        if (first >= 0) {
+            f->cursor = first;
+            set_status(f, SLOT_STATUS_ERROR, "Not saved: the API rejected %d field%s (marked ✗)%s%s. The draft is kept.",
+                       r->nerrors - unplaced, r->nerrors - unplaced == 1 ? "" : "s", unplaced ? "; also: " : "",
+                       unplaced ? why : "");
+        } else {
+            set_status(f, SLOT_STATUS_ERROR, "Not saved: %s. The draft is kept.", why);
+        }
+        break;
+    case WR_TSP_FAILED:
+        set_status(f, SLOT_STATUS_ERROR, "Not saved: %s. The draft is kept.", why);
+        break;
+    case WR_UNKNOWN:
+        set_status(f, SLOT_STATUS_ERROR,
+                   "%s Close the form (Esc keeps the draft) and look at the operations pane (o) before saving "
+                   "again; Ctrl-X again saves anyway.",
+                   r->message);
+        break;
+    default:
+        set_status(f, SLOT_STATUS_ERROR, "%s The draft is kept.", r->message);
+        break;
+    }
+    save_draft(a, f);
+    drop_ticket_ref(t);
+}
+
+unsigned formview_save(app *a, form *f)
+{
+    if (f->sending)
+        return 0;
+    if (f->state != FORM_READY) {
+        set_status(f, SLOT_STATUS_WARN, "The %s is not loaded yet; nothing to save.", formview_noun(f));
+        return DIRTY_LIST;
+    }
+    bool update = f->record_id[0] != '\0';
+    if (form_changed_count(&f->v) == 0) {
+        set_status(f, SLOT_STATUS_WARN, update ? "Nothing changed: there is nothing to save."
+                                               : "The form is empty: fill in some fields first.");
+        return DIRTY_LIST;
+    }
+    /* Local validation first, with the cursor on the first field that needs fixing. */
+    for (int i = 0; i < f->spec->nfields; i++) {
+        char err[300], warn[300];
+        if (update && !form_field_changed(&f->v, i))
+            continue;
+        if (form_validate(&f->spec->fields[i], f->v.cur[i], err, sizeof err, warn, sizeof warn) != 0) {
+            f->cursor = i;
+            set_status(f, SLOT_STATUS_ERROR, "Fix %s first: %s", f->spec->fields[i].label, err);
+            return DIRTY_LIST;
+        }
+    }
+    if (f->d.maybe_sent && !f->confirm_resend) {
+        f->confirm_resend = true;
+        set_status(f, SLOT_STATUS_WARN,
+                   "The last save may have gone through: check the operations pane (Esc, then o)%s. Ctrl-X again "
+                   "saves anyway.",
+                   update ? "" : " or the list (r reloads), or it may be created twice");
+        return DIRTY_LIST;
+    }
+    if (!a->api) {
+        set_status(f, SLOT_STATUS_ERROR, "Not connected; the draft is kept.");
+        return DIRTY_LIST;
+    }
+    char *err = NULL;
+    char *body = form_build_body(&f->v, f->conn_id, update, &err);
+    if (!body) {
+        set_status(f, SLOT_STATUS_ERROR, "Cannot save: %s", err ? err : "?");
+        free(err);
+        return DIRTY_LIST;
+    }
+    save_draft(a, f);
+    form_ticket *t = xcalloc(1, sizeof *t);
+    t->a = a;
+    t->f = f;
+    t->d = draft_clone(&f->d);
+    t->create = !update;
+    op_label(f, t->label, sizeof t->label);
+    f->send_ticket = t;
+    f->sending = true;
+    f->confirm_resend = false;
+    for (int i = 0; i < f->spec->nfields; i++) {
+        free(f->server_err[i]);
+        f->server_err[i] = NULL;
+    }
+    set_status(f, SLOT_STATUS_MUTED, "Saving%s…", f->d.sync ? " and waiting for the TSP" : "");
+    char path[200];
+    if (update)
+        snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
+    else
+        snprintf(path, sizeof path, "%s", f->spec->path);
+    writes_send(a->api, update ? "PATCH" : "POST", path, f->d.sync, body, on_saved, t);
+    free(body);
+    return DIRTY_ALL;
+}
+
+/* Esc: the form goes; what was typed stays on disk when anything differs from the record. */
+void formview_close(app *a, form *f)
+{
+    if (f->state == FORM_READY && !f->sending) {
+        int n = form_changed_count(&f->v);
+        if (n > 0) {
+            save_draft(a, f);
+            app_set_message(a, SLOT_STATUS_MUTED, "Draft kept: %d unsaved change%s (D lists drafts).", n,
+                            n == 1 ? "" : "s");
+        } else if (f->on_disk) {
+            draft_remove(f->d.id);
+            f->on_disk = false;
+        }
+    } else if (f->sending) {
+        if (f->draft_dirty)
+            save_draft(a, f);
+        app_set_message(a, SLOT_STATUS_MUTED, "Still saving; the draft is kept until the API accepts it.");
+    } else if (f->on_disk) {
+        app_set_message(a, SLOT_STATUS_MUTED, "Draft kept (D lists drafts).");
+    }
+    remove_overlay(a, f);
+}
+
+/* ------------------------------------------------------------------ overlay */
+
+static void form_idle(void *state, app *a)
+{
+    form *f = state;
+    if (f->draft_dirty)
+        sync_draft(a, f);
+}
+
+static void form_destroy(void *state, app *a)
+{
+    form *f = state;
+    (void)a;
+    if (f->load_ticket)
+        f->load_ticket->f = NULL;
+    if (f->send_ticket)
+        f->send_ticket->f = NULL;
+    for (int i = 0; i < f->spec->nfields; i++)
+        free(f->server_err[i]);
+    free(f->server_err);
+    form_values_free(&f->v);
+    free(f->pending_json);
+    textedit_free(&f->edit);
+    draft_free(&f->d);
+    free(f);
+}
+
+static const overlay_ops form_ops = {
+    .name = "form",
+    .draw = formview_draw,
+    .key = formview_key,
+    .destroy = form_destroy,
+    .idle = form_idle,
+    .hint = " Ctrl-X save · Enter edit · Del clear · Ctrl-R undo · Ctrl-T sync · Esc close",
+};
+
+static form *form_new(const form_spec *spec, const char *conn_id, const char *record_id)
+{
+    form *f = xcalloc(1, sizeof *f);
+    f->spec = spec;
+    form_values_init(&f->v, spec);
+    f->server_err = xcalloc((size_t)spec->nfields, sizeof(char *));
+    snprintf(f->conn_id, sizeof f->conn_id, "%s", conn_id ? conn_id : "");
+    snprintf(f->record_id, sizeof f->record_id, "%s", record_id ? record_id : "");
+    textedit_init(&f->edit, "", true);
+    f->edit.max_bytes = 4096;
+    f->d.kind = DRAFT_FORM;
+    f->d.connection_id = xstrdup(f->conn_id);
+    f->d.form_resource = xstrdup(spec->resource);
+    f->d.form_record_id = record_id ? xstrdup(record_id) : NULL;
+    f->state = record_id ? FORM_LOADING : FORM_READY;
+    return f;
+}
 
 void form_open(app *a, form_kind kind, const uuid *record_id)
 {
-    (void)kind;
-    (void)record_id;
-    app_set_message(a, SLOT_STATUS_WARN, "forms: being written");
+    const form_spec *spec = form_spec_get(kind);
+    char conn[37], rid[37];
+    if (!spec)
+        return;
+    if (!app_connection_id(a, conn)) {
+        app_set_message(a, SLOT_STATUS_WARN, "Choose a connection first (1, then Enter).");
+        return;
+    }
+    if (record_id)
+        uuid_format(record_id, rid);
+    form *f = form_new(spec, conn, record_id ? rid : NULL);
+    drafts_new_id(f->d.id);
+    app_overlay_push(a, &form_ops, f);
+    if (record_id)
+        formview_reload(a, f);
 }
 
 void form_open_draft(app *a, const draft *d)
 {
-    (void)d;
-    app_set_message(a, SLOT_STATUS_WARN, "forms: being written");
+    const form_spec *spec = form_spec_by_name(d->form_resource);
+    uuid id;
+    if (!spec || !d->connection_id || !uuid_parse(d->connection_id, &id) ||
+        (d->form_record_id && !uuid_parse(d->form_record_id, &id))) {
+        app_set_message(a, SLOT_STATUS_ERROR, "This draft names no valid %s; it cannot be reopened (x deletes it).",
+                        spec ? "connection or record" : "record type");
+        return;
+    }
+    form *f = form_new(spec, d->connection_id, d->form_record_id);
+    snprintf(f->d.id, sizeof f->d.id, "%s", d->id);
+    f->on_disk = true;
+    f->d.sync = d->sync;
+    f->d.maybe_sent = d->maybe_sent;
+    f->d.last_error = d->last_error ? xstrdup(d->last_error) : NULL;
+    f->d.recipient_label = d->recipient_label ? xstrdup(d->recipient_label) : NULL;
+    if (d->form_record_id && d->recipient_label) {
+        char *clean = text_sanitize_str(d->recipient_label);
+        snprintf(f->name, sizeof f->name, "%s", clean);
+        free(clean);
+    }
+    if (d->last_error) {
+        char *clean = text_sanitize_str(d->last_error);
+        set_status(f, SLOT_STATUS_ERROR, "Last attempt: %s%s", clean,
+                   d->maybe_sent ? " (it may have gone through: check the operations pane)" : "");
+        free(clean);
+    }
+    if (f->state == FORM_READY) {
+        apply_json(f, d->form_json);
+    } else {
+        f->pending_json = d->form_json ? xstrdup(d->form_json) : NULL;
+    }
+    app_overlay_push(a, &form_ops, f);
+    if (f->record_id[0])
+        formview_reload(a, f);
 }

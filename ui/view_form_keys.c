@@ -1,0 +1,340 @@
+/* Record forms: what keys do on a field row, while editing a field, and in the enum picker. */
+#include "common/strbuf.h"
+#include "ui/keys.h"
+#include "ui/view_form_private.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+static bool printable(int key)
+{
+    return key >= 32 && key < KEYS_FN && key != 127;
+}
+
+static const field_spec *cur_field(const form *f)
+{
+    return &f->spec->fields[f->cursor];
+}
+
+static void move_cursor(form *f, int delta)
+{
+    int c = f->cursor + delta;
+    if (c >= f->spec->nfields)
+        c = f->spec->nfields - 1;
+    if (c < 0)
+        c = 0;
+    f->cursor = c;
+}
+
+/* ------------------------------------------------------------------ editing one field */
+
+static void start_edit(form *f, const char *initial)
+{
+    textedit_set(&f->edit, initial);
+    f->editing = true;
+    f->edit_err[0] = '\0';
+}
+
+/* Enter: the typed value replaces the field's if it is valid; else the error shows and editing
+ * goes on. Returns true when the value was taken. */
+static bool commit_edit(form *f)
+{
+    const char *text = textedit_text(&f->edit);
+    char warn[300];
+    if (form_validate(cur_field(f), text, f->edit_err, sizeof f->edit_err, warn, sizeof warn) != 0)
+        return false;
+    if (strcmp(text, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
+        formview_set_value(f, f->cursor, text);
+    f->editing = false;
+    f->edit_err[0] = '\0';
+    return true;
+}
+
+static unsigned edit_key(app *a, form *f, int key)
+{
+    switch (key) {
+    case KEYS_ESC:
+        f->editing = false;
+        f->edit_err[0] = '\0';
+        return DIRTY_LIST;
+    case '\n':
+    case '\t':
+        commit_edit(f);
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_UP:
+    case KEYS_FN + KEY_DOWN:
+        if (commit_edit(f))
+            move_cursor(f, key == KEYS_FN + KEY_UP ? -1 : 1);
+        return DIRTY_LIST;
+    case KEY_CTRL('x'):
+        if (commit_edit(f))
+            return formview_save(a, f);
+        return DIRTY_LIST;
+    default:
+        break;
+    }
+    bool moved = false;
+    if (textedit_key(&f->edit, key, 40, &moved)) {
+        if (!moved)
+            f->edit_err[0] = '\0';
+        return DIRTY_LIST;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ enum picker */
+
+static void open_picker(form *f, int first_key)
+{
+    f->picking = true;
+    f->pick_filter[0] = '\0';
+    f->pick_sel = f->pick_top = 0;
+    if (first_key) {
+        char mb[8];
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        size_t n = wcrtomb(mb, (wchar_t)first_key, &st);
+        if (n != (size_t)-1 && n < sizeof f->pick_filter) {
+            memcpy(f->pick_filter, mb, n);
+            f->pick_filter[n] = '\0';
+        }
+        return;
+    }
+    /* Start on the value the field has. */
+    const field_spec *fs = cur_field(f);
+    const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
+    for (int i = 0; fs->enum_values[i]; i++)
+        if (strcasecmp(fs->enum_values[i], cur) == 0)
+            f->pick_sel = i;
+}
+
+static void filter_pop(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        n--;
+        if (((unsigned char)s[n] & 0xC0) != 0x80)
+            break;
+    }
+    s[n] = '\0';
+}
+
+static unsigned pick_key(form *f, int key)
+{
+    const field_spec *fs = cur_field(f);
+    int total = 0;
+    while (fs->enum_values[total])
+        total++;
+    int *m = xcalloc((size_t)total + 1, sizeof *m);
+    int n = formview_pick_matches(f, m);
+    unsigned d = DIRTY_LIST;
+    switch (key) {
+    case KEYS_ESC:
+        f->picking = false;
+        break;
+    case '\n':
+        if (n > 0 && f->pick_sel < n) {
+            const char *val = fs->enum_values[m[f->pick_sel]];
+            if (strcmp(val, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
+                formview_set_value(f, f->cursor, val);
+            f->picking = false;
+        }
+        break;
+    case KEYS_FN + KEY_UP:
+    case KEY_CTRL('p'):
+        if (f->pick_sel > 0)
+            f->pick_sel--;
+        break;
+    case KEYS_FN + KEY_DOWN:
+    case KEY_CTRL('n'):
+        if (f->pick_sel + 1 < n)
+            f->pick_sel++;
+        break;
+    case KEYS_FN + KEY_PPAGE:
+        f->pick_sel = f->pick_sel > 10 ? f->pick_sel - 10 : 0;
+        break;
+    case KEYS_FN + KEY_NPAGE:
+        f->pick_sel = f->pick_sel + 10 < n ? f->pick_sel + 10 : (n ? n - 1 : 0);
+        break;
+    case KEYS_FN + KEY_HOME:
+        f->pick_sel = 0;
+        break;
+    case KEYS_FN + KEY_END:
+        f->pick_sel = n ? n - 1 : 0;
+        break;
+    case KEYS_FN + KEY_BACKSPACE:
+        filter_pop(f->pick_filter);
+        f->pick_sel = f->pick_top = 0;
+        break;
+    case KEY_CTRL('u'):
+        f->pick_filter[0] = '\0';
+        f->pick_sel = f->pick_top = 0;
+        break;
+    default:
+        if (printable(key)) {
+            char mb[8];
+            mbstate_t st;
+            memset(&st, 0, sizeof st);
+            size_t k = wcrtomb(mb, (wchar_t)key, &st);
+            if (k != (size_t)-1 && strlen(f->pick_filter) + k < sizeof f->pick_filter)
+                strncat(f->pick_filter, mb, k);
+            f->pick_sel = f->pick_top = 0;
+        } else {
+            d = 0;
+        }
+    }
+    free(m);
+    return d;
+}
+
+/* ------------------------------------------------------------------ field rows */
+
+static void cycle_enum(form *f, int step)
+{
+    const field_spec *fs = cur_field(f);
+    int total = 0, at = -1;
+    const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
+    for (; fs->enum_values[total]; total++)
+        if (strcasecmp(fs->enum_values[total], cur) == 0)
+            at = total;
+    if (!total)
+        return;
+    int next = at < 0 ? (step > 0 ? 0 : total - 1) : (at + step + total) % total;
+    formview_set_value(f, f->cursor, fs->enum_values[next]);
+}
+
+static void toggle_bool(form *f)
+{
+    const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
+    bool on = strcasecmp(cur, "true") == 0 || strcasecmp(cur, "yes") == 0 || strcmp(cur, "1") == 0;
+    formview_set_value(f, f->cursor, on ? "false" : "true");
+}
+
+/* Enter or Space: the editor that suits the field. */
+static void activate(form *f, int key)
+{
+    const field_spec *fs = cur_field(f);
+    if (fs->type == FT_BOOL)
+        toggle_bool(f);
+    else if (fs->type == FT_ENUM && fs->enum_values)
+        open_picker(f, 0);
+    else if (key == '\n' || key == ' ')
+        start_edit(f, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "");
+}
+
+/* A printable key on a row: typing replaces the value (booleans take t/y/1 and f/n/0, enums
+ * open the picker filtered by what was typed). */
+static unsigned type_into(form *f, int key)
+{
+    const field_spec *fs = cur_field(f);
+    if (fs->type == FT_BOOL) {
+        if (strchr("tTyY1", key))
+            formview_set_value(f, f->cursor, "true");
+        else if (strchr("fFnN0", key))
+            formview_set_value(f, f->cursor, "false");
+        else
+            return 0;
+        return DIRTY_LIST;
+    }
+    if (fs->type == FT_ENUM && fs->enum_values) {
+        open_picker(f, key);
+        return DIRTY_LIST;
+    }
+    char mb[8];
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = wcrtomb(mb, (wchar_t)key, &st);
+    if (n == (size_t)-1)
+        return 0;
+    mb[n] = '\0';
+    start_edit(f, mb);
+    return DIRTY_LIST;
+}
+
+unsigned formview_key(void *state, app *a, int key)
+{
+    form *f = state;
+    if (f->picking)
+        return pick_key(f, key);
+    if (f->editing)
+        return edit_key(a, f, key);
+    if (key == KEYS_ESC) {
+        formview_close(a, f);
+        return DIRTY_ALL;
+    }
+    if (f->state == FORM_LOAD_FAILED && key == 'r') {
+        formview_reload(a, f);
+        return DIRTY_ALL;
+    }
+    if (f->state != FORM_READY)
+        return 0;
+    int page = f->page_fields > 1 ? f->page_fields - 1 : 1;
+    switch (key) {
+    case 'j':
+    case KEYS_FN + KEY_DOWN:
+    case KEY_CTRL('n'):
+        move_cursor(f, 1);
+        return DIRTY_LIST;
+    case 'k':
+    case KEYS_FN + KEY_UP:
+    case KEY_CTRL('p'):
+        move_cursor(f, -1);
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_NPAGE:
+    case KEY_CTRL('f'):
+        move_cursor(f, page);
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_PPAGE:
+    case KEY_CTRL('b'):
+        move_cursor(f, -page);
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_HOME:
+        f->cursor = 0;
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_END:
+        f->cursor = f->spec->nfields - 1;
+        return DIRTY_LIST;
+    case KEY_CTRL('t'):
+        f->d.sync = !f->d.sync;
+        f->draft_dirty = true;
+        return DIRTY_LIST;
+    default:
+        break;
+    }
+    if (f->sending)
+        return 0; /* values are frozen while they are on their way */
+    const field_spec *fs = cur_field(f);
+    switch (key) {
+    case KEY_CTRL('x'):
+        return formview_save(a, f);
+    case '\n':
+    case ' ':
+        activate(f, key);
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_LEFT:
+    case KEYS_FN + KEY_RIGHT:
+        if (fs->type == FT_BOOL)
+            toggle_bool(f);
+        else if (fs->type == FT_ENUM && fs->enum_values)
+            cycle_enum(f, key == KEYS_FN + KEY_RIGHT ? 1 : -1);
+        else
+            return 0;
+        return DIRTY_LIST;
+    case KEYS_FN + KEY_DC:
+    case KEYS_FN + KEY_BACKSPACE:
+        if (f->v.cur[f->cursor] && *f->v.cur[f->cursor])
+            formview_set_value(f, f->cursor, "");
+        return DIRTY_LIST;
+    case KEY_CTRL('r'):
+        if (form_field_changed(&f->v, f->cursor))
+            formview_set_value(f, f->cursor, f->v.orig[f->cursor] ? f->v.orig[f->cursor] : "");
+        return DIRTY_LIST;
+    default:
+        break;
+    }
+    return printable(key) ? type_into(f, key) : 0;
+}

@@ -1,0 +1,71 @@
+/* Record forms (vehicle, trailer, driver): state shared by ui/view_form.c (opening, loading,
+ * drafts, saving), ui/view_form_keys.c (keys) and ui/view_form_draw.c (drawing). Private to
+ * these three files. */
+#ifndef CATENA_UI_VIEW_FORM_PRIVATE_H
+#define CATENA_UI_VIEW_FORM_PRIVATE_H
+
+#include "core/drafts.h"
+#include "core/forms.h"
+#include "ui/app.h"
+#include "ui/textedit.h"
+
+#include <stdbool.h>
+
+typedef struct form_ticket form_ticket;
+
+typedef enum { FORM_LOADING, FORM_LOAD_FAILED, FORM_READY } form_state;
+
+typedef struct form {
+    const form_spec *spec;
+    form_values v;
+    form_state state;
+    char conn_id[37];
+    char record_id[37];        /* "" for a create */
+    char name[200];            /* the record's name as the API has it, for titles and labels */
+    char *pending_json;        /* a draft's values, applied once the record is loaded */
+    /* The draft on disk (DRAFT_FORM); d.id is fixed for the form's life. */
+    draft d;
+    bool on_disk;              /* a draft file with d.id exists */
+    bool draft_dirty;          /* values changed since the last save to disk */
+    /* Field cursor, and the first visible field. */
+    int cursor, top;
+    int page_fields;           /* fields the last frame showed (for PageDown) */
+    /* Single-line editing of the current field. */
+    bool editing;
+    textedit edit;
+    char edit_err[300];
+    /* Enum picker for the current field. */
+    bool picking;
+    char pick_filter[64];
+    int pick_sel, pick_top;
+    /* What the API said about each field (422), NULL when nothing. */
+    char **server_err;
+    /* Requests in flight; tickets outlive the form. */
+    form_ticket *load_ticket, *send_ticket;
+    bool sending;
+    bool confirm_resend;       /* the last save may have gone: Ctrl-X again sends anyway */
+    char status[400];
+    theme_slot status_slot;
+} form;
+
+/* The field's value as shown: sanitized, newlines as ↵ (caller frees). */
+char *formview_display_value(const char *value);
+/* Indices of enum values matching the picker's filter; returns their count. out has room for
+ * every value of the field. */
+int formview_pick_matches(const form *f, int *out);
+/* "vehicle", "trailer" or "driver". */
+const char *formview_noun(const form *f);
+
+/* ui/view_form_draw.c */
+void formview_draw(void *state, app *a, int top, int height, int width);
+
+/* ui/view_form_keys.c */
+unsigned formview_key(void *state, app *a, int key);
+
+/* ui/view_form.c: actions the keys trigger. */
+void formview_set_value(form *f, int field, const char *value);
+unsigned formview_save(app *a, form *f);
+void formview_close(app *a, form *f);
+void formview_reload(app *a, form *f);
+
+#endif
