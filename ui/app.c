@@ -249,6 +249,7 @@ static void on_caps_loaded(void *ud)
 void app_connect(app *a, const char *api_url, const char *auth_url, const char *client_id, const char *client_secret)
 {
     a->http = http_client_new(a->l);
+    http_set_default_timeout(a->http, a->cfg->request_timeout_ms);
     a->auth = auth_new(a->l, a->http, auth_url, client_id, client_secret);
     a->api = api_new(a->l, a->http, a->auth, api_url);
     config_url_host(api_url, a->host, sizeof a->host);

@@ -214,9 +214,12 @@ static void on_sent(void *ud, const write_result *r)
                      r->errors[i].path[0] ? r->errors[i].path : "", r->errors[i].path[0] ? ": " : "",
                      r->errors[i].message);
         }
-        snprintf(c->status, sizeof c->status, " %s %.340s",
-                 r->kind == WR_UNKNOWN ? "Not confirmed; Ctrl-X again sends anyway." : "Not sent; draft kept.",
-                 r->message);
+        if (r->kind == WR_UNKNOWN)
+            snprintf(c->status, sizeof c->status,
+                     " No answer after sending: it may have gone through. Check the operations pane; Ctrl-X "
+                     "again sends anyway.");
+        else
+            snprintf(c->status, sizeof c->status, " Not sent; draft kept. %.340s", r->message);
         c->status_slot = SLOT_STATUS_ERROR;
         save_draft(a, c);
     } else {

@@ -57,6 +57,7 @@ void config_init_defaults(config *c)
     c->poll_pending_ms = 1000;
     c->poll_idle_ms = 15000;
     c->bell_on_failure = true;
+    c->request_timeout_ms = 30000;
 }
 
 static void config_copy(config *dst, const config *src)
@@ -186,6 +187,10 @@ int config_set(config *c, const char *key, const char *value, config_error *err)
         if (!parse_int(value, POLL_MS_MIN, POLL_MS_MAX, slot))
             return fail(err, "%s must be a whole number of milliseconds from %d to %d (got '%s')",
                         key, POLL_MS_MIN, POLL_MS_MAX, printable_or(value, "?"));
+    } else if (strcmp(key, "request_timeout_ms") == 0) {
+        if (!parse_int(value, 500, 600000, &c->request_timeout_ms))
+            return fail(err, "request_timeout_ms must be a whole number of milliseconds from 500 to 600000 (got '%s')",
+                        printable_or(value, "?"));
     } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
         bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
         if (!parse_bool(value, slot))

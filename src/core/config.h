@@ -22,6 +22,7 @@ typedef struct config {
     int poll_pending_ms; /* operations polling while something is pending, default 1000 */
     int poll_idle_ms;    /* default 15000 */
     bool bell_on_failure;/* default true */
+    int request_timeout_ms; /* one HTTP request, default 30000 */
 } config;
 
 /* Where problems are reported: a heap string the caller frees. */
@@ -39,7 +40,7 @@ int config_load_file(config *c, const char *path, const char *profile, config_er
 /* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR. */
 void config_apply_env(config *c);
 /* Sets one key ("api_url", "auth_url", "client_id", "client_secret", "theme", "sender_id",
- * "page_size", "poll_pending_ms", "poll_idle_ms", "bell", "no_color"). -1 with *err on bad key/value. */
+ * "page_size", "poll_pending_ms", "poll_idle_ms", "request_timeout_ms", "bell", "no_color"). -1 with *err on bad key/value. */
 int config_set(config *c, const char *key, const char *value, config_error *err);
 /* Checks URLs (http/https only) and ranges; -1 with *err. */
 int config_validate(const config *c, config_error *err);

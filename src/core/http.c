@@ -19,6 +19,7 @@ typedef struct transfer {
     http_done_cb cb;
     void *ud;
     int64_t started;
+    long timeout_ms;
     struct transfer *next;
     char errbuf[CURL_ERROR_SIZE];
 } transfer;
@@ -195,6 +196,8 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
         snprintf(r.error_text, sizeof r.error_text, "cancelled");
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
+        snprintf(r.error_text, sizeof r.error_text, "no answer within %.1f s", (double)t->timeout_ms / 1000.0);
     else if (rc != CURLE_OK)
         snprintf(r.error_text, sizeof r.error_text, "%.159s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
     unlink_transfer(c, t);
@@ -237,7 +240,8 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : c->default_timeout_ms);
+    t->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->default_timeout_ms;
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->timeout_ms);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "catena-dispatch/0.1");
     /* TLS verification stays on, always; only http:// and https:// are allowed. */

@@ -30,7 +30,9 @@ done
 url=$(sed -n 's/^listening on //p' "$work/emu.out" | head -n1)
 [ -n "$url" ] || { echo "emulator did not start:"; cat "$work/emu.err"; exit 1; }
 
-mkdir -p "$work/home" "$work/out"
+mkdir -p "$work/home/config/catena-dispatch" "$work/out"
+# "# config: key = value" lines become the console's config file.
+sed -n 's/^# config: //p' "$script" >"$work/home/config/catena-dispatch/config"
 cp "$script" "$work/out/"
 cd "$work/out"
 set +e
