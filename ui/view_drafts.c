@@ -65,7 +65,8 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
         }
         const draft *d = &v->list[i];
         char first[120] = "";
-        const char *body = d->kind == DRAFT_FORM ? (d->form_resource ? d->form_resource : "") : d->text ? d->text : "";
+        const char *res = d->form_resource ? d->form_resource : "";
+        const char *body = d->kind == DRAFT_FORM ? (strcmp(res, "user") == 0 ? "driver" : res) : d->text ? d->text : "";
         snprintf(first, sizeof first, "%s", body);
         char *nl = strchr(first, '\n');
         if (nl)
@@ -73,7 +74,9 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
         char *clean = text_sanitize_str(first);
         char *to = text_sanitize_str(d->recipient_label ? d->recipient_label : "");
         char *err = text_sanitize_str(d->last_error ? d->last_error : "");
-        snprintf(line, sizeof line, " %-7s %-26.26s %s%s%s%s", kind_name(d), to, clean, *err ? "  ✗ " : "", err,
+        char tocol[160];
+        text_fit_pad(to, 26, true, tocol, sizeof tocol); /* by columns: names may be CJK */
+        snprintf(line, sizeof line, " %-7s %s %s%s%s%s", kind_name(d), tocol, clean, *err ? "  ✗ " : "", err,
                  d->maybe_sent ? " (may have gone)" : "");
         free(clean);
         free(to);
