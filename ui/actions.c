@@ -10,6 +10,13 @@ static const action_info table[] = {
 #undef X
 };
 
+const context_key context_keys[] = {
+#define X(ctx, keys, help) {ctx, keys, help},
+    CONTEXT_KEY_TABLE(X)
+#undef X
+};
+const int context_keys_count = (int)(sizeof context_keys / sizeof context_keys[0]);
+
 const action_info *action_get(action_id id)
 {
     return (id >= 0 && id < ACT__COUNT) ? &table[id] : NULL;
@@ -45,5 +52,13 @@ void actions_write_markdown(FILE *out)
             fprintf(out, "\n### %s\n\n| Keys | Action | What it does |\n|---|---|---|\n", group);
         }
         fprintf(out, "| `%s` | %s | %s |\n", table[i].keys, table[i].name, table[i].help);
+    }
+    const char *ctx = "";
+    for (int i = 0; i < context_keys_count; i++) {
+        if (strcmp(ctx, context_keys[i].context) != 0) {
+            ctx = context_keys[i].context;
+            fprintf(out, "\n### In the %s\n\n| Keys | What it does |\n|---|---|\n", ctx);
+        }
+        fprintf(out, "| `%s` | %s |\n", context_keys[i].keys, context_keys[i].help);
     }
 }

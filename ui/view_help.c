@@ -41,6 +41,28 @@ static bool help_line(const app *a, int i, char *out, size_t cap, theme_slot *sl
             return true;
         }
     }
+    /* Then the overlays' own keys, by context. */
+    const char *ctx = "";
+    for (int k = 0; k < context_keys_count; k++) {
+        if (strcmp(ctx, context_keys[k].context) != 0) {
+            ctx = context_keys[k].context;
+            if (n++ == i) {
+                out[0] = '\0';
+                *slot = SLOT_NORMAL;
+                return true;
+            }
+            if (n++ == i) {
+                snprintf(out, cap, " In the %s", ctx);
+                *slot = SLOT_HELP_GROUP;
+                return true;
+            }
+        }
+        if (n++ == i) {
+            snprintf(out, cap, "   %-26s %s", context_keys[k].keys, context_keys[k].help);
+            *slot = SLOT_NORMAL;
+            return true;
+        }
+    }
     return false;
 }
 
