@@ -109,6 +109,9 @@ void app_idle(app *a);
 /* The selected connection's id as text, or NULL. */
 const char *app_connection_id(app *a, char buf[37]);
 const connection_rec *app_connection(app *a);
+/* After a successful write of a vehicle, trailer or user: fetch that record and put it in its
+ * list (replacing the old row, or appended when it is new). */
+void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id);
 /* Row of the connection with this id in the connections table, or -1. */
 long app_connection_index(app *a, const char *connection_id);
 

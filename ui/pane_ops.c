@@ -27,6 +27,8 @@ static void on_change(void *ud, const op_rec *op, op_status old)
     } else if (op->status == OP_SUCCESS && old != OP_UNKNOWN) {
         app_set_message(a, SLOT_STATUS_SUCCESS, "Delivered to the TSP: %s", what ? what : "operation");
     }
+    if (op->status == OP_SUCCESS && op->mine && op->resource_id)
+        app_refresh_record(a, op->connection_id, op->resource, op->resource_id); /* the list shows the change */
     a->dirty |= DIRTY_STATUS | DIRTY_LIST;
 }
 
