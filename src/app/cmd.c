@@ -79,9 +79,9 @@ static const cmd_def DEFS[] = {
      "create a driver (a user with is_driver=true unless --set is_driver=false)", NULL, FORM_DRIVER},
     {"operations", cmd_run_operations, O_CONNECTION | O_WATCH | O_JSON, 0, NULL, "[--connection C] [--watch]",
      "print the resource operations of the last 24 hours as JSON lines",
-     "With --watch, keeps polling and prints one line each time an operation appears or changes\n"
-     "status, until interrupted (SIGINT/SIGTERM: exit 0). --json is accepted (the output is always\n"
-     "JSON lines).\n",
+     "With --watch, prints them, then keeps polling and prints one more line each time an operation\n"
+     "appears or changes status, until interrupted (SIGINT/SIGTERM: exit 0). --json is accepted (the\n"
+     "output is always JSON lines).\n",
      -1},
     {"operation", cmd_run_operation, O_CONNECTION | O_WAIT | O_TIMEOUT, O_CONNECTION, "OP_ID",
      "--connection C OP_ID [--wait [--timeout SECONDS]]", "print one resource operation as JSON",
@@ -284,6 +284,9 @@ static int set_option(cmd_ctx *c, const struct optdef *o, const char *val, unsig
     return 0;
 }
 
+#define PARSE_HELP (-1)
+
+/* 0, an exit code, or PARSE_HELP for --help/-h (where an option may stand, not as a value). */
 static int parse_args(cmd_ctx *c, int argc, char **argv)
 {
     unsigned seen = 0;
@@ -306,6 +309,8 @@ static int parse_args(cmd_ctx *c, int argc, char **argv)
             c->args.positional = arg;
             continue;
         }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+            return PARSE_HELP;
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
         size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
         const struct optdef *o = NULL;
@@ -370,16 +375,13 @@ int cmd_main(int argc, char **argv)
         return CMD_EXIT_USAGE;
     }
     config_init_defaults(&c.cfg);
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            print_help(c.def);
-            config_free(&c.cfg);
-            return CMD_EXIT_OK;
-        }
-    }
     int rc = parse_args(&c, argc, argv);
+    if (rc == PARSE_HELP) {
+        print_help(c.def);
+        rc = CMD_EXIT_OK;
+        cmd_close_session(&c);
+        return rc;
+    }
     if (!rc)
         rc = check_args(&c);
     if (!rc)
@@ -423,7 +425,7 @@ static int check_sets(cmd_ctx *c)
                     rc = cmd_usage(c, "--set %s given twice", clean);
             char err[400], warn[200];
             if (!rc && form_validate(&fs->fields[idx], eq + 1, err, sizeof err, warn, sizeof warn) != 0)
-                rc = cmd_usage(c, "--set %s: %s %s", clean, fs->fields[idx].label, err);
+                rc = cmd_usage(c, "--set %s: %s", clean, err);
             else if (!rc && warn[0])
                 cmd_err(c, "warning: %s: %s", fs->fields[idx].label, warn);
         }

@@ -73,6 +73,7 @@ typedef struct cmd_ctx {
     auth *au;
     api *a;
     bool signals;        /* loop_handle_signals installed */
+    char conn_label[160]; /* description of the last resolved connection (sanitized) */
     volatile int stop;   /* a signal asked us to stop (SIGINT/SIGTERM/SIGHUP) */
     int stop_signal;
 } cmd_ctx;
@@ -112,6 +113,10 @@ void cmd_print_json(cJSON *obj);
 int cmd_print_json_text(const char *text, size_t len);
 /* A sanitized heap copy of a command-line argument for messages. */
 char *cmd_clean_arg(const char *s);
+/* One turn of the loop. Bounded: loop_run_once runs due timers *before* it polls, so a request
+ * that completes in one of those timers would otherwise leave it blocked in poll() with nothing
+ * left to wake it. */
+void cmd_pump(cmd_ctx *c);
 /* Sleeps on the loop (app clock timer) for ms, or until a signal asks to stop. */
 void cmd_sleep(cmd_ctx *c, int64_t ms);
 /* Installs the loop's signal handling: SIGINT/SIGTERM/SIGHUP set c->stop. */
@@ -122,9 +127,9 @@ void cmd_handle_signals(cmd_ctx *c);
  * into label when given). Returns an exit code (0 on success). */
 int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[37], char *label, size_t labelcap);
 /* Resolves n ids or exact names of kind (KIND_DRIVER = any user, KIND_VEHICLE, KIND_TRAILER) on a
- * connection; opt names the option for messages ("--to", "VEHICLE"). names receives display names
- * (optional, each 128 bytes). Returns an exit code. */
-int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const char *opt,
+ * connection with one list request; opts[i] names where args[i] came from for messages ("--to",
+ * "VEHICLE"). names receives display names (optional, each 128 bytes). Returns an exit code. */
+int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const char *const *opts,
                         const char *const *args, size_t n, char (*ids)[37], char (*names)[128]);
 /* Case-insensitive (Unicode) equality. */
 bool cmd_eq_ci(const char *a, const char *b);

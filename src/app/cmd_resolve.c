@@ -196,6 +196,7 @@ int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[37], char *label
             fprintf(stderr, "See '" "catena-dispatch connections' for the list.\n");
         } else {
             uuid_format(row_id(&t, (size_t)idx), id);
+            display_name(&t, (size_t)idx, c->conn_label, sizeof c->conn_label);
             if (label)
                 display_name(&t, (size_t)idx, label, labelcap);
         }
@@ -215,7 +216,7 @@ static const char *ids_param(record_kind k)
     return k == KIND_DRIVER ? "user_ids" : k == KIND_VEHICLE ? "vehicle_ids" : "trailer_ids";
 }
 
-int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const char *opt,
+int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const char *const *opts,
                         const char *const *args, size_t n, char (*ids)[37], char (*names)[128])
 {
     bool all_ids = n <= 100;
@@ -236,9 +237,12 @@ int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const
     int rc = cmd_load_table(c, &t, q.data);
     strbuf_free(&q);
     char where[200];
-    snprintf(where, sizeof where, "connection %s", conn_id);
+    if (c->conn_label[0])
+        snprintf(where, sizeof where, "connection '%s'", c->conn_label);
+    else
+        snprintf(where, sizeof where, "connection %s", conn_id);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        long idx = match_one(c, &t, opt, args[i], where);
+        long idx = match_one(c, &t, opts[i], args[i], where);
         if (idx < 0) {
             rc = CMD_EXIT_USAGE;
             break;

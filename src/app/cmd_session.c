@@ -89,6 +89,13 @@ void cmd_handle_signals(cmd_ctx *c)
     }
 }
 
+#define PUMP_MAX_WAIT_MS 25
+
+void cmd_pump(cmd_ctx *c)
+{
+    loop_run_once(c->l, PUMP_MAX_WAIT_MS);
+}
+
 static void on_sleep_timer(void *ud)
 {
     *(bool *)ud = true;
@@ -99,7 +106,7 @@ void cmd_sleep(cmd_ctx *c, int64_t ms)
     bool fired = false;
     uint64_t id = loop_timer_add(c->l, LOOP_CLOCK_APP, ms, on_sleep_timer, &fired);
     while (!fired && !c->stop)
-        loop_run_once(c->l, -1);
+        cmd_pump(c);
     if (!fired)
         loop_timer_cancel(c->l, id);
 }
@@ -138,7 +145,7 @@ void cmd_request(cmd_ctx *c, const char *method, const char *path, const char *b
         }
         if (cancelled && !w.done && api_in_flight(c->a) == 0)
             break;
-        loop_run_once(c->l, cancelled ? 50 : -1);
+        cmd_pump(c);
     }
     if (!w.done) {
         out->status = API_CANCELLED;
@@ -182,7 +189,8 @@ int cmd_load_table(cmd_ctx *c, table *t, const char *path_query)
         strbuf_free(&q);
         if (r.status != API_OK) {
             int rc = cmd_exit_for_status(r.status);
-            cmd_err(c, "%s", r.message);
+            if (r.status != API_CANCELLED)
+                cmd_err(c, "%s", r.message);
             cmd_reply_free(&r);
             t->state = LOAD_FAILED;
             return rc;

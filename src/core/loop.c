@@ -136,9 +136,11 @@ int64_t loop_timer_next_ms(loop *l, loop_clock clk)
     return best;
 }
 
-/* Runs every timer already due, one at a time (callbacks may add or cancel timers). */
-static void run_due_timers(loop *l)
+/* Runs every timer already due, one at a time (callbacks may add or cancel timers); returns how
+ * many ran. */
+static int run_due_timers(loop *l)
 {
+    int ran = 0;
     for (;;) {
         int pick = -1;
         for (int i = 0; i < l->ntimers; i++) {
@@ -147,10 +149,11 @@ static void run_due_timers(loop *l)
                 pick = i;
         }
         if (pick < 0)
-            return;
+            return ran;
         timer t = l->timers[pick];
         l->timers[pick] = l->timers[--l->ntimers];
         t.cb(t.ud);
+        ran++;
     }
 }
 
@@ -200,8 +203,9 @@ void loop_handle_signals(loop *l, loop_signal_cb cb, void *ud)
 
 void loop_run_once(loop *l, int max_wait_ms)
 {
-    run_due_timers(l);
-    int64_t wait = max_wait_ms;
+    /* A timer that ran may have finished work (curl often completes a loopback transfer in its
+     * 0 ms timer): then only look at the descriptors, so the caller can draw at once. */
+    int64_t wait = run_due_timers(l) ? 0 : max_wait_ms;
     for (int c = 0; c < 2; c++) {
         loop_clock clk = c == 0 ? LOOP_CLOCK_REAL : LOOP_CLOCK_APP;
         if (clk == LOOP_CLOCK_APP && l->virtual_clock)

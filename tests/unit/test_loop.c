@@ -95,6 +95,21 @@ START_TEST(fds_dispatch_and_real_timers_bound_the_wait)
 }
 END_TEST
 
+START_TEST(a_turn_that_ran_timers_does_not_block)
+{
+    /* With no descriptor and no other timer, a turn whose due timer did the work must return at
+     * once instead of waiting forever in poll(). */
+    loop *l = loop_new();
+    order[0] = '\0';
+    loop_timer_add(l, LOOP_CLOCK_REAL, 0, mark, "n");
+    int64_t t0 = loop_real_now_ms();
+    loop_run_once(l, -1);
+    ck_assert_str_eq(order, "n");
+    ck_assert_int_lt(loop_real_now_ms() - t0, 1000);
+    loop_free(l);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("loop");
@@ -102,6 +117,8 @@ int main(void)
     tcase_add_test(tc, virtual_timers_fire_in_due_order_on_advance);
     tcase_add_test(tc, timer_callbacks_may_add_timers);
     tcase_add_test(tc, fds_dispatch_and_real_timers_bound_the_wait);
+    tcase_add_test(tc, a_turn_that_ran_timers_does_not_block);
+    tcase_set_timeout(tc, 10);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,274 @@
+/* cmd_write: send-message, send-group-message, update-* and create-*. Each resolves what it was
+ * given to Catena ids, sends exactly one request (never retried), prints the ResourceOperation on
+ * stdout and maps the outcome to the exit code. */
+#include "app/cmd_private.h"
+
+#include "common/strbuf.h"
+#include "core/forms.h"
+#include "core/writes.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct write_wait {
+    cmd_ctx *c;
+    const char *conn_id;
+    bool done;
+    int rc;
+} write_wait;
+
+static void print_unknown_hint(const write_wait *w)
+{
+    fprintf(stderr,
+            "The request was sent but no answer came back: the write may have gone through. Do not send it "
+            "again before checking with 'catena-dispatch operations --connection %s' (or 'catena-dispatch "
+            "operation --connection %s OP_ID --wait').\n",
+            w->conn_id, w->conn_id);
+}
+
+static void on_write(void *ud, const write_result *r)
+{
+    write_wait *w = ud;
+    cmd_ctx *c = w->c;
+    w->done = true;
+    switch (r->kind) {
+    case WR_ACCEPTED:
+        if (!r->op_json || cmd_print_json_text(r->op_json, r->op_json_len) != 0) {
+            cmd_err(c, "the API accepted it but its answer is not JSON");
+            w->rc = CMD_EXIT_API;
+        } else if (strcmp(r->op_status, "failed") == 0) {
+            cmd_err(c, "the operation failed%s%s", r->tsp_error[0] ? ": " : "", r->tsp_error);
+            w->rc = CMD_EXIT_REJECTED;
+        } else {
+            w->rc = CMD_EXIT_OK;
+        }
+        return;
+    case WR_TSP_FAILED:
+        if (r->op_json)
+            cmd_print_json_text(r->op_json, r->op_json_len);
+        cmd_err(c, "%s", r->message);
+        w->rc = CMD_EXIT_REJECTED;
+        return;
+    case WR_INVALID:
+        if (r->nerrors > 0) {
+            cmd_err(c, "rejected as invalid (HTTP %ld):", r->http_status);
+            for (int i = 0; i < r->nerrors; i++)
+                fprintf(stderr, "  %s%s%s\n", r->errors[i].path, *r->errors[i].path ? ": " : "",
+                        r->errors[i].message);
+        } else {
+            cmd_err(c, "%s", r->message);
+        }
+        w->rc = CMD_EXIT_REJECTED;
+        return;
+    case WR_AUTH:
+        cmd_err(c, "%s", r->message);
+        w->rc = CMD_EXIT_AUTH;
+        return;
+    case WR_UNKNOWN:
+        cmd_err(c, "no answer after sending the request (timed out)");
+        print_unknown_hint(w);
+        w->rc = CMD_EXIT_API;
+        return;
+    case WR_ERROR:
+    case WR_NETWORK:
+        break;
+    }
+    cmd_err(c, "%s", r->message);
+    w->rc = CMD_EXIT_API;
+}
+
+static int send_write(cmd_ctx *c, const char *method, const char *path, const char *conn_id, const char *body)
+{
+    write_wait w = {c, conn_id, false, CMD_EXIT_API};
+    writes_send(c->a, method, path, c->args.sync, body, on_write, &w);
+    while (!w.done)
+        cmd_pump(c);
+    return w.rc;
+}
+
+/* ------------------------------------------------------------------ messages */
+
+int cmd_run_send_message(cmd_ctx *c)
+{
+    const cmd_args *a = &c->args;
+    char conn[37];
+    int rc = cmd_resolve_connection(c, a->connection, conn, NULL, 0);
+    if (rc)
+        return rc;
+    if (a->nto != 1)
+        return cmd_usage(c, "--to takes one user (send-group-message sends to several)");
+    const char *who[2] = {a->from, a->to[0]};
+    const char *opts[2] = {"--from", "--to"};
+    char ids[2][37];
+    rc = cmd_resolve_records(c, KIND_DRIVER, conn, opts, who, 2, ids, NULL);
+    if (rc)
+        return rc;
+    char *body = writes_message_body(conn, ids[0], ids[1], a->text, a->priority, a->reply_to);
+    rc = send_write(c, "POST", "/v2/telematics/messages", conn, body);
+    cJSON_free(body);
+    return rc;
+}
+
+static char *trim_piece(const char *s, size_t n)
+{
+    while (n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    return xstrndup(s, n);
+}
+
+int cmd_run_send_group_message(cmd_ctx *c)
+{
+    const cmd_args *a = &c->args;
+    /* who[0] is the sender; then --to A,B --to C -> A, B, C */
+    const char **who = xcalloc(1, sizeof *who), **opts = xcalloc(1, sizeof *opts);
+    size_t n = 1;
+    who[0] = xstrdup(a->from);
+    opts[0] = "--from";
+    int rc = 0;
+    for (size_t i = 0; i < a->nto && !rc; i++) {
+        for (const char *p = a->to[i];;) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char *piece = trim_piece(p, len);
+            if (!*piece) {
+                free(piece);
+                rc = cmd_usage(c, "--to has an empty entry");
+                break;
+            }
+            who = xrealloc(who, (n + 1) * sizeof *who);
+            opts = xrealloc(opts, (n + 1) * sizeof *opts);
+            who[n] = piece;
+            opts[n++] = "--to";
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+    }
+    char conn[37];
+    char(*ids)[37] = xcalloc(n, sizeof *ids);
+    if (!rc)
+        rc = cmd_resolve_connection(c, a->connection, conn, NULL, 0);
+    if (!rc)
+        rc = cmd_resolve_records(c, KIND_DRIVER, conn, opts, who, n, ids, NULL);
+    if (!rc) {
+        /* The same person named twice (by id and by name) gets it once. */
+        const char **uniq = xcalloc(n, sizeof *uniq);
+        size_t nu = 0;
+        for (size_t i = 1; i < n; i++) {
+            bool dup = false;
+            for (size_t k = 0; k < nu && !dup; k++)
+                dup = strcmp(uniq[k], ids[i]) == 0;
+            if (!dup)
+                uniq[nu++] = ids[i];
+        }
+        char *body = writes_group_message_body(conn, ids[0], uniq, nu, a->text, a->priority);
+        rc = send_write(c, "POST", "/v2/telematics/group-messages", conn, body);
+        cJSON_free(body);
+        free(uniq);
+    }
+    for (size_t i = 0; i < n; i++)
+        free((void *)who[i]);
+    free(who);
+    free(opts);
+    free(ids);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ records */
+
+static bool blank(const char *s)
+{
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
+/* The request body: connection_id plus exactly the --set fields, typed per field; on an update an
+ * empty value is sent as null (clear). NULL after printing the problem. */
+static char *build_body(cmd_ctx *c, const form_spec *fs, const char *conn, bool update)
+{
+    form_values v;
+    form_values_init(&v, fs);
+    for (size_t i = 0; i < c->args.nsets; i++) {
+        const char *s = c->args.sets[i], *eq = strchr(s, '=');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - s) < 63 ? (int)(eq - s) : 63, s);
+        form_values_set(&v, form_field_index(fs, name), eq + 1);
+    }
+    char *err = NULL;
+    char *body = form_build_body(&v, conn, false, &err);
+    form_values_free(&v);
+    if (!body) {
+        cmd_usage(c, "%s", err ? err : "invalid value");
+        free(err);
+        return NULL;
+    }
+    cJSON *root = cJSON_Parse(body);
+    free(body);
+    if (!root)
+        return NULL;
+    for (size_t i = 0; update && i < c->args.nsets; i++) {
+        const char *s = c->args.sets[i], *eq = strchr(s, '=');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - s) < 63 ? (int)(eq - s) : 63, s);
+        if (blank(eq + 1) && !cJSON_HasObjectItem(root, name))
+            cJSON_AddNullToObject(root, name);
+    }
+    if (!update && fs->kind == FORM_DRIVER && !cJSON_HasObjectItem(root, "is_driver"))
+        cJSON_AddTrueToObject(root, "is_driver");
+    char *p = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    body = xstrdup(p ? p : "{}");
+    cJSON_free(p);
+    return body;
+}
+
+static record_kind form_record_kind(const form_spec *fs)
+{
+    return fs->kind == FORM_VEHICLE ? KIND_VEHICLE : fs->kind == FORM_TRAILER ? KIND_TRAILER : KIND_DRIVER;
+}
+
+int cmd_run_update(cmd_ctx *c)
+{
+    const form_spec *fs = form_spec_get((form_kind)c->def->form);
+    char conn[37], id[37];
+    int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
+    if (rc)
+        return rc;
+    const char *arg = c->args.positional;
+    const char *opt = c->def->positional;
+    rc = cmd_resolve_records(c, form_record_kind(fs), conn, &opt, &arg, 1, &id, NULL);
+    if (rc)
+        return rc;
+    char *body = build_body(c, fs, conn, true);
+    if (!body)
+        return CMD_EXIT_USAGE;
+    strbuf path = STRBUF_INIT;
+    strbuf_printf(&path, "%s/%s", fs->path, id);
+    rc = send_write(c, "PATCH", path.data, conn, body);
+    strbuf_free(&path);
+    free(body);
+    return rc;
+}
+
+int cmd_run_create(cmd_ctx *c)
+{
+    const form_spec *fs = form_spec_get((form_kind)c->def->form);
+    char conn[37];
+    int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
+    if (rc)
+        return rc;
+    char *body = build_body(c, fs, conn, false);
+    if (!body)
+        return CMD_EXIT_USAGE;
+    rc = send_write(c, "POST", fs->path, conn, body);
+    free(body);
+    return rc;
+}
