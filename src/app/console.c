@@ -46,6 +46,9 @@ static const char usage[] =
     "  --help-keys            print the key table as Markdown\n"
     "  --version, --help\n"
     "\n"
+    "Subcommands for scripts (connections, drivers, vehicles, trailers, send-message,\n"
+    "send-group-message, update-*, create-*, operations, operation): catena-dispatch help\n"
+    "\n"
     "Credentials come from CATENA_CLIENT_ID / CATENA_CLIENT_SECRET or the config file;\n"
     "they are never shown or logged.\n";
 
