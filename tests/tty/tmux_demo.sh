@@ -10,7 +10,21 @@ work=$(mktemp -d)
 cleanup() { for t in xterm-256color screen-256color vt100 xterm-kitty-unknown; do tmux -L "$base_sock-$t" kill-server 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-fail() { echo "FAIL ($term): $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
+fail() {
+  echo "FAIL ($term): $*"
+  tmux -L "$sock" list-panes -t t -F 'pane #{pane_width}x#{pane_height} dead=#{pane_dead}' 2>/dev/null || true
+  echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true
+  exit 1
+}
+
+wait_for_not() { # TEXT [seconds]: until TEXT is gone
+  local deadline=$((SECONDS + ${2:-20}))
+  while [ $SECONDS -lt $deadline ]; do
+    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" || return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 wait_for() { # TEXT [seconds]
   local deadline=$((SECONDS + ${2:-20}))
@@ -24,7 +38,8 @@ wait_for() { # TEXT [seconds]
 for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
   sock="$base_sock-$term" # a fresh server each time: a killed one may still be exiting
   tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
-    "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30"
+    "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30" \; \
+    set-option -g status off
   wait_for "signed in" 20 || fail "never signed in"
   wait_for "connections" 20 || fail "no connections loaded"
   tmux -L "$sock" send-keys -t t 3
@@ -32,9 +47,10 @@ for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
   wait_for " vehicles" 20 || fail "vehicles did not load"
   # Resize smaller, tiny and back: the console must redraw each time.
   tmux -L "$sock" resize-window -t t -x 60 -y 15
-  wait_for "3 Vehicles" 5 || fail "no redraw at 60x15"
+  wait_for_not "1 Connections" 10 || fail "no redraw at 60x15 (all tabs still shown)"
+  wait_for "3 Vehicles" 10 || fail "no redraw at 60x15"
   tmux -L "$sock" resize-window -t t -x 18 -y 4
-  wait_for "Terminal too small" 5 || fail "no 'too small' notice at 18x4"
+  wait_for "Terminal too small" 10 || fail "no 'too small' notice at 18x4"
   tmux -L "$sock" resize-window -t t -x 120 -y 40
   wait_for "VIN" 5 || fail "no redraw at 120x40"
   tmux -L "$sock" send-keys -t t '?'
