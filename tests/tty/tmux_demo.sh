@@ -12,7 +12,8 @@ trap cleanup EXIT
 
 fail() {
   echo "FAIL ($term): $*"
-  tmux -L "$sock" list-panes -t t -F 'pane #{pane_width}x#{pane_height} dead=#{pane_dead}' 2>/dev/null || true
+  tmux -L "$sock" list-panes -t t -F 'pane #{pane_width}x#{pane_height} dead=#{pane_dead} pid=#{pane_pid}' 2>&1 || true
+  pgrep -af -- "$dispatch" || echo "(no console process)"
   echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true
   exit 1
 }
