@@ -13,7 +13,7 @@ trap cleanup EXIT
 fail() {
   echo "FAIL ($term): $*"
   tmux -L "$sock" list-panes -t t -F 'pane #{pane_width}x#{pane_height} dead=#{pane_dead} pid=#{pane_pid}' 2>&1 || true
-  pgrep -af -- "$dispatch" || echo "(no console process)"
+  pgrep -a -x catena-dispatch || echo "(no console process)"
   echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true
   exit 1
 }
@@ -42,6 +42,11 @@ for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
     "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=$term HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo EXIT=\$?; sleep 30" \; \
     set-option -g status off
   wait_for "signed in" 20 || fail "never signed in"
+  # This test's own console and its demo emulator (other tests may run theirs meanwhile).
+  pane_pid=$(tmux -L "$sock" display-message -p -t t '#{pane_pid}')
+  console=$(pgrep -P "$pane_pid" -x catena-dispatch | head -n1)
+  emu=$(pgrep -P "${console:-0}" -x catena-emulator | head -n1)
+  [ -n "$console" ] && [ -n "$emu" ] || fail "console or its emulator not found"
   wait_for "connections" 20 || fail "no connections loaded"
   tmux -L "$sock" send-keys -t t 3
   wait_for "VIN" 10 || fail "vehicles view did not open"
@@ -60,7 +65,8 @@ for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
   wait_for "VIN" 5 || fail "help did not close"
   tmux -L "$sock" send-keys -t t q
   wait_for "EXIT=0" 10 || fail "did not quit with status 0"
-  if pgrep -f -- "$emulator --port 0 --client-id demo-client" >/dev/null; then
+  for _ in $(seq 1 50); do kill -0 "$emu" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$emu" 2>/dev/null; then
     fail "the demo emulator is still running after quit"
   fi
   tmux -L "$sock" kill-server 2>/dev/null || true

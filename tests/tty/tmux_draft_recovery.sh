@@ -31,9 +31,13 @@ tmux -L "$sock" send-keys -t t m
 wait_for "To:" 5 || fail "composer did not open"
 tmux -L "$sock" send-keys -t t -l "Pick up at dock 7, then call Ana — ¡gracias!"
 wait_for "¡gracias!" 5 || fail "typed text not shown"
-pid=$(pgrep -f -- "$dispatch --demo" | head -n1)
+# The console is the child of this pane's shell (pgrep -f would also match tmux servers of other
+# tests, whose command lines hold the same command).
+pane_pid=$(tmux -L "$sock" display-message -p -t t '#{pane_pid}')
+pid=$(pgrep -P "$pane_pid" -x catena-dispatch | head -n1)
 [ -n "$pid" ] || fail "console pid not found"
-emu=$(pgrep -P "$pid" -f catena-emulator || true)
+emu=$(pgrep -P "$pid" -x catena-emulator || true)
+[ -n "$emu" ] || fail "the demo emulator is not the console's child"
 # The draft is written as it is typed; give the loop one turn to flush it.
 for _ in $(seq 1 50); do
   ls "$work/state/catena-dispatch/drafts/"*.json >/dev/null 2>&1 && break
