@@ -4,22 +4,18 @@
 
 #include "common/strbuf.h"
 #include "core/caps.h"
-#include "core/decode.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/pane_ops.h"
 
-#include <cjson/cJSON.h>
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-
-enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS = 3 };
 
 app *app_new(const config *cfg, loop *l)
 {
@@ -140,85 +136,6 @@ long app_connection_index(app *a, const char *connection_id)
     if (!connection_id || !uuid_parse(connection_id, &id))
         return -1;
     return table_find_id(&a->st.connections, &id);
-}
-
-typedef struct refresh_ticket {
-    app *a;
-    long conn;
-    record_kind kind;
-    uuid id;
-} refresh_ticket;
-
-static void on_record(void *ud, const api_reply *r)
-{
-    refresh_ticket *t = ud;
-    app *a = t->a;
-    if (r->status == API_OK && t->conn >= 0) {
-        table *tab = store_table(&a->st, (size_t)t->conn, t->kind);
-        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
-        char *err = NULL;
-        /* Only into a list that is fully loaded; a running load will bring the record anyway. */
-        if (root && tab->state == LOAD_DONE && decode_item(tab, root, &err) == 0) {
-            size_t last = tab->count - 1;
-            long old = table_find_id(tab, &t->id);
-            if (tab->kind == KIND_DRIVER && !((const user_rec *)table_row(tab, last))->is_driver) {
-                /* Not (or no longer) a driver: it has no place in the drivers list. */
-                tab->count--;
-                if (old >= 0 && (size_t)old != last) {
-                    memmove(table_row(tab, (size_t)old), table_row(tab, (size_t)old + 1),
-                            (tab->count - (size_t)old - 1) * record_size(tab->kind));
-                    tab->count--;
-                }
-                old = -1;
-                last = tab->count;
-                tab->generation++;
-                for (int vi = 0; vi < view_registry_count; vi++)
-                    if (a->views[vi].seen_table == tab)
-                        a->views[vi].filter_dirty = true;
-            }
-            if (old >= 0 && (size_t)old != last) {
-                size_t rs = record_size(tab->kind);
-                memcpy(table_row(tab, (size_t)old), table_row(tab, last), rs);
-                tab->count--;
-                tab->generation++;
-                /* A changed row may now match the filter or not: filter again. */
-                for (int vi = 0; vi < view_registry_count; vi++)
-                    if (a->views[vi].seen_table == tab)
-                        a->views[vi].filter_dirty = true;
-            }
-            a->dirty |= DIRTY_LIST | DIRTY_STATUS;
-        }
-        free(err);
-        cJSON_Delete(root);
-    }
-    free(t);
-}
-
-void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id)
-{
-    static const struct {
-        const char *resource, *path;
-        record_kind kind;
-    } kinds[] = {{"vehicle", "/v2/telematics/vehicles/", KIND_VEHICLE},
-                 {"trailer", "/v2/telematics/trailers/", KIND_TRAILER},
-                 {"user", "/v2/telematics/users/", KIND_DRIVER}};
-    uuid id;
-    long conn = app_connection_index(a, connection_id);
-    if (!a->api || conn < 0 || !resource || !record_id || !uuid_parse(record_id, &id))
-        return;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        if (strcmp(resource, kinds[i].resource) != 0)
-            continue;
-        refresh_ticket *t = xcalloc(1, sizeof *t);
-        t->a = a;
-        t->conn = conn;
-        t->kind = kinds[i].kind;
-        t->id = id;
-        char path[128];
-        snprintf(path, sizeof path, "%s%s", kinds[i].path, record_id);
-        api_call(a->api, "GET", path, NULL, on_record, t);
-        return;
-    }
 }
 
 static const void *current_row(const app *a, const table **t_out)
@@ -355,89 +272,6 @@ void app_resize(app *a, int rows, int cols)
     a->rows = rows;
     a->cols = cols;
     a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
-}
-
-/* ------------------------------------------------------------------ why an action is disabled */
-
-static char why_buf[200];
-
-const char *action_needs_connection(const app *a)
-{
-    if (a->conn_sel < 0)
-        return a->st.connections.count ? "choose a connection first (1, then Enter)" : "no connection is loaded yet";
-    return NULL;
-}
-
-const char *action_needs_row(const app *a)
-{
-    const view *v = &a->views[a->current];
-    return v->nvisible ? NULL : "the list is empty";
-}
-
-const char *action_in_drivers(const app *a)
-{
-    if (a->current != VIEW_DRIVERS)
-        return "works in the drivers list (2)";
-    return action_needs_row(a);
-}
-
-static const char *write_blocked(const app *a, const char *resource)
-{
-    const connection_rec *c = app_connection((app *)a);
-    if (!c)
-        return "no connection is selected";
-    char conn[37], tsp[37];
-    uuid_format(&c->id, conn);
-    uuid_format(&c->tsp_id, tsp);
-    return caps_write_blocked(a->caps, conn, tsp, resource, why_buf, sizeof why_buf);
-}
-
-const char *action_can_message(const app *a)
-{
-    const char *why = action_in_drivers(a);
-    if (why)
-        return why;
-    if (!app_default_sender((app *)a, NULL))
-        return "no sender: this connection has no dispatcher user (set sender_id in the config)";
-    return write_blocked(a, "message");
-}
-
-const char *action_can_group(const app *a)
-{
-    if (a->current != VIEW_DRIVERS)
-        return "works in the drivers list (2)";
-    if (!a->nmarked)
-        return "mark drivers first (Space, or * for all that match)";
-    if (!app_default_sender((app *)a, NULL))
-        return "no sender: this connection has no dispatcher user (set sender_id in the config)";
-    return write_blocked(a, "group_message");
-}
-
-static const char *resource_of_view(int vi)
-{
-    return vi == VIEW_DRIVERS ? "user" : vi == VIEW_VEHICLES ? "vehicle" : vi == VIEW_TRAILERS ? "trailer" : NULL;
-}
-
-const char *action_can_edit(const app *a)
-{
-    const char *res = resource_of_view(a->current);
-    if (!res)
-        return "works in the drivers, vehicles and trailers lists";
-    const char *why = action_needs_row(a);
-    return why ? why : write_blocked(a, res);
-}
-
-const char *action_can_create(const app *a)
-{
-    const char *res = resource_of_view(a->current);
-    if (!res)
-        return "works in the drivers, vehicles and trailers lists";
-    return write_blocked(a, res);
-}
-
-const char *action_needs_pane(const app *a)
-{
-    return a->pane_open ? NULL : "the operations pane is hidden (o shows it)";
 }
 
 /* ------------------------------------------------------------------ actions */

@@ -23,6 +23,9 @@ enum {
     DIRTY_CLEAR = 16 /* repaint every cell (after resize, Ctrl-L) */
 };
 
+/* Indexes of the registered list views (ui/views.c). */
+enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS = 3 };
+
 #define APP_MAX_VIEWS 8
 #define APP_MAX_OVERLAYS 8
 

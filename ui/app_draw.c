@@ -122,7 +122,7 @@ static void draw_status(app *a)
     load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
     if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
-    if (a->current == 1 && a->nmarked)
+    if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
     snprintf(right, sizeof right, "? help  q quit ");
@@ -205,7 +205,7 @@ static void draw_list(app *a, int top, int height)
         attrset(A_NORMAL);
         return;
     }
-    bool drivers = a->current == 1;
+    bool drivers = a->current == VIEW_DRIVERS;
     listview_draw(v, t, top, height, COLS, !a->pane_focus, drivers ? (a->marks ? a->marks : (const uint8_t *)"") : NULL,
                   drivers ? a->nmarks_cap : 0);
 }

@@ -111,6 +111,7 @@ struct ops_tracker {
 };
 
 /* ops.c */
+void ops__log_clear(op_log *lg);
 int ops__parse(op_rec *r, const cJSON *obj, bool *odd_status, char **err);
 op_entry *ops__lookup(const ops_tracker *t, const char *id);
 /* Takes the members of *r (zeroes it). */

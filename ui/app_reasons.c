@@ -1,0 +1,89 @@
+/* app_reasons: why an action of the action table cannot run now (shown when its key is pressed
+ * and on the help screen). */
+#include "core/caps.h"
+#include "ui/app.h"
+#include "ui/flows.h"
+
+#include <stdio.h>
+
+static char why_buf[200];
+
+const char *action_needs_connection(const app *a)
+{
+    if (a->conn_sel < 0)
+        return a->st.connections.count ? "choose a connection first (1, then Enter)" : "no connection is loaded yet";
+    return NULL;
+}
+
+const char *action_needs_row(const app *a)
+{
+    const view *v = &a->views[a->current];
+    return v->nvisible ? NULL : "the list is empty";
+}
+
+const char *action_in_drivers(const app *a)
+{
+    if (a->current != VIEW_DRIVERS)
+        return "works in the drivers list (2)";
+    return action_needs_row(a);
+}
+
+static const char *write_blocked(const app *a, const char *resource)
+{
+    const connection_rec *c = app_connection((app *)a);
+    if (!c)
+        return "no connection is selected";
+    char conn[37], tsp[37];
+    uuid_format(&c->id, conn);
+    uuid_format(&c->tsp_id, tsp);
+    return caps_write_blocked(a->caps, conn, tsp, resource, why_buf, sizeof why_buf);
+}
+
+const char *action_can_message(const app *a)
+{
+    const char *why = action_in_drivers(a);
+    if (why)
+        return why;
+    if (!app_default_sender((app *)a, NULL))
+        return "no sender: this connection has no dispatcher user (set sender_id in the config)";
+    return write_blocked(a, "message");
+}
+
+const char *action_can_group(const app *a)
+{
+    if (a->current != VIEW_DRIVERS)
+        return "works in the drivers list (2)";
+    if (!a->nmarked)
+        return "mark drivers first (Space, or * for all that match)";
+    if (!app_default_sender((app *)a, NULL))
+        return "no sender: this connection has no dispatcher user (set sender_id in the config)";
+    return write_blocked(a, "group_message");
+}
+
+static const char *resource_of_view(int vi)
+{
+    return vi == VIEW_DRIVERS ? "user" : vi == VIEW_VEHICLES ? "vehicle" : vi == VIEW_TRAILERS ? "trailer" : NULL;
+}
+
+const char *action_can_edit(const app *a)
+{
+    const char *res = resource_of_view(a->current);
+    if (!res)
+        return "works in the drivers, vehicles and trailers lists";
+    const char *why = action_needs_row(a);
+    return why ? why : write_blocked(a, res);
+}
+
+const char *action_can_create(const app *a)
+{
+    const char *res = resource_of_view(a->current);
+    if (!res)
+        return "works in the drivers, vehicles and trailers lists";
+    return write_blocked(a, res);
+}
+
+const char *action_needs_pane(const app *a)
+{
+    return a->pane_open ? NULL : "the operations pane is hidden (o shows it)";
+}
+
