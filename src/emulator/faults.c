@@ -14,9 +14,22 @@
 
 #define MAX_FAULTS 64
 
-typedef enum fault_kind { FK_LATENCY, FK_STATUS, FK_MALFORMED, FK_TRUNCATED, FK_RESET, FK_RATE_LIMIT } fault_kind;
+typedef enum fault_kind {
+    FK_LATENCY,
+    FK_STATUS,
+    FK_MALFORMED,
+    FK_TRUNCATED,
+    FK_RESET,
+    FK_RATE_LIMIT,
+    FK_BAD_ITEMS
+} fault_kind;
 
-static const char *const KIND_NAMES[] = {"latency", "status", "malformed", "truncated", "reset", "rate_limit"};
+#define N_KINDS 7
+static const char *const KIND_NAMES[N_KINDS] = {"latency", "status",     "malformed", "truncated",
+                                                "reset",   "rate_limit", "bad_items"};
+
+/* kind=bad_items: well-formed JSON of a page, but its items are no records at all. */
+#define BAD_ITEMS_PAGE "{\"items\":[42,{\"id\":\"x\"},null],\"current_page\":null,\"next_page\":null}"
 
 typedef struct fault {
     char route[256];
@@ -27,6 +40,7 @@ typedef struct fault {
     long count; /* remaining firings; -1 = unlimited */
     int latency_ms;
     int retry_after_seconds;
+    bool retry_after_header; /* 429s: also send the Retry-After header (else detail.retry_after_seconds only) */
 } fault;
 
 struct fault_table {
@@ -68,6 +82,7 @@ static void fault_defaults(fault *f)
     f->probability = 1.0;
     f->count = -1;
     f->retry_after_seconds = 1;
+    f->retry_after_header = true;
 }
 
 static bool set_field(fault *f, const char *key, const char *value, bool *kind_given, char *err, size_t cap)
@@ -87,10 +102,10 @@ static bool set_field(fault *f, const char *key, const char *value, bool *kind_g
         snprintf(f->method, sizeof f->method, "%s", strcmp(value, "*") == 0 ? "" : value);
     } else if (strcmp(key, "kind") == 0) {
         size_t k = 0;
-        while (k < 6 && strcmp(KIND_NAMES[k], value) != 0)
+        while (k < N_KINDS && strcmp(KIND_NAMES[k], value) != 0)
             k++;
-        if (k == 6) {
-            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit or latency");
+        if (k == N_KINDS) {
+            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit, bad_items or latency");
             return false;
         }
         f->kind = (fault_kind)k;
@@ -130,6 +145,12 @@ static bool set_field(fault *f, const char *key, const char *value, bool *kind_g
             return false;
         }
         f->retry_after_seconds = (int)v;
+    } else if (strcmp(key, "retry_after_header") == 0) {
+        if (strcmp(value, "1") != 0 && strcmp(value, "0") != 0) {
+            snprintf(err, cap, "retry_after_header must be 1 or 0");
+            return false;
+        }
+        f->retry_after_header = value[0] == '1';
     } else {
         snprintf(err, cap, "unknown fault field '%s'", key);
         return false;
@@ -224,10 +245,30 @@ void faults_render(fault_table *t, strbuf *out)
         json_member_int(out, &first, "count", f->count);
         json_member_int(out, &first, "latency_ms", f->latency_ms);
         json_member_int(out, &first, "retry_after_seconds", f->retry_after_seconds);
+        json_member_int(out, &first, "retry_after_header", f->retry_after_header ? 1 : 0);
         strbuf_putc(out, '}');
     }
     strbuf_putc(out, ']');
     pthread_mutex_unlock(&t->mu);
+}
+
+static void too_many(emu_response *resp, const fault *f)
+{
+    reply_too_many(resp, f->retry_after_seconds);
+    if (f->retry_after_header)
+        return;
+    /* The body's detail.retry_after_seconds alone. */
+    int w = 0;
+    for (int i = 0; i < resp->n_headers; i++) {
+        if (strcasecmp(resp->header_name[i], "Retry-After") == 0)
+            continue;
+        if (w != i) {
+            memcpy(resp->header_name[w], resp->header_name[i], sizeof resp->header_name[w]);
+            memcpy(resp->header_value[w], resp->header_value[i], sizeof resp->header_value[w]);
+        }
+        w++;
+    }
+    resp->n_headers = w;
 }
 
 fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response *resp)
@@ -264,12 +305,15 @@ fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response 
         if (hit.status == 500)
             reply_internal_error(resp);
         else if (hit.status == 429)
-            reply_too_many(resp, hit.retry_after_seconds);
+            too_many(resp, &hit);
         else
             reply_error(resp, hit.status, "Injected fault");
         return FAULT_RESPONDED;
     case FK_RATE_LIMIT:
-        reply_too_many(resp, hit.retry_after_seconds);
+        too_many(resp, &hit);
+        return FAULT_RESPONDED;
+    case FK_BAD_ITEMS:
+        reply_json(resp, hit.status >= 200 && hit.status < 300 ? hit.status : 200, BAD_ITEMS_PAGE);
         return FAULT_RESPONDED;
     case FK_MALFORMED:
         reply_json(resp, hit.status >= 200 && hit.status < 300 ? hit.status : 200,

@@ -1,4 +1,5 @@
-/* faults: injected failures per route (status, latency, malformed/truncated JSON, reset, 429). */
+/* faults: injected failures per route (status, latency, malformed/truncated JSON, reset, 429 with or
+ * without Retry-After, a page of non-records). */
 #ifndef CATENA_EMU_FAULTS_H
 #define CATENA_EMU_FAULTS_H
 

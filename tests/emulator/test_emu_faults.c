@@ -86,6 +86,46 @@ START_TEST(rate_limit_fault)
 }
 END_TEST
 
+START_TEST(rate_limit_fault_without_header)
+{
+    add_fault("{\"route\":\"/v2/telematics/trailers\",\"kind\":\"rate_limit\",\"retry_after_seconds\":30,"
+              "\"retry_after_header\":0,\"count\":1}");
+    http_result r = get("/v2/telematics/trailers");
+    ck_assert_int_eq(r.status, 429);
+    ck_assert_ptr_null(strcasestr(r.headers.data, "Retry-After"));
+    cJSON *j = cJSON_Parse(r.body.data);
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detail");
+    ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(d, "retry_after_seconds")->valueint, 30);
+    cJSON_Delete(j);
+    http_free(&r);
+    r = get("/v2/telematics/trailers");
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+}
+END_TEST
+
+START_TEST(bad_items_fault)
+{
+    add_fault("{\"route\":\"/v2/integrations/connections/resource-operations\",\"kind\":\"bad_items\",\"count\":1}");
+    http_result r = get("/v2/integrations/connections/resource-operations");
+    ck_assert_int_eq(r.status, 200);
+    cJSON *j = cJSON_Parse(r.body.data);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    ck_assert(cJSON_IsArray(items));
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    ck_assert(cJSON_IsNumber(cJSON_GetArrayItem(items, 0)));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "next_page")));
+    cJSON_Delete(j);
+    http_free(&r);
+    r = get("/v2/integrations/connections/resource-operations");
+    ck_assert_int_eq(r.status, 200);
+    j = cJSON_Parse(r.body.data);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "items")), 0);
+    cJSON_Delete(j);
+    http_free(&r);
+}
+END_TEST
+
 START_TEST(malformed_json_fault)
 {
     add_fault("{\"route\":\"/v2/integrations/connections\",\"kind\":\"malformed\"}");
@@ -150,6 +190,7 @@ END_TEST
 static const char *const BAD_FAULTS[] = {
     "{\"kind\":\"explode\"}", "{\"status\":99}", "{\"probability\":2}", "{\"route\":\"no-slash\"}",
     "{\"count\":-5}",         "[]",              "not json",            "{\"unknown\":1}",
+    "{\"retry_after_header\":2}",
 };
 
 START_TEST(bad_fault_specs_400)
@@ -298,6 +339,8 @@ static Suite *faults_suite(void)
     tcase_add_test(tc, status_fault_with_count);
     tcase_add_test(tc, internal_error_shape);
     tcase_add_test(tc, rate_limit_fault);
+    tcase_add_test(tc, rate_limit_fault_without_header);
+    tcase_add_test(tc, bad_items_fault);
     tcase_add_test(tc, malformed_json_fault);
     tcase_add_test(tc, truncated_fault);
     tcase_add_test(tc, reset_fault);
