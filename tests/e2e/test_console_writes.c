@@ -2,7 +2,7 @@
  * read the emulator's request log to check the exact bodies sent (Catena ids, only what the
  * user chose). */
 #include "common/strbuf.h"
-#include "emu_proc.h"
+#include "e2e_console.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -16,89 +16,24 @@
 static emu_proc emu;
 static char workdir[256];
 
-static size_t on_body(char *p, size_t s, size_t n, void *ud)
-{
-    strbuf_append(ud, p, s * n);
-    return s * n;
-}
-
-/* GET (or DELETE) a URL on the emulator; returns the body (caller frees). */
-static char *http_body(const char *method, const char *path, const char *bearer, const char *form)
-{
-    CURL *c = curl_easy_init();
-    strbuf url = STRBUF_INIT, body = STRBUF_INIT, auth = STRBUF_INIT;
-    strbuf_printf(&url, "%s%s", emu.url, path);
-    struct curl_slist *h = NULL;
-    if (bearer) {
-        strbuf_printf(&auth, "Authorization: Bearer %s", bearer);
-        h = curl_slist_append(h, auth.data);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url.data);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    if (form)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
-    curl_easy_perform(c);
-    curl_easy_cleanup(c);
-    curl_slist_free_all(h);
-    strbuf_free(&url);
-    strbuf_free(&auth);
-    return strbuf_detach(&body);
-}
-
 static char *http(const char *method, const char *path, const char *bearer)
 {
-    return http_body(method, path, bearer, NULL);
+    return emu_http(&emu, method, path, bearer, NULL);
+}
+
+static char *http_body(const char *method, const char *path, const char *bearer, const char *form)
+{
+    return emu_http(&emu, method, path, bearer, form);
 }
 
 static int run_script(const char *script_text)
 {
-    char path[300];
-    snprintf(path, sizeof path, "%s/t.script", workdir);
-    FILE *f = fopen(path, "w");
-    fputs(script_text, f);
-    fclose(f);
-    pid_t pid = fork();
-    if (pid == 0) {
-        char auth[200], state[300];
-        snprintf(auth, sizeof auth, "%s/realms/catena", emu.url);
-        snprintf(state, sizeof state, "XDG_STATE_HOME=%s/state", workdir);
-        putenv(state);
-        setenv("CATENA_CLIENT_ID", "demo-client", 1);
-        setenv("CATENA_CLIENT_SECRET", "demo-secret", 1);
-        setenv("HOME", workdir, 1);
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(126);
-        execl(CATENA_DISPATCH_BIN, CATENA_DISPATCH_BIN, "--script", path, "--size", "100x30", "--api-url", emu.url,
-              "--auth-url", auth, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return run_console_script(&emu, workdir, script_text, "100x30");
 }
 
-/* The JSON body of the n-th logged request with this method and path (0 = first). */
 static cJSON *logged_body(const char *method, const char *path, int nth)
 {
-    char *log = http("GET", "/_emulator/requests", NULL);
-    cJSON *arr = cJSON_Parse(log);
-    free(log);
-    cJSON *found = NULL, *it;
-    cJSON_ArrayForEach(it, arr)
-    {
-        const cJSON *m = cJSON_GetObjectItem(it, "method"), *p = cJSON_GetObjectItem(it, "path");
-        const cJSON *b = cJSON_GetObjectItem(it, "body");
-        if (cJSON_IsString(m) && cJSON_IsString(p) && !strcmp(m->valuestring, method) &&
-            !strcmp(p->valuestring, path) && nth-- == 0) {
-            found = cJSON_IsString(b) ? cJSON_Parse(b->valuestring) : cJSON_Duplicate(b, 1);
-            break;
-        }
-    }
-    cJSON_Delete(arr);
-    return found;
+    return emu_logged_body(&emu, method, path, nth, NULL, 0);
 }
 
 static const char *str(const cJSON *o, const char *k)

@@ -4,7 +4,7 @@
  * field, and a draft left by a session that ended mid-edit comes back at the next start and is
  * removed once its PATCH is accepted. */
 #include "common/strbuf.h"
-#include "emu_proc.h"
+#include "e2e_console.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -19,87 +19,21 @@
 static emu_proc emu;
 static char workdir[256];
 
-static size_t on_body(char *p, size_t s, size_t n, void *ud)
-{
-    strbuf_append(ud, p, s * n);
-    return s * n;
-}
-
-/* A request to the emulator; returns the body (caller frees). */
 static char *http(const char *method, const char *path, const char *bearer, const char *form)
 {
-    CURL *c = curl_easy_init();
-    strbuf url = STRBUF_INIT, body = STRBUF_INIT, auth = STRBUF_INIT;
-    strbuf_printf(&url, "%s%s", emu.url, path);
-    struct curl_slist *h = NULL;
-    if (bearer) {
-        strbuf_printf(&auth, "Authorization: Bearer %s", bearer);
-        h = curl_slist_append(h, auth.data);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url.data);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    if (form)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
-    curl_easy_perform(c);
-    curl_easy_cleanup(c);
-    curl_slist_free_all(h);
-    strbuf_free(&url);
-    strbuf_free(&auth);
-    return strbuf_detach(&body);
+    return emu_http(&emu, method, path, bearer, form);
 }
 
 static int run_script(const char *script_text)
 {
-    char path[300];
-    snprintf(path, sizeof path, "%s/t.script", workdir);
-    FILE *f = fopen(path, "w");
-    fputs(script_text, f);
-    fclose(f);
-    pid_t pid = fork();
-    if (pid == 0) {
-        char auth[200], state[300];
-        snprintf(auth, sizeof auth, "%s/realms/catena", emu.url);
-        snprintf(state, sizeof state, "%s/state", workdir);
-        setenv("XDG_STATE_HOME", state, 1);
-        setenv("CATENA_CLIENT_ID", "demo-client", 1);
-        setenv("CATENA_CLIENT_SECRET", "demo-secret", 1);
-        setenv("HOME", workdir, 1);
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(126);
-        execl(CATENA_DISPATCH_BIN, CATENA_DISPATCH_BIN, "--script", path, "--size", "100x30", "--api-url", emu.url,
-              "--auth-url", auth, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return run_console_script(&emu, workdir, script_text, "100x30");
 }
 
 /* The body of the first logged request with this method whose path starts with prefix; the
  * path is copied to path_out. NULL when there is none. */
 static cJSON *logged_body(const char *method, const char *prefix, char *path_out, size_t cap)
 {
-    char *log = http("GET", "/_emulator/requests", NULL, NULL);
-    cJSON *arr = cJSON_Parse(log);
-    free(log);
-    cJSON *found = NULL, *it;
-    cJSON_ArrayForEach(it, arr)
-    {
-        const cJSON *m = cJSON_GetObjectItem(it, "method"), *p = cJSON_GetObjectItem(it, "path");
-        const cJSON *b = cJSON_GetObjectItem(it, "body");
-        if (cJSON_IsString(m) && cJSON_IsString(p) && !strcmp(m->valuestring, method) &&
-            !strncmp(p->valuestring, prefix, strlen(prefix))) {
-            found = cJSON_IsString(b) ? cJSON_Parse(b->valuestring) : cJSON_Duplicate(b, 1);
-            if (path_out)
-                snprintf(path_out, cap, "%s", p->valuestring);
-            break;
-        }
-    }
-    cJSON_Delete(arr);
-    return found;
+    return emu_logged_body(&emu, method, prefix, 0, path_out, cap);
 }
 
 static int count_logged(const char *method, const char *prefix)
