@@ -472,17 +472,6 @@ static unsigned run_action(app *a, action_id act)
     }
 }
 
-static void utf8_pop(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0) {
-        n--;
-        if (((unsigned char)s[n] & 0xC0) != 0x80)
-            break;
-    }
-    s[n] = '\0';
-}
-
 static unsigned search_key(app *a, int key)
 {
     view *v = &a->views[a->current];
@@ -496,7 +485,7 @@ static unsigned search_key(app *a, int key)
         return DIRTY_LIST | DIRTY_MESSAGE | DIRTY_STATUS;
     }
     if (key == KEYS_FN + KEY_BACKSPACE) {
-        utf8_pop(a->search);
+        text_pop_char(a->search);
     } else if (key >= 32 && key < KEYS_FN && key != 127) {
         char mb[8];
         mbstate_t st;

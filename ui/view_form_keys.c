@@ -1,5 +1,6 @@
 /* Record forms: what keys do on a field row, while editing a field, and in the enum picker. */
 #include "common/strbuf.h"
+#include "core/text.h"
 #include "ui/keys.h"
 #include "ui/view_form_private.h"
 
@@ -112,17 +113,6 @@ static void open_picker(form *f, int first_key)
             f->pick_sel = i;
 }
 
-static void filter_pop(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0) {
-        n--;
-        if (((unsigned char)s[n] & 0xC0) != 0x80)
-            break;
-    }
-    s[n] = '\0';
-}
-
 static unsigned pick_key(form *f, int key)
 {
     const field_spec *fs = cur_field(f);
@@ -167,7 +157,7 @@ static unsigned pick_key(form *f, int key)
         f->pick_sel = n ? n - 1 : 0;
         break;
     case KEYS_FN + KEY_BACKSPACE:
-        filter_pop(f->pick_filter);
+        text_pop_char(f->pick_filter);
         f->pick_sel = f->pick_top = 0;
         break;
     case KEY_CTRL('u'):

@@ -385,3 +385,14 @@ bool text_contains_ci(const char *haystack, const char *needle)
         free(cps);
     return found;
 }
+
+void text_pop_char(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        n--;
+        if (((unsigned char)s[n] & 0xC0) != 0x80)
+            break;
+    }
+    s[n] = '\0';
+}

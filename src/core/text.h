@@ -32,6 +32,9 @@ size_t text_fit(const char *s, int max_cols, int *cols_out);
  * Returns the columns written. */
 int text_fit_pad(const char *s, int max_cols, bool pad, char *out, size_t outcap);
 
+/* Removes the last UTF-8 character of s (for Backspace in one-line inputs). */
+void text_pop_char(char *s);
+
 /* Case-insensitive substring search for filters (ASCII case folding plus Unicode via towlower). */
 bool text_contains_ci(const char *haystack, const char *needle);
 
