@@ -1,5 +1,6 @@
 #include "app/script.h"
 
+#include "core/config.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
 
@@ -73,6 +74,46 @@ static int save_screen(const char *file, bool attrs)
     else
         screen_dump_text(f);
     return fclose(f);
+}
+
+typedef struct emu_call {
+    bool done;
+    long status;
+} emu_call;
+
+static void on_emu_call(void *ud, const http_response *r)
+{
+    emu_call *c = ud;
+    c->done = true;
+    c->status = r->error == HTTP_OK ? r->status : -1;
+}
+
+/* ":emulator METHOD PATH": a request to catena-emulator's loopback control surface (for tests:
+ * e.g. POST /_emulator/operations/drain waits until its async operations are done). */
+static int emulator_call(app *a, const char *arg, const char *where)
+{
+    char method[16], path[512];
+    if (sscanf(arg, "%15s %511s", method, path) != 2 || strncmp(path, "/_emulator/", 11) != 0) {
+        fprintf(stderr, "%s: want :emulator METHOD /_emulator/...\n", where);
+        return -1;
+    }
+    if (!a->http || !config_url_is_loopback(api_base_url(a->api))) {
+        fprintf(stderr, "%s: :emulator needs a connection to an emulator on loopback\n", where);
+        return -1;
+    }
+    char url[700];
+    snprintf(url, sizeof url, "%s%s", api_base_url(a->api), path);
+    emu_call c = {false, 0};
+    http_request req = {.method = method, .url = url};
+    http_start(a->http, &req, on_emu_call, &c);
+    int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
+    while (!c.done && loop_real_now_ms() < deadline)
+        loop_run_once(a->l, 50);
+    if (c.status < 200 || c.status >= 300) {
+        fprintf(stderr, "%s: %s %s answered %ld\n", where, method, path, c.status);
+        return -1;
+    }
+    return 0;
 }
 
 /* Keys handled and drawn in one function of their own, so a profiler (callgrind's
@@ -159,6 +200,8 @@ static int run_command(app *a, const char *cmd, const char *where)
     }
     if (strcmp(name, "bench-keys") == 0)
         return script_bench_keys(a, arg, where);
+    if (strcmp(name, "emulator") == 0)
+        return emulator_call(a, arg, where);
     if (strcmp(name, "resize") == 0) {
         int c, r;
         if (!script_parse_size(arg, &c, &r)) {
