@@ -258,7 +258,10 @@ void app_draw(app *a)
     a->dirty = 0;
     if (a->bell_pending) {
         a->bell_pending = false;
-        beep();
+        if (a->cfg->flash_on_failure)
+            flash();
+        else
+            beep();
     }
     refresh();
 }

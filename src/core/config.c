@@ -191,10 +191,15 @@ int config_set(config *c, const char *key, const char *value, config_error *err)
         if (!parse_int(value, 500, 600000, &c->request_timeout_ms))
             return fail(err, "request_timeout_ms must be a whole number of milliseconds from 500 to 600000 (got '%s')",
                         printable_or(value, "?"));
+    } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
+        c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
+        c->flash_on_failure = true;
     } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
         bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
+        if (key[0] == 'b')
+            c->flash_on_failure = false;
         if (!parse_bool(value, slot))
-            return fail(err, "%s must be yes/no, true/false, on/off or 1/0 (got '%s')", key,
+            return fail(err, "%s must be yes/no, true/false, on/off or 1/0%s (got '%s')", key, key[0] == 'b' ? " or flash" : "",
                         printable_or(value, "?"));
     } else {
         return fail(err, "unknown setting '%s'", printable_or(key, "?"));

@@ -22,6 +22,7 @@ typedef struct config {
     int poll_pending_ms; /* operations polling while something is pending, default 1000 */
     int poll_idle_ms;    /* default 15000 */
     bool bell_on_failure;/* default true */
+    bool flash_on_failure; /* "bell = flash": flash the screen instead of ringing */
     int request_timeout_ms; /* one HTTP request, default 30000 */
 } config;
 

@@ -388,6 +388,10 @@ static const set_case set_cases[] = {
     {"bell", "2", false},
     {"bell", "", false},
     {"bell", "y", false},
+    {"bell", "flash", true},
+    {"request_timeout_ms", "800", true},
+    {"request_timeout_ms", "499", false},
+    {"request_timeout_ms", "600001", false},
     {"no_color", "on", true},
     {"no_color", "nope", false},
     {"api_url", "https://x.example.com", true},
@@ -400,6 +404,24 @@ static const set_case set_cases[] = {
     {"API_URL", "https://x", false},
     {"page_size", NULL, false},
 };
+
+START_TEST(test_bell_flash)
+{
+    config c;
+    config_error err = {NULL};
+    config_init_defaults(&c);
+    ck_assert(c.bell_on_failure && !c.flash_on_failure);
+    ck_assert_int_eq(config_set(&c, "bell", "flash", &err), 0);
+    ck_assert(c.bell_on_failure && c.flash_on_failure);
+    ck_assert_int_eq(config_set(&c, "bell", "no", &err), 0);
+    ck_assert(!c.bell_on_failure && !c.flash_on_failure);
+    ck_assert_int_eq(config_set(&c, "bell", "flash", &err), 0);
+    ck_assert_int_eq(config_set(&c, "bell", "yes", &err), 0);
+    ck_assert(c.bell_on_failure && !c.flash_on_failure);
+    ck_assert_int_eq(c.request_timeout_ms, 30000);
+    config_free(&c);
+}
+END_TEST
 
 START_TEST(test_set_table)
 {
@@ -594,6 +616,7 @@ static Suite *config_suite(void)
     tcase_add_loop_test(tc, test_bad_files, 0, N(bad_files));
     tcase_add_test(tc, test_missing_files);
     tcase_add_test(tc, test_xdg_resolution);
+    tcase_add_test(tc, test_bell_flash);
     tcase_add_loop_test(tc, test_set_table, 0, N(set_cases));
     tcase_add_test(tc, test_set_values);
     tcase_add_loop_test(tc, test_url_validation, 0, N(url_cases));
