@@ -61,6 +61,7 @@ struct app;
     X("conversation", "m", "Write a new message")                                                  \
     X("conversation", "<C-r>", "Refresh now (it also refreshes every 10 s)")                       \
     X("operations pane", "<Enter>", "Open the operation under the cursor")                         \
+    X("operations pane", "o + -", "Also over a conversation, an operation, the drafts or the help")   \
     X("operation detail", "e", "A failed message: re-open it in the composer")                     \
     X("drafts list", "<Enter>", "Re-open the draft")                                                    \
     X("drafts list", "x", "Delete the draft (asks first)")

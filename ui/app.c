@@ -508,6 +508,8 @@ unsigned app_handle_key(app *a, int key)
     ui_overlay *o = app_overlay_top(a);
     if (key == KEY_CTRL('l')) {
         d = DIRTY_ALL | DIRTY_CLEAR;
+    } else if (o && o->ops->pane_keys && (key == 'o' || key == '+' || key == '-')) {
+        d = run_action(a, key == 'o' ? ACT_OPS_PANE : key == '+' ? ACT_PANE_GROW : ACT_PANE_SHRINK);
     } else if (o) {
         d = o->ops->key(o->state, a, key);
     } else if (a->searching) {

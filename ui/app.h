@@ -42,6 +42,7 @@ typedef struct overlay_ops {
     void (*destroy)(void *state, struct app *a);               /* frees state */
     void (*idle)(void *state, struct app *a);                  /* optional: after each loop turn */
     const char *hint;                                          /* keys shown on the message line */
+    bool pane_keys; /* no text input: o, + and - still show, hide and resize the operations pane */
 } overlay_ops;
 
 typedef struct ui_overlay {

@@ -639,6 +639,7 @@ static const overlay_ops conv_ops = {
     .destroy = conv_destroy,
     .idle = conv_idle,
     .hint = " r reply · m new message · j/k select · g/G oldest/newest · Ctrl-R refresh · Esc close",
+    .pane_keys = true,
 };
 
 void conversation_open(app *a, const user_rec *driver, const table *drivers)

@@ -153,6 +153,7 @@ static const overlay_ops drafts_ops = {
     .key = drafts_key,
     .destroy = drafts_destroy,
     .hint = " Enter reopens · x deletes · Esc closes",
+    .pane_keys = true,
 };
 
 void drafts_open(app *a)

@@ -133,6 +133,7 @@ static const overlay_ops help_ops = {
     .key = help_key,
     .destroy = help_destroy,
     .hint = " Esc, q or ? closes · j/k scroll",
+    .pane_keys = true,
 };
 
 void help_open(app *a)

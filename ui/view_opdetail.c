@@ -691,6 +691,7 @@ static const overlay_ops opdetail_ops = {
     .destroy = opdetail_destroy,
     .idle = opdetail_idle,
     .hint = " j/k scroll · PgUp/PgDn · g/G top/end · e re-open a failed message · Esc close",
+    .pane_keys = true,
 };
 
 void opdetail_open(app *a, const char *op_id)
