@@ -162,6 +162,15 @@ static cJSON *driver_json(const table *t, size_t i, const char *conn_id)
 static const listing DRIVER_LISTING = {
     {"ID", "NAME", "USERNAME", "STATUS", "PHONE", "LICENSE", "SOURCE ID"}, 7, driver_cell, driver_json};
 
+/* A number the store keeps as 0 when the API sent none: null in the JSON output. */
+static void add_positive(cJSON *o, const char *key, double v)
+{
+    if (v > 0)
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
 /* ------------------------------------------------------------------ vehicles */
 
 static void vehicle_cell(const table *t, size_t i, int col, char *out, size_t cap)
@@ -188,10 +197,7 @@ static cJSON *vehicle_json(const table *t, size_t i, const char *conn_id)
     add_str(o, "license_plate_region", t, v->plate_region);
     add_str(o, "oem", t, v->oem);
     add_str(o, "model_type", t, v->model);
-    if (v->year > 0)
-        cJSON_AddNumberToObject(o, "model_year", v->year);
-    else
-        cJSON_AddNullToObject(o, "model_year");
+    add_positive(o, "model_year", v->year);
     add_str(o, "status", t, v->status);
     cJSON_AddBoolToObject(o, "is_active", v->is_active);
     add_str(o, "source_id", t, v->source_id);
@@ -227,14 +233,8 @@ static cJSON *trailer_json(const table *t, size_t i, const char *conn_id)
     add_str(o, "license_plate_number", t, r->plate);
     add_str(o, "oem", t, r->oem);
     add_str(o, "model_type", t, r->model);
-    if (r->year > 0)
-        cJSON_AddNumberToObject(o, "model_year", r->year);
-    else
-        cJSON_AddNullToObject(o, "model_year");
-    if (r->length > 0)
-        cJSON_AddNumberToObject(o, "trailer_length", r->length);
-    else
-        cJSON_AddNullToObject(o, "trailer_length");
+    add_positive(o, "model_year", r->year);
+    add_positive(o, "trailer_length", r->length);
     add_str(o, "status", t, r->status);
     cJSON_AddBoolToObject(o, "is_active", r->is_active);
     add_str(o, "source_id", t, r->source_id);

@@ -21,7 +21,7 @@
 
 #include "common/strbuf.h"
 #include "core/ops.h"
-#include "emu_proc.h"
+#include "e2e_console.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -285,9 +285,7 @@ static inline void fx_close(fx *f)
     loop_free(f->l);
     strbuf_free(&f->body);
     emu_stop(&f->emu);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    ck_assert_int_eq(system(cmd), 0);
+    e2e_remove_tree(f->dir);
 }
 
 /* The server forgets every operation: the emulator keeps them in memory only, so a restart on the

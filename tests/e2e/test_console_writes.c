@@ -128,8 +128,7 @@ END_TEST
 
 int main(void)
 {
-    snprintf(workdir, sizeof workdir, "/tmp/catena-e2e-XXXXXX");
-    if (!mkdtemp(workdir))
+    if (e2e_make_workdir("catena-e2e", workdir, sizeof workdir) != 0)
         return 1;
     const char *args[] = {"--seed", "7", "--time-scale", "0.001", NULL};
     if (emu_start(&emu, args) != 0)
@@ -141,15 +140,8 @@ int main(void)
     tcase_add_test(tc, group_message_body_lists_the_marked_drivers);
     tcase_add_test(tc, sync_mode_adds_is_sync_to_the_query);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     emu_stop(&emu);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", workdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", workdir);
+    e2e_remove_tree(workdir);
     return failed ? 1 : 0;
 }

@@ -205,8 +205,7 @@ END_TEST
 
 int main(void)
 {
-    snprintf(workdir, sizeof workdir, "/tmp/catena-e2e-form-XXXXXX");
-    if (!mkdtemp(workdir))
+    if (e2e_make_workdir("catena-e2e-form", workdir, sizeof workdir) != 0)
         return 1;
     const char *args[] = {"--seed", "7", "--time-scale", "0.001", NULL};
     if (emu_start(&emu, args) != 0)
@@ -219,15 +218,8 @@ int main(void)
     tcase_add_test(tc, post_sends_every_filled_in_field_typed);
     tcase_add_test(tc, a_draft_left_mid_edit_comes_back_and_goes_once_accepted);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     emu_stop(&emu);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", workdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", workdir);
+    e2e_remove_tree(workdir);
     return failed ? 1 : 0;
 }

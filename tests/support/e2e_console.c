@@ -2,7 +2,9 @@
 
 #include "common/strbuf.h"
 
+#include <check.h>
 #include <curl/curl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,4 +93,34 @@ cJSON *emu_logged_body(const emu_proc *e, const char *method, const char *prefix
     }
     cJSON_Delete(arr);
     return found;
+}
+
+int run_suite_nofork(struct Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed;
+}
+
+int e2e_make_workdir(const char *prefix, char *out, size_t cap)
+{
+    snprintf(out, cap, "/tmp/%s-XXXXXX", prefix);
+    return mkdtemp(out) ? 0 : -1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void e2e_remove_tree(const char *path)
+{
+    if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "could not remove %s\n", path);
 }
