@@ -3,7 +3,7 @@
  * validation with messages shown next to the field, and the JSON request bodies. */
 #include "core/forms.h"
 
-#include "core/forms_enums.h"
+#include "core/api_enums.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -35,8 +35,8 @@ static const field_spec vehicle_fields[] = {
     F("license_plate_country", "Plate country", FT_COUNTRY3), S("external_id", "External ID"),
     S("engine_vin", "Engine VIN"), S("oem", "Make (OEM)"),
     S("model_type", "Model"), I("model_year", "Model year", 1900, 2100),
-    E("engine_type", "Engine type", forms_enum_engine_type_values),
-    E("status", "Status", forms_enum_vehicle_status_values), B("is_active", "Active"),
+    E("engine_type", "Engine type", api_enum_EngineType),
+    E("status", "Status", api_enum_VehicleStatusEnum), B("is_active", "Active"),
     I("total_axles", "Total axles", 1, 20), S("eld_id", "ELD ID"),
     S("eld_serial_number", "ELD serial number"), S("eld_device_type", "ELD device type"),
     S("eld_product_id", "ELD product ID"), S("speed_unit", "Speed unit"),
@@ -64,14 +64,14 @@ static const field_spec driver_fields[] = {
     S("username", "Username"), F("user_email", "Email", FT_EMAIL),
     S("phone_number", "Phone"), S("employee_number", "Employee number"),
     S("user_designation", "Designation"), B("is_driver", "Is a driver"),
-    E("status", "Status", forms_enum_user_status_values), B("is_active", "Active"),
+    E("status", "Status", api_enum_UserStatusEnum), B("is_active", "Active"),
     S("license_number", "License number"), S("license_region", "License region"),
     F("license_country", "License country", FT_COUNTRY3),
     F("license_expiration", "License expires", FT_DATE), F("country_code", "Country", FT_COUNTRY3),
-    S("carrier_number", "Carrier number"), E("hos_ruleset_code", "HOS ruleset", forms_enum_hos_ruleset_values),
-    E("hos_compliance_type", "HOS compliance", forms_enum_hos_compliance_values),
-    E("hos_tracking_method", "HOS tracking", forms_enum_hos_tracking_values),
-    E("default_time_zone", "Time zone", forms_enum_timezone_values), B("allow_yard_move", "Yard move allowed"),
+    S("carrier_number", "Carrier number"), E("hos_ruleset_code", "HOS ruleset", api_enum_HosRulesetCodeEnum),
+    E("hos_compliance_type", "HOS compliance", api_enum_HosComplianceTypeEnum),
+    E("hos_tracking_method", "HOS tracking", api_enum_HosTrackingMethodEnum),
+    E("default_time_zone", "Time zone", api_enum_TimezoneCodeEnum), B("allow_yard_move", "Yard move allowed"),
     B("allow_personal_conveyance", "Personal conveyance allowed"),
     B("allow_adverse_driving", "Adverse driving allowed"), T("notes", "Notes"),
 };

@@ -9,7 +9,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 emulator=${1:?usage: run.sh EMULATOR_BINARY [RECORD_DIR]}
 record_dir=${2:-}
-spec=${CATENA_API_SPEC:-$here/../../../shared/catena-api/openapi.yaml}
+spec=${CATENA_API_SPEC:-$here/../../contract/openapi.yaml}
 if ! command -v node >/dev/null 2>&1; then
     echo "contract test: node is not installed (apt-get install nodejs npm)" >&2
     exit 1

@@ -20,7 +20,7 @@ import yaml from 'js-yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = { spec: resolve(here, '../../../shared/catena-api/openapi.yaml'), emulator: null, dirs: [] };
+const opt = { spec: resolve(here, '../../contract/openapi.yaml'), emulator: null, dirs: [] };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--spec') opt.spec = args[++i];
   else if (args[i] === '--emulator') opt.emulator = args[++i];
