@@ -7,6 +7,9 @@
 #include "core/http.h"
 #include "core/store.h"
 
+/* The API's largest page (`size` is 1..1000 on every list). */
+#define API_PAGE_SIZE_MAX 1000
+
 typedef enum {
     API_OK,          /* 2xx */
     API_HTTP_ERROR,  /* a non-2xx answer from the API (see status) */
