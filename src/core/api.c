@@ -1,5 +1,7 @@
 #include "core/api.h"
 
+#include "core/api_pager.h"
+
 #include "common/strbuf.h"
 #include "core/decode.h"
 
@@ -17,6 +19,7 @@ typedef struct call {
     int attempt;        /* 0 first, 1 after a 401 retry */
     uint64_t http_id;
     int waiting_token;
+    int cancelled;      /* cancelled while waiting for a token: on_token drops it */
     struct call *next;
 } call;
 
@@ -120,6 +123,11 @@ static void on_token(void *ud, const char *token, const char *error, int cred_er
 {
     call *c = ud;
     c->waiting_token = 0;
+    if (c->cancelled) {
+        unlink_call(c->a, c);
+        call_free(c);
+        return;
+    }
     if (!token) {
         api_reply r;
         memset(&r, 0, sizeof r);
@@ -171,10 +179,16 @@ void api_cancel(api *a, uint64_t id)
             continue;
         if (c->http_id) {
             http_cancel(a->h, c->http_id); /* completes through on_http */
-        } else {
+        } else if (!c->cancelled) {
             /* Waiting for a token: the auth waiter will still call on_token later, so keep the
-             * call but make it inert by completing now and marking cancelled. */
+             * call (on_token drops it) but answer "cancelled" now. */
+            c->cancelled = 1;
+            api_cb cb = c->cb;
             c->cb = NULL;
+            api_reply r = {.status = API_CANCELLED, .retry_after_s = -1};
+            snprintf(r.message, sizeof r.message, "cancelled");
+            if (cb)
+                cb(c->ud, &r);
         }
         return;
     }
@@ -190,6 +204,11 @@ const char *api_base_url(const api *a)
     return a->base;
 }
 
+loop *api_loop(const api *a)
+{
+    return a->l;
+}
+
 void api_free(api *a)
 {
     if (!a)
@@ -199,7 +218,13 @@ void api_free(api *a)
         if (c->http_id) {
             http_cancel(a->h, c->http_id);
         } else {
+            /* Waiting for a token: answer "cancelled" so pagers and their owners finish. */
             unlink_call(a, c);
+            if (c->cb && !c->cancelled) {
+                api_reply r = {.status = API_CANCELLED, .retry_after_s = -1};
+                snprintf(r.message, sizeof r.message, "cancelled");
+                c->cb(c->ud, &r);
+            }
             call_free(c);
         }
     }
@@ -296,100 +321,85 @@ void api_explain(api_reply *r)
         snprintf(r->message, sizeof r->message, "%s%s%s", what, sep, detail);
 }
 
-/* ------------------------------------------------------------------ pagination */
+/* ------------------------------------------------------------------ tables */
 
 typedef struct loader {
-    api *a;
     table *t;
-    char *path;
-    int page_size;
     api_list_cb on_progress, on_done;
     void *ud;
-    uint64_t call_id;
 } loader;
 
-static void load_next(loader *ld, const char *cursor);
-
-static void loader_finish(loader *ld)
-{
-    api_list_cb done = ld->on_done;
-    void *ud = ld->ud;
-    table *t = ld->t;
-    free(ld->path);
-    free(ld);
-    if (done)
-        done(ud, t);
-}
-
-static void on_page(void *ud, const api_reply *r)
+static int on_table_page(void *ud, const api_page *pg, char **err)
 {
     loader *ld = ud;
     table *t = ld->t;
-    if (r->status == API_CANCELLED) {
-        t->state = LOAD_FAILED;
-        table_set_error(t, "cancelled");
-        loader_finish(ld);
-        return;
+    size_t before = t->count, pool_before = t->pool.len;
+    int idx = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, pg->items)
+    {
+        char *e = NULL;
+        if (decode_item(t, it, &e) != 0) {
+            strbuf sb = STRBUF_INIT;
+            strbuf_printf(&sb, "Could not read the server's answer: item %d: %s", idx, e);
+            free(e);
+            t->count = before; /* the page is all-or-nothing */
+            t->pool.len = pool_before;
+            *err = strbuf_detach(&sb);
+            return -1;
+        }
+        idx++;
     }
-    if (r->status != API_OK) {
-        t->state = LOAD_FAILED;
-        table_set_error(t, r->message);
-        loader_finish(ld);
-        return;
-    }
-    page_info info;
-    char *err = NULL;
-    if (decode_page(t, r->body, r->body_len, &info, &err) != 0) {
-        strbuf sb = STRBUF_INIT;
-        strbuf_printf(&sb, "Could not read the server's answer: %s", err);
-        t->state = LOAD_FAILED;
-        table_set_error(t, sb.data);
-        strbuf_free(&sb);
-        free(err);
-        loader_finish(ld);
-        return;
-    }
-    if (info.total >= 0)
-        t->total = info.total;
+    if (pg->total >= 0)
+        t->total = pg->total;
     if (ld->on_progress)
         ld->on_progress(ld->ud, t);
-    if (info.next_cursor && info.items > 0) {
-        load_next(ld, info.next_cursor);
-        free(info.next_cursor);
-        return;
-    }
-    free(info.next_cursor);
-    t->state = LOAD_DONE;
-    t->generation++;
-    loader_finish(ld);
+    return 0;
 }
 
-static void load_next(loader *ld, const char *cursor)
+static void on_table_done(void *ud, const api_pager_result *res)
 {
-    strbuf q = STRBUF_INIT;
-    strbuf_puts(&q, ld->path);
-    strbuf_printf(&q, "%csize=%d", strchr(ld->path, '?') ? '&' : '?', ld->page_size);
-    if (cursor) {
-        strbuf_puts(&q, "&cursor=");
-        strbuf_put_urlencoded(&q, cursor);
+    loader *ld = ud;
+    table *t = ld->t;
+    if (res->status == API_OK) {
+        t->state = LOAD_DONE;
+        t->generation++;
+    } else {
+        t->state = LOAD_FAILED;
+        table_set_error(t, res->error);
     }
-    ld->call_id = api_call(ld->a, "GET", q.data, NULL, on_page, ld);
-    strbuf_free(&q);
+    api_list_cb done = ld->on_done;
+    void *dud = ld->ud;
+    free(ld);
+    if (done)
+        done(dud, t);
 }
 
-uint64_t api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
-                        api_list_cb on_done, void *ud)
+api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                          api_list_cb on_done, void *ud)
 {
     table_clear(t);
     t->state = LOAD_RUNNING;
     loader *ld = xcalloc(1, sizeof *ld);
-    ld->a = a;
-    ld->t = t;
-    ld->path = xstrdup(path_query);
-    ld->page_size = page_size > 0 && page_size <= 1000 ? page_size : 1000;
-    ld->on_progress = on_progress;
-    ld->on_done = on_done;
-    ld->ud = ud;
-    load_next(ld, NULL);
-    return ld->call_id;
+    *ld = (loader){t, on_progress, on_done, ud};
+    api_pager_req req = {.path_query = path_query,
+                         .page_size = page_size,
+                         .on_page = on_table_page,
+                         .on_done = on_table_done,
+                         .ud = ld};
+    return api_pager_start(a, &req);
+}
+
+void api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop)
+{
+    table_clear(t);
+    t->state = LOAD_RUNNING;
+    loader *ld = xcalloc(1, sizeof *ld);
+    *ld = (loader){t, NULL, NULL, NULL};
+    api_pager_req req = {.path_query = path_query,
+                         .page_size = page_size,
+                         .on_page = on_table_page,
+                         .on_done = on_table_done,
+                         .ud = ld};
+    api_pager_run(a, &req, stop);
 }

@@ -1,5 +1,5 @@
 /* api: Catena API calls with bearer auth (one retry on 401), error explanations, and
- * cursor pagination that streams pages into the store as they arrive. */
+ * list loads into the store (pages through api_pager.h as they arrive). */
 #ifndef CATENA_CORE_API_H
 #define CATENA_CORE_API_H
 
@@ -40,11 +40,18 @@ void api_cancel(api *a, uint64_t id);
 int api_in_flight(const api *a);
 const char *api_base_url(const api *a);
 
-/* Streams every page of a list into table t (which it clears first). path_query is the list
- * path with its filters (no cursor/size). on_progress runs after each page; on_done once. */
+/* Streams every page of a list into table t (which it clears first) through the pager
+ * (api_pager.h). path_query is the list path with its filters (no cursor/size). on_progress runs
+ * after each page; on_done once, with t->state LOAD_DONE, or LOAD_FAILED and t->error saying why
+ * (rows of the pages before the failure are kept). Returns the pager (NULL when already done). */
 typedef void (*api_list_cb)(void *ud, table *t);
-uint64_t api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
-                        api_list_cb on_done, void *ud);
+typedef struct api_pager api_pager;
+api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                          api_list_cb on_done, void *ud);
+/* The same, pumped to completion on the api's loop (subcommands); cancelled when *stop is set. */
+void api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop);
+/* The loop the api runs on. */
+loop *api_loop(const api *a);
 
 /* Fills r->message for a reply (exposed for tests and the subcommands). */
 void api_explain(api_reply *r);
