@@ -171,49 +171,10 @@ int cmd_exit_for_status(api_status s)
 
 int cmd_load_table(cmd_ctx *c, table *t, const char *path_query)
 {
-    char *cursor = NULL;
-    int pages = 0;
-    t->state = LOAD_RUNNING;
-    for (;;) {
-        strbuf q = STRBUF_INIT;
-        strbuf_printf(&q, "%s%csize=%d", path_query, strchr(path_query, '?') ? '&' : '?',
-                      c->cfg.page_size > 0 ? c->cfg.page_size : 1000);
-        if (cursor) {
-            strbuf_puts(&q, "&cursor=");
-            strbuf_put_urlencoded(&q, cursor);
-        }
-        free(cursor);
-        cursor = NULL;
-        cmd_reply r;
-        cmd_request(c, "GET", q.data, NULL, &r);
-        strbuf_free(&q);
-        if (r.status != API_OK) {
-            int rc = cmd_exit_for_status(r.status);
-            if (r.status != API_CANCELLED)
-                cmd_err(c, "%s", r.message);
-            cmd_reply_free(&r);
-            t->state = LOAD_FAILED;
-            return rc;
-        }
-        page_info info;
-        char *err = NULL;
-        int bad = decode_page(t, r.body, r.body_len, &info, &err);
-        cmd_reply_free(&r);
-        if (bad) {
-            cmd_err(c, "could not read the server's answer: %s", err);
-            free(err);
-            t->state = LOAD_FAILED;
-            return CMD_EXIT_API;
-        }
-        if (info.total >= 0)
-            t->total = info.total;
-        cursor = info.next_cursor;
-        if (!cursor || info.items == 0 || ++pages >= 100000)
-            break;
-    }
-    free(cursor);
-    t->state = LOAD_DONE;
-    return CMD_EXIT_OK;
+    api_status st = api_load_table_run(c->a, t, path_query, c->cfg.page_size, &c->stop);
+    if (st != API_OK && st != API_CANCELLED)
+        cmd_err(c, "%s", t->error ? t->error : "the list could not be loaded");
+    return cmd_exit_for_status(st);
 }
 
 /* ------------------------------------------------------------------ JSON output */

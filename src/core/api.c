@@ -327,6 +327,7 @@ typedef struct loader {
     table *t;
     api_list_cb on_progress, on_done;
     void *ud;
+    api_status *status; /* where api_load_table_run wants the outcome */
 } loader;
 
 static int on_table_page(void *ud, const api_page *pg, char **err)
@@ -368,6 +369,8 @@ static void on_table_done(void *ud, const api_pager_result *res)
         t->state = LOAD_FAILED;
         table_set_error(t, res->error);
     }
+    if (ld->status)
+        *ld->status = res->status;
     api_list_cb done = ld->on_done;
     void *dud = ld->ud;
     free(ld);
@@ -381,7 +384,7 @@ api_pager *api_load_table(api *a, table *t, const char *path_query, int page_siz
     table_clear(t);
     t->state = LOAD_RUNNING;
     loader *ld = xcalloc(1, sizeof *ld);
-    *ld = (loader){t, on_progress, on_done, ud};
+    *ld = (loader){t, on_progress, on_done, ud, NULL};
     api_pager_req req = {.path_query = path_query,
                          .page_size = page_size,
                          .on_page = on_table_page,
@@ -390,16 +393,18 @@ api_pager *api_load_table(api *a, table *t, const char *path_query, int page_siz
     return api_pager_start(a, &req);
 }
 
-void api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop)
+api_status api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop)
 {
     table_clear(t);
     t->state = LOAD_RUNNING;
+    api_status st = API_CANCELLED;
     loader *ld = xcalloc(1, sizeof *ld);
-    *ld = (loader){t, NULL, NULL, NULL};
+    *ld = (loader){t, NULL, NULL, NULL, &st};
     api_pager_req req = {.path_query = path_query,
                          .page_size = page_size,
                          .on_page = on_table_page,
                          .on_done = on_table_done,
                          .ud = ld};
     api_pager_run(a, &req, stop);
+    return st;
 }

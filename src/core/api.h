@@ -48,8 +48,9 @@ typedef void (*api_list_cb)(void *ud, table *t);
 typedef struct api_pager api_pager;
 api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
                           api_list_cb on_done, void *ud);
-/* The same, pumped to completion on the api's loop (subcommands); cancelled when *stop is set. */
-void api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop);
+/* The same, pumped to completion on the api's loop (subcommands); cancelled when *stop is set.
+ * Returns how it ended (API_OK, or the failure; t->error says why). */
+api_status api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop);
 /* The loop the api runs on. */
 loop *api_loop(const api *a);
 
