@@ -3,7 +3,7 @@
 #include "ui/app.h"
 
 #include "common/strbuf.h"
-#include "core/caps.h"
+#include "core/api_caps.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"

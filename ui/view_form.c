@@ -4,7 +4,7 @@
  * in view_form_keys.c, drawing in view_form_draw.c. */
 #include "common/strbuf.h"
 #include "core/text.h"
-#include "core/writes.h"
+#include "core/api_writes.h"
 #include "ui/flows.h"
 #include "ui/pane_ops.h"
 #include "ui/view_form_private.h"
@@ -263,9 +263,7 @@ void formview_reload(app *a, form *f)
     if (f->state == FORM_LOAD_FAILED)
         f->status[0] = '\0';
     f->state = FORM_LOADING;
-    char path[200];
-    snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
-    api_call(a->api, "GET", path, NULL, on_loaded, t);
+    api_get_record(a->api, f->spec->resource, f->record_id, on_loaded, t);
 }
 
 /* ------------------------------------------------------------------ saving */
@@ -459,12 +457,7 @@ unsigned formview_save(app *a, form *f)
         f->server_err[i] = NULL;
     }
     set_status(f, SLOT_STATUS_MUTED, "Saving%s…", f->d.sync ? " and waiting for the TSP" : "");
-    char path[200];
-    if (update)
-        snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
-    else
-        snprintf(path, sizeof path, "%s", f->spec->path);
-    writes_send(a->api, update ? "PATCH" : "POST", path, f->d.sync, body, on_saved, t);
+    writes_send(a->api, f->spec->resource, update ? f->record_id : NULL, f->d.sync, body, on_saved, t);
     free(body);
     return DIRTY_ALL;
 }

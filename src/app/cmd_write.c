@@ -5,7 +5,7 @@
 
 #include "common/strbuf.h"
 #include "core/forms.h"
-#include "core/writes.h"
+#include "core/api_writes.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -79,10 +79,10 @@ static void on_write(void *ud, const write_result *r)
     w->rc = CMD_EXIT_API;
 }
 
-static int send_write(cmd_ctx *c, const char *method, const char *path, const char *conn_id, const char *body)
+static int send_write(cmd_ctx *c, const char *resource, const char *record_id, const char *conn_id, const char *body)
 {
     write_wait w = {c, conn_id, false, CMD_EXIT_API};
-    writes_send(c->a, method, path, c->args.sync, body, on_write, &w);
+    writes_send(c->a, resource, record_id, c->args.sync, body, on_write, &w);
     while (!w.done)
         cmd_pump(c);
     return w.rc;
@@ -106,7 +106,7 @@ int cmd_run_send_message(cmd_ctx *c)
     if (rc)
         return rc;
     char *body = writes_message_body(conn, ids[0], ids[1], a->text, a->priority, a->reply_to);
-    rc = send_write(c, "POST", "/v2/telematics/messages", conn, body);
+    rc = send_write(c, "message", NULL, conn, body);
     cJSON_free(body);
     return rc;
 }
@@ -168,7 +168,7 @@ int cmd_run_send_group_message(cmd_ctx *c)
                 uniq[nu++] = ids[i];
         }
         char *body = writes_group_message_body(conn, ids[0], uniq, nu, a->text, a->priority);
-        rc = send_write(c, "POST", "/v2/telematics/group-messages", conn, body);
+        rc = send_write(c, "group_message", NULL, conn, body);
         cJSON_free(body);
         free(uniq);
     }
@@ -250,10 +250,7 @@ int cmd_run_update(cmd_ctx *c)
     char *body = build_body(c, fs, conn, true);
     if (!body)
         return CMD_EXIT_USAGE;
-    strbuf path = STRBUF_INIT;
-    strbuf_printf(&path, "%s/%s", fs->path, id);
-    rc = send_write(c, "PATCH", path.data, conn, body);
-    strbuf_free(&path);
+    rc = send_write(c, fs->resource, id, conn, body);
     free(body);
     return rc;
 }
@@ -268,7 +265,7 @@ int cmd_run_create(cmd_ctx *c)
     char *body = build_body(c, fs, conn, false);
     if (!body)
         return CMD_EXIT_USAGE;
-    rc = send_write(c, "POST", fs->path, conn, body);
+    rc = send_write(c, fs->resource, NULL, conn, body);
     free(body);
     return rc;
 }

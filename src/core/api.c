@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/decode.h"
+#include "core/text.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -319,6 +320,66 @@ void api_explain(api_reply *r)
         snprintf(r->message, sizeof r->message, "%s (HTTP %ld)%s%s", what, s, sep, detail);
     else
         snprintf(r->message, sizeof r->message, "%s%s%s", what, sep, detail);
+}
+
+/* ------------------------------------------------------------------ resources */
+
+static const struct {
+    const char *resource, *path;
+} collections[] = {
+    {"message", "/v2/telematics/messages"},
+    {"group_message", "/v2/telematics/group-messages"},
+    {"vehicle", "/v2/telematics/vehicles"},
+    {"trailer", "/v2/telematics/trailers"},
+    {"user", "/v2/telematics/users"},
+    {"dvir_log", "/v2/telematics/dvir-logs"},
+    {"fuel_transaction", "/v2/telematics/fuel-transactions"},
+    {"connection", "/v2/integrations/connections"},
+    {"tsp", "/v2/integrations/tsps"},
+};
+
+const char *api_collection_path(const char *resource)
+{
+    for (size_t i = 0; resource && i < sizeof collections / sizeof collections[0]; i++)
+        if (!strcmp(collections[i].resource, resource))
+            return collections[i].path;
+    return NULL;
+}
+
+char *api_record_path(const char *resource, const char *record_id)
+{
+    const char *base = api_collection_path(resource);
+    if (!base)
+        return NULL;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, base);
+    if (record_id && *record_id) {
+        strbuf_putc(&sb, '/');
+        strbuf_put_urlencoded(&sb, record_id);
+    }
+    return strbuf_detach(&sb);
+}
+
+static void on_no_path(const char *resource, api_cb cb, void *ud)
+{
+    api_reply r = {.status = API_NETWORK, .retry_after_s = -1};
+    char *clean = text_sanitize_str(resource ? resource : "(none)");
+    snprintf(r.message, sizeof r.message, "Unknown resource '%.60s': nothing was sent.", clean);
+    free(clean);
+    if (cb)
+        cb(ud, &r);
+}
+
+uint64_t api_get_record(api *a, const char *resource, const char *record_id, api_cb cb, void *ud)
+{
+    char *path = api_record_path(resource, record_id);
+    if (!path) {
+        on_no_path(resource, cb, ud);
+        return 0;
+    }
+    uint64_t id = api_call(a, "GET", path, NULL, cb, ud);
+    free(path);
+    return id;
 }
 
 /* ------------------------------------------------------------------ tables */

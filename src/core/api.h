@@ -54,6 +54,14 @@ api_status api_load_table_run(api *a, table *t, const char *path_query, int page
 /* The loop the api runs on. */
 loop *api_loop(const api *a);
 
+/* The collection path of a resource ("message", "group_message", "vehicle", "trailer", "user",
+ * "dvir_log", "fuel_transaction", "connection", "tsp"), NULL when unknown. */
+const char *api_collection_path(const char *resource);
+/* The collection path, plus "/ID" when record_id is given (heap; NULL for an unknown resource). */
+char *api_record_path(const char *resource, const char *record_id);
+/* GET of one record (e.g. "vehicle", id). An unknown resource answers at once, nothing sent. */
+uint64_t api_get_record(api *a, const char *resource, const char *record_id, api_cb cb, void *ud);
+
 /* Fills r->message for a reply (exposed for tests and the subcommands). */
 void api_explain(api_reply *r);
 

@@ -1,4 +1,4 @@
-#include "core/caps.h"
+#include "core/api_caps.h"
 
 #include "common/strbuf.h"
 

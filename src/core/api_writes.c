@@ -1,4 +1,4 @@
-#include "core/writes.h"
+#include "core/api_writes.h"
 
 #include "common/strbuf.h"
 #include "core/text.h"
@@ -197,17 +197,25 @@ static void on_reply(void *ud, const api_reply *r)
     free(pw);
 }
 
-uint64_t writes_send(api *a, const char *method, const char *path, bool sync, const char *body, write_cb cb,
+uint64_t writes_send(api *a, const char *resource, const char *record_id, bool sync, const char *body, write_cb cb,
                      void *ud)
 {
     pending_write *pw = xcalloc(1, sizeof *pw);
     pw->cb = cb;
     pw->ud = ud;
+    char *path = api_record_path(resource, record_id);
+    if (!path) {
+        api_reply r = {.status = API_NETWORK, .retry_after_s = -1};
+        snprintf(r.message, sizeof r.message, "Unknown resource: nothing was sent.");
+        on_reply(pw, &r);
+        return 0;
+    }
     strbuf p = STRBUF_INIT;
     strbuf_puts(&p, path);
+    free(path);
     if (sync)
-        strbuf_puts(&p, strchr(path, '?') ? "&is_sync=true" : "?is_sync=true");
-    uint64_t id = api_call(a, method, p.data, body, on_reply, pw);
+        strbuf_puts(&p, "?is_sync=true");
+    uint64_t id = api_call(a, record_id && *record_id ? "PATCH" : "POST", p.data, body, on_reply, pw);
     strbuf_free(&p);
     return id;
 }
