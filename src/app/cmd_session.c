@@ -3,7 +3,7 @@
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
-#include "core/decode.h"
+#include "core/api_json.h"
 #include "core/text.h"
 
 #include <signal.h>
@@ -132,25 +132,30 @@ static void on_reply(void *ud, const api_reply *r)
     w->done = true;
 }
 
-void cmd_request(cmd_ctx *c, const char *method, const char *path, const char *body, cmd_reply *out)
+/* Waits on the loop for the call id (started with on_reply and w); cancels it on a stop signal. */
+static void wait_reply(cmd_ctx *c, uint64_t id, req_wait *w)
 {
-    memset(out, 0, sizeof *out);
-    req_wait w = {out, false};
-    uint64_t id = api_call(c->a, method, path, body, on_reply, &w);
     bool cancelled = false;
-    while (!w.done) {
+    while (!w->done) {
         if (c->stop && !cancelled) {
             api_cancel(c->a, id);
             cancelled = true;
         }
-        if (cancelled && !w.done && api_in_flight(c->a) == 0)
+        if (cancelled && !w->done && api_in_flight(c->a) == 0)
             break;
         cmd_pump(c);
     }
-    if (!w.done) {
-        out->status = API_CANCELLED;
-        snprintf(out->message, sizeof out->message, "cancelled");
+    if (!w->done) {
+        w->out->status = API_CANCELLED;
+        snprintf(w->out->message, sizeof w->out->message, "cancelled");
     }
+}
+
+void cmd_get_operation(cmd_ctx *c, const char *conn_id, const char *op_id, cmd_reply *out)
+{
+    memset(out, 0, sizeof *out);
+    req_wait w = {out, false};
+    wait_reply(c, api_get_operation(c->a, conn_id, op_id, on_reply, &w), &w);
 }
 
 void cmd_reply_free(cmd_reply *r)
@@ -179,66 +184,12 @@ int cmd_load_table(cmd_ctx *c, table *t, const char *path_query)
 
 /* ------------------------------------------------------------------ JSON output */
 
-static char *cjson_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = cJSON_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static void sanitize_item(cJSON *it)
-{
-    if (it->string && !(it->type & cJSON_StringIsConst)) {
-        char *s = text_sanitize_str(it->string);
-        if (strcmp(s, it->string) != 0) {
-            char *d = cjson_dup(s);
-            if (d) {
-                cJSON_free(it->string);
-                it->string = d;
-            }
-        }
-        free(s);
-    }
-    if (cJSON_IsString(it) && it->valuestring && !(it->type & cJSON_IsReference)) {
-        char *s = text_sanitize(it->valuestring, strlen(it->valuestring), true);
-        if (strcmp(s, it->valuestring) != 0) {
-            char *d = cjson_dup(s);
-            if (d) {
-                cJSON_free(it->valuestring);
-                it->valuestring = d;
-            }
-        }
-        free(s);
-    }
-    for (cJSON *ch = it->child; ch; ch = ch->next)
-        sanitize_item(ch);
-}
-
-void cmd_json_sanitize(cJSON *j)
-{
-    if (j)
-        sanitize_item(j);
-}
-
-void cmd_print_json(cJSON *obj)
-{
-    cmd_json_sanitize(obj);
-    char *s = cJSON_PrintUnformatted(obj);
-    if (s) {
-        fputs(s, stdout);
-        fputc('\n', stdout);
-        cJSON_free(s);
-    }
-}
-
 int cmd_print_json_text(const char *text, size_t len)
 {
-    cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
-    if (!root)
+    char *line = api_json_line(text, len);
+    if (!line)
         return -1;
-    cmd_print_json(root);
-    cJSON_Delete(root);
+    puts(line);
+    free(line);
     return 0;
 }

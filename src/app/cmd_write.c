@@ -5,6 +5,7 @@
 
 #include "common/strbuf.h"
 #include "core/forms.h"
+#include "core/api_json.h"
 #include "core/api_writes.h"
 
 #include <ctype.h>
@@ -107,7 +108,7 @@ int cmd_run_send_message(cmd_ctx *c)
         return rc;
     char *body = writes_message_body(conn, ids[0], ids[1], a->text, a->priority, a->reply_to);
     rc = send_write(c, "message", NULL, conn, body);
-    cJSON_free(body);
+    free(body);
     return rc;
 }
 
@@ -169,7 +170,7 @@ int cmd_run_send_group_message(cmd_ctx *c)
         }
         char *body = writes_group_message_body(conn, ids[0], uniq, nu, a->text, a->priority);
         rc = send_write(c, "group_message", NULL, conn, body);
-        cJSON_free(body);
+        free(body);
         free(uniq);
     }
     for (size_t i = 0; i < n; i++)
@@ -210,7 +211,7 @@ static char *build_body(cmd_ctx *c, const form_spec *fs, const char *conn, bool 
         free(err);
         return NULL;
     }
-    cJSON *root = cJSON_Parse(body);
+    api_json_obj *root = api_json_obj_parse(body, strlen(body));
     free(body);
     if (!root)
         return NULL;
@@ -218,16 +219,12 @@ static char *build_body(cmd_ctx *c, const form_spec *fs, const char *conn, bool 
         const char *s = c->args.sets[i], *eq = strchr(s, '=');
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(eq - s) < 63 ? (int)(eq - s) : 63, s);
-        if (blank(eq + 1) && !cJSON_HasObjectItem(root, name))
-            cJSON_AddNullToObject(root, name);
+        if (blank(eq + 1) && !api_json_has(root, name))
+            api_json_add_null(root, name);
     }
-    if (!update && fs->kind == FORM_DRIVER && !cJSON_HasObjectItem(root, "is_driver"))
-        cJSON_AddTrueToObject(root, "is_driver");
-    char *p = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    body = xstrdup(p ? p : "{}");
-    cJSON_free(p);
-    return body;
+    if (!update && fs->kind == FORM_DRIVER && !api_json_has(root, "is_driver"))
+        api_json_add_bool(root, "is_driver", true);
+    return api_json_obj_text(root);
 }
 
 static record_kind form_record_kind(const form_spec *fs)

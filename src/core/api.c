@@ -336,6 +336,8 @@ static const struct {
     {"fuel_transaction", "/v2/telematics/fuel-transactions"},
     {"connection", "/v2/integrations/connections"},
     {"tsp", "/v2/integrations/tsps"},
+    {"resource_operation", "/v2/integrations/connections/resource-operations"},
+    {"data_freshness", "/v2/integrations/connections/data-freshness"},
 };
 
 const char *api_collection_path(const char *resource)
@@ -360,6 +362,24 @@ char *api_record_path(const char *resource, const char *record_id)
     return strbuf_detach(&sb);
 }
 
+char *api_list_path(const char *resource, const char *connection_id, const char *extra)
+{
+    const char *base = api_collection_path(resource);
+    if (!base)
+        return NULL;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, base);
+    char sep = '?';
+    if (connection_id && *connection_id) {
+        strbuf_puts(&sb, "?connection_id=");
+        strbuf_put_urlencoded(&sb, connection_id);
+        sep = '&';
+    }
+    if (extra && *extra)
+        strbuf_printf(&sb, "%c%s", sep, extra);
+    return strbuf_detach(&sb);
+}
+
 static void on_no_path(const char *resource, api_cb cb, void *ud)
 {
     api_reply r = {.status = API_NETWORK, .retry_after_s = -1};
@@ -379,6 +399,18 @@ uint64_t api_get_record(api *a, const char *resource, const char *record_id, api
     }
     uint64_t id = api_call(a, "GET", path, NULL, cb, ud);
     free(path);
+    return id;
+}
+
+uint64_t api_get_operation(api *a, const char *connection_id, const char *op_id, api_cb cb, void *ud)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "/v2/integrations/connections/");
+    strbuf_put_urlencoded(&sb, connection_id);
+    strbuf_puts(&sb, "/resource-operations/");
+    strbuf_put_urlencoded(&sb, op_id);
+    uint64_t id = api_call(a, "GET", sb.data, NULL, cb, ud);
+    strbuf_free(&sb);
     return id;
 }
 

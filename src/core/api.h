@@ -55,10 +55,17 @@ api_status api_load_table_run(api *a, table *t, const char *path_query, int page
 loop *api_loop(const api *a);
 
 /* The collection path of a resource ("message", "group_message", "vehicle", "trailer", "user",
- * "dvir_log", "fuel_transaction", "connection", "tsp"), NULL when unknown. */
+ * "dvir_log", "fuel_transaction", "connection", "tsp", "resource_operation", "data_freshness"),
+ * NULL when unknown. */
 const char *api_collection_path(const char *resource);
 /* The collection path, plus "/ID" when record_id is given (heap; NULL for an unknown resource). */
 char *api_record_path(const char *resource, const char *record_id);
+/* A list's path with its filters (heap; NULL for an unknown resource): the collection, then
+ * connection_id=ID when given, then extra ("is_driver=true&...", already encoded) when given.
+ * Also "resource_operation" (the operations list) and "data_freshness". */
+char *api_list_path(const char *resource, const char *connection_id, const char *extra);
+/* GET of one resource operation of a connection. */
+uint64_t api_get_operation(api *a, const char *connection_id, const char *op_id, api_cb cb, void *ud);
 /* GET of one record (e.g. "vehicle", id). An unknown resource answers at once, nothing sent. */
 uint64_t api_get_record(api *a, const char *resource, const char *record_id, api_cb cb, void *ud);
 

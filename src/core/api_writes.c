@@ -14,6 +14,16 @@ static void add_str(cJSON *o, const char *k, const char *v)
         cJSON_AddStringToObject(o, k, v);
 }
 
+/* The compact text as a plain heap string (free()), and the tree deleted. */
+static char *print_body(cJSON *o)
+{
+    char *p = cJSON_PrintUnformatted(o);
+    char *s = xstrdup(p ? p : "{}");
+    cJSON_free(p);
+    cJSON_Delete(o);
+    return s;
+}
+
 char *writes_message_body(const char *connection_id, const char *sender_id, const char *recipient_id,
                           const char *text, const char *priority, const char *reply_to_message_id)
 {
@@ -24,9 +34,7 @@ char *writes_message_body(const char *connection_id, const char *sender_id, cons
     add_str(o, "message_text", text);
     add_str(o, "priority", priority);
     add_str(o, "reply_to_message_id", reply_to_message_id);
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
+    return print_body(o);
 }
 
 char *writes_group_message_body(const char *connection_id, const char *sender_id, const char *const *recipient_ids,
@@ -40,9 +48,7 @@ char *writes_group_message_body(const char *connection_id, const char *sender_id
         cJSON_AddItemToArray(arr, cJSON_CreateString(recipient_ids[i]));
     add_str(o, "message_text", text);
     add_str(o, "priority", priority);
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
+    return print_body(o);
 }
 
 typedef struct pending_write {
