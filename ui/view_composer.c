@@ -1,9 +1,9 @@
 /* Composer: a message to one driver, a reply, or one message to many (group). Everything typed
  * is kept as a draft on disk as it is edited and removed only when the API accepted it. */
 #include "common/strbuf.h"
+#include "core/api_writes.h"
 #include "core/drafts.h"
 #include "core/text.h"
-#include "core/api_writes.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/pane_ops.h"

@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_json.h"
+#include "core/api_session.h"
 #include "core/text.h"
 
 #include <signal.h>
@@ -13,54 +14,38 @@
 
 /* ------------------------------------------------------------------ session */
 
-static int build_config(cmd_ctx *c)
-{
-    config_error err = {0};
-    config *cfg = &c->cfg;
-    const cmd_args *a = &c->args;
-    const char *profile = a->profile ? a->profile : getenv("CATENA_PROFILE");
-    if (config_load_file(cfg, a->config_path, profile, &err) != 0)
-        goto fail;
-    config_apply_env(cfg);
-    if ((a->api_url && config_set(cfg, "api_url", a->api_url, &err)) ||
-        (a->auth_url && config_set(cfg, "auth_url", a->auth_url, &err)))
-        goto fail;
-    if (config_validate(cfg, &err) != 0)
-        goto fail;
-    return 0;
-fail:
-    cmd_err(c, "%s", err.message ? err.message : "configuration error");
-    config_error_free(&err);
-    return CMD_EXIT_USAGE;
-}
-
 int cmd_open_session(cmd_ctx *c)
 {
-    int rc = build_config(c);
-    if (rc)
-        return rc;
+    const cmd_args *a = &c->args;
+    api_session_opts o = {.config_path = a->config_path,
+                          .profile = a->profile,
+                          .api_url = a->api_url,
+                          .auth_url = a->auth_url,
+                          .request_timeout_ms = (long)(a->request_timeout_s * 1000)};
+    char *err = NULL;
+    if (api_session_config(&c->cfg, &o, &err) != 0) {
+        cmd_err(c, "%s", err);
+        free(err);
+        return CMD_EXIT_USAGE;
+    }
     if (!c->cfg.client_id || !c->cfg.client_secret || !*c->cfg.client_id || !*c->cfg.client_secret) {
         cmd_err(c, "no credentials: set CATENA_CLIENT_ID and CATENA_CLIENT_SECRET, or client_id and "
                    "client_secret in the config file");
         return CMD_EXIT_AUTH;
     }
     c->l = loop_new();
-    c->h = http_client_new(c->l);
-    if (c->args.request_timeout_s > 0)
-        http_set_default_timeout(c->h, (long)(c->args.request_timeout_s * 1000));
-    c->au = auth_new(c->l, c->h, c->cfg.auth_url, c->cfg.client_id, c->cfg.client_secret);
-    c->a = api_new(c->l, c->h, c->au, c->cfg.api_url);
+    api_session s;
+    api_session_open(&s, c->l, &c->cfg);
+    c->h = s.h;
+    c->au = s.au;
+    c->a = s.a;
     return 0;
 }
 
 void cmd_close_session(cmd_ctx *c)
 {
-    if (c->a)
-        api_free(c->a);
-    if (c->au)
-        auth_free(c->au);
-    if (c->h)
-        http_client_free(c->h);
+    api_session s = {c->h, c->au, c->a};
+    api_session_close(&s);
     if (c->l)
         loop_free(c->l);
     c->a = NULL;

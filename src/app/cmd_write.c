@@ -4,9 +4,9 @@
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
-#include "core/forms.h"
 #include "core/api_json.h"
 #include "core/api_writes.h"
+#include "core/forms.h"
 
 #include <ctype.h>
 #include <stdio.h>

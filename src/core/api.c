@@ -414,6 +414,18 @@ uint64_t api_get_operation(api *a, const char *connection_id, const char *op_id,
     return id;
 }
 
+int api_decode_record(table *t, const char *json, size_t len, char **err)
+{
+    cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
+    if (!root) {
+        *err = xstrdup("the server sent malformed JSON");
+        return -1;
+    }
+    int rc = decode_item(t, root, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ tables */
 
 typedef struct loader {

@@ -69,6 +69,10 @@ uint64_t api_get_operation(api *a, const char *connection_id, const char *op_id,
 /* GET of one record (e.g. "vehicle", id). An unknown resource answers at once, nothing sent. */
 uint64_t api_get_record(api *a, const char *resource, const char *record_id, api_cb cb, void *ud);
 
+/* Decodes the JSON text of one record (a single-record GET) and appends it to t. 0, or -1 with
+ * *err (heap, one line). */
+int api_decode_record(table *t, const char *json, size_t len, char **err);
+
 /* Fills r->message for a reply (exposed for tests and the subcommands). */
 void api_explain(api_reply *r);
 

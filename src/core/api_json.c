@@ -173,23 +173,31 @@ int api_json_get_str(const char *text, size_t len, const char *key, char *out, s
     return rc;
 }
 
+int api_json_each_str(const char *text, void (*each)(void *ud, const char *key, const char *value), void *ud)
+{
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, root)
+    {
+        if (it->string && cJSON_IsString(it) && it->valuestring)
+            each(ud, it->string, it->valuestring);
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
 char *api_json_pretty(const char *text)
 {
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     char *pretty = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
-    if (!pretty)
-        return NULL;
-    /* cJSON indents with tabs: two spaces a level here. */
-    strbuf sb = STRBUF_INIT;
-    for (const char *p = pretty; *p; p++) {
-        if (*p == '\t')
-            strbuf_puts(&sb, "  ");
-        else
-            strbuf_putc(&sb, *p);
-    }
+    char *s = pretty ? xstrdup(pretty) : NULL;
     cJSON_free(pretty);
-    return strbuf_detach(&sb);
+    return s;
 }
 
 /* ------------------------------------------------------------------ list lines */

@@ -36,7 +36,9 @@ char *api_json_line(const char *text, size_t len);
 /* The string member key of a JSON object text into out ("" when missing or not a string).
  * Returns 0, or -1 when the text is not a JSON object. */
 int api_json_get_str(const char *text, size_t len, const char *key, char *out, size_t cap);
-/* The text pretty-printed, two spaces a level (heap), NULL when it is not JSON. */
+/* Calls each for every string member of a JSON object text, in order; -1 when not an object. */
+int api_json_each_str(const char *text, void (*each)(void *ud, const char *key, const char *value), void *ud);
+/* The text pretty-printed, one tab a level (heap), NULL when it is not JSON. Not sanitized. */
 char *api_json_pretty(const char *text);
 
 /* One item of a list, as the subcommands print it. */
