@@ -4,6 +4,7 @@
 #include "core/api_caps.h"
 #include "core/api_json.h"
 #include "core/api_messages.h"
+#include "core/api_writes.h"
 #include "core/text.h"
 
 #include <check.h>
@@ -138,6 +139,34 @@ START_TEST(message_payloads_read_as_plain_data)
 }
 END_TEST
 
+/* Issue 13.1: only a 502 carrying a failed operation is the TSP's refusal; any other 502, 503 or
+ * 504 after sending is an unknown outcome. */
+START_TEST(only_a_failed_operation_in_a_502_is_a_refusal)
+{
+    const char *op = "{\"id\":\"019b0000-0000-7000-8000-000000000009\",\"resource\":\"message\",\"status\":"
+                     "\"failed\",\"logs\":[{\"error_type\":\"validation\",\"response_status_code\":422}]}";
+    const char *gateway = "<html><body>502 Bad Gateway</body></html>";
+    api_reply r = {.status = API_HTTP_ERROR, .http_status = 502, .body = op, .body_len = strlen(op), .retry_after_s = -1};
+    write_result w;
+    writes_interpret(&r, &w);
+    ck_assert_int_eq(w.kind, WR_TSP_FAILED);
+    ck_assert_ptr_nonnull(strstr(w.tsp_error, "validation"));
+    write_result_clear(&w);
+    long statuses[] = {502, 503, 504};
+    for (int i = 0; i < 3; i++) {
+        api_reply g = {.status = API_HTTP_ERROR,
+                       .http_status = statuses[i],
+                       .body = gateway,
+                       .body_len = strlen(gateway),
+                       .retry_after_s = -1};
+        writes_interpret(&g, &w);
+        ck_assert_int_eq(w.kind, WR_UNKNOWN);
+        ck_assert_ptr_nonnull(strstr(w.message, "may have gone through"));
+        write_result_clear(&w);
+    }
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api_module");
@@ -147,6 +176,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, caps_reasons_are_sanitized);
     tcase_add_test(tc, message_pages_decode_merge_and_flag_who_wrote);
     tcase_add_test(tc, message_payloads_read_as_plain_data);
+    tcase_add_test(tc, only_a_failed_operation_in_a_502_is_a_refusal);
     suite_add_tcase(s, tc);
     return s;
 }
