@@ -308,6 +308,49 @@ START_TEST(a_subcommand_pumps_a_load_to_completion_and_a_stop_cancels_it)
 }
 END_TEST
 
+typedef struct one_reply {
+    int done;
+    api_status status;
+    long http_status;
+} one_reply;
+
+static void on_one_reply(void *ud, const api_reply *r)
+{
+    one_reply *o = ud;
+    o->status = r->status;
+    o->http_status = r->http_status;
+    o->done = 1;
+}
+
+/* Issue 13.4: a 403 from a stale or re-scoped token gets one retry with a fresh token; a 403 that
+ * stays is the permission refusal. */
+START_TEST(a_403_is_retried_once_with_a_fresh_token)
+{
+    fixture f;
+    fx_open(&f);
+    clear_faults_and_log();
+    add_fault("{\"route\":\"/v2/integrations/connections\",\"method\":\"GET\",\"kind\":\"status\","
+              "\"status\":403,\"count\":1}");
+    one_reply o = {0};
+    api_call(f.a, "GET", api_collection_path("connection"), NULL, on_one_reply, &o);
+    run_until(&f, &o.done);
+    ck_assert_int_eq(o.status, API_OK);
+    cJSON *gets = logged_queries("/v2/integrations/connections");
+    ck_assert_int_eq(cJSON_GetArraySize(gets), 2);
+    cJSON_Delete(gets);
+
+    add_fault("{\"route\":\"/v2/integrations/connections\",\"method\":\"GET\",\"kind\":\"status\","
+              "\"status\":403,\"count\":2}");
+    o.done = 0;
+    api_call(f.a, "GET", api_collection_path("connection"), NULL, on_one_reply, &o);
+    run_until(&f, &o.done);
+    clear_faults_and_log();
+    ck_assert_int_eq(o.status, API_HTTP_ERROR);
+    ck_assert_int_eq(o.http_status, 403);
+    fx_close(&f);
+}
+END_TEST
+
 static void caps_done(void *ud)
 {
     ++*(int *)ud;
@@ -350,6 +393,7 @@ int main(void)
     tcase_add_test(tc, more_pages_than_the_bound_end_with_a_clear_error);
     tcase_add_test(tc, a_subcommand_pumps_a_load_to_completion_and_a_stop_cancels_it);
     tcase_add_test(tc, caps_free_cancels_its_loads_first);
+    tcase_add_test(tc, a_403_is_retried_once_with_a_fresh_token);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);
