@@ -10,6 +10,8 @@
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +353,65 @@ START_TEST(a_403_is_retried_once_with_a_fresh_token)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ a loopback server */
+
+/* Answers a token to any POST, and to any GET a page of one empty item whose `total` is 2 but
+ * whose next_page is always a new cursor: an API that keeps sending more than it says it has. */
+static enum MHD_Result serve(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                             const char *version, const char *upload, size_t *upload_len, void **state)
+{
+    (void)url, (void)version, (void)upload;
+    int *served = cls;
+    if (!*state) { /* first call of a request: headers only */
+        *state = served;
+        return MHD_YES;
+    }
+    if (*upload_len) {
+        *upload_len = 0;
+        return MHD_YES;
+    }
+    char body[200];
+    if (!strcmp(method, "POST"))
+        snprintf(body, sizeof body, "{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"expires_in\":300}");
+    else
+        snprintf(body, sizeof body, "{\"items\":[{}],\"total\":2,\"next_page\":\"c%d\"}", ++*served);
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ok = MHD_queue_response(conn, 200, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+START_TEST(more_pages_than_total_allows_end_with_a_clear_error)
+{
+    int served = 0;
+    struct sockaddr_in lo = {.sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, serve, &served,
+                                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&lo, MHD_OPTION_END);
+    ck_assert_ptr_nonnull(d);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char url[64], auth_url[96];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)info->port);
+    snprintf(auth_url, sizeof auth_url, "%s/realms/catena", url);
+    fixture f = {0};
+    f.l = loop_new();
+    f.h = http_client_new(f.l);
+    f.au = auth_new(f.l, f.h, auth_url, "id", "secret");
+    f.a = api_new(f.l, f.h, f.au, url);
+    rec r = {0};
+    api_pager_req req = {.path_query = "/v2/telematics/vehicles", .page_size = 1, .on_page = on_page,
+                         .on_done = on_done, .ud = &r};
+    api_pager_start(f.a, &req);
+    run_until(&f, &r.done);
+    fx_close(&f);
+    MHD_stop_daemon(d);
+    ck_assert_int_eq(r.res.status, API_HTTP_ERROR);
+    ck_assert_msg(strstr(r.error, "more pages than its total of 2 items allows"), "%s", r.error);
+    ck_assert_int_eq(r.pages, 3); /* two, and one of slack for a list that grows while it is read */
+    ck_assert_int_eq(served, 3);
+}
+END_TEST
+
 static void caps_done(void *ud)
 {
     ++*(int *)ud;
@@ -394,6 +455,7 @@ int main(void)
     tcase_add_test(tc, a_subcommand_pumps_a_load_to_completion_and_a_stop_cancels_it);
     tcase_add_test(tc, caps_free_cancels_its_loads_first);
     tcase_add_test(tc, a_403_is_retried_once_with_a_fresh_token);
+    tcase_add_test(tc, more_pages_than_total_allows_end_with_a_clear_error);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);
