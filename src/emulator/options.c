@@ -21,6 +21,7 @@ void options_defaults(emu_options *o)
     o->token_lifetime = 3600;
     o->time_scale = 1.0;
     o->threads = 8;
+    o->idle_timeout = 15;
     o->max_body = 1024 * 1024;
     o->tsp_rate = 5;
     o->tsp_burst = 10;
@@ -50,6 +51,9 @@ void options_print_help(FILE *out)
         "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
         "  --start-time RFC3339  emulated time at start (default: the wall clock)\n"
         "  --threads N           HTTP worker threads (default 8)\n"
+        "  --idle-timeout SEC    close a connection idle this long (default 15); connections are limited\n"
+        "                        only by the descriptors the process may open (the soft limit is raised\n"
+        "                        to the hard one at start), so idle clients cannot lock others out\n"
         "  --max-body BYTES      request body limit, larger bodies get 413 (default 1048576)\n"
         "  --fault SPEC          inject a fault, repeatable; SPEC is comma-separated key=value:\n"
         "                        route=PATH-PREFIX,method=GET,kind=status|malformed|truncated|reset|\n"
@@ -221,6 +225,9 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         } else if (strcmp(a, "--threads") == 0) {
             ok = parse_long(v, 1, 256, &n);
             o->threads = (int)n;
+        } else if (strcmp(a, "--idle-timeout") == 0) {
+            ok = parse_long(v, 1, 3600, &n);
+            o->idle_timeout = (int)n;
         } else if (strcmp(a, "--max-body") == 0) {
             ok = parse_long(v, 1, 1L << 30, &n);
             o->max_body = (size_t)n;
