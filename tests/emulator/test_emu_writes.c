@@ -437,6 +437,27 @@ START_TEST(patch_null_clears_enum_fields)
 }
 END_TEST
 
+/* kind=refuse_null: an API whose update schemas are not nullable (422 as before the contract said they are). */
+START_TEST(refuse_null_fault)
+{
+    ck_assert_int_eq(world_control(&w, "POST", "/_emulator/faults",
+                                   "{\"route\":\"/v2/telematics/vehicles/\",\"kind\":\"refuse_null\",\"count\":1}"),
+                     201);
+    char body[256], path[256];
+    snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"engine_type\":null,\"notes\":null}", w.conn[0]);
+    snprintf(path, sizeof path, "/v2/telematics/vehicles/%s?is_sync=true", w.vehicle[0]);
+    long st;
+    cJSON *r = world_write(&w, "PATCH", path, body, &st);
+    ck_assert_int_eq(st, 422);
+    assert_422_path(r, "engine_type");
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "detail")), 1); /* notes may be null */
+    cJSON_Delete(r);
+    r = world_write(&w, "PATCH", path, body, &st);
+    ck_assert_int_eq(st, 200);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(patch_changes_reads)
 {
     char body[512], path[256];
@@ -598,6 +619,7 @@ static Suite *writes_suite(void)
     tcase_add_test(fast, unsupported_resource_501);
     tcase_add_test(fast, patch_changes_reads);
     tcase_add_test(fast, patch_null_clears_enum_fields);
+    tcase_add_test(fast, refuse_null_fault);
     tcase_add_test(fast, create_adds_records);
     suite_add_tcase(s, fast);
     TCase *manual = tcase_create("manual clock");
