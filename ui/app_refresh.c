@@ -1,7 +1,7 @@
 /* app_refresh: after this console's write of a record succeeded, that record is fetched again and
  * replaces (or joins) its row in the list. */
 #include "common/strbuf.h"
-#include "core/decode.h"
+#include "core/api_decode.h"
 #include "ui/app.h"
 
 #include <cjson/cJSON.h>

@@ -3,7 +3,7 @@
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
-#include "core/decode.h"
+#include "core/api_decode.h"
 #include "core/text.h"
 
 #include <signal.h>

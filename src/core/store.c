@@ -1,6 +1,7 @@
 #include "core/store.h"
 
 #include "common/strbuf.h"
+#include "core/api_resources.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,18 +43,8 @@ void strpool_free(strpool *p)
 
 size_t record_size(record_kind k)
 {
-    switch (k) {
-    case KIND_CONNECTION:
-        return sizeof(connection_rec);
-    case KIND_DRIVER:
-        return sizeof(user_rec);
-    case KIND_VEHICLE:
-        return sizeof(vehicle_rec);
-    case KIND_TRAILER:
-        return sizeof(trailer_rec);
-    default:
-        return 0;
-    }
+    const api_resource *r = api_resource_get(k);
+    return r ? r->rec_size : 0;
 }
 
 void table_init(table *t, record_kind k)
