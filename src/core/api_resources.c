@@ -214,9 +214,12 @@ static const api_resource resources[KIND__COUNT] = {
 #define FORM_FIELDS(a) (a) + FORM_FIRST, NF(a) - FORM_FIRST - TAIL
 
 const form_spec api_form_specs[FORM__COUNT] = {
-    [FORM_VEHICLE] = {FORM_VEHICLE, "vehicle", "Vehicle", PATH_VEHICLES, FORM_FIELDS(vehicle_fields)},
-    [FORM_TRAILER] = {FORM_TRAILER, "trailer", "Trailer", PATH_TRAILERS, FORM_FIELDS(trailer_fields)},
-    [FORM_DRIVER] = {FORM_DRIVER, "user", "Driver", PATH_USERS, FORM_FIELDS(user_fields)},
+    [FORM_VEHICLE] = {FORM_VEHICLE, "vehicle", "Vehicle", PATH_VEHICLES, FORM_FIELDS(vehicle_fields), "vehicle",
+                      {"vehicle_name", NULL}, NULL},
+    [FORM_TRAILER] = {FORM_TRAILER, "trailer", "Trailer", PATH_TRAILERS, FORM_FIELDS(trailer_fields), "trailer",
+                      {"trailer_name", NULL}, NULL},
+    [FORM_DRIVER] = {FORM_DRIVER, "user", "Driver", PATH_USERS, FORM_FIELDS(user_fields), "driver",
+                     {"first_name", "last_name"}, "username"},
 };
 
 const api_resource *api_resource_get(record_kind k)

@@ -480,6 +480,26 @@ void form_values_set(form_values *v, int field, const char *value)
     v->cur[field] = xstrdup(value ? value : "");
 }
 
+static const char *value_of(const form_values *v, const char *name)
+{
+    int i = name ? form_field_index(v->spec, name) : -1;
+    return i >= 0 && v->cur[i] ? v->cur[i] : "";
+}
+
+void form_record_name(const form_values *v, char *out, size_t cap)
+{
+    if (!out || cap == 0)
+        return;
+    out[0] = '\0';
+    if (!v || !v->spec)
+        return;
+    const char *a = value_of(v, v->spec->name_fields[0]), *b = value_of(v, v->spec->name_fields[1]);
+    if (*a || *b)
+        snprintf(out, cap, "%s%s%s", a, *a && *b ? " " : "", b);
+    else
+        snprintf(out, cap, "%s", value_of(v, v->spec->name_fallback));
+}
+
 bool form_field_changed(const form_values *v, int field)
 {
     if (!v || !v->spec || field < 0 || field >= v->spec->nfields)

@@ -19,6 +19,10 @@ typedef struct form_spec {
     const char *path;        /* "/v2/telematics/vehicles" */
     const field_spec *fields;
     int nfields;
+    const char *noun;           /* "driver": in titles and messages */
+    /* The record's name: these values joined by a space, else the fallback's value. */
+    const char *name_fields[2];
+    const char *name_fallback;
 } form_spec;
 
 /* The forms, indexed by form_kind (defined with the resource table in core/api_resources.c). */
@@ -56,6 +60,8 @@ void form_values_free(form_values *v);
 /* Fills orig and cur from a record's JSON (core/api_forms.c) (a GET /vehicles/{id} body). -1 with *err on bad JSON. */
 int form_values_from_record(form_values *v, const char *json, size_t len, char **err);
 void form_values_set(form_values *v, int field, const char *value);
+/* The record's name from the current values ("Truck 1042", "Ana Ruiz"), unsanitized; "" if none. */
+void form_record_name(const form_values *v, char *out, size_t cap);
 bool form_field_changed(const form_values *v, int field);
 int form_changed_count(const form_values *v);
 

@@ -350,6 +350,49 @@ START_TEST(set_bodies_need_a_form_and_connection)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ a form's record name */
+
+typedef struct {
+    form_kind kind;
+    const char *sets[3]; /* "field=value" */
+    const char *name;
+} name_case;
+
+static const name_case name_cases[] = {
+    {FORM_VEHICLE, {"vehicle_name=Truck 7", "vin=1FUJ"}, "Truck 7"},
+    {FORM_VEHICLE, {"vin=1FUJ"}, ""},
+    {FORM_TRAILER, {"trailer_name=DV-9000"}, "DV-9000"},
+    {FORM_DRIVER, {"first_name=Ana", "last_name=Ruiz", "username=ana.r"}, "Ana Ruiz"},
+    {FORM_DRIVER, {"last_name=Ruiz", "username=ana.r"}, "Ruiz"},
+    {FORM_DRIVER, {"username=ana.r"}, "ana.r"},
+    {FORM_DRIVER, {"user_email=a@b.c"}, ""},
+};
+
+START_TEST(forms_name_their_record)
+{
+    const name_case *tc = &name_cases[_i];
+    const form_spec *fs = form_spec_get(tc->kind);
+    ck_assert(fs->noun && fs->noun[0]);
+    form_values v;
+    form_values_init(&v, fs);
+    for (int i = 0; i < 3 && tc->sets[i]; i++) {
+        const char *eq = strchr(tc->sets[i], '=');
+        char field[64];
+        snprintf(field, sizeof field, "%.*s", (int)(eq - tc->sets[i]), tc->sets[i]);
+        form_values_set(&v, form_field_index(fs, field), eq + 1);
+    }
+    char out[64] = "junk";
+    form_record_name(&v, out, sizeof out);
+    ck_assert_str_eq(out, tc->name);
+    char tiny[4];
+    form_record_name(&v, tiny, sizeof tiny); /* cut, terminated */
+    ck_assert_uint_le(strlen(tiny), 3);
+    form_values_free(&v);
+    form_record_name(NULL, out, sizeof out);
+    ck_assert_str_eq(out, "");
+}
+END_TEST
+
 int main(void)
 {
     text_init_locale();
@@ -364,6 +407,7 @@ int main(void)
     tcase_add_loop_test(tc, cells_come_from_the_table, 0, N(cell_cases));
     tcase_add_loop_test(tc, set_bodies_follow_the_table, 0, N(sets_cases));
     tcase_add_test(tc, set_bodies_need_a_form_and_connection);
+    tcase_add_loop_test(tc, forms_name_their_record, 0, N(name_cases));
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

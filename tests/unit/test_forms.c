@@ -668,7 +668,8 @@ START_TEST(test_required_on_create)
         {.name = "name", .label = "Name", .type = FT_STRING, .required_on_create = true},
         {.name = "size", .label = "Size", .type = FT_INT}, /* no range: any whole number */
     };
-    static const form_spec spec = {FORM_VEHICLE, "thing", "Thing", "/things", fields, 2};
+    static const form_spec spec = {.kind = FORM_VEHICLE, .resource = "thing", .title = "Thing", .path = "/things",
+                                   .fields = fields, .nfields = 2};
     form_values v;
     form_values_init(&v, &spec);
     set(&v, "size", "-123456");
