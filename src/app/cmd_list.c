@@ -121,19 +121,13 @@ static int run_listing(cmd_ctx *c, record_kind kind)
 {
     const api_resource *r = api_resource_get(kind);
     char conn_id[UUID_STR_LEN] = "";
-    int rc = 0;
-    strbuf q = STRBUF_INIT;
-    strbuf_puts(&q, r->path);
-    if (r->per_connection) {
-        rc = cmd_resolve_connection(c, c->args.connection, conn_id, NULL, 0);
-        strbuf_printf(&q, "?connection_id=%s%s%s", conn_id, r->list_query ? "&" : "",
-                      r->list_query ? r->list_query : "");
-    }
+    int rc = r->per_connection ? cmd_resolve_connection(c, c->args.connection, conn_id, NULL, 0) : 0;
+    char *q = api_resource_list_path(r, conn_id, NULL);
     table t;
     table_init(&t, kind);
     if (rc == 0)
-        rc = cmd_load_table(c, &t, q.data);
-    strbuf_free(&q);
+        rc = cmd_load_table(c, &t, q);
+    free(q);
     if (rc == 0) {
         if (c->args.json)
             print_json_lines(&t, r, conn_id);

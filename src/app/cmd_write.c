@@ -218,10 +218,9 @@ int cmd_run_update(cmd_ctx *c)
     char *body = build_body(c, fs, conn, true);
     if (!body)
         return CMD_EXIT_USAGE;
-    strbuf path = STRBUF_INIT;
-    strbuf_printf(&path, "%s/%s", fs->path, id);
-    rc = send_write(c, "PATCH", path.data, conn, body);
-    strbuf_free(&path);
+    char *path = api_resource_item_path(api_resource_get(form_record_kind(fs)), id);
+    rc = send_write(c, "PATCH", path, conn, body);
+    free(path);
     free(body);
     return rc;
 }

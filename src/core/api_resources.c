@@ -3,6 +3,7 @@
  * the order the form shows them: names, identifiers, the rest; notes last (multi-line). */
 #include "core/api_resources.h"
 
+#include "common/strbuf.h"
 #include "core/api_enums.h"
 #include "core/forms.h"
 
@@ -233,6 +234,26 @@ const field_spec *api_resource_field(const api_resource *r, const char *name)
         if (strcmp(r->fields[i].name, name) == 0)
             return &r->fields[i];
     return NULL;
+}
+
+char *api_resource_list_path(const api_resource *r, const char *connection_id, const char *query)
+{
+    strbuf sb = STRBUF_INIT;
+    if (!query)
+        query = r->list_query;
+    strbuf_puts(&sb, r->path);
+    if (r->per_connection)
+        strbuf_printf(&sb, "?connection_id=%s", connection_id ? connection_id : "");
+    if (query && *query)
+        strbuf_printf(&sb, "%c%s", r->per_connection ? '&' : '?', query);
+    return strbuf_detach(&sb);
+}
+
+char *api_resource_item_path(const api_resource *r, const char *id)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_printf(&sb, "%s/%s", r->path, id);
+    return strbuf_detach(&sb);
 }
 
 /* ------------------------------------------------------------------ cells */

@@ -93,6 +93,12 @@ typedef struct api_resource {
 const api_resource *api_resource_get(record_kind k);
 /* A field by JSON name, or NULL. */
 const field_spec *api_resource_field(const api_resource *r, const char *name);
+/* The list's path and query without paging (heap, caller frees): the collection, then
+ * connection_id when per-connection, then query (NULL: the resource's list_query), e.g.
+ * "/v2/telematics/users?connection_id=C&is_driver=true". */
+char *api_resource_list_path(const api_resource *r, const char *connection_id, const char *query);
+/* One record's path (heap): "/v2/telematics/vehicles/ID". */
+char *api_resource_item_path(const api_resource *r, const char *id);
 /* Writes a column's cell of one record (text already sanitized by decoding) into buf. */
 void api_cell(const api_column *c, const table *t, const void *row, char *buf, size_t cap);
 

@@ -92,6 +92,34 @@ START_TEST(lookups_refuse_unknowns)
 }
 END_TEST
 
+typedef struct {
+    record_kind kind;
+    const char *conn, *query, *want;
+} path_case;
+
+static const path_case path_cases[] = {
+    {KIND_CONNECTION, "ignored", NULL, "/v2/integrations/connections"},
+    {KIND_CONNECTION, NULL, "q=1", "/v2/integrations/connections?q=1"},
+    {KIND_DRIVER, CID, NULL, "/v2/telematics/users?connection_id=" CID "&is_driver=true"},
+    {KIND_DRIVER, CID, "is_driver=false", "/v2/telematics/users?connection_id=" CID "&is_driver=false"},
+    {KIND_VEHICLE, CID, NULL, "/v2/telematics/vehicles?connection_id=" CID},
+    {KIND_TRAILER, CID, "", "/v2/telematics/trailers?connection_id=" CID},
+    {KIND_TRAILER, NULL, NULL, "/v2/telematics/trailers?connection_id="},
+};
+
+START_TEST(paths_come_from_the_table)
+{
+    const path_case *tc = &path_cases[_i];
+    const api_resource *r = api_resource_get(tc->kind);
+    char *p = api_resource_list_path(r, tc->conn, tc->query);
+    ck_assert_str_eq(p, tc->want);
+    free(p);
+    p = api_resource_item_path(r, VID);
+    ck_assert_str_eq(p + strlen(r->path), "/" VID);
+    free(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ decoding through the table */
 
 typedef struct {
@@ -400,6 +428,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, every_resource_is_consistent, 0, KIND__COUNT);
     tcase_add_test(tc, lookups_refuse_unknowns);
+    tcase_add_loop_test(tc, paths_come_from_the_table, 0, N(path_cases));
     tcase_add_loop_test(tc, items_follow_the_table, 0, N(item_cases));
     tcase_add_test(tc, wrong_types_read_as_empty);
     tcase_add_loop_test(tc, huge_numbers_are_clamped, 0, N(number_cases));
