@@ -66,8 +66,23 @@ static char *body_fail(char **err, cJSON *root, strbuf *sb, const char *label, c
         *err = strbuf_detach(&e);
     }
     cJSON_Delete(root);
-    strbuf_free(sb);
+    if (sb)
+        strbuf_free(sb);
     return NULL;
+}
+
+/* {"connection_id": ...}, or NULL with *err when there is no form or no connection. */
+static cJSON *body_start(const form_spec *s, const char *connection_id, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (!s || !connection_id || !*connection_id) {
+        body_fail(err, NULL, NULL, s ? "Connection" : "Form", s ? "no connection selected" : "no form");
+        return NULL;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "connection_id", connection_id);
+    return root;
 }
 
 /* Adds a valid canonical value to the body, typed per field. */
@@ -93,15 +108,10 @@ static char *print_body(cJSON *root, strbuf *c)
 
 char *form_build_body(const form_values *v, const char *connection_id, bool update, char **err)
 {
-    if (err)
-        *err = NULL;
     strbuf c = STRBUF_INIT;
-    if (!v || !v->spec)
-        return body_fail(err, NULL, &c, "Form", "no form");
-    if (!connection_id || !*connection_id)
-        return body_fail(err, NULL, &c, "Connection", "no connection selected");
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "connection_id", connection_id);
+    cJSON *root = body_start(v ? v->spec : NULL, connection_id, err);
+    if (!root)
+        return NULL;
     char emsg[512];
     for (int i = 0; i < v->spec->nfields; i++) {
         const field_spec *f = &v->spec->fields[i];
@@ -125,15 +135,10 @@ char *form_build_body(const form_values *v, const char *connection_id, bool upda
 char *form_body_from_sets(const form_spec *s, const char *connection_id, const char *const *sets, size_t nsets,
                           bool update, char **err)
 {
-    if (err)
-        *err = NULL;
     strbuf c = STRBUF_INIT;
-    if (!s)
-        return body_fail(err, NULL, &c, "Form", "no form");
-    if (!connection_id || !*connection_id)
-        return body_fail(err, NULL, &c, "Connection", "no connection selected");
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "connection_id", connection_id);
+    cJSON *root = body_start(s, connection_id, err);
+    if (!root)
+        return NULL;
     char emsg[512];
     for (size_t i = 0; i < nsets; i++) {
         const char *eq = sets[i] ? strchr(sets[i], '=') : NULL;
