@@ -153,7 +153,7 @@ static const char *type_hint(const field_spec *f)
     case FT_BOOL: return "true|false";
     case FT_ENUM: return "one of a list";
     case FT_COUNTRY3: return "3-letter code";
-    case FT_VIN: return "VIN, free text";
+    case FT_VIN: return "text, checked as a VIN";
     case FT_DATE: return "YYYY-MM-DD";
     case FT_EMAIL: return "email";
     case FT_TEXT: return "text";

@@ -7,6 +7,7 @@
 #include "core/api_enums.h"
 #include "core/forms.h"
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -254,6 +255,74 @@ char *api_resource_item_path(const api_resource *r, const char *id)
     strbuf sb = STRBUF_INIT;
     strbuf_printf(&sb, "%s/%s", r->path, id);
     return strbuf_detach(&sb);
+}
+
+/* ------------------------------------------------------------------ --json rows */
+
+/* One --json key of a row, typed as the table keeps the field. Numbers the store keeps as 0 when
+ * the API sent none, and empty strings, are null. */
+static void add_key(cJSON *o, const api_resource *r, const table *t, const void *row, const char *key,
+                    const char *conn_id)
+{
+    const field_spec *f = api_resource_field(r, key);
+    const char *p = (const char *)row + (f ? f->offset : 0);
+    char buf[256];
+    if (strcmp(key, "name") == 0 && r->name_of) {
+        r->name_of(t, row, buf, sizeof buf);
+        cJSON_AddStringToObject(o, key, buf);
+        return;
+    }
+    switch (f ? f->store : ST_NONE) {
+    case ST_UUID: {
+        char s[UUID_STR_LEN];
+        uuid_format((const uuid *)(const void *)p, s);
+        cJSON_AddStringToObject(o, key, s);
+        return;
+    }
+    case ST_STR: {
+        sref ref;
+        memcpy(&ref, p, sizeof ref);
+        const char *s = table_str(t, ref);
+        if (*s)
+            cJSON_AddStringToObject(o, key, s);
+        else
+            cJSON_AddNullToObject(o, key);
+        return;
+    }
+    case ST_I16:
+    case ST_F32: {
+        int16_t n = 0;
+        float x = 0;
+        if (f->store == ST_I16)
+            memcpy(&n, p, sizeof n);
+        else
+            memcpy(&x, p, sizeof x);
+        double v = f->store == ST_I16 ? n : (double)x;
+        if (v > 0)
+            cJSON_AddNumberToObject(o, key, v);
+        else
+            cJSON_AddNullToObject(o, key);
+        return;
+    }
+    case ST_BOOL: cJSON_AddBoolToObject(o, key, *(const uint8_t *)p); return;
+    case ST_NONE: break;
+    }
+    if (strcmp(key, "connection_id") == 0)
+        cJSON_AddStringToObject(o, key, conn_id);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+char *api_resource_row_json(const api_resource *r, const table *t, const void *row, const char *connection_id)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (const char *const *k = r->json_keys; *k; k++)
+        add_key(o, r, t, row, *k, connection_id ? connection_id : "");
+    char *p = cJSON_PrintUnformatted(o);
+    char *out = xstrdup(p ? p : "{}");
+    cJSON_free(p);
+    cJSON_Delete(o);
+    return out;
 }
 
 /* ------------------------------------------------------------------ cells */

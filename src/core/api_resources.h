@@ -99,6 +99,8 @@ const field_spec *api_resource_field(const api_resource *r, const char *name);
 char *api_resource_list_path(const api_resource *r, const char *connection_id, const char *query);
 /* One record's path (heap): "/v2/telematics/vehicles/ID". */
 char *api_resource_item_path(const api_resource *r, const char *id);
+/* One row as the --json object of the listings (heap JSON text): json_keys in order. */
+char *api_resource_row_json(const api_resource *r, const table *t, const void *row, const char *connection_id);
 /* Writes a column's cell of one record (text already sanitized by decoding) into buf. */
 void api_cell(const api_column *c, const table *t, const void *row, char *buf, size_t cap);
 
