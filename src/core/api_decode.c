@@ -34,6 +34,21 @@ static sref put_str(table *t, const char *s)
     return r;
 }
 
+/* A list of strings (a DVIR log's defects) kept as one: "a, b"; other items are skipped. */
+static sref put_list(table *t, const cJSON *arr)
+{
+    strbuf sb = STRBUF_INIT;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        if (cJSON_IsString(e) && e->valuestring && *e->valuestring)
+            strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", e->valuestring);
+    }
+    sref r = put_str(t, strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    return r;
+}
+
 /* A JSON number as a value in [lo, hi]: huge numbers are clamped before any conversion. */
 static double clamped(const cJSON *v, double lo, double hi)
 {
@@ -53,15 +68,18 @@ static int decode_field(table *t, const api_resource *r, const field_spec *f, co
         *err = fmt_err("%s without required field '%s'", r->name, f->name);
         return -1;
     }
-    if ((f->req == REQ_UUID || f->store == ST_UUID) && (!s || !uuid_parse(s, &id))) {
+    bool is_uuid = (f->req == REQ_UUID || f->store == ST_UUID) && s && uuid_parse(s, &id);
+    if (f->req == REQ_UUID && !is_uuid) {
         *err = fmt_err("%s field '%s' is not a UUID", r->name, f->name);
         return -1;
     }
+    if (!is_uuid) /* an optional UUID (a log's vehicle_id) absent or not a UUID reads as all zero */
+        memset(&id, 0, sizeof id);
     char *at = row + f->offset;
     switch (f->store) {
     case ST_UUID: memcpy(at, &id, sizeof id); break;
     case ST_STR: {
-        sref ref = put_str(t, s);
+        sref ref = cJSON_IsArray(v) ? put_list(t, v) : put_str(t, s);
         memcpy(at, &ref, sizeof ref);
         break;
     }

@@ -29,8 +29,8 @@ typedef enum {
 /* How a decoded field is kept in the record. */
 typedef enum {
     ST_NONE,  /* not kept (only checked when required) */
-    ST_UUID,  /* uuid; the value must be a UUID */
-    ST_STR,   /* sref into the table's pool, sanitized; null, absent or not a string -> "" */
+    ST_UUID,  /* uuid; absent or not a UUID -> all zero (refused when req is REQ_UUID) */
+    ST_STR,   /* sref into the table's pool, sanitized; a list of strings joined by ", "; else "" */
     ST_I16,   /* int16_t, clamped; absent or not a number -> 0 */
     ST_F32,   /* float, clamped; absent or not a number -> 0 */
     ST_BOOL   /* uint8_t 1 for true, else 0 */

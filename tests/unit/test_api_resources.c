@@ -272,6 +272,9 @@ static const cell_case cell_cases[] = {
     {KIND_DRIVER, "{" TELEMATICS ",\"first_name\":\"Ana\",\"last_name\":\"Ruiz\",\"phone_number\":\"+1 555\"}",
      {"Ana Ruiz", "", "+1 555", "", "", "9"}},
     {KIND_DRIVER, "{" TELEMATICS ",\"username\":\"ana.r\"}", {"ana.r", "ana.r", "", "", "", "9"}},
+    /* a list of strings reads as one (what DVIR defects will need); other items are skipped */
+    {KIND_DRIVER, "{" TELEMATICS ",\"username\":[\"a\",7,\"b\\u001b\",null,\"\",\"c\"],\"status\":[]}",
+     {"a, b?, c", "a, b?, c", "", "", "", "9"}},
     {KIND_CONNECTION,
      "{\"id\":\"" VID "\",\"description\":\"Acme\",\"source_name\":\"motive\",\"status\":\"active\",\"tsp_id\":\"" CID
      "\"}",
