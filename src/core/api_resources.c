@@ -1,6 +1,17 @@
 /* api_resources: the resource table (see api_resources.h). The writable fields of each form are
  * exactly the properties of its Update schema in contract/openapi.yaml, minus connection_id, in
- * the order the form shows them: names, identifiers, the rest; notes last (multi-line). */
+ * the order the form shows them: names, identifiers, the rest; notes last (multi-line).
+ *
+ * Adding a resource (e.g. DVIR logs):
+ *  1. store.h: its record struct (uuid id first; strings as sref, numbers int16_t/float, flags
+ *     uint8_t) and a KIND_ before KIND__COUNT (conn_tables.by_kind grows with it).
+ *  2. Here: its fields (id, the form's fields in form order, TELEMATICS_TAIL), list-view columns,
+ *     listing columns, --json keys, and its entry in resources[].
+ *  3. If it is written: a FORM_ in forms.h and its api_form_specs entry below.
+ *  4. ui/view_NAME.c (one view_ops line) and its line in ui/views.c; the subcommands' entries in
+ *     src/app/cmd.c (a listing runs run_listing(c, KIND_...) in cmd_list.c).
+ *  5. tests/unit/test_api_resources.c checks the new entry's shape by itself; add its rows to
+ *     the item, cell, row and --set tables there. */
 #include "core/api_resources.h"
 
 #include "common/strbuf.h"
@@ -37,9 +48,10 @@
 #define REQ_STR_UNKEPT(n) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_NONE, 0, REQ_STRING, NULL}
 #define REQ_UUID_UNKEPT(n) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_NONE, 0, REQ_UUID, NULL}
 
-/* A telematics record: its id, then its form's fields (FORM_FIRST), then these (TAIL). */
-#define FORM_FIRST 1
-#define TAIL 3
+/* A telematics record's fields: its id, then its form's fields, then these TELEMATICS_TAIL_LEN.
+ * FORM_FIELDS(a, tail) is the form's part of such an array (test_api_resources checks that it is
+ * exactly the labelled fields). */
+#define TELEMATICS_TAIL_LEN 3
 #define TELEMATICS_TAIL(rec) REQ_STR_UNKEPT("source_name"), REQ_STR("source_id", rec, source_id), \
     REQ_UUID_UNKEPT("connection_id")
 
@@ -213,14 +225,14 @@ static const api_resource resources[KIND__COUNT] = {
 };
 
 /* The forms: the writable part of each resource's fields. */
-#define FORM_FIELDS(a) (a) + FORM_FIRST, NF(a) - FORM_FIRST - TAIL
+#define FORM_FIELDS(a, tail) (a) + 1, NF(a) - 1 - (tail)
 
 const form_spec api_form_specs[FORM__COUNT] = {
-    [FORM_VEHICLE] = {FORM_VEHICLE, "vehicle", "Vehicle", PATH_VEHICLES, FORM_FIELDS(vehicle_fields), "vehicle",
+    [FORM_VEHICLE] = {FORM_VEHICLE, "vehicle", "Vehicle", PATH_VEHICLES, FORM_FIELDS(vehicle_fields, TELEMATICS_TAIL_LEN), "vehicle",
                       {"vehicle_name", NULL}, NULL},
-    [FORM_TRAILER] = {FORM_TRAILER, "trailer", "Trailer", PATH_TRAILERS, FORM_FIELDS(trailer_fields), "trailer",
+    [FORM_TRAILER] = {FORM_TRAILER, "trailer", "Trailer", PATH_TRAILERS, FORM_FIELDS(trailer_fields, TELEMATICS_TAIL_LEN), "trailer",
                       {"trailer_name", NULL}, NULL},
-    [FORM_DRIVER] = {FORM_DRIVER, "user", "Driver", PATH_USERS, FORM_FIELDS(user_fields), "driver",
+    [FORM_DRIVER] = {FORM_DRIVER, "user", "Driver", PATH_USERS, FORM_FIELDS(user_fields, TELEMATICS_TAIL_LEN), "driver",
                      {"first_name", "last_name"}, "username"},
 };
 
