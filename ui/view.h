@@ -37,18 +37,6 @@ struct view {
     bool filter_narrowed;        /* the new filter contains the old: recheck only visible rows */
 };
 
-/* Copies a cell's text (cells are drawn and filtered per row: no printf here). */
-static inline void cell_copy(char *buf, size_t cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (cap == 0)
-        return;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-}
-
 /* Registered views, in tab order (ui/views.c). */
 extern const view_ops *const view_registry[];
 extern const int view_registry_count;
