@@ -241,6 +241,14 @@ const api_resource *api_resource_get(record_kind k)
     return (unsigned)k < (unsigned)KIND__COUNT ? &resources[k] : NULL;
 }
 
+const api_resource *api_resource_by_name(const char *name)
+{
+    for (int k = 0; name && k < KIND__COUNT; k++)
+        if (strcmp(resources[k].name, name) == 0)
+            return &resources[k];
+    return NULL;
+}
+
 const field_spec *api_resource_field(const api_resource *r, const char *name)
 {
     for (int i = 0; r && name && i < r->nfields; i++)

@@ -91,6 +91,8 @@ typedef struct api_resource {
 
 /* The resource of a record kind, or NULL. */
 const api_resource *api_resource_get(record_kind k);
+/* By name ("vehicle", "user": ResourceEnum), or NULL. */
+const api_resource *api_resource_by_name(const char *name);
 /* A field by JSON name, or NULL. */
 const field_spec *api_resource_field(const api_resource *r, const char *name);
 /* The list's path and query without paging (heap, caller frees): the collection, then

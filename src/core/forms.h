@@ -16,7 +16,7 @@ typedef struct form_spec {
     form_kind kind;
     const char *resource;    /* "vehicle", "trailer", "user" (ResourceEnum) */
     const char *title;       /* "Vehicle" */
-    const char *path;        /* "/v2/telematics/vehicles" */
+    const char *path;        /* the collection (the resource table's) */
     const field_spec *fields;
     int nfields;
     const char *noun;           /* "driver": in titles and messages */

@@ -37,6 +37,7 @@ START_TEST(every_resource_is_consistent)
     const api_resource *r = api_resource_get((record_kind)_i);
     ck_assert_ptr_nonnull(r);
     ck_assert_int_eq(r->kind, _i);
+    ck_assert_ptr_eq(api_resource_by_name(r->name), r);
     ck_assert_uint_eq(record_size(r->kind), r->rec_size);
     ck_assert(r->name && r->name[0]);
     ck_assert_msg(strncmp(r->path, "/v2/", 4) == 0, "%s", r->path);
@@ -83,6 +84,9 @@ START_TEST(lookups_refuse_unknowns)
 {
     ck_assert_ptr_null(api_resource_get(KIND__COUNT));
     ck_assert_ptr_null(api_resource_get((record_kind)-1));
+    ck_assert_ptr_null(api_resource_by_name("Vehicle"));
+    ck_assert_ptr_null(api_resource_by_name("driver")); /* the resource is "user" */
+    ck_assert_ptr_null(api_resource_by_name(NULL));
     const api_resource *r = api_resource_get(KIND_VEHICLE);
     ck_assert_ptr_null(api_resource_field(r, "colour"));
     ck_assert_ptr_null(api_resource_field(r, NULL));
