@@ -228,12 +228,12 @@ static const api_resource resources[KIND__COUNT] = {
 #define FORM_FIELDS(a, tail) (a) + 1, NF(a) - 1 - (tail)
 
 const form_spec api_form_specs[FORM__COUNT] = {
-    [FORM_VEHICLE] = {FORM_VEHICLE, "vehicle", "Vehicle", PATH_VEHICLES, FORM_FIELDS(vehicle_fields, TELEMATICS_TAIL_LEN), "vehicle",
-                      {"vehicle_name", NULL}, NULL},
-    [FORM_TRAILER] = {FORM_TRAILER, "trailer", "Trailer", PATH_TRAILERS, FORM_FIELDS(trailer_fields, TELEMATICS_TAIL_LEN), "trailer",
-                      {"trailer_name", NULL}, NULL},
-    [FORM_DRIVER] = {FORM_DRIVER, "user", "Driver", PATH_USERS, FORM_FIELDS(user_fields, TELEMATICS_TAIL_LEN), "driver",
-                     {"first_name", "last_name"}, "username"},
+    [FORM_VEHICLE] = {FORM_VEHICLE, "vehicle", "Vehicle", PATH_VEHICLES,
+                      FORM_FIELDS(vehicle_fields, TELEMATICS_TAIL_LEN), "vehicle", {"vehicle_name", NULL}, NULL},
+    [FORM_TRAILER] = {FORM_TRAILER, "trailer", "Trailer", PATH_TRAILERS,
+                      FORM_FIELDS(trailer_fields, TELEMATICS_TAIL_LEN), "trailer", {"trailer_name", NULL}, NULL},
+    [FORM_DRIVER] = {FORM_DRIVER, "user", "Driver", PATH_USERS, FORM_FIELDS(user_fields, TELEMATICS_TAIL_LEN),
+                     "driver", {"first_name", "last_name"}, "username"},
 };
 
 const api_resource *api_resource_get(record_kind k)
