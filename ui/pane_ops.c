@@ -1,6 +1,6 @@
 #include "ui/pane_ops.h"
 
-#include "core/drafts.h"
+#include "core/statefile.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
@@ -43,7 +43,7 @@ void ops_pane_attach(app *a)
 {
     char dir[1024], path[1100];
     ops_settings s = {a->cfg->poll_pending_ms, a->cfg->poll_idle_ms, NULL};
-    if (state_dir(dir, sizeof dir) == 0) {
+    if (statefile_dir(NULL, dir, sizeof dir, NULL) == 0) {
         snprintf(path, sizeof path, "%s/operations.json", dir);
         s.journal_path = path;
     }

@@ -11,7 +11,7 @@
 #include "core/ops_private.h"
 
 #include "common/strbuf.h"
-#include "core/drafts.h"
+#include "core/statefile.h"
 #include "core/text.h"
 
 #include <errno.h>
@@ -97,7 +97,7 @@ void ops__journal_save(ops_tracker *t)
     strbuf_puts(&sb, "\n]}\n");
     ensure_parent_dir(t->journal_path);
     char *err = NULL;
-    if (atomic_write_file(t->journal_path, sb.data, sb.len, &err) != 0) {
+    if (statefile_write(t->journal_path, sb.data, sb.len, &err) != 0) {
         snprintf(t->last_error, sizeof t->last_error, "Could not save the operations journal: %.150s",
                  err ? err : "write failed");
         t->journal_failed = true;

@@ -1,0 +1,283 @@
+/* statefile: the state directory, atomic writes, bounded reads and the cross-console lock. */
+#include "core/statefile.h"
+
+#include "common/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(char **err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    free(*err);
+    *err = strbuf_detach(&sb);
+}
+
+int statefile_make_dirs(const char *path, char **err)
+{
+    char buf[PATH_MAX];
+    size_t n = path ? strlen(path) : 0;
+    if (n == 0 || n >= sizeof buf) {
+        set_err(err, "cannot create a directory: %s", n ? "path too long" : "no path");
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        struct stat st;
+        if (stat(buf, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                set_err(err, "cannot create %s: %s", path, strerror(ENOTDIR));
+                return -1;
+            }
+        } else if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+            set_err(err, "cannot create %s: %s", path, strerror(errno));
+            return -1;
+        }
+        *p = c;
+        if (c == '\0')
+            return 0;
+    }
+}
+
+int statefile_dir(const char *sub, char *out, size_t cap, char **err)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    const char *sep = sub ? "/" : "", *tail = sub ? sub : "";
+    int n;
+    if (xdg && xdg[0] == '/') /* the XDG spec says relative values are ignored */
+        n = snprintf(out, cap, "%s/catena-dispatch%s%s", xdg, sep, tail);
+    else if (home && home[0])
+        n = snprintf(out, cap, "%s/.local/state/catena-dispatch%s%s", home, sep, tail);
+    else {
+        set_err(err, "no state directory: neither XDG_STATE_HOME nor HOME is set");
+        return -1;
+    }
+    if (n < 0 || (size_t)n >= cap) {
+        set_err(err, "no state directory: its path is too long");
+        return -1;
+    }
+    return statefile_make_dirs(out, err);
+}
+
+/* The directory part of path ("." or "/" when it has none). */
+static void dir_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        snprintf(dir, cap, "%s", slash ? "/" : ".");
+    else
+        snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
+static void sync_dir(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Creates a hidden temporary file next to path; -1 with *err. */
+static int open_temp(const char *dir, const char *base, const char *path, char *tmp, size_t cap, char **err)
+{
+    static unsigned counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int n = snprintf(tmp, cap, "%s/.%s.tmp-%ld-%u", dir, base, (long)getpid(), ++counter);
+        if (n < 0 || (size_t)n >= cap) {
+            set_err(err, "cannot write %s: path too long", path);
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0)
+            return fd;
+        if (errno != EEXIST) { /* EEXIST: left by a dead process that had our pid */
+            set_err(err, "cannot write in %s: %s", dir, strerror(errno));
+            return -1;
+        }
+    }
+    set_err(err, "cannot write in %s: no free temporary name", dir);
+    return -1;
+}
+
+int statefile_write(const char *path, const char *data, size_t len, char **err)
+{
+    if (err)
+        *err = NULL;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!path || !path[0] || (slash && !slash[1])) {
+        set_err(err, "cannot write a file without a name");
+        return -1;
+    }
+    char dir[PATH_MAX], tmp[PATH_MAX];
+    if (strlen(path) >= sizeof dir) {
+        set_err(err, "cannot write %s: path too long", path);
+        return -1;
+    }
+    dir_of(path, dir, sizeof dir);
+    int fd = open_temp(dir, slash ? slash + 1 : path, path, tmp, sizeof tmp, err);
+    if (fd < 0)
+        return -1;
+    const char *what = "write";
+    int rc = fchmod(fd, 0600);
+    if (rc == 0)
+        rc = write_all(fd, data ? data : "", data ? len : 0);
+    if (rc == 0 && (rc = fsync(fd)) != 0)
+        what = "flush";
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        saved = errno;
+        what = "replace";
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        set_err(err, "cannot %s %s: %s", what, path, strerror(saved));
+        return -1;
+    }
+    sync_dir(dir); /* make the rename itself durable */
+    return 0;
+}
+
+int statefile_remove(const char *path, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (!path || !path[0] || strlen(path) >= PATH_MAX) {
+        set_err(err, "cannot remove a file without a (short enough) name");
+        return -1;
+    }
+    if (unlink(path) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        set_err(err, "cannot remove %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char dir[PATH_MAX];
+    dir_of(path, dir, sizeof dir);
+    sync_dir(dir);
+    return 0;
+}
+
+int statefile_read(const char *path, size_t max, char **data, size_t *len, char **err)
+{
+    *data = NULL;
+    *len = 0;
+    if (err)
+        *err = NULL;
+    if (!path || !path[0]) {
+        set_err(err, "cannot read a file without a name");
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        set_err(err, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    const char *why = fstat(fd, &st) != 0  ? strerror(errno)
+                      : !S_ISREG(st.st_mode) ? "not a regular file"
+                      : (uintmax_t)st.st_size > max ? "larger than any file this program writes"
+                                                    : NULL;
+    if (why) {
+        set_err(err, "cannot read %s: %s", path, why);
+        close(fd);
+        return -1;
+    }
+    /* Read to the end rather than trusting st_size: the file may have been replaced meanwhile. */
+    strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    int rc = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            set_err(err, "cannot read %s: %s", path, strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (r == 0)
+            break;
+        if (sb.len + (size_t)r > max) {
+            set_err(err, "cannot read %s: larger than any file this program writes", path);
+            rc = -1;
+            break;
+        }
+        strbuf_append(&sb, buf, (size_t)r);
+    }
+    close(fd);
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return -1;
+    }
+    *len = sb.len;
+    *data = strbuf_detach(&sb);
+    return 0;
+}
+
+int statefile_lock(const char *lock_path, char **err)
+{
+    if (err)
+        *err = NULL;
+    int fd = lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+    if (fd < 0) {
+        set_err(err, "cannot open the lock %s: %s", lock_path ? lock_path : "(none)",
+                lock_path ? strerror(errno) : "no path");
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno == EINTR)
+            continue;
+        set_err(err, "cannot lock %s: %s", lock_path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void statefile_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing the only descriptor of the open file releases the flock */
+}

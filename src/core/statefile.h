@@ -1,0 +1,31 @@
+/* statefile: the console's private state directory ($XDG_STATE_HOME/catena-dispatch, else
+ * ~/.local/state/catena-dispatch, created 0700) and the file operations every state file uses:
+ * atomic whole-file write (temp file, fsync, rename, fsync of the directory), bounded read of a
+ * whole file, and an advisory lock held between consoles sharing the directory. Used by the
+ * drafts and the operations journal. */
+#ifndef CATENA_CORE_STATEFILE_H
+#define CATENA_CORE_STATEFILE_H
+
+#include <stddef.h>
+
+/* The state directory (sub = NULL) or the directory sub under it, created with 0700 where
+ * missing. -1 with *err (err may be NULL). */
+int statefile_dir(const char *sub, char *out, size_t cap, char **err);
+/* mkdir -p with 0700 for what it creates; an existing path must be a directory. -1 with *err. */
+int statefile_make_dirs(const char *path, char **err);
+/* Replaces path with data atomically: readers see the old or the new content, never a part.
+ * The file is created 0600. -1 with *err. */
+int statefile_write(const char *path, const char *data, size_t len, char **err);
+/* Removes path durably (the directory is synced); 0 if it is gone or was not there. -1 with *err. */
+int statefile_remove(const char *path, char **err);
+/* Reads the whole regular file path (not a symbolic link) of at most max bytes into a heap
+ * buffer with a NUL after it. 0 with *data = NULL if it does not exist; -1 with *err if it cannot
+ * be read, is not a regular file or is larger than max. */
+int statefile_read(const char *path, size_t max, char **data, size_t *len, char **err);
+/* Blocks until this process holds the exclusive lock of lock_path (created 0600 if missing);
+ * returns the descriptor to give to statefile_unlock, or -1 with *err. The lock dies with its
+ * process. */
+int statefile_lock(const char *lock_path, char **err);
+void statefile_unlock(int fd);
+
+#endif
