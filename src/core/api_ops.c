@@ -1,14 +1,44 @@
-/* ops_parse: time stamps of operations and the ResourceOperation(Read) JSON -> op_rec decoding. */
-#include "core/ops_private.h"
+/* api_ops: the API's timestamps, the ResourceOperation(Read) JSON -> op_rec decoding, the paths of
+ * the operation requests and the JSON of the operations journal. */
+#include "core/api_ops.h"
 
 #include "common/strbuf.h"
-#include "common/uuid.h"
+#include "core/api.h"
 #include "core/text.h"
 
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, f);
+    strbuf_vprintf(&sb, f, ap);
+    va_end(ap);
+    return strbuf_detach(&sb);
+}
+
+const char *op_status_name(op_status s)
+{
+    switch (s) {
+    case OP_PENDING:
+        return "pending";
+    case OP_SUCCESS:
+        return "success";
+    case OP_FAILED:
+        return "failed";
+    case OP_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
 
 /* ------------------------------------------------------------------ time */
 
@@ -36,8 +66,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* RFC 3339 (also without a zone, read as UTC) -> Unix milliseconds. */
-bool ops__parse_time(const char *s, int64_t *ms)
+bool api_time_parse(const char *s, int64_t *ms)
 {
     if (!s)
         return false;
@@ -88,37 +117,12 @@ bool ops__parse_time(const char *s, int64_t *ms)
     return true;
 }
 
-void ops__format_time(int64_t ms, char out[32])
+void api_time_format(int64_t ms, char out[32])
 {
     time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     struct tm tm;
     if (!gmtime_r(&secs, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
         snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
-
-int64_t ops__wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t ops__server_now(const ops_tracker *t)
-{
-    return ops__wall_ms() + t->clock_offset_ms;
-}
-
-/* ts is a server timestamp known to be recent (a new op, a status that just changed): the
- * server's clock is at least that far. A few years off is a bad timestamp, not a clock. */
-void ops__observe_server_time(ops_tracker *t, int64_t ts_ms)
-{
-    int64_t off = ts_ms - ops__wall_ms();
-    if (off > 5LL * 365 * 86400000 || off < -5LL * 365 * 86400000)
-        return;
-    if (!t->offset_fresh || off > t->clock_offset_ms) {
-        t->clock_offset_ms = off;
-        t->offset_fresh = true;
-    }
 }
 
 /* ------------------------------------------------------------------ parsing */
@@ -127,18 +131,18 @@ static int need_str(const cJSON *o, const char *k, char **out, char **err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     if (!v || cJSON_IsNull(v)) {
-        *err = ops__fmt("operation without required field '%s'", k);
+        *err = fmt("operation without required field '%s'", k);
         return -1;
     }
     if (!cJSON_IsString(v) || !v->valuestring) {
-        *err = ops__fmt("operation field '%s' is not a string", k);
+        *err = fmt("operation field '%s' is not a string", k);
         return -1;
     }
     *out = text_sanitize_str(v->valuestring);
     return 0;
 }
 
-static int need_uuid(const cJSON *o, const char *k, char out[37], char **err)
+static int need_uuid(const cJSON *o, const char *k, char out[UUID_STR_LEN], char **err)
 {
     char *s = NULL;
     if (need_str(o, k, &s, err))
@@ -147,7 +151,7 @@ static int need_uuid(const cJSON *o, const char *k, char out[37], char **err)
     bool ok = uuid_parse(s, &u);
     free(s);
     if (!ok) {
-        *err = ops__fmt("operation field '%s' is not a UUID", k);
+        *err = fmt("operation field '%s' is not a UUID", k);
         return -1;
     }
     uuid_format(&u, out);
@@ -202,14 +206,15 @@ static void parse_logs(op_rec *r, const cJSON *logs)
     }
 }
 
-int ops__parse(op_rec *r, const cJSON *o, bool *odd_status, char **err)
+/* One ResourceOperation object into r; -1 with *err. */
+static int parse_op(op_rec *r, const cJSON *o, bool *odd_status, char **err)
 {
     memset(r, 0, sizeof *r);
     bool odd = false;
     if (odd_status)
         *odd_status = false;
     if (!cJSON_IsObject(o)) {
-        *err = ops__fmt("the operation is not a JSON object");
+        *err = fmt("the operation is not a JSON object");
         return -1;
     }
     if (need_uuid(o, "id", r->id, err) || need_uuid(o, "connection_id", r->connection_id, err) ||
@@ -221,7 +226,7 @@ int ops__parse(op_rec *r, const cJSON *o, bool *odd_status, char **err)
     if (!st || cJSON_IsNull(st)) {
         r->status = OP_PENDING; /* a write response without one: polling will tell */
     } else if (!cJSON_IsString(st) || !st->valuestring) {
-        *err = ops__fmt("operation field 'status' is not a string");
+        *err = fmt("operation field 'status' is not a string");
         op_rec_clear(r);
         return -1;
     } else {
@@ -246,20 +251,94 @@ int ops__parse(op_rec *r, const cJSON *o, bool *odd_status, char **err)
     return 0;
 }
 
-int op_rec_from_json(op_rec *r, const char *json, size_t len, char **err)
+int api_op_decode(const char *json, size_t len, op_rec *r, bool *odd_status, char **err)
 {
     memset(r, 0, sizeof *r);
+    if (odd_status)
+        *odd_status = false;
     cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
     if (!root) {
-        *err = ops__fmt("malformed JSON");
+        *err = fmt("malformed JSON");
         return -1;
     }
-    int rc = ops__parse(r, root, NULL, err);
+    int rc = parse_op(r, root, odd_status, err);
     cJSON_Delete(root);
     return rc;
 }
 
-void ops__log_clear(op_log *lg)
+int api_op_page_decode(const char *json, size_t len, api_op_page *pg, char **err)
+{
+    memset(pg, 0, sizeof *pg);
+    cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+    if (!cJSON_IsArray(items)) {
+        *err = fmt("%s", root ? "the page has no 'items' list" : "malformed JSON");
+        cJSON_Delete(root);
+        return -1;
+    }
+    int n = cJSON_GetArraySize(items);
+    pg->ops = xcalloc(n > 0 ? (size_t)n : 1, sizeof *pg->ops);
+    pg->odd = xcalloc(n > 0 ? (size_t)n : 1, sizeof *pg->odd);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        pg->nitems++;
+        char *e = NULL;
+        if (parse_op(&pg->ops[pg->n], it, &pg->odd[pg->n], &e) != 0) {
+            free(e); /* one unreadable item does not hold up the others */
+            continue;
+        }
+        pg->n++;
+    }
+    const cJSON *np = cJSON_GetObjectItemCaseSensitive(root, "next_page");
+    if (cJSON_IsString(np) && np->valuestring && np->valuestring[0])
+        pg->next_page = xstrdup(np->valuestring);
+    cJSON_Delete(root);
+    return 0;
+}
+
+void api_op_page_clear(api_op_page *pg)
+{
+    for (size_t i = 0; i < pg->n; i++)
+        op_rec_clear(&pg->ops[i]);
+    free(pg->ops);
+    free(pg->odd);
+    free(pg->next_page);
+    memset(pg, 0, sizeof *pg);
+}
+
+/* ------------------------------------------------------------------ requests */
+
+char *api_op_path(const char *connection_id, const char *op_id)
+{
+    strbuf q = STRBUF_INIT;
+    strbuf_puts(&q, "/v2/integrations/connections/");
+    strbuf_put_urlencoded(&q, connection_id);
+    strbuf_puts(&q, "/resource-operations/");
+    strbuf_put_urlencoded(&q, op_id);
+    return strbuf_detach(&q);
+}
+
+char *api_ops_list_path(const char *connection_id, int64_t from_ms, const char *cursor)
+{
+    strbuf q = STRBUF_INIT;
+    strbuf_puts(&q, "/v2/integrations/connections/resource-operations?connection_id=");
+    strbuf_put_urlencoded(&q, connection_id);
+    if (from_ms >= 0) {
+        char ts[32];
+        api_time_format(from_ms, ts);
+        strbuf_puts(&q, "&from_datetime=");
+        strbuf_put_urlencoded(&q, ts);
+    }
+    strbuf_printf(&q, "&size=%d", API_PAGE_SIZE_MAX);
+    if (cursor) {
+        strbuf_puts(&q, "&cursor=");
+        strbuf_put_urlencoded(&q, cursor);
+    }
+    return strbuf_detach(&q);
+}
+
+void op_log_clear(op_log *lg)
 {
     free(lg->created_at);
     free(lg->status);
@@ -282,8 +361,126 @@ void op_rec_clear(op_rec *r)
     free(r->target_id);
     free(r->label);
     for (int i = 0; i < r->nlogs; i++)
-        ops__log_clear(&r->logs[i]);
+        op_log_clear(&r->logs[i]);
     free(r->logs);
     memset(r, 0, sizeof *r);
 }
 
+
+/* ------------------------------------------------------------------ the journal file */
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+}
+
+static cJSON *journal_op_to_json(const api_journal_op *j)
+{
+    const op_rec *r = &j->r;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", r->id);
+    cJSON_AddStringToObject(o, "connection_id", r->connection_id);
+    add_str(o, "resource", r->resource);
+    add_str(o, "operation_type", r->operation_type);
+    cJSON_AddStringToObject(o, "status", op_status_name(r->status));
+    add_str(o, "resource_id", r->resource_id);
+    add_str(o, "source_id", r->source_id);
+    add_str(o, "source_name", r->source_name);
+    add_str(o, "created_at", r->created_at);
+    add_str(o, "updated_at", r->updated_at);
+    cJSON *pl = r->payload_json ? cJSON_Parse(r->payload_json) : NULL;
+    if (pl)
+        cJSON_AddItemToObject(o, "payload", pl);
+    if (r->nlogs > 0) {
+        cJSON *logs = cJSON_AddArrayToObject(o, "logs");
+        for (int i = 0; i < r->nlogs; i++) {
+            const op_log *lg = &r->logs[i];
+            cJSON *l = cJSON_CreateObject();
+            add_str(l, "created_at", lg->created_at);
+            add_str(l, "status", lg->status);
+            add_str(l, "error_type", lg->error_type);
+            add_str(l, "error_details", lg->error_details);
+            if (lg->response_status_code >= 0)
+                cJSON_AddNumberToObject(l, "response_status_code", lg->response_status_code);
+            cJSON_AddItemToArray(logs, l);
+        }
+    }
+    add_str(o, "label", r->label);
+    add_str(o, "target_id", r->target_id);
+    cJSON_AddBoolToObject(o, "poll", j->poll);
+    cJSON_AddNumberToObject(o, "created_ms", (double)j->created_ms);
+    return o;
+}
+
+char *api_journal_encode(int64_t clock_offset_ms, const api_journal_op *const *ops, size_t n)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_printf(&sb, "{\"version\":1,\"clock_offset_ms\":%lld,\"ops\":[", (long long)clock_offset_ms);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = journal_op_to_json(ops[i]);
+        char *js = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        strbuf_puts(&sb, i ? ",\n" : "\n");
+        strbuf_puts(&sb, js ? js : "null");
+        cJSON_free(js);
+    }
+    strbuf_puts(&sb, "\n]}\n");
+    return strbuf_detach(&sb);
+}
+
+/* A number the journal holds as int64 milliseconds, if it is one (a hostile file may hold 1e300). */
+static bool get_ms(const cJSON *o, const char *k, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e15)
+        return false;
+    *out = (int64_t)v->valuedouble;
+    return true;
+}
+
+int api_journal_decode(const char *text, size_t len, api_journal *j, char **err)
+{
+    memset(j, 0, sizeof *j);
+    cJSON *root = text && len ? cJSON_ParseWithLength(text, len) : NULL;
+    const cJSON *list = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "ops");
+    if (!cJSON_IsArray(list)) {
+        *err = fmt("%s", !root ? "not valid JSON" : "no list of operations");
+        cJSON_Delete(root);
+        return -1;
+    }
+    int64_t off;
+    if (get_ms(root, "clock_offset_ms", &off) && off > -1000000000000LL && off < 1000000000000LL) {
+        j->has_clock_offset = true;
+        j->clock_offset_ms = off;
+    }
+    int cap = cJSON_GetArraySize(list);
+    j->ops = xcalloc(cap > 0 ? (size_t)cap : 1, sizeof *j->ops);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list)
+    {
+        api_journal_op *o = &j->ops[j->n];
+        char *e = NULL;
+        if (parse_op(&o->r, it, NULL, &e) != 0) {
+            free(e); /* one bad record does not cost the others */
+            j->skipped++;
+            continue;
+        }
+        o->r.mine = true;
+        o->r.label = opt_str(it, "label");
+        o->r.target_id = opt_str(it, "target_id");
+        o->poll = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "poll"));
+        o->has_created_ms = get_ms(it, "created_ms", &o->created_ms);
+        j->n++;
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
+void api_journal_clear(api_journal *j)
+{
+    for (size_t i = 0; i < j->n; i++)
+        op_rec_clear(&j->ops[i].r);
+    free(j->ops);
+    memset(j, 0, sizeof *j);
+}

@@ -84,7 +84,7 @@ START_TEST(parse_table)
     const parse_case *c = &parse_cases[_i];
     op_rec r;
     char *err = NULL;
-    int rc = op_rec_from_json(&r, c->json, strlen(c->json), &err);
+    int rc = api_op_decode(c->json, strlen(c->json), &r, NULL, &err);
     if (!c->err_has) {
         ck_assert_msg(rc == 0, "%s: %s", c->name, err ? err : "?");
         ck_assert_ptr_null(err);
@@ -119,7 +119,7 @@ START_TEST(parse_read_model_fields)
         "{\"status\":\"success\",\"error_type\":null,\"error_details\":null,\"response_status_code\":null}]}";
     op_rec r;
     char *err = NULL;
-    ck_assert_int_eq(op_rec_from_json(&r, js, strlen(js), &err), 0);
+    ck_assert_int_eq(api_op_decode(js, strlen(js), &r, NULL, &err), 0);
     ck_assert_str_eq(r.id, OID); /* normalized to lower case */
     ck_assert_str_eq(r.connection_id, CID);
     ck_assert_str_eq(r.resource, "message");
@@ -156,7 +156,7 @@ START_TEST(parse_invalid_utf8_and_controls)
                      "\"logs\":[{\"error_details\":\"tab\\there \\u009b1m\"}]}";
     op_rec r;
     char *err = NULL;
-    ck_assert_int_eq(op_rec_from_json(&r, js, strlen(js), &err), 0);
+    ck_assert_int_eq(api_op_decode(js, strlen(js), &r, NULL, &err), 0);
     ck_assert_str_eq(r.source_name, "geo" R "tab");
     ck_assert_str_eq(r.resource_id, "a"); /* cJSON stops at the NUL */
     ck_assert_str_eq(r.logs[0].error_details, "tab here ?1m");
