@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define OID "019ddd87-eedd-710f-967c-1c6cc72ac985"
 #define CID "7c2f6fec-0000-4000-8000-000000000001"
@@ -197,7 +198,7 @@ static void on_dirty(void *ud)
     ((env *)ud)->dirties++;
 }
 
-static void env_open(env *e)
+static void env_open_journal(env *e, const char *journal)
 {
     memset(e, 0, sizeof *e);
     e->l = loop_new();
@@ -205,9 +206,14 @@ static void env_open(env *e)
     e->h = http_client_new(e->l);
     e->au = auth_new(e->l, e->h, "http://127.0.0.1:1/realms/catena", "demo-client", "demo-secret");
     e->a = api_new(e->l, e->h, e->au, "http://127.0.0.1:1");
-    ops_settings s = {.poll_pending_ms = 1000, .poll_idle_ms = 15000, .journal_path = NULL};
+    ops_settings s = {.poll_pending_ms = 1000, .poll_idle_ms = 15000, .journal_path = journal};
     e->t = ops_tracker_new(e->l, e->a, &s);
     ops_tracker_set_callbacks(e->t, on_change, on_dirty, e);
+}
+
+static void env_open(env *e)
+{
+    env_open_journal(e, NULL);
 }
 
 static void env_close(env *e)
@@ -258,6 +264,55 @@ START_TEST(add_response_rejects_non_ops)
 }
 END_TEST
 
+#define OID2 "019ddd87-eedd-710f-967c-1c6cc72ac986"
+#define OID3 "019ddd87-eedd-710f-967c-1c6cc72ac987"
+
+static const op_rec *add_done(env *e, const char *id, const char *label)
+{
+    strbuf b = STRBUF_INIT;
+    strbuf_printf(&b, "{\"id\":\"%s\",\"connection_id\":\"" CID "\",\"resource\":\"message\","
+                      "\"operation_type\":\"create\",\"status\":\"success\"}",
+                  id);
+    const op_rec *r = ops_tracker_add_response(e->t, b.data, b.len, label, NULL, NULL);
+    strbuf_free(&b);
+    return r;
+}
+
+/* Two consoles on one state directory (issue 14 item 5): each saves its journal, and neither
+ * erases what the other wrote. */
+START_TEST(two_consoles_keep_each_others_journal_entries)
+{
+    char dir[] = "/tmp/test_ops.XXXXXX", journal[128];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(journal, sizeof journal, "%s/operations.json", dir);
+    env a, b;
+    env_open_journal(&a, journal);
+    env_open_journal(&b, journal);
+    ck_assert_int_eq(ops_tracker_start(a.t, NULL), 0);
+    ck_assert_int_eq(ops_tracker_start(b.t, NULL), 0); /* both started from an empty journal */
+    ck_assert_ptr_nonnull(add_done(&a, OID, "from A"));
+    ck_assert_ptr_nonnull(add_done(&b, OID2, "from B"));
+    ck_assert_ptr_nonnull(add_done(&a, OID3, "from A again"));
+    ck_assert_uint_eq(ops_count(a.t), 2); /* each shows its own */
+    ck_assert_uint_eq(ops_count(b.t), 1);
+    env_close(&a);
+    env_close(&b);
+    env c;
+    env_open_journal(&c, journal);
+    ck_assert_int_eq(ops_tracker_start(c.t, NULL), 0);
+    ck_assert_uint_eq(ops_count(c.t), 3);
+    ck_assert_str_eq(ops_find(c.t, OID)->label, "from A");
+    ck_assert_str_eq(ops_find(c.t, OID2)->label, "from B");
+    ck_assert_str_eq(ops_find(c.t, OID3)->label, "from A again");
+    env_close(&c);
+    char path[160];
+    snprintf(path, sizeof path, "%s.lock", journal);
+    unlink(path);
+    unlink(journal);
+    ck_assert_int_eq(rmdir(dir), 0); /* nothing else was left behind */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ops");
@@ -269,6 +324,7 @@ static Suite *suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("tracker");
     tcase_add_test(tc, add_response_rejects_non_ops);
+    tcase_add_test(tc, two_consoles_keep_each_others_journal_entries);
     suite_add_tcase(s, tc);
     return s;
 }
