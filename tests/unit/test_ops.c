@@ -1,6 +1,7 @@
-/* Unit tests of the operation tracker (src/core/ops*.c) that need no server: parsing of
- * ResourceOperation(Read) bodies, and what ops_tracker_add_response accepts. The tracker's
- * polling, backoff, callbacks and journal are tested against the real emulator in
+/* Unit tests of the operation tracker that need no server: decoding of ResourceOperation(Read)
+ * bodies (src/core/api_ops.c), what ops_tracker_add_response accepts, and the journal shared by
+ * two trackers. The record store has its own tests (test_ops_store.c); polling, backoff,
+ * callbacks and the journal across restarts are tested against the real emulator in
  * tests/e2e/test_ops_*.c. */
 #include "common/strbuf.h"
 #include "core/ops.h"
