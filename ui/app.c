@@ -3,7 +3,8 @@
 #include "ui/app.h"
 
 #include "common/strbuf.h"
-#include "core/caps.h"
+#include "core/api_caps.h"
+#include "core/api_session.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
@@ -246,10 +247,11 @@ static void on_caps_loaded(void *ud)
 
 void app_connect(app *a, const char *api_url, const char *auth_url, const char *client_id, const char *client_secret)
 {
-    a->http = http_client_new(a->l);
-    http_set_default_timeout(a->http, a->cfg->request_timeout_ms);
-    a->auth = auth_new(a->l, a->http, auth_url, client_id, client_secret);
-    a->api = api_new(a->l, a->http, a->auth, api_url);
+    api_session s;
+    api_session_open_with(&s, a->l, a->cfg, api_url, auth_url, client_id, client_secret);
+    a->http = s.h;
+    a->auth = s.au;
+    a->api = s.a;
     config_url_host(api_url, a->host, sizeof a->host);
     a->connected = true;
     a->startup_note[0] = '\0';

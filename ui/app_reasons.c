@@ -1,6 +1,6 @@
 /* app_reasons: why an action of the action table cannot run now (shown when its key is pressed
  * and on the help screen). */
-#include "core/caps.h"
+#include "core/api_caps.h"
 #include "ui/app.h"
 #include "ui/flows.h"
 

@@ -1,10 +1,8 @@
 /* app_refresh: after this console's write of a record succeeded, that record is fetched again and
  * replaces (or joins) its row in the list. */
 #include "common/strbuf.h"
-#include "core/decode.h"
 #include "ui/app.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +20,9 @@ static void on_record(void *ud, const api_reply *r)
     app *a = t->a;
     if (r->status == API_OK && t->conn >= 0) {
         table *tab = store_table(&a->st, (size_t)t->conn, t->kind);
-        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
         char *err = NULL;
         /* Only into a list that is fully loaded; a running load will bring the record anyway. */
-        if (root && tab->state == LOAD_DONE && decode_item(tab, root, &err) == 0) {
+        if (tab->state == LOAD_DONE && api_decode_record(tab, r->body, r->body_len, &err) == 0) {
             size_t last = tab->count - 1;
             long old = table_find_id(tab, &t->id);
             if (tab->kind == KIND_DRIVER && !((const user_rec *)table_row(tab, last))->is_driver) {
@@ -56,7 +53,6 @@ static void on_record(void *ud, const api_reply *r)
             a->dirty |= DIRTY_LIST | DIRTY_STATUS;
         }
         free(err);
-        cJSON_Delete(root);
     }
     free(t);
 }
@@ -64,11 +60,9 @@ static void on_record(void *ud, const api_reply *r)
 void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id)
 {
     static const struct {
-        const char *resource, *path;
+        const char *resource;
         record_kind kind;
-    } kinds[] = {{"vehicle", "/v2/telematics/vehicles/", KIND_VEHICLE},
-                 {"trailer", "/v2/telematics/trailers/", KIND_TRAILER},
-                 {"user", "/v2/telematics/users/", KIND_DRIVER}};
+    } kinds[] = {{"vehicle", KIND_VEHICLE}, {"trailer", KIND_TRAILER}, {"user", KIND_DRIVER}};
     uuid id;
     long conn = app_connection_index(a, connection_id);
     if (!a->api || conn < 0 || !resource || !record_id || !uuid_parse(record_id, &id))
@@ -81,9 +75,7 @@ void app_refresh_record(app *a, const char *connection_id, const char *resource,
         t->conn = conn;
         t->kind = kinds[i].kind;
         t->id = id;
-        char path[128];
-        snprintf(path, sizeof path, "%s%s", kinds[i].path, record_id);
-        api_call(a->api, "GET", path, NULL, on_record, t);
+        api_get_record(a->api, resource, record_id, on_record, t);
         return;
     }
 }

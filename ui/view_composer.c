@@ -1,9 +1,9 @@
 /* Composer: a message to one driver, a reply, or one message to many (group). Everything typed
  * is kept as a draft on disk as it is edited and removed only when the API accepted it. */
 #include "common/strbuf.h"
+#include "core/api_writes.h"
 #include "core/drafts.h"
 #include "core/text.h"
-#include "core/writes.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/pane_ops.h"
@@ -254,15 +254,15 @@ static unsigned send_now(app *a, composer *c)
     }
     save_draft(a, c);
     char *body;
-    const char *path;
+    const char *resource;
     if (c->d.kind == DRAFT_GROUP_MESSAGE) {
         body = writes_group_message_body(c->d.connection_id, c->d.sender_id, (const char *const *)c->d.recipient_ids,
                                          c->d.nrecipients, text, c->d.priority);
-        path = "/v2/telematics/group-messages";
+        resource = "group_message";
     } else {
         body = writes_message_body(c->d.connection_id, c->d.sender_id, c->d.recipient_id, text, c->d.priority,
                                    c->d.reply_to_message_id);
-        path = "/v2/telematics/messages";
+        resource = "message";
     }
     send_ticket *t = xcalloc(1, sizeof *t);
     t->a = a;
@@ -274,7 +274,7 @@ static unsigned send_now(app *a, composer *c)
     c->field_error[0] = '\0';
     snprintf(c->status, sizeof c->status, " Sending%s…", c->d.sync ? " and waiting for the TSP" : "");
     c->status_slot = SLOT_STATUS_MUTED;
-    writes_send(a->api, "POST", path, c->d.sync, body, on_sent, t);
+    writes_send(a->api, resource, NULL, c->d.sync, body, on_sent, t);
     free(body);
     return DIRTY_ALL;
 }

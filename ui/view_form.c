@@ -3,13 +3,13 @@
  * (from the idle hook) and the draft is removed only once the API accepted the write. Keys are
  * in view_form_keys.c, drawing in view_form_draw.c. */
 #include "common/strbuf.h"
+#include "core/api_json.h"
+#include "core/api_writes.h"
 #include "core/text.h"
-#include "core/writes.h"
 #include "ui/flows.h"
 #include "ui/pane_ops.h"
 #include "ui/view_form_private.h"
 
-#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,15 +108,11 @@ static void op_label(const form *f, char *out, size_t cap)
 /* {"field":"value",...} of the fields that differ from the record (every non-empty one for a create). */
 static char *changed_json(const form *f)
 {
-    cJSON *o = cJSON_CreateObject();
+    api_json_obj *o = api_json_obj_new();
     for (int i = 0; i < f->spec->nfields; i++)
         if (form_field_changed(&f->v, i))
-            cJSON_AddStringToObject(o, f->spec->fields[i].name, f->v.cur[i] ? f->v.cur[i] : "");
-    char *p = cJSON_PrintUnformatted(o);
-    char *s = xstrdup(p ? p : "{}");
-    cJSON_free(p);
-    cJSON_Delete(o);
-    return s;
+            api_json_add_str(o, f->spec->fields[i].name, f->v.cur[i] ? f->v.cur[i] : "");
+    return api_json_obj_text(o);
 }
 
 static void fill_draft(form *f)
@@ -161,17 +157,17 @@ static void sync_draft(app *a, form *f)
     }
 }
 
+static void apply_value(void *ud, const char *key, const char *value)
+{
+    form *f = ud;
+    int i = form_field_index(f->spec, key);
+    if (i >= 0)
+        form_values_set(&f->v, i, value);
+}
+
 static void apply_json(form *f, const char *json)
 {
-    cJSON *o = json ? cJSON_Parse(json) : NULL;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, o)
-    {
-        int i = form_field_index(f->spec, it->string);
-        if (i >= 0 && cJSON_IsString(it))
-            form_values_set(&f->v, i, it->valuestring);
-    }
-    cJSON_Delete(o);
+    api_json_each_str(json, apply_value, f);
 }
 
 void formview_set_value(form *f, int field, const char *value)
@@ -263,9 +259,7 @@ void formview_reload(app *a, form *f)
     if (f->state == FORM_LOAD_FAILED)
         f->status[0] = '\0';
     f->state = FORM_LOADING;
-    char path[200];
-    snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
-    api_call(a->api, "GET", path, NULL, on_loaded, t);
+    api_get_record(a->api, f->spec->resource, f->record_id, on_loaded, t);
 }
 
 /* ------------------------------------------------------------------ saving */
@@ -459,12 +453,7 @@ unsigned formview_save(app *a, form *f)
         f->server_err[i] = NULL;
     }
     set_status(f, SLOT_STATUS_MUTED, "Saving%s…", f->d.sync ? " and waiting for the TSP" : "");
-    char path[200];
-    if (update)
-        snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
-    else
-        snprintf(path, sizeof path, "%s", f->spec->path);
-    writes_send(a->api, update ? "PATCH" : "POST", path, f->d.sync, body, on_saved, t);
+    writes_send(a->api, f->spec->resource, update ? f->record_id : NULL, f->d.sync, body, on_saved, t);
     free(body);
     return DIRTY_ALL;
 }

@@ -5,13 +5,14 @@
  * composer to fix and send again. */
 #include "common/strbuf.h"
 #include "common/uuid.h"
+#include "core/api_json.h"
+#include "core/api_messages.h"
 #include "core/drafts.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
 
-#include <cjson/cJSON.h>
 #include <curses.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -283,7 +284,7 @@ static void add_attempts(body *b, const op_rec *op, int width)
     }
 }
 
-/* The payload pretty-printed (cJSON_Print indents with tabs: two spaces a level here); long
+/* The payload pretty-printed (api_json_pretty indents with tabs: two spaces a level here); long
  * lines are cut into pieces of the width, continued two columns further in. */
 static void add_payload(body *b, const op_rec *op, int width)
 {
@@ -295,9 +296,7 @@ static void add_payload(body *b, const op_rec *op, int width)
     }
     body_wrap(b, SLOT_STATUS_MUTED, 3, 0, width - 4, "Ids as Catena resolved them; source_* are the TSP's own ids.",
               false);
-    cJSON *root = cJSON_Parse(op->payload_json);
-    char *pretty = root ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
+    char *pretty = api_json_pretty(op->payload_json);
     if (!pretty) {
         body_wrap(b, SLOT_NORMAL, 3, 2, width - 4, op->payload_json, false);
         return;
@@ -318,7 +317,7 @@ static void add_payload(body *b, const op_rec *op, int width)
         if (*p == '\n')
             p++;
     }
-    cJSON_free(pretty);
+    free(pretty);
 }
 
 static void build(body *b, const op_rec *op, const char *op_id, int width)
@@ -447,17 +446,6 @@ static void opdetail_draw(void *state, app *a, int top, int height, int width)
 
 /* ------------------------------------------------------------------ `e`: back to the composer */
 
-static char *id_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    uuid u;
-    if (!cJSON_IsString(v) || !v->valuestring || !uuid_parse(v->valuestring, &u))
-        return NULL;
-    char s[UUID_STR_LEN];
-    uuid_format(&u, s);
-    return xstrdup(s);
-}
-
 /* "Name (username)" of a driver of that connection, when the console has loaded them. */
 static char *driver_label(app *a, const char *conn_id, const char *user_id)
 {
@@ -513,34 +501,22 @@ static char *last_error_of(const op_rec *op)
 static const char *draft_from_op(app *a, const op_rec *op, draft *d)
 {
     bool group = strcmp(op->resource, "group_message") == 0;
-    cJSON *p = op->payload_json ? cJSON_Parse(op->payload_json) : NULL;
-    if (!cJSON_IsObject(p)) {
-        cJSON_Delete(p);
+    api_msg_payload p;
+    if (api_msg_payload_read(op->payload_json, &p) != 0)
         return "the payload of this operation is not known, so there is nothing to re-open";
-    }
     memset(d, 0, sizeof *d);
     d->kind = group ? DRAFT_GROUP_MESSAGE : DRAFT_MESSAGE;
     drafts_new_id(d->id);
-    d->connection_id = id_of(p, "connection_id");
-    if (!d->connection_id)
-        d->connection_id = xstrdup(op->connection_id);
-    d->sender_id = id_of(p, "sender_id");
+    d->connection_id = p.connection_id ? p.connection_id : xstrdup(op->connection_id);
+    d->sender_id = p.sender_id;
     if (group) {
-        const cJSON *ids = cJSON_GetObjectItemCaseSensitive(p, "recipient_ids");
-        int n = cJSON_IsArray(ids) ? cJSON_GetArraySize(ids) : 0;
-        d->recipient_ids = xcalloc((size_t)n + 1, sizeof(char *));
-        const cJSON *it;
-        uuid u;
-        cJSON_ArrayForEach(it, ids)
-        {
-            if (cJSON_IsString(it) && it->valuestring && uuid_parse(it->valuestring, &u)) {
-                char s[UUID_STR_LEN];
-                uuid_format(&u, s);
-                d->recipient_ids[d->nrecipients++] = xstrdup(s);
-            }
-        }
+        d->recipient_ids = p.recipient_ids;
+        d->nrecipients = p.nrecipients;
+        p.recipient_ids = NULL;
+        p.nrecipients = 0;
     } else {
-        d->recipient_id = id_of(p, "recipient_id");
+        d->recipient_id = p.recipient_id;
+        p.recipient_id = NULL;
         uuid u;
         if (!d->recipient_id && op->target_id && uuid_parse(op->target_id, &u)) {
             char s[UUID_STR_LEN];
@@ -548,17 +524,14 @@ static const char *draft_from_op(app *a, const op_rec *op, draft *d)
             d->recipient_id = xstrdup(s);
         }
     }
-    const cJSON *text = cJSON_GetObjectItemCaseSensitive(p, "message_text");
-    if (cJSON_IsString(text) && text->valuestring)
-        d->text = text_sanitize(text->valuestring, strlen(text->valuestring), true);
-    const cJSON *prio = cJSON_GetObjectItemCaseSensitive(p, "priority");
-    if (cJSON_IsString(prio) && prio->valuestring &&
-        (strcmp(prio->valuestring, "low") == 0 || strcmp(prio->valuestring, "medium") == 0 ||
-         strcmp(prio->valuestring, "high") == 0))
-        d->priority = xstrdup(prio->valuestring);
-    if (!group)
-        d->reply_to_message_id = id_of(p, "reply_to_message_id");
-    cJSON_Delete(p);
+    d->text = p.text;
+    d->priority = p.priority;
+    if (!group) {
+        d->reply_to_message_id = p.reply_to_message_id;
+        p.reply_to_message_id = NULL;
+    }
+    p.connection_id = p.sender_id = p.text = p.priority = NULL; /* now the draft's */
+    api_msg_payload_free(&p);
 
     if (!d->sender_id || (group ? d->nrecipients == 0 : !d->recipient_id)) {
         draft_free(d);

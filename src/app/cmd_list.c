@@ -4,8 +4,10 @@
 
 #include "common/strbuf.h"
 #include "common/uuid.h"
+#include "core/api_json.h"
 #include "core/text.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +63,9 @@ static void print_json_lines(const table *t, const listing *ls, const char *conn
 {
     for (size_t i = 0; i < t->count; i++) {
         cJSON *o = ls->json(t, i, conn_id);
-        cmd_print_json(o);
+        char *line = api_json_tree_line(o);
+        puts(line);
+        free(line);
         cJSON_Delete(o);
     }
 }

@@ -5,6 +5,7 @@
 
 #include "common/strbuf.h"
 #include "common/uuid.h"
+#include "core/api_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,72 +65,36 @@ static seen_ent *seen_get(seen_map *m, const char *id)
 
 /* ------------------------------------------------------------------ listing */
 
-static const char *str_of(const cJSON *o, const char *k)
+typedef struct poll_state {
+    seen_map *seen;
+    bool print;
+} poll_state;
+
+static void on_op_line(void *ud, const api_list_line *op)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
+    poll_state *ps = ud;
+    bool show = ps->print;
+    if (ps->seen && op->id[0]) {
+        seen_ent *s = seen_get(ps->seen, op->id);
+        bool changed = strcmp(s->status, op->status) != 0;
+        snprintf(s->status, sizeof s->status, "%s", op->status);
+        show = show && changed;
+    }
+    if (show)
+        puts(op->line);
 }
 
 /* One poll: every page of the list. Prints every op (seen == NULL), or with seen only those that
  * are new or changed status. Returns the API status; msg gets the error. */
 static api_status poll_list(cmd_ctx *c, const char *conn_id, seen_map *seen, bool print, char *msg, size_t cap)
 {
-    char *cursor = NULL;
-    api_status st = API_OK;
-    for (int pages = 0; pages < 10000; pages++) {
-        strbuf q = STRBUF_INIT;
-        strbuf_printf(&q, "/v2/integrations/connections/resource-operations?size=%d",
-                      c->cfg.page_size > 0 ? c->cfg.page_size : 1000);
-        if (conn_id)
-            strbuf_printf(&q, "&connection_id=%s", conn_id);
-        if (cursor) {
-            strbuf_puts(&q, "&cursor=");
-            strbuf_put_urlencoded(&q, cursor);
-            free(cursor);
-            cursor = NULL;
-        }
-        cmd_reply r;
-        cmd_request(c, "GET", q.data, NULL, &r);
-        strbuf_free(&q);
-        if (r.status != API_OK) {
-            snprintf(msg, cap, "%s", r.message);
-            st = r.status;
-            cmd_reply_free(&r);
-            break;
-        }
-        cJSON *root = cJSON_ParseWithLength(r.body, r.body_len);
-        cmd_reply_free(&r);
-        const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-        if (!cJSON_IsArray(items)) {
-            snprintf(msg, cap, "could not read the server's answer: not a page of operations");
-            cJSON_Delete(root);
-            st = API_HTTP_ERROR;
-            break;
-        }
-        cJSON *it;
-        int n = 0;
-        cJSON_ArrayForEach(it, items)
-        {
-            n++;
-            const char *id = str_of(it, "id"), *status = str_of(it, "status");
-            bool show = print;
-            if (seen && id) {
-                seen_ent *s = seen_get(seen, id);
-                bool changed = strcmp(s->status, status ? status : "") != 0;
-                snprintf(s->status, sizeof s->status, "%s", status ? status : "");
-                show = show && changed;
-            }
-            if (show)
-                cmd_print_json(it);
-        }
-        const char *next = str_of(root, "next_page");
-        cursor = next && *next && n > 0 ? xstrdup(next) : NULL;
-        cJSON_Delete(root);
-        fflush(stdout);
-        if (!cursor)
-            break;
-    }
-    free(cursor);
+    poll_state ps = {seen, print};
+    char *path = api_list_path("resource_operation", conn_id, NULL), *err = NULL;
+    api_status st = api_list_lines_run(c->a, path, c->cfg.page_size, &c->stop, on_op_line, &ps, &err);
+    free(path);
+    fflush(stdout);
+    snprintf(msg, cap, "%s", err ? err : "");
+    free(err);
     return st;
 }
 
@@ -187,26 +152,12 @@ int cmd_run_operations(cmd_ctx *c)
 /* Prints the op body; returns its status ("" when it has none) in status. -1 if it is not JSON. */
 static int print_op(const char *body, size_t len, char *status, size_t cap)
 {
-    cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
+    if (api_json_get_str(body, len, "status", status, cap) != 0)
         return -1;
-    }
-    const char *s = str_of(root, "status");
-    snprintf(status, cap, "%s", s ? s : "");
-    cmd_print_json(root);
-    cJSON_Delete(root);
+    char *line = api_json_line(body, len);
+    puts(line);
+    free(line);
     return 0;
-}
-
-static int peek_status(const char *body, size_t len, char *status, size_t cap)
-{
-    cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
-    const char *s = str_of(root, "status");
-    snprintf(status, cap, "%s", s ? s : "");
-    int rc = cJSON_IsObject(root) ? 0 : -1;
-    cJSON_Delete(root);
-    return rc;
 }
 
 static bool is_final(const char *status)
@@ -223,8 +174,6 @@ int cmd_run_operation(cmd_ctx *c)
     int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
     if (rc)
         return rc;
-    char path[200];
-    snprintf(path, sizeof path, "/v2/integrations/connections/%s/resource-operations/%s", conn, op);
     if (c->args.wait)
         cmd_handle_signals(c);
     int64_t deadline = c->args.timeout_s > 0 ? loop_now_ms(c->l) + (int64_t)(c->args.timeout_s * 1000) : -1;
@@ -234,13 +183,13 @@ int cmd_run_operation(cmd_ctx *c)
     rc = -1;
     while (rc < 0) {
         cmd_reply r;
-        cmd_request(c, "GET", path, NULL, &r);
+        cmd_get_operation(c, conn, op, &r);
         bool transient = r.status == API_NETWORK || r.status == API_UNKNOWN_OUTCOME ||
                          (r.status == API_HTTP_ERROR && (r.http_status == 429 || r.http_status >= 500));
         if (r.status == API_OK) {
             cmd_reply_free(&last);
             last = r;
-            if (peek_status(last.body, last.body_len, status, sizeof status) != 0) {
+            if (api_json_get_str(last.body, last.body_len, "status", status, sizeof status) != 0) {
                 cmd_err(c, "could not read the server's answer: not an operation");
                 rc = CMD_EXIT_API;
             } else if (!c->args.wait || is_final(status)) {

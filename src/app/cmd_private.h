@@ -8,7 +8,6 @@
 #include "core/config.h"
 #include "core/store.h"
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -97,18 +96,14 @@ void cmd_close_session(cmd_ctx *c);
 void cmd_err(const cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the problem and a one-line hint; returns CMD_EXIT_USAGE. */
 int cmd_usage(const cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Runs one API call to completion on the loop. */
-void cmd_request(cmd_ctx *c, const char *method, const char *path, const char *body, cmd_reply *out);
+/* GETs one resource operation, run to completion on the loop. */
+void cmd_get_operation(cmd_ctx *c, const char *conn_id, const char *op_id, cmd_reply *out);
 void cmd_reply_free(cmd_reply *r);
 /* 0 for API_OK, 3 for auth errors, 4 for the rest. */
 int cmd_exit_for_status(api_status s);
 /* Loads every page of path_query (no size/cursor) into t; prints the error and returns the exit
  * code on failure, 0 on success. */
 int cmd_load_table(cmd_ctx *c, table *t, const char *path_query);
-/* Replaces every string (and key) of the tree by its sanitized form. */
-void cmd_json_sanitize(cJSON *j);
-/* Sanitizes and prints obj as one compact line on stdout. */
-void cmd_print_json(cJSON *obj);
 /* Parses a JSON text and prints it as cmd_print_json does; -1 if it is not JSON. */
 int cmd_print_json_text(const char *text, size_t len);
 /* A sanitized heap copy of a command-line argument for messages. */

@@ -188,7 +188,7 @@ int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[37], char *label
 {
     table t;
     table_init(&t, KIND_CONNECTION);
-    int rc = cmd_load_table(c, &t, "/v2/integrations/connections");
+    int rc = cmd_load_table(c, &t, api_collection_path("connection"));
     if (rc == 0) {
         long idx = match_one(c, &t, "--connection", arg, "");
         if (idx < 0) {
@@ -205,10 +205,9 @@ int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[37], char *label
     return rc;
 }
 
-static const char *list_path(record_kind k)
+static const char *resource_of(record_kind k)
 {
-    return k == KIND_DRIVER ? "/v2/telematics/users" : k == KIND_VEHICLE ? "/v2/telematics/vehicles"
-                                                                          : "/v2/telematics/trailers";
+    return k == KIND_DRIVER ? "user" : k == KIND_VEHICLE ? "vehicle" : "trailer";
 }
 
 static const char *ids_param(record_kind k)
@@ -225,17 +224,18 @@ int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const
         all_ids = uuid_parse(args[i], &u);
     /* Ids only: ask for just those; names: the connection's whole list. */
     strbuf q = STRBUF_INIT;
-    strbuf_printf(&q, "%s?connection_id=%s", list_path(kind), conn_id);
     for (size_t i = 0; all_ids && i < n; i++) {
         uuid_parse(args[i], &u);
         char s[UUID_STR_LEN];
         uuid_format(&u, s);
-        strbuf_printf(&q, "&%s=%s", ids_param(kind), s);
+        strbuf_printf(&q, "%s%s=%s", i ? "&" : "", ids_param(kind), s);
     }
+    char *path = api_list_path(resource_of(kind), conn_id, q.data);
+    strbuf_free(&q);
     table t;
     table_init(&t, kind);
-    int rc = cmd_load_table(c, &t, q.data);
-    strbuf_free(&q);
+    int rc = cmd_load_table(c, &t, path);
+    free(path);
     char where[200];
     if (c->conn_label[0])
         snprintf(where, sizeof where, "connection '%s'", c->conn_label);

@@ -3,7 +3,8 @@
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
-#include "core/decode.h"
+#include "core/api_json.h"
+#include "core/api_session.h"
 #include "core/text.h"
 
 #include <signal.h>
@@ -13,54 +14,38 @@
 
 /* ------------------------------------------------------------------ session */
 
-static int build_config(cmd_ctx *c)
-{
-    config_error err = {0};
-    config *cfg = &c->cfg;
-    const cmd_args *a = &c->args;
-    const char *profile = a->profile ? a->profile : getenv("CATENA_PROFILE");
-    if (config_load_file(cfg, a->config_path, profile, &err) != 0)
-        goto fail;
-    config_apply_env(cfg);
-    if ((a->api_url && config_set(cfg, "api_url", a->api_url, &err)) ||
-        (a->auth_url && config_set(cfg, "auth_url", a->auth_url, &err)))
-        goto fail;
-    if (config_validate(cfg, &err) != 0)
-        goto fail;
-    return 0;
-fail:
-    cmd_err(c, "%s", err.message ? err.message : "configuration error");
-    config_error_free(&err);
-    return CMD_EXIT_USAGE;
-}
-
 int cmd_open_session(cmd_ctx *c)
 {
-    int rc = build_config(c);
-    if (rc)
-        return rc;
+    const cmd_args *a = &c->args;
+    api_session_opts o = {.config_path = a->config_path,
+                          .profile = a->profile,
+                          .api_url = a->api_url,
+                          .auth_url = a->auth_url,
+                          .request_timeout_ms = (long)(a->request_timeout_s * 1000)};
+    char *err = NULL;
+    if (api_session_config(&c->cfg, &o, &err) != 0) {
+        cmd_err(c, "%s", err);
+        free(err);
+        return CMD_EXIT_USAGE;
+    }
     if (!c->cfg.client_id || !c->cfg.client_secret || !*c->cfg.client_id || !*c->cfg.client_secret) {
         cmd_err(c, "no credentials: set CATENA_CLIENT_ID and CATENA_CLIENT_SECRET, or client_id and "
                    "client_secret in the config file");
         return CMD_EXIT_AUTH;
     }
     c->l = loop_new();
-    c->h = http_client_new(c->l);
-    if (c->args.request_timeout_s > 0)
-        http_set_default_timeout(c->h, (long)(c->args.request_timeout_s * 1000));
-    c->au = auth_new(c->l, c->h, c->cfg.auth_url, c->cfg.client_id, c->cfg.client_secret);
-    c->a = api_new(c->l, c->h, c->au, c->cfg.api_url);
+    api_session s;
+    api_session_open(&s, c->l, &c->cfg);
+    c->h = s.h;
+    c->au = s.au;
+    c->a = s.a;
     return 0;
 }
 
 void cmd_close_session(cmd_ctx *c)
 {
-    if (c->a)
-        api_free(c->a);
-    if (c->au)
-        auth_free(c->au);
-    if (c->h)
-        http_client_free(c->h);
+    api_session s = {c->h, c->au, c->a};
+    api_session_close(&s);
     if (c->l)
         loop_free(c->l);
     c->a = NULL;
@@ -132,25 +117,30 @@ static void on_reply(void *ud, const api_reply *r)
     w->done = true;
 }
 
-void cmd_request(cmd_ctx *c, const char *method, const char *path, const char *body, cmd_reply *out)
+/* Waits on the loop for the call id (started with on_reply and w); cancels it on a stop signal. */
+static void wait_reply(cmd_ctx *c, uint64_t id, req_wait *w)
 {
-    memset(out, 0, sizeof *out);
-    req_wait w = {out, false};
-    uint64_t id = api_call(c->a, method, path, body, on_reply, &w);
     bool cancelled = false;
-    while (!w.done) {
+    while (!w->done) {
         if (c->stop && !cancelled) {
             api_cancel(c->a, id);
             cancelled = true;
         }
-        if (cancelled && !w.done && api_in_flight(c->a) == 0)
+        if (cancelled && !w->done && api_in_flight(c->a) == 0)
             break;
         cmd_pump(c);
     }
-    if (!w.done) {
-        out->status = API_CANCELLED;
-        snprintf(out->message, sizeof out->message, "cancelled");
+    if (!w->done) {
+        w->out->status = API_CANCELLED;
+        snprintf(w->out->message, sizeof w->out->message, "cancelled");
     }
+}
+
+void cmd_get_operation(cmd_ctx *c, const char *conn_id, const char *op_id, cmd_reply *out)
+{
+    memset(out, 0, sizeof *out);
+    req_wait w = {out, false};
+    wait_reply(c, api_get_operation(c->a, conn_id, op_id, on_reply, &w), &w);
 }
 
 void cmd_reply_free(cmd_reply *r)
@@ -171,113 +161,20 @@ int cmd_exit_for_status(api_status s)
 
 int cmd_load_table(cmd_ctx *c, table *t, const char *path_query)
 {
-    char *cursor = NULL;
-    int pages = 0;
-    t->state = LOAD_RUNNING;
-    for (;;) {
-        strbuf q = STRBUF_INIT;
-        strbuf_printf(&q, "%s%csize=%d", path_query, strchr(path_query, '?') ? '&' : '?',
-                      c->cfg.page_size > 0 ? c->cfg.page_size : 1000);
-        if (cursor) {
-            strbuf_puts(&q, "&cursor=");
-            strbuf_put_urlencoded(&q, cursor);
-        }
-        free(cursor);
-        cursor = NULL;
-        cmd_reply r;
-        cmd_request(c, "GET", q.data, NULL, &r);
-        strbuf_free(&q);
-        if (r.status != API_OK) {
-            int rc = cmd_exit_for_status(r.status);
-            if (r.status != API_CANCELLED)
-                cmd_err(c, "%s", r.message);
-            cmd_reply_free(&r);
-            t->state = LOAD_FAILED;
-            return rc;
-        }
-        page_info info;
-        char *err = NULL;
-        int bad = decode_page(t, r.body, r.body_len, &info, &err);
-        cmd_reply_free(&r);
-        if (bad) {
-            cmd_err(c, "could not read the server's answer: %s", err);
-            free(err);
-            t->state = LOAD_FAILED;
-            return CMD_EXIT_API;
-        }
-        if (info.total >= 0)
-            t->total = info.total;
-        cursor = info.next_cursor;
-        if (!cursor || info.items == 0 || ++pages >= 100000)
-            break;
-    }
-    free(cursor);
-    t->state = LOAD_DONE;
-    return CMD_EXIT_OK;
+    api_status st = api_load_table_run(c->a, t, path_query, c->cfg.page_size, &c->stop);
+    if (st != API_OK && st != API_CANCELLED)
+        cmd_err(c, "%s", t->error ? t->error : "the list could not be loaded");
+    return cmd_exit_for_status(st);
 }
 
 /* ------------------------------------------------------------------ JSON output */
 
-static char *cjson_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = cJSON_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static void sanitize_item(cJSON *it)
-{
-    if (it->string && !(it->type & cJSON_StringIsConst)) {
-        char *s = text_sanitize_str(it->string);
-        if (strcmp(s, it->string) != 0) {
-            char *d = cjson_dup(s);
-            if (d) {
-                cJSON_free(it->string);
-                it->string = d;
-            }
-        }
-        free(s);
-    }
-    if (cJSON_IsString(it) && it->valuestring && !(it->type & cJSON_IsReference)) {
-        char *s = text_sanitize(it->valuestring, strlen(it->valuestring), true);
-        if (strcmp(s, it->valuestring) != 0) {
-            char *d = cjson_dup(s);
-            if (d) {
-                cJSON_free(it->valuestring);
-                it->valuestring = d;
-            }
-        }
-        free(s);
-    }
-    for (cJSON *ch = it->child; ch; ch = ch->next)
-        sanitize_item(ch);
-}
-
-void cmd_json_sanitize(cJSON *j)
-{
-    if (j)
-        sanitize_item(j);
-}
-
-void cmd_print_json(cJSON *obj)
-{
-    cmd_json_sanitize(obj);
-    char *s = cJSON_PrintUnformatted(obj);
-    if (s) {
-        fputs(s, stdout);
-        fputc('\n', stdout);
-        cJSON_free(s);
-    }
-}
-
 int cmd_print_json_text(const char *text, size_t len)
 {
-    cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
-    if (!root)
+    char *line = api_json_line(text, len);
+    if (!line)
         return -1;
-    cmd_print_json(root);
-    cJSON_Delete(root);
+    puts(line);
+    free(line);
     return 0;
 }

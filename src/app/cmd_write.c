@@ -4,8 +4,9 @@
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
+#include "core/api_json.h"
+#include "core/api_writes.h"
 #include "core/forms.h"
-#include "core/writes.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -79,10 +80,10 @@ static void on_write(void *ud, const write_result *r)
     w->rc = CMD_EXIT_API;
 }
 
-static int send_write(cmd_ctx *c, const char *method, const char *path, const char *conn_id, const char *body)
+static int send_write(cmd_ctx *c, const char *resource, const char *record_id, const char *conn_id, const char *body)
 {
     write_wait w = {c, conn_id, false, CMD_EXIT_API};
-    writes_send(c->a, method, path, c->args.sync, body, on_write, &w);
+    writes_send(c->a, resource, record_id, c->args.sync, body, on_write, &w);
     while (!w.done)
         cmd_pump(c);
     return w.rc;
@@ -106,8 +107,8 @@ int cmd_run_send_message(cmd_ctx *c)
     if (rc)
         return rc;
     char *body = writes_message_body(conn, ids[0], ids[1], a->text, a->priority, a->reply_to);
-    rc = send_write(c, "POST", "/v2/telematics/messages", conn, body);
-    cJSON_free(body);
+    rc = send_write(c, "message", NULL, conn, body);
+    free(body);
     return rc;
 }
 
@@ -168,8 +169,8 @@ int cmd_run_send_group_message(cmd_ctx *c)
                 uniq[nu++] = ids[i];
         }
         char *body = writes_group_message_body(conn, ids[0], uniq, nu, a->text, a->priority);
-        rc = send_write(c, "POST", "/v2/telematics/group-messages", conn, body);
-        cJSON_free(body);
+        rc = send_write(c, "group_message", NULL, conn, body);
+        free(body);
         free(uniq);
     }
     for (size_t i = 0; i < n; i++)
@@ -210,7 +211,7 @@ static char *build_body(cmd_ctx *c, const form_spec *fs, const char *conn, bool 
         free(err);
         return NULL;
     }
-    cJSON *root = cJSON_Parse(body);
+    api_json_obj *root = api_json_obj_parse(body, strlen(body));
     free(body);
     if (!root)
         return NULL;
@@ -218,16 +219,12 @@ static char *build_body(cmd_ctx *c, const form_spec *fs, const char *conn, bool 
         const char *s = c->args.sets[i], *eq = strchr(s, '=');
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(eq - s) < 63 ? (int)(eq - s) : 63, s);
-        if (blank(eq + 1) && !cJSON_HasObjectItem(root, name))
-            cJSON_AddNullToObject(root, name);
+        if (blank(eq + 1) && !api_json_has(root, name))
+            api_json_add_null(root, name);
     }
-    if (!update && fs->kind == FORM_DRIVER && !cJSON_HasObjectItem(root, "is_driver"))
-        cJSON_AddTrueToObject(root, "is_driver");
-    char *p = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    body = xstrdup(p ? p : "{}");
-    cJSON_free(p);
-    return body;
+    if (!update && fs->kind == FORM_DRIVER && !api_json_has(root, "is_driver"))
+        api_json_add_bool(root, "is_driver", true);
+    return api_json_obj_text(root);
 }
 
 static record_kind form_record_kind(const form_spec *fs)
@@ -250,10 +247,7 @@ int cmd_run_update(cmd_ctx *c)
     char *body = build_body(c, fs, conn, true);
     if (!body)
         return CMD_EXIT_USAGE;
-    strbuf path = STRBUF_INIT;
-    strbuf_printf(&path, "%s/%s", fs->path, id);
-    rc = send_write(c, "PATCH", path.data, conn, body);
-    strbuf_free(&path);
+    rc = send_write(c, fs->resource, id, conn, body);
     free(body);
     return rc;
 }
@@ -268,7 +262,7 @@ int cmd_run_create(cmd_ctx *c)
     char *body = build_body(c, fs, conn, false);
     if (!body)
         return CMD_EXIT_USAGE;
-    rc = send_write(c, "POST", fs->path, conn, body);
+    rc = send_write(c, fs->resource, NULL, conn, body);
     free(body);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include "app/demo.h"
 #include "app/script.h"
 #include "common/strbuf.h"
+#include "core/api_session.h"
 #include "core/text.h"
 #include "ui/app.h"
 #include "ui/flows.h"
@@ -120,27 +121,23 @@ static int parse_args(int argc, char **argv, options *o)
 
 static int build_config(const options *o, config *cfg)
 {
-    config_error err = {0};
     config_init_defaults(cfg);
-    const char *profile = o->profile ? o->profile : getenv("CATENA_PROFILE");
-    if (config_load_file(cfg, o->config_path, profile, &err) != 0)
-        goto fail;
-    config_apply_env(cfg);
-    if ((o->api_url && config_set(cfg, "api_url", o->api_url, &err)) ||
-        (o->auth_url && config_set(cfg, "auth_url", o->auth_url, &err)) ||
-        (o->theme && config_set(cfg, "theme", o->theme, &err)))
-        goto fail;
+    api_session_opts so = {.config_path = o->config_path,
+                           .profile = o->profile,
+                           .api_url = o->api_url,
+                           .auth_url = o->auth_url,
+                           .theme = o->theme};
+    char *err = NULL;
+    if (api_session_config(cfg, &so, &err) != 0) {
+        fprintf(stderr, "catena-dispatch: %s\n", err);
+        free(err);
+        return -1;
+    }
     if (o->no_color)
         cfg->no_color = true;
     if (o->script)
         cfg->bell_on_failure = false; /* no terminal to ring in headless runs */
-    if (config_validate(cfg, &err) != 0)
-        goto fail;
     return 0;
-fail:
-    fprintf(stderr, "catena-dispatch: %s\n", err.message ? err.message : "configuration error");
-    config_error_free(&err);
-    return -1;
 }
 
 /* ------------------------------------------------------------------ running */

@@ -1,7 +1,10 @@
 #include "core/api.h"
 
+#include "core/api_pager.h"
+
 #include "common/strbuf.h"
 #include "core/decode.h"
+#include "core/text.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@ typedef struct call {
     int attempt;        /* 0 first, 1 after a 401 retry */
     uint64_t http_id;
     int waiting_token;
+    int cancelled;      /* cancelled while waiting for a token: on_token drops it */
     struct call *next;
 } call;
 
@@ -120,6 +124,11 @@ static void on_token(void *ud, const char *token, const char *error, int cred_er
 {
     call *c = ud;
     c->waiting_token = 0;
+    if (c->cancelled) {
+        unlink_call(c->a, c);
+        call_free(c);
+        return;
+    }
     if (!token) {
         api_reply r;
         memset(&r, 0, sizeof r);
@@ -171,10 +180,16 @@ void api_cancel(api *a, uint64_t id)
             continue;
         if (c->http_id) {
             http_cancel(a->h, c->http_id); /* completes through on_http */
-        } else {
+        } else if (!c->cancelled) {
             /* Waiting for a token: the auth waiter will still call on_token later, so keep the
-             * call but make it inert by completing now and marking cancelled. */
+             * call (on_token drops it) but answer "cancelled" now. */
+            c->cancelled = 1;
+            api_cb cb = c->cb;
             c->cb = NULL;
+            api_reply r = {.status = API_CANCELLED, .retry_after_s = -1};
+            snprintf(r.message, sizeof r.message, "cancelled");
+            if (cb)
+                cb(c->ud, &r);
         }
         return;
     }
@@ -190,6 +205,11 @@ const char *api_base_url(const api *a)
     return a->base;
 }
 
+loop *api_loop(const api *a)
+{
+    return a->l;
+}
+
 void api_free(api *a)
 {
     if (!a)
@@ -199,7 +219,13 @@ void api_free(api *a)
         if (c->http_id) {
             http_cancel(a->h, c->http_id);
         } else {
+            /* Waiting for a token: answer "cancelled" so pagers and their owners finish. */
             unlink_call(a, c);
+            if (c->cb && !c->cancelled) {
+                api_reply r = {.status = API_CANCELLED, .retry_after_s = -1};
+                snprintf(r.message, sizeof r.message, "cancelled");
+                c->cb(c->ud, &r);
+            }
             call_free(c);
         }
     }
@@ -296,100 +322,194 @@ void api_explain(api_reply *r)
         snprintf(r->message, sizeof r->message, "%s%s%s", what, sep, detail);
 }
 
-/* ------------------------------------------------------------------ pagination */
+/* ------------------------------------------------------------------ resources */
 
-typedef struct loader {
-    api *a;
-    table *t;
-    char *path;
-    int page_size;
-    api_list_cb on_progress, on_done;
-    void *ud;
-    uint64_t call_id;
-} loader;
+static const struct {
+    const char *resource, *path;
+} collections[] = {
+    {"message", "/v2/telematics/messages"},
+    {"group_message", "/v2/telematics/group-messages"},
+    {"vehicle", "/v2/telematics/vehicles"},
+    {"trailer", "/v2/telematics/trailers"},
+    {"user", "/v2/telematics/users"},
+    {"dvir_log", "/v2/telematics/dvir-logs"},
+    {"fuel_transaction", "/v2/telematics/fuel-transactions"},
+    {"connection", "/v2/integrations/connections"},
+    {"tsp", "/v2/integrations/tsps"},
+    {"resource_operation", "/v2/integrations/connections/resource-operations"},
+    {"data_freshness", "/v2/integrations/connections/data-freshness"},
+};
 
-static void load_next(loader *ld, const char *cursor);
-
-static void loader_finish(loader *ld)
+const char *api_collection_path(const char *resource)
 {
-    api_list_cb done = ld->on_done;
-    void *ud = ld->ud;
-    table *t = ld->t;
-    free(ld->path);
-    free(ld);
-    if (done)
-        done(ud, t);
+    for (size_t i = 0; resource && i < sizeof collections / sizeof collections[0]; i++)
+        if (!strcmp(collections[i].resource, resource))
+            return collections[i].path;
+    return NULL;
 }
 
-static void on_page(void *ud, const api_reply *r)
+char *api_record_path(const char *resource, const char *record_id)
+{
+    const char *base = api_collection_path(resource);
+    if (!base)
+        return NULL;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, base);
+    if (record_id && *record_id) {
+        strbuf_putc(&sb, '/');
+        strbuf_put_urlencoded(&sb, record_id);
+    }
+    return strbuf_detach(&sb);
+}
+
+char *api_list_path(const char *resource, const char *connection_id, const char *extra)
+{
+    const char *base = api_collection_path(resource);
+    if (!base)
+        return NULL;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, base);
+    char sep = '?';
+    if (connection_id && *connection_id) {
+        strbuf_puts(&sb, "?connection_id=");
+        strbuf_put_urlencoded(&sb, connection_id);
+        sep = '&';
+    }
+    if (extra && *extra)
+        strbuf_printf(&sb, "%c%s", sep, extra);
+    return strbuf_detach(&sb);
+}
+
+static void on_no_path(const char *resource, api_cb cb, void *ud)
+{
+    api_reply r = {.status = API_NETWORK, .retry_after_s = -1};
+    char *clean = text_sanitize_str(resource ? resource : "(none)");
+    snprintf(r.message, sizeof r.message, "Unknown resource '%.60s': nothing was sent.", clean);
+    free(clean);
+    if (cb)
+        cb(ud, &r);
+}
+
+uint64_t api_get_record(api *a, const char *resource, const char *record_id, api_cb cb, void *ud)
+{
+    char *path = api_record_path(resource, record_id);
+    if (!path) {
+        on_no_path(resource, cb, ud);
+        return 0;
+    }
+    uint64_t id = api_call(a, "GET", path, NULL, cb, ud);
+    free(path);
+    return id;
+}
+
+uint64_t api_get_operation(api *a, const char *connection_id, const char *op_id, api_cb cb, void *ud)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "/v2/integrations/connections/");
+    strbuf_put_urlencoded(&sb, connection_id);
+    strbuf_puts(&sb, "/resource-operations/");
+    strbuf_put_urlencoded(&sb, op_id);
+    uint64_t id = api_call(a, "GET", sb.data, NULL, cb, ud);
+    strbuf_free(&sb);
+    return id;
+}
+
+int api_decode_record(table *t, const char *json, size_t len, char **err)
+{
+    cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
+    if (!root) {
+        *err = xstrdup("the server sent malformed JSON");
+        return -1;
+    }
+    int rc = decode_item(t, root, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ tables */
+
+typedef struct loader {
+    table *t;
+    api_list_cb on_progress, on_done;
+    void *ud;
+    api_status *status; /* where api_load_table_run wants the outcome */
+} loader;
+
+static int on_table_page(void *ud, const api_page *pg, char **err)
 {
     loader *ld = ud;
     table *t = ld->t;
-    if (r->status == API_CANCELLED) {
-        t->state = LOAD_FAILED;
-        table_set_error(t, "cancelled");
-        loader_finish(ld);
-        return;
+    size_t before = t->count, pool_before = t->pool.len;
+    int idx = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, pg->items)
+    {
+        char *e = NULL;
+        if (decode_item(t, it, &e) != 0) {
+            strbuf sb = STRBUF_INIT;
+            strbuf_printf(&sb, "Could not read the server's answer: item %d: %s", idx, e);
+            free(e);
+            t->count = before; /* the page is all-or-nothing */
+            t->pool.len = pool_before;
+            *err = strbuf_detach(&sb);
+            return -1;
+        }
+        idx++;
     }
-    if (r->status != API_OK) {
-        t->state = LOAD_FAILED;
-        table_set_error(t, r->message);
-        loader_finish(ld);
-        return;
-    }
-    page_info info;
-    char *err = NULL;
-    if (decode_page(t, r->body, r->body_len, &info, &err) != 0) {
-        strbuf sb = STRBUF_INIT;
-        strbuf_printf(&sb, "Could not read the server's answer: %s", err);
-        t->state = LOAD_FAILED;
-        table_set_error(t, sb.data);
-        strbuf_free(&sb);
-        free(err);
-        loader_finish(ld);
-        return;
-    }
-    if (info.total >= 0)
-        t->total = info.total;
+    if (pg->total >= 0)
+        t->total = pg->total;
     if (ld->on_progress)
         ld->on_progress(ld->ud, t);
-    if (info.next_cursor && info.items > 0) {
-        load_next(ld, info.next_cursor);
-        free(info.next_cursor);
-        return;
-    }
-    free(info.next_cursor);
-    t->state = LOAD_DONE;
-    t->generation++;
-    loader_finish(ld);
+    return 0;
 }
 
-static void load_next(loader *ld, const char *cursor)
+static void on_table_done(void *ud, const api_pager_result *res)
 {
-    strbuf q = STRBUF_INIT;
-    strbuf_puts(&q, ld->path);
-    strbuf_printf(&q, "%csize=%d", strchr(ld->path, '?') ? '&' : '?', ld->page_size);
-    if (cursor) {
-        strbuf_puts(&q, "&cursor=");
-        strbuf_put_urlencoded(&q, cursor);
+    loader *ld = ud;
+    table *t = ld->t;
+    if (res->status == API_OK) {
+        t->state = LOAD_DONE;
+        t->generation++;
+    } else {
+        t->state = LOAD_FAILED;
+        table_set_error(t, res->error);
     }
-    ld->call_id = api_call(ld->a, "GET", q.data, NULL, on_page, ld);
-    strbuf_free(&q);
+    if (ld->status)
+        *ld->status = res->status;
+    api_list_cb done = ld->on_done;
+    void *dud = ld->ud;
+    free(ld);
+    if (done)
+        done(dud, t);
 }
 
-uint64_t api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
-                        api_list_cb on_done, void *ud)
+api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                          api_list_cb on_done, void *ud)
 {
     table_clear(t);
     t->state = LOAD_RUNNING;
     loader *ld = xcalloc(1, sizeof *ld);
-    ld->a = a;
-    ld->t = t;
-    ld->path = xstrdup(path_query);
-    ld->page_size = page_size > 0 && page_size <= 1000 ? page_size : 1000;
-    ld->on_progress = on_progress;
-    ld->on_done = on_done;
-    ld->ud = ud;
-    load_next(ld, NULL);
-    return ld->call_id;
+    *ld = (loader){t, on_progress, on_done, ud, NULL};
+    api_pager_req req = {.path_query = path_query,
+                         .page_size = page_size,
+                         .on_page = on_table_page,
+                         .on_done = on_table_done,
+                         .ud = ld};
+    return api_pager_start(a, &req);
+}
+
+api_status api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop)
+{
+    table_clear(t);
+    t->state = LOAD_RUNNING;
+    api_status st = API_CANCELLED;
+    loader *ld = xcalloc(1, sizeof *ld);
+    *ld = (loader){t, NULL, NULL, NULL, &st};
+    api_pager_req req = {.path_query = path_query,
+                         .page_size = page_size,
+                         .on_page = on_table_page,
+                         .on_done = on_table_done,
+                         .ud = ld};
+    api_pager_run(a, &req, stop);
+    return st;
 }

@@ -1,5 +1,5 @@
 /* api: Catena API calls with bearer auth (one retry on 401), error explanations, and
- * cursor pagination that streams pages into the store as they arrive. */
+ * list loads into the store (pages through api_pager.h as they arrive). */
 #ifndef CATENA_CORE_API_H
 #define CATENA_CORE_API_H
 
@@ -40,11 +40,38 @@ void api_cancel(api *a, uint64_t id);
 int api_in_flight(const api *a);
 const char *api_base_url(const api *a);
 
-/* Streams every page of a list into table t (which it clears first). path_query is the list
- * path with its filters (no cursor/size). on_progress runs after each page; on_done once. */
+/* Streams every page of a list into table t (which it clears first) through the pager
+ * (api_pager.h). path_query is the list path with its filters (no cursor/size). on_progress runs
+ * after each page; on_done once, with t->state LOAD_DONE, or LOAD_FAILED and t->error saying why
+ * (rows of the pages before the failure are kept). Returns the pager (NULL when already done). */
 typedef void (*api_list_cb)(void *ud, table *t);
-uint64_t api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
-                        api_list_cb on_done, void *ud);
+typedef struct api_pager api_pager;
+api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                          api_list_cb on_done, void *ud);
+/* The same, pumped to completion on the api's loop (subcommands); cancelled when *stop is set.
+ * Returns how it ended (API_OK, or the failure; t->error says why). */
+api_status api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop);
+/* The loop the api runs on. */
+loop *api_loop(const api *a);
+
+/* The collection path of a resource ("message", "group_message", "vehicle", "trailer", "user",
+ * "dvir_log", "fuel_transaction", "connection", "tsp", "resource_operation", "data_freshness"),
+ * NULL when unknown. */
+const char *api_collection_path(const char *resource);
+/* The collection path, plus "/ID" when record_id is given (heap; NULL for an unknown resource). */
+char *api_record_path(const char *resource, const char *record_id);
+/* A list's path with its filters (heap; NULL for an unknown resource): the collection, then
+ * connection_id=ID when given, then extra ("is_driver=true&...", already encoded) when given.
+ * Also "resource_operation" (the operations list) and "data_freshness". */
+char *api_list_path(const char *resource, const char *connection_id, const char *extra);
+/* GET of one resource operation of a connection. */
+uint64_t api_get_operation(api *a, const char *connection_id, const char *op_id, api_cb cb, void *ud);
+/* GET of one record (e.g. "vehicle", id). An unknown resource answers at once, nothing sent. */
+uint64_t api_get_record(api *a, const char *resource, const char *record_id, api_cb cb, void *ud);
+
+/* Decodes the JSON text of one record (a single-record GET) and appends it to t. 0, or -1 with
+ * *err (heap, one line). */
+int api_decode_record(table *t, const char *json, size_t len, char **err);
 
 /* Fills r->message for a reply (exposed for tests and the subcommands). */
 void api_explain(api_reply *r);

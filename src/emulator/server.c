@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 
 #include "emu_json.h"
+#include "faults_hostile.h"
 
 struct emu_server {
     struct MHD_Daemon *daemon;
@@ -91,6 +92,13 @@ static void truncated_free(void *cls)
     free(t);
 }
 
+static ssize_t endless_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls;
+    long n = hostile_endless_read(pos, buf, max);
+    return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : (ssize_t)n; /* closes without finishing the body */
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *con, emu_response *r)
 {
     if (r->kind == RESP_RESET)
@@ -102,6 +110,9 @@ static enum MHD_Result send_response(struct MHD_Connection *con, emu_response *r
         t->len = full / 2;
         t->data = strbuf_detach(&r->body);
         mr = MHD_create_response_from_callback(full, 4096, truncated_reader, t, truncated_free);
+    } else if (r->kind == RESP_ENDLESS) {
+        mr = MHD_create_response_from_callback(r->chunked ? MHD_SIZE_UNKNOWN : EMU_ENDLESS_ANNOUNCED, 65536,
+                                               endless_reader, NULL, NULL);
     } else {
         size_t len = r->body.len;
         char *data = strbuf_detach(&r->body);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <locale.h>
@@ -616,6 +617,35 @@ START_TEST(unknown_outcome_exits_4_and_says_check_the_operations)
 }
 END_TEST
 
+/* The subcommands build their session as the console does: request_timeout_ms from the config
+ * file bounds a request (it was ignored: only --request-timeout was). */
+START_TEST(request_timeout_ms_from_the_config_file_is_honoured)
+{
+    char dir[] = "/tmp/catena-cfg-XXXXXX", path[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/config", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("request_timeout_ms = 700\n", f);
+    fclose(f);
+    free(http_text(&emu, "POST", "/_emulator/faults",
+                   "{\"route\":\"/v2/integrations/connections\",\"method\":\"GET\",\"kind\":\"latency\","
+                   "\"latency_ms\":4000,\"count\":1}"));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cli_out r = CLI("connections", "--config", path);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    free(http_text(&emu, "DELETE", "/_emulator/faults", NULL));
+    unlink(path);
+    rmdir(dir);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+    ASSERT_EXIT(r, 4);
+    ck_assert_msg(ms < 3500, "took %ld ms: the config's request_timeout_ms was not applied", ms);
+    ck_assert_ptr_nonnull(strstr(r.err, "no answer within 0.7 s"));
+    cli_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ sanitizing */
 
 START_TEST(hostile_strings_never_reach_stdout)
@@ -663,7 +693,8 @@ int main(void)
         operations_json_lines_and_watch_until_sigint, server_validation_422_exits_1_with_the_field_error,
         sync_write_the_tsp_refuses_exits_1, usage_errors_exit_2_before_sending,
         ambiguous_name_exits_2_naming_the_candidates, auth_failures_exit_3, network_and_api_errors_exit_4,
-        unknown_outcome_exits_4_and_says_check_the_operations, hostile_strings_never_reach_stdout};
+        unknown_outcome_exits_4_and_says_check_the_operations, request_timeout_ms_from_the_config_file_is_honoured,
+        hostile_strings_never_reach_stdout};
     Suite *s = suite_create("subcommands");
     TCase *tc = tcase_create("e2e");
     tcase_set_timeout(tc, 120);

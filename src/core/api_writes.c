@@ -1,4 +1,4 @@
-#include "core/writes.h"
+#include "core/api_writes.h"
 
 #include "common/strbuf.h"
 #include "core/text.h"
@@ -14,6 +14,16 @@ static void add_str(cJSON *o, const char *k, const char *v)
         cJSON_AddStringToObject(o, k, v);
 }
 
+/* The compact text as a plain heap string (free()), and the tree deleted. */
+static char *print_body(cJSON *o)
+{
+    char *p = cJSON_PrintUnformatted(o);
+    char *s = xstrdup(p ? p : "{}");
+    cJSON_free(p);
+    cJSON_Delete(o);
+    return s;
+}
+
 char *writes_message_body(const char *connection_id, const char *sender_id, const char *recipient_id,
                           const char *text, const char *priority, const char *reply_to_message_id)
 {
@@ -24,9 +34,7 @@ char *writes_message_body(const char *connection_id, const char *sender_id, cons
     add_str(o, "message_text", text);
     add_str(o, "priority", priority);
     add_str(o, "reply_to_message_id", reply_to_message_id);
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
+    return print_body(o);
 }
 
 char *writes_group_message_body(const char *connection_id, const char *sender_id, const char *const *recipient_ids,
@@ -40,9 +48,7 @@ char *writes_group_message_body(const char *connection_id, const char *sender_id
         cJSON_AddItemToArray(arr, cJSON_CreateString(recipient_ids[i]));
     add_str(o, "message_text", text);
     add_str(o, "priority", priority);
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
+    return print_body(o);
 }
 
 typedef struct pending_write {
@@ -197,17 +203,25 @@ static void on_reply(void *ud, const api_reply *r)
     free(pw);
 }
 
-uint64_t writes_send(api *a, const char *method, const char *path, bool sync, const char *body, write_cb cb,
+uint64_t writes_send(api *a, const char *resource, const char *record_id, bool sync, const char *body, write_cb cb,
                      void *ud)
 {
     pending_write *pw = xcalloc(1, sizeof *pw);
     pw->cb = cb;
     pw->ud = ud;
+    char *path = api_record_path(resource, record_id);
+    if (!path) {
+        api_reply r = {.status = API_NETWORK, .retry_after_s = -1};
+        snprintf(r.message, sizeof r.message, "Unknown resource: nothing was sent.");
+        on_reply(pw, &r);
+        return 0;
+    }
     strbuf p = STRBUF_INIT;
     strbuf_puts(&p, path);
+    free(path);
     if (sync)
-        strbuf_puts(&p, strchr(path, '?') ? "&is_sync=true" : "?is_sync=true");
-    uint64_t id = api_call(a, method, p.data, body, on_reply, pw);
+        strbuf_puts(&p, "?is_sync=true");
+    uint64_t id = api_call(a, record_id && *record_id ? "PATCH" : "POST", p.data, body, on_reply, pw);
     strbuf_free(&p);
     return id;
 }

@@ -1,8 +1,8 @@
 /* caps: what the console may write on each connection: the share level per resource
  * (GET /v2/integrations/connections/data-freshness) and what the connection's TSP supports
  * (GET /v2/integrations/tsps). Write actions are gated on this before anything is sent. */
-#ifndef CATENA_CORE_CAPS_H
-#define CATENA_CORE_CAPS_H
+#ifndef CATENA_CORE_API_CAPS_H
+#define CATENA_CORE_API_CAPS_H
 
 #include "core/api.h"
 

@@ -1,6 +1,8 @@
-#include "core/caps.h"
+#include "core/api_caps.h"
 
 #include "common/strbuf.h"
+#include "core/api_pager.h"
+#include "core/text.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -28,6 +30,8 @@ struct caps {
     bool loaded;
     int pending;
     api *a;
+    uint64_t fresh_call; /* in flight, 0 when none */
+    api_pager *tsps;     /* in flight, NULL when none */
     void (*done)(void *ud);
     void *ud;
 };
@@ -37,10 +41,23 @@ caps *caps_new(void)
     return xcalloc(1, sizeof(caps));
 }
 
+/* Cancels what is in flight without telling the owner (its callbacks touch c). */
+static void cancel_loads(caps *c)
+{
+    c->done = NULL;
+    if (c->fresh_call)
+        api_cancel(c->a, c->fresh_call);
+    if (c->tsps)
+        api_pager_cancel(c->tsps);
+    c->fresh_call = 0;
+    c->tsps = NULL;
+}
+
 void caps_free(caps *c)
 {
     if (!c)
         return;
+    cancel_loads(c);
     free(c->shares);
     free(c->supports);
     free(c);
@@ -78,14 +95,9 @@ int caps_add_freshness(caps *c, const char *json, size_t len)
     return 0;
 }
 
-int caps_add_tsps(caps *c, const char *json, size_t len)
+/* Takes the items of a tsps page. Names and levels are stored sanitized: they reach messages. */
+static void add_tsp_items(caps *c, const cJSON *items)
 {
-    cJSON *root = cJSON_ParseWithLength(json, len);
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-    if (!cJSON_IsArray(items)) {
-        cJSON_Delete(root);
-        return -1;
-    }
     const cJSON *it;
     cJSON_ArrayForEach(it, items)
     {
@@ -93,6 +105,7 @@ int caps_add_tsps(caps *c, const char *json, size_t len)
         const cJSON *integ = cJSON_GetObjectItemCaseSensitive(it, "integrations");
         if (strlen(tsp) != 36 || !cJSON_IsObject(integ))
             continue;
+        char *name = text_sanitize_str(str(it, "source_name"));
         const cJSON *r;
         cJSON_ArrayForEach(r, integ)
         {
@@ -103,12 +116,26 @@ int caps_add_tsps(caps *c, const char *json, size_t len)
                 c->supports = xrealloc(c->supports, c->capsupports * sizeof *c->supports);
             }
             support *s = &c->supports[c->nsupports++];
+            char *level = text_sanitize_str(r->valuestring);
             snprintf(s->tsp_id, sizeof s->tsp_id, "%s", tsp);
-            snprintf(s->source_name, sizeof s->source_name, "%.39s", str(it, "source_name"));
+            snprintf(s->source_name, sizeof s->source_name, "%.39s", name);
             snprintf(s->resource, sizeof s->resource, "%s", r->string);
-            snprintf(s->level, sizeof s->level, "%.19s", r->valuestring);
+            snprintf(s->level, sizeof s->level, "%.19s", level);
+            free(level);
         }
+        free(name);
     }
+}
+
+int caps_add_tsps(caps *c, const char *json, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+    if (!cJSON_IsArray(items)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    add_tsp_items(c, items);
     cJSON_Delete(root);
     return 0;
 }
@@ -168,40 +195,39 @@ static void one_done(caps *c)
 static void on_freshness(void *ud, const api_reply *r)
 {
     caps *c = ud;
+    c->fresh_call = 0;
     if (r->status == API_OK)
         caps_add_freshness(c, r->body, r->body_len);
     one_done(c);
 }
 
-static void on_tsps(void *ud, const api_reply *r)
+static int on_tsp_page(void *ud, const api_page *pg, char **err)
+{
+    (void)err;
+    add_tsp_items(ud, pg->items);
+    return 0;
+}
+
+static void on_tsps_done(void *ud, const api_pager_result *res)
 {
     caps *c = ud;
-    if (r->status == API_OK) {
-        caps_add_tsps(c, r->body, r->body_len);
-        /* Follow the cursor: TSP lists are short, but pages are pages. */
-        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
-        const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
-        if (cJSON_IsString(next) && next->valuestring && *next->valuestring) {
-            strbuf p = STRBUF_INIT;
-            strbuf_puts(&p, "/v2/integrations/tsps?size=1000&cursor=");
-            strbuf_put_urlencoded(&p, next->valuestring);
-            cJSON_Delete(root);
-            api_call(c->a, "GET", p.data, NULL, on_tsps, c);
-            strbuf_free(&p);
-            return;
-        }
-        cJSON_Delete(root);
-    }
+    (void)res; /* what was read is kept; unknown support leaves the API the last word */
+    c->tsps = NULL;
     one_done(c);
 }
 
 void caps_load(caps *c, api *a, void (*done)(void *ud), void *ud)
 {
+    cancel_loads(c);
     c->nshares = c->nsupports = 0;
     c->a = a;
     c->done = done;
     c->ud = ud;
     c->pending = 2;
-    api_call(a, "GET", "/v2/integrations/connections/data-freshness", NULL, on_freshness, c);
-    api_call(a, "GET", "/v2/integrations/tsps?size=1000", NULL, on_tsps, c);
+    c->fresh_call = api_call(a, "GET", api_collection_path("data_freshness"), NULL, on_freshness, c);
+    api_pager_req req = {.path_query = api_collection_path("tsp"), .on_page = on_tsp_page, .on_done = on_tsps_done,
+                         .ud = c};
+    api_pager *p = api_pager_start(a, &req);
+    if (c->pending > 0 && p) /* else it already ended */
+        c->tsps = p;
 }

@@ -1,8 +1,8 @@
 /* writes: sending writes (messages, group messages, record creates and updates) and reading
  * what came back: an accepted operation, field errors (422), a TSP failure in sync mode (502),
  * or an explained error. Used by the console and the subcommands alike. No curses. */
-#ifndef CATENA_CORE_WRITES_H
-#define CATENA_CORE_WRITES_H
+#ifndef CATENA_CORE_API_WRITES_H
+#define CATENA_CORE_API_WRITES_H
 
 #include "core/api.h"
 
@@ -46,9 +46,11 @@ char *writes_message_body(const char *connection_id, const char *sender_id, cons
 char *writes_group_message_body(const char *connection_id, const char *sender_id, const char *const *recipient_ids,
                                 size_t n, const char *text, const char *priority);
 
-/* POSTs or PATCHes body to path (e.g. "/v2/telematics/messages", "/v2/telematics/vehicles/ID"),
- * with ?is_sync=true when sync. Writes are never retried here. Returns the api call id. */
-uint64_t writes_send(api *a, const char *method, const char *path, bool sync, const char *body, write_cb cb,
+/* Sends body for resource ("message", "group_message", "vehicle", "trailer", "user", ... see
+ * api_collection_path): POST to its collection, or PATCH of record_id when given; ?is_sync=true
+ * when sync. Writes are never retried here. Returns the api call id (0: unknown resource, cb has
+ * run with a WR_NETWORK result, nothing was sent). */
+uint64_t writes_send(api *a, const char *resource, const char *record_id, bool sync, const char *body, write_cb cb,
                      void *ud);
 /* Interprets an api reply as a write result (exposed for tests). */
 void writes_interpret(const api_reply *r, write_result *out);
