@@ -40,6 +40,34 @@ const char *op_status_name(op_status s)
     return "unknown";
 }
 
+void op_log_clear(op_log *lg)
+{
+    free(lg->created_at);
+    free(lg->status);
+    free(lg->error_type);
+    free(lg->error_details);
+}
+
+void op_rec_clear(op_rec *r)
+{
+    if (!r)
+        return;
+    free(r->resource);
+    free(r->operation_type);
+    free(r->resource_id);
+    free(r->source_id);
+    free(r->source_name);
+    free(r->created_at);
+    free(r->updated_at);
+    free(r->payload_json);
+    free(r->target_id);
+    free(r->label);
+    for (int i = 0; i < r->nlogs; i++)
+        op_log_clear(&r->logs[i]);
+    free(r->logs);
+    memset(r, 0, sizeof *r);
+}
+
 /* ------------------------------------------------------------------ time */
 
 static bool take_digits(const char **p, int n, int *out)
@@ -266,16 +294,10 @@ int api_op_decode(const char *json, size_t len, op_rec *r, bool *odd_status, cha
     return rc;
 }
 
-int api_op_page_decode(const char *json, size_t len, api_op_page *pg, char **err)
+/* The items of a page into pg; unreadable ones are skipped (one does not hold up the others). */
+static void decode_items(const cJSON *items, api_op_page *pg)
 {
     memset(pg, 0, sizeof *pg);
-    cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-    if (!cJSON_IsArray(items)) {
-        *err = fmt("%s", root ? "the page has no 'items' list" : "malformed JSON");
-        cJSON_Delete(root);
-        return -1;
-    }
     int n = cJSON_GetArraySize(items);
     pg->ops = xcalloc(n > 0 ? (size_t)n : 1, sizeof *pg->ops);
     pg->odd = xcalloc(n > 0 ? (size_t)n : 1, sizeof *pg->odd);
@@ -285,87 +307,72 @@ int api_op_page_decode(const char *json, size_t len, api_op_page *pg, char **err
         pg->nitems++;
         char *e = NULL;
         if (parse_op(&pg->ops[pg->n], it, &pg->odd[pg->n], &e) != 0) {
-            free(e); /* one unreadable item does not hold up the others */
+            free(e);
             continue;
         }
         pg->n++;
     }
-    const cJSON *np = cJSON_GetObjectItemCaseSensitive(root, "next_page");
-    if (cJSON_IsString(np) && np->valuestring && np->valuestring[0])
-        pg->next_page = xstrdup(np->valuestring);
-    cJSON_Delete(root);
-    return 0;
 }
 
-void api_op_page_clear(api_op_page *pg)
+static void page_clear(api_op_page *pg)
 {
     for (size_t i = 0; i < pg->n; i++)
         op_rec_clear(&pg->ops[i]);
     free(pg->ops);
     free(pg->odd);
-    free(pg->next_page);
-    memset(pg, 0, sizeof *pg);
 }
 
 /* ------------------------------------------------------------------ requests */
 
-char *api_op_path(const char *connection_id, const char *op_id)
+typedef struct ops_load {
+    api_ops_page_cb on_page;
+    api_pager_done_cb on_done;
+    void *ud;
+} ops_load;
+
+static int on_load_page(void *ud, const api_page *page, char **err)
 {
-    strbuf q = STRBUF_INIT;
-    strbuf_puts(&q, "/v2/integrations/connections/");
-    strbuf_put_urlencoded(&q, connection_id);
-    strbuf_puts(&q, "/resource-operations/");
-    strbuf_put_urlencoded(&q, op_id);
-    return strbuf_detach(&q);
+    (void)err;
+    ops_load *ld = ud;
+    api_op_page pg;
+    decode_items(page->items, &pg);
+    pg.more = page->more != 0;
+    ld->on_page(ld->ud, &pg);
+    page_clear(&pg);
+    return 0;
 }
 
-char *api_ops_list_path(const char *connection_id, int64_t from_ms, const char *cursor)
+static void on_load_done(void *ud, const api_pager_result *res)
 {
-    strbuf q = STRBUF_INIT;
-    strbuf_puts(&q, "/v2/integrations/connections/resource-operations?connection_id=");
-    strbuf_put_urlencoded(&q, connection_id);
+    ops_load *ld = ud;
+    ld->on_done(ld->ud, res);
+    free(ld);
+}
+
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages, api_ops_page_cb on_page,
+                              api_pager_done_cb on_done, void *ud)
+{
+    strbuf extra = STRBUF_INIT;
     if (from_ms >= 0) {
         char ts[32];
         api_time_format(from_ms, ts);
-        strbuf_puts(&q, "&from_datetime=");
-        strbuf_put_urlencoded(&q, ts);
+        strbuf_puts(&extra, "from_datetime=");
+        strbuf_put_urlencoded(&extra, ts);
     }
-    strbuf_printf(&q, "&size=%d", API_PAGE_SIZE_MAX);
-    if (cursor) {
-        strbuf_puts(&q, "&cursor=");
-        strbuf_put_urlencoded(&q, cursor);
-    }
-    return strbuf_detach(&q);
+    char *path = api_list_path("resource_operation", connection_id, extra.data);
+    strbuf_free(&extra);
+    ops_load *ld = xcalloc(1, sizeof *ld);
+    *ld = (ops_load){on_page, on_done, ud};
+    api_pager_req req = {.path_query = path,
+                         .page_size = API_PAGE_SIZE_MAX,
+                         .max_pages = max_pages,
+                         .on_page = on_load_page,
+                         .on_done = on_load_done,
+                         .ud = ld};
+    api_pager *pg = api_pager_start(a, &req);
+    free(path);
+    return pg;
 }
-
-void op_log_clear(op_log *lg)
-{
-    free(lg->created_at);
-    free(lg->status);
-    free(lg->error_type);
-    free(lg->error_details);
-}
-
-void op_rec_clear(op_rec *r)
-{
-    if (!r)
-        return;
-    free(r->resource);
-    free(r->operation_type);
-    free(r->resource_id);
-    free(r->source_id);
-    free(r->source_name);
-    free(r->created_at);
-    free(r->updated_at);
-    free(r->payload_json);
-    free(r->target_id);
-    free(r->label);
-    for (int i = 0; i < r->nlogs; i++)
-        op_log_clear(&r->logs[i]);
-    free(r->logs);
-    memset(r, 0, sizeof *r);
-}
-
 
 /* ------------------------------------------------------------------ the journal file */
 

@@ -1,11 +1,13 @@
 /* api_ops: Catena's resource operations as the API module sees them. The op_rec record, the
- * ResourceOperation(Read) JSON -> op_rec decoding (a write's answer, the single GET, a list
- * page), the paths and queries of the operation requests, the API's timestamps, and the JSON of
- * the operations journal. The only place that knows these paths and this JSON; no state. */
+ * ResourceOperation(Read) JSON -> op_rec decoding (a write's answer, the single GET, the list's
+ * pages), the list request on the pager, the API's timestamps, and the JSON of the operations
+ * journal. With api.c (api_get_operation) the only place that knows these paths and this JSON. */
 #ifndef CATENA_CORE_API_OPS_H
 #define CATENA_CORE_API_OPS_H
 
 #include "common/uuid.h"
+#include "core/api.h"
+#include "core/api_pager.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,25 +60,24 @@ void api_time_format(int64_t ms, char out[32]);
  * when the status is one this client does not know (r->status is then OP_UNKNOWN). -1 with *err. */
 int api_op_decode(const char *json, size_t len, op_rec *r, bool *odd_status, char **err);
 
-/* One page of the operations list. */
+/* One page of the operations list, decoded. */
 typedef struct api_op_page {
-    op_rec *ops;      /* the readable items */
+    op_rec *ops;      /* the readable items; on_page may take their members */
     bool *odd;        /* per item of ops: an unknown status */
     size_t n;
     size_t nitems;    /* items on the page, readable or not */
-    char *next_page;  /* the cursor of the next page, or NULL on the last one */
+    bool more;        /* a next page is announced */
 } api_op_page;
-/* -1 with *err if the page is not JSON or has no list of items; unreadable items are skipped. */
-int api_op_page_decode(const char *json, size_t len, api_op_page *pg, char **err);
-void api_op_page_clear(api_op_page *pg);
 
 /* ------------------------------------------------------------------ requests */
 
-/* The single GET of one operation (heap). */
-char *api_op_path(const char *connection_id, const char *op_id);
-/* One page (of the largest size) of the list of a connection's operations created since from_ms
- * (from_ms < 0: the API's default window); cursor NULL for the first page (heap). */
-char *api_ops_list_path(const char *connection_id, int64_t from_ms, const char *cursor);
+typedef void (*api_ops_page_cb)(void *ud, api_op_page *pg);
+/* Loads the operations of a connection created since from_ms (from_ms < 0: the API's default
+ * window, the last 24 hours) through the pager (api_pager.h), at most max_pages pages of the
+ * largest size. on_page gets each page decoded (unreadable items are skipped), on_done runs once
+ * at the end. Returns the pager for api_pager_cancel, NULL when it already ended. */
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages, api_ops_page_cb on_page,
+                              api_pager_done_cb on_done, void *ud);
 
 /* ------------------------------------------------------------------ the journal file */
 

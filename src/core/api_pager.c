@@ -19,6 +19,7 @@ struct api_pager {
     int pages, empty_run;
     size_t items;
     long total;
+    int retry_after_s; /* of the failed request */
     int depth;         /* > 0 while the pager's own code is on the stack: free later */
     bool cancel_asked, finished;
 };
@@ -61,6 +62,7 @@ static void finish(api_pager *p, api_status st, long http_status, const char *wh
                             .pages = p->pages,
                             .items = p->items,
                             .total = p->total,
+                            .retry_after_s = p->retry_after_s,
                             .error = st == API_OK ? NULL : st == API_CANCELLED ? "cancelled" : line};
     if (p->req.on_done)
         p->req.on_done(p->req.ud, &res);
@@ -106,6 +108,7 @@ static void on_reply(void *ud, const api_reply *r)
     api_pager *p = ud;
     p->call_id = 0;
     if (r->status != API_OK) {
+        p->retry_after_s = r->retry_after_s;
         finish(p, p->cancel_asked ? API_CANCELLED : r->status, r->http_status, r->message);
         return;
     }
@@ -124,6 +127,7 @@ static void on_reply(void *ud, const api_reply *r)
         pg.total = p->total = (long)tot->valuedouble;
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
     char *cursor = cJSON_IsString(next) && next->valuestring && *next->valuestring ? xstrdup(next->valuestring) : NULL;
+    pg.more = cursor != NULL;
     char *err = NULL;
     int rc = 0;
     p->depth++;
@@ -184,6 +188,7 @@ api_pager *api_pager_start(api *a, const api_pager_req *req)
     if (p->req.max_pages <= 0)
         p->req.max_pages = API_PAGER_MAX_PAGES;
     p->total = -1;
+    p->retry_after_s = -1;
     p->depth++;
     request(p, NULL);
     p->depth--;

@@ -37,6 +37,7 @@ typedef struct api_page {
     size_t count;              /* number of items in it */
     long total;                /* the page's `total`, -1 when it has none */
     int index;                 /* 0 for the first page */
+    int more;                  /* it points to a next page (which the pager may still refuse) */
 } api_page;
 
 /* How a load ended, valid only during on_done. */
@@ -46,6 +47,7 @@ typedef struct api_pager_result {
     int pages;         /* pages handed to on_page */
     size_t items;      /* items on those pages */
     long total;        /* the last `total` seen, -1 when none */
+    int retry_after_s; /* of the failed request (429, 503), -1 when none */
     const char *error; /* NULL on success; else one sanitized line, saying what was kept */
 } api_pager_result;
 

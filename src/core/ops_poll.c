@@ -1,11 +1,11 @@
 /* ops_poll: when and what the tracker polls. One target per connection with live ops (a list
- * request with a connection_id + from_datetime window, following next_page) and one for the op a
- * detail view watches (the single-op GET). Each target has at most one request in flight, its own
- * due time on the app clock and its own backoff; one loop timer fires at the earliest due time.
+ * load on the pager with a connection_id + from_datetime window) and one for the op a detail view
+ * watches (the single-op GET). Each target has at most one load in flight, its own due time on the
+ * app clock and its own backoff; one loop timer fires at the earliest due time.
  *
- * api_call never calls back before it returns and api_cancel calls back at once with
- * API_CANCELLED, which only marks the target idle: so a reply or the timer is handled from the
- * loop, start to end, and ends with one call of on_event. */
+ * Replies come from the loop; a cancelled request (api_cancel, api_pager_cancel) only marks its
+ * target idle. Every other event (a page, the end of a load, a reply, the timer) ends with one
+ * call of on_event, after the store and the poller are consistent. */
 #include "core/ops_poll.h"
 
 #include "common/strbuf.h"
@@ -31,7 +31,8 @@ typedef struct poll_target {
     bool detail;          /* the single GET of the watched op, else a connection's list */
     char conn_id[UUID_STR_LEN];
     bool busy;            /* a request is in flight */
-    uint64_t call_id;
+    uint64_t call_id;     /* of the single GET */
+    api_pager *pager;     /* of the list load */
     bool active;          /* has something to poll */
     bool was_active;      /* as of the previous scheduling pass */
     bool kick;            /* poll as soon as possible */
@@ -276,34 +277,10 @@ static void poll_ok(ops_poller *p, poll_target *t)
         p->last_error[0] = '\0';
 }
 
-static void poll_failed(ops_poller *p, poll_target *t, const char *msg, bool network, int retry_after_s)
+/* A failed poll: status and http_status say what failed, retry_after_s what the API asked. */
+static void failed(ops_poller *p, poll_target *t, api_status st, long http_status, int retry_after_s, const char *why)
 {
-    int64_t now = loop_now_ms(p->l);
-    t->fails++;
-    if (!t->stale_since_ms)
-        t->stale_since_ms = now;
-    t->base_ms = now;
-    p->offline = network;
-    snprintf(p->last_error, sizeof p->last_error, "%.199s", msg);
-    int64_t iv = interval_of(p, t);
-    int64_t delay;
-    if (retry_after_s >= 0) {
-        delay = (int64_t)retry_after_s * 1000;
-        if (delay < iv)
-            delay = iv;
-    } else {
-        delay = backoff_ms(p, iv, t->fails);
-    }
-    t->backoff_due_ms = now + delay;
-}
-
-static void reply_failed(ops_poller *p, poll_target *t, const api_reply *r)
-{
-    bool network = r->status == API_NETWORK || r->status == API_UNKNOWN_OUTCOME;
-    int ra = r->status == API_HTTP_ERROR && r->http_status == 429 ? r->retry_after_s : -1;
-    char msg[200];
-    snprintf(msg, sizeof msg, "%.199s", r->message[0] ? r->message : "The status request failed.");
-    if (!t->detail && t->windowed && r->status == API_HTTP_ERROR && r->http_status == 422) {
+    if (!t->detail && t->windowed && st == API_HTTP_ERROR && http_status == 422) {
         /* The window was refused: the server's clock is further on than we thought, so its
          * start is more than 45 days back. Move our estimate past it; the age check then gives
          * up on the oldest ops and the next window is shorter. */
@@ -314,41 +291,22 @@ static void reply_failed(ops_poller *p, poll_target *t, const api_reply *r)
         }
         t->watermark_ms = 0;
     }
-    poll_failed(p, t, msg, network, ra);
-}
-
-static void decode_failed(ops_poller *p, poll_target *t, const char *what)
-{
-    char msg[200];
-    snprintf(msg, sizeof msg, "Could not read the server's answer about operations (%.120s); will retry.", what);
-    poll_failed(p, t, msg, false, -1);
+    int64_t now = loop_now_ms(p->l);
+    t->fails++;
+    if (!t->stale_since_ms)
+        t->stale_since_ms = now;
+    t->base_ms = now;
+    p->offline = st == API_NETWORK || st == API_UNKNOWN_OUTCOME;
+    snprintf(p->last_error, sizeof p->last_error, "%.199s", why && why[0] ? why : "The status request failed.");
+    int64_t iv = interval_of(p, t), delay;
+    if (st == API_HTTP_ERROR && http_status == 429 && retry_after_s >= 0)
+        delay = (int64_t)retry_after_s * 1000 > iv ? (int64_t)retry_after_s * 1000 : iv; /* never sooner */
+    else
+        delay = backoff_ms(p, iv, t->fails);
+    t->backoff_due_ms = now + delay;
 }
 
 /* ------------------------------------------------------------------ requests */
-
-static void send_get(ops_poller *p, poll_target *t, char *path, api_cb cb)
-{
-    t->busy = true;
-    p->requests++;
-    t->call_id = api_call(p->a, "GET", path, NULL, cb, t);
-    free(path);
-}
-
-/* Common start of a reply: false when it was cancelled (by us: nothing more to do). */
-static bool reply_begin(poll_target *t, const api_reply *r)
-{
-    t->busy = false;
-    t->call_id = 0;
-    return r->status != API_CANCELLED;
-}
-
-static void on_list_reply(void *ud, const api_reply *r);
-
-static void request_page(ops_poller *p, poll_target *t, const char *cursor)
-{
-    char *path = api_ops_list_path(t->conn_id, t->windowed ? t->window_from_ms : -1, cursor);
-    send_get(p, t, path, on_list_reply);
-}
 
 /* After a complete list: live ops of the connection inside the window that it did not return. */
 static void count_misses(ops_poller *p, poll_target *t)
@@ -397,35 +355,34 @@ static void take_page(ops_poller *p, poll_target *t, api_op_page *pg)
     }
 }
 
-static void on_list_reply(void *ud, const api_reply *r)
+static void on_list_page(void *ud, api_op_page *pg)
 {
     poll_target *t = ud;
     ops_poller *p = t->p;
-    if (!reply_begin(t, r))
-        return;
-    api_op_page pg;
-    char *err = NULL;
-    if (r->status != API_OK) {
-        reply_failed(p, t, r);
-    } else if (api_op_page_decode(r->body, r->body_len, &pg, &err) != 0) {
-        decode_failed(p, t, err);
-        free(err);
+    if (t->pages++ > 0)
+        p->requests++; /* the first was counted when the load started */
+    take_page(p, t, pg);
+    if (pg->more) /* what this page brought shows while the next one loads; the last, at the end */
+        p->on_event(p->ud);
+}
+
+static void on_list_done(void *ud, const api_pager_result *res)
+{
+    poll_target *t = ud;
+    ops_poller *p = t->p;
+    t->busy = false;
+    t->pager = NULL;
+    if (res->status == API_CANCELLED)
+        return; /* by us: nothing more to do */
+    if (res->status != API_OK) {
+        /* What the pages before took stays; the ops not seen are polled again. */
+        failed(p, t, res->status, res->http_status, res->retry_after_s, res->error);
     } else {
-        take_page(p, t, &pg);
-        t->pages++;
-        bool more = pg.next_page && pg.nitems > 0;
-        if (more && t->pages < OPS_MAX_PAGES) {
-            request_page(p, t, pg.next_page); /* what this page brought shows while the next loads */
-        } else {
-            poll_ok(p, t);
-            if (!more) {
-                if (t->poll_newest_ms > t->watermark_ms)
-                    t->watermark_ms = t->poll_newest_ms;
-                if (t->windowed)
-                    count_misses(p, t);
-            }
-        }
-        api_op_page_clear(&pg);
+        poll_ok(p, t);
+        if (t->poll_newest_ms > t->watermark_ms)
+            t->watermark_ms = t->poll_newest_ms;
+        if (t->windowed)
+            count_misses(p, t);
     }
     p->on_event(p->ud);
 }
@@ -434,8 +391,10 @@ static void on_detail_reply(void *ud, const api_reply *r)
 {
     poll_target *t = ud;
     ops_poller *p = t->p;
-    if (!reply_begin(t, r))
-        return;
+    t->busy = false;
+    t->call_id = 0;
+    if (r->status == API_CANCELLED)
+        return; /* by us: nothing more to do */
     ops_entry *e = ops_store_lookup(p->s, p->watch);
     op_rec fresh;
     bool odd;
@@ -446,10 +405,12 @@ static void on_detail_reply(void *ud, const api_reply *r)
             ops_store_give_up(p->s, e, loop_now_ms(p->l));
         poll_ok(p, t);
     } else if (r->status != API_OK) {
-        reply_failed(p, t, r);
+        failed(p, t, r->status, r->http_status, r->retry_after_s, r->message);
     } else if (api_op_decode(r->body, r->body_len, &fresh, &odd, &err) != 0) {
-        decode_failed(p, t, err);
+        char msg[200];
+        snprintf(msg, sizeof msg, "Could not read the server's answer about operations (%.120s); will retry.", err);
         free(err);
+        failed(p, t, API_HTTP_ERROR, r->http_status, -1, msg);
     } else {
         if (e && strcmp(fresh.id, e->r.id) == 0)
             merge(p, e, &fresh, odd);
@@ -463,8 +424,10 @@ static void on_detail_reply(void *ud, const api_reply *r)
 static void start_poll(ops_poller *p, poll_target *t)
 {
     t->kick = false;
+    t->busy = true;
+    p->requests++;
     if (t->detail) {
-        send_get(p, t, api_op_path(t->conn_id, p->watch), on_detail_reply);
+        t->call_id = api_get_operation(p->a, t->conn_id, p->watch, on_detail_reply, t);
         return;
     }
     int64_t from = 0;
@@ -494,7 +457,7 @@ static void start_poll(ops_poller *p, poll_target *t)
     t->poll_seq = ops_store_next_seq(p->s);
     t->pages = 0;
     t->poll_newest_ms = 0;
-    request_page(p, t, NULL);
+    t->pager = api_ops_list_start(p->a, t->conn_id, windowed ? from : -1, OPS_MAX_PAGES, on_list_page, on_list_done, t);
 }
 
 /* ------------------------------------------------------------------ scheduling */
@@ -507,7 +470,8 @@ static void on_timer(void *ud)
     p->on_event(p->ud);
 }
 
-static void step(ops_poller *p, poll_target *t, int64_t now, int64_t *next)
+/* Whether t is due now; else lowers *next to its due time. */
+static bool step(ops_poller *p, poll_target *t, int64_t now, int64_t *next)
 {
     if (!t->active) {
         if (t->was_active) {
@@ -517,27 +481,33 @@ static void step(ops_poller *p, poll_target *t, int64_t now, int64_t *next)
             t->stale_since_ms = 0;
         }
         t->kick = false;
-        return;
+        return false;
     }
     if (!t->was_active) {
         t->was_active = true;
         t->base_ms = now;
     }
     if (t->busy)
-        return;
+        return false;
     int64_t due = t->kick ? now : t->fails > 0 ? t->backoff_due_ms : t->base_ms + interval_of(p, t);
     if (due <= now)
-        start_poll(p, t);
-    else if (due < *next)
+        return true;
+    if (due < *next)
         *next = due;
+    return false;
 }
 
+/* Decides everything first and starts the due polls last, so that a reply that came before its
+ * request returned would find the poller as it should be. */
 void ops_poller_schedule(ops_poller *p)
 {
     compute_targets(p);
     int64_t now = loop_now_ms(p->l), next = INT64_MAX;
+    poll_target **due = xcalloc(p->nconns + 1, sizeof *due);
+    size_t ndue = 0;
     for (size_t i = 0; i <= p->nconns; i++)
-        step(p, target_at(p, i), now, &next);
+        if (step(p, target_at(p, i), now, &next))
+            due[ndue++] = target_at(p, i);
     if (!any_stale(p) && (p->offline || p->last_error[0])) {
         p->offline = false;
         p->last_error[0] = '\0';
@@ -553,6 +523,10 @@ void ops_poller_schedule(ops_poller *p)
         p->timer_id = loop_timer_add(p->l, LOOP_CLOCK_APP, next - now, on_timer, p);
         p->timer_due = next;
     }
+    for (size_t i = 0; i < ndue; i++)
+        if (!due[i]->busy)
+            start_poll(p, due[i]);
+    free(due);
 }
 
 /* ------------------------------------------------------------------ life and health */
@@ -583,6 +557,8 @@ void ops_poller_free(ops_poller *p)
         poll_target *t = target_at(p, i);
         if (t->busy && t->call_id)
             api_cancel(p->a, t->call_id); /* the cancelled reply only marks t idle */
+        if (t->pager)
+            api_pager_cancel(t->pager); /* on_done runs now (we are not in on_page) and marks t idle */
     }
     for (size_t i = 0; i < p->nconns; i++)
         free(p->conns[i]);
