@@ -194,19 +194,19 @@ static void load_connection_tables(app *a, long ci)
     uuid_format(&ct->connection_id, id);
     struct {
         table *t;
-        const char *path;
+        const char *resource, *filter;
     } lists[] = {
-        {&ct->drivers, "/v2/telematics/users?is_driver=true&connection_id="},
-        {&ct->vehicles, "/v2/telematics/vehicles?connection_id="},
-        {&ct->trailers, "/v2/telematics/trailers?connection_id="},
-        {&ct->staff, "/v2/telematics/users?is_driver=false&connection_id="},
+        {&ct->drivers, "user", "is_driver=true"},
+        {&ct->vehicles, "vehicle", NULL},
+        {&ct->trailers, "trailer", NULL},
+        {&ct->staff, "user", "is_driver=false"},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         if (lists[i].t->state == LOAD_RUNNING || lists[i].t->state == LOAD_DONE)
             continue;
-        char path[160];
-        snprintf(path, sizeof path, "%s%s", lists[i].path, id);
+        char *path = api_list_path(lists[i].resource, id, lists[i].filter);
         api_load_table(a->api, lists[i].t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
+        free(path);
     }
 }
 
@@ -235,7 +235,7 @@ static void on_connections_done(void *ud, table *t)
 
 static void load_connections(app *a)
 {
-    api_load_table(a->api, &a->st.connections, "/v2/integrations/connections", a->cfg->page_size,
+    api_load_table(a->api, &a->st.connections, api_collection_path("connection"), a->cfg->page_size,
                    on_table_progress, on_connections_done, a);
 }
 

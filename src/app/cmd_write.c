@@ -68,7 +68,7 @@ static void on_write(void *ud, const write_result *r)
         w->rc = CMD_EXIT_AUTH;
         return;
     case WR_UNKNOWN:
-        cmd_err(c, "no answer after sending the request (timed out)");
+        cmd_err(c, "%s", r->http_status ? r->message : "no answer after sending the request (timed out)");
         print_unknown_hint(w);
         w->rc = CMD_EXIT_API;
         return;

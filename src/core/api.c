@@ -17,7 +17,7 @@ typedef struct call {
     char *method, *url, *body;
     api_cb cb;
     void *ud;
-    int attempt;        /* 0 first, 1 after a 401 retry */
+    int attempt;        /* 0 first, 1 after a 401/403 retry */
     uint64_t http_id;
     int waiting_token;
     int cancelled;      /* cancelled while waiting for a token: on_token drops it */
@@ -107,8 +107,9 @@ static void on_http(void *ud, const http_response *resp)
         complete(c, &r);
         return;
     }
-    if (resp->status == 401 && c->attempt == 0) {
-        /* The token may have been revoked or expired early: one retry with a fresh one. */
+    if ((resp->status == 401 || resp->status == 403) && c->attempt == 0) {
+        /* The token may have been revoked, expired early or re-scoped: one retry with a fresh one
+         * (as Catena's SDK does). A 401 or 403 is a refusal, so a write was not taken. */
         c->attempt = 1;
         auth_invalidate(c->a->au);
         send_call(c, NULL);

@@ -1,4 +1,5 @@
-/* api: Catena API calls with bearer auth (one retry on 401), error explanations, and
+/* api: Catena API calls with bearer auth (one retry with a fresh token on 401 or 403), error
+ * explanations, and
  * list loads into the store (pages through api_pager.h as they arrive). */
 #ifndef CATENA_CORE_API_H
 #define CATENA_CORE_API_H

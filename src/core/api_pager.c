@@ -50,8 +50,8 @@ static void finish(api_pager *p, api_status st, long http_status, const char *wh
         strbuf sb = STRBUF_INIT;
         char *clean = text_sanitize_str(why ? why : "the list could not be loaded");
         if (p->pages > 0)
-            strbuf_printf(&sb, "%s (stopped after %zu items on %d pages; the list is incomplete)", clean, p->items,
-                          p->pages);
+            strbuf_printf(&sb, "%s (stopped after %zu items on %d page%s; the list is incomplete)", clean, p->items,
+                          p->pages, p->pages == 1 ? "" : "s");
         else
             strbuf_puts(&sb, clean);
         free(clean);
@@ -73,18 +73,26 @@ static void finish(api_pager *p, api_status st, long http_status, const char *wh
 
 static void request(api_pager *p, const char *cursor);
 
-/* Why the page's cursor must not be followed, or NULL. Records the cursor as followed. */
-static const char *refuse_cursor(api_pager *p, const char *cursor, size_t count, char *buf, size_t cap)
+/* Remembers a cursor of a page read; false when it was already known. */
+static bool remember(api_pager *p, const char *cursor)
 {
     uint64_t h = cursor_hash(cursor);
     for (size_t i = 0; i < p->nseen; i++)
         if (p->seen[i] == h)
-            return "the API repeated a page cursor (next_page loops)";
+            return false;
     if (p->nseen == p->capseen) {
         p->capseen = p->capseen ? p->capseen * 2 : 16;
         p->seen = xrealloc(p->seen, p->capseen * sizeof *p->seen);
     }
     p->seen[p->nseen++] = h;
+    return true;
+}
+
+/* Why the page's next cursor must not be followed, or NULL. Records it as followed. */
+static const char *refuse_cursor(api_pager *p, const char *cursor, size_t count, char *buf, size_t cap)
+{
+    if (!remember(p, cursor))
+        return "the API sent a next_page cursor that leads back to a page already read";
     p->empty_run = count == 0 ? p->empty_run + 1 : 0;
     if (p->empty_run >= API_PAGER_EMPTY_MAX) {
         snprintf(buf, cap, "the API sent %d empty pages in a row that still point to a next page", p->empty_run);
@@ -125,6 +133,10 @@ static void on_reply(void *ud, const api_reply *r)
     const cJSON *tot = cJSON_GetObjectItemCaseSensitive(root, "total");
     if (cJSON_IsNumber(tot) && tot->valuedouble >= 0 && tot->valuedouble < 1e15)
         pg.total = p->total = (long)tot->valuedouble;
+    /* The page's own cursor (Catena's current_page): a next_page back to it is a loop. */
+    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(root, "current_page");
+    if (cJSON_IsString(cur) && cur->valuestring && *cur->valuestring)
+        remember(p, cur->valuestring);
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
     char *cursor = cJSON_IsString(next) && next->valuestring && *next->valuestring ? xstrdup(next->valuestring) : NULL;
     pg.more = cursor != NULL;

@@ -120,6 +120,18 @@ static void read_field_errors(const char *body, size_t len, write_result *out)
     cJSON_Delete(root);
 }
 
+/* True when body is a ResourceOperation whose status is failed: the TSP's refusal in sync mode. */
+static bool failed_operation(const char *body, size_t len)
+{
+    cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+    bool failed = cJSON_IsString(st) && st->valuestring && strcmp(st->valuestring, "failed") == 0 &&
+                  cJSON_IsString(id) && cJSON_GetObjectItemCaseSensitive(root, "resource");
+    cJSON_Delete(root);
+    return failed;
+}
+
 void writes_interpret(const api_reply *r, write_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -142,9 +154,16 @@ void writes_interpret(const api_reply *r, write_result *out)
         out->kind = WR_UNKNOWN;
         break;
     case API_HTTP_ERROR:
-        if (r->http_status == 502) {
+        if (r->http_status == 502 && failed_operation(r->body, r->body_len)) {
             out->kind = WR_TSP_FAILED;
             op_body = true;
+        } else if (r->http_status == 502 || r->http_status == 503 || r->http_status == 504) {
+            /* A gateway's answer after the request went out: Catena may have taken it. */
+            out->kind = WR_UNKNOWN;
+            snprintf(out->message, sizeof out->message,
+                     "Catena answered %ld after sending: it may have gone through.",
+                     r->http_status);
+            return;
         } else if (r->http_status == 422 || r->http_status == 400) {
             out->kind = WR_INVALID;
         } else {

@@ -1,6 +1,7 @@
 /* writes: sending writes (messages, group messages, record creates and updates) and reading
- * what came back: an accepted operation, field errors (422), a TSP failure in sync mode (502),
- * or an explained error. Used by the console and the subcommands alike. No curses. */
+ * what came back: an accepted operation, field errors (422), a TSP failure in sync mode (502 with
+ * a failed operation), an unknown outcome (timeout after sending, other 502/503/504), or an
+ * explained error. Used by the console and the subcommands alike. No curses. */
 #ifndef CATENA_CORE_API_WRITES_H
 #define CATENA_CORE_API_WRITES_H
 
@@ -11,12 +12,12 @@
 
 typedef enum {
     WR_ACCEPTED,      /* 202 pending, or 200 success in sync mode */
-    WR_TSP_FAILED,    /* 502 in sync mode: the TSP refused; tsp_error says why */
+    WR_TSP_FAILED,    /* 502 whose body is a failed ResourceOperation (sync mode): the TSP refused */
     WR_INVALID,       /* 400/422: field_errors say what */
     WR_AUTH,          /* 401 after a retry, or no token */
     WR_ERROR,         /* 403, 404, 409, 429, 5xx, 501, malformed answers */
     WR_NETWORK,       /* nothing was sent or nothing came back before sending finished */
-    WR_UNKNOWN        /* timed out after sending: it may have gone through */
+    WR_UNKNOWN        /* timed out after sending, or any other 502/503/504: it may have gone through */
 } write_kind;
 
 typedef struct field_error {

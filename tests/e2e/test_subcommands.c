@@ -617,6 +617,24 @@ START_TEST(unknown_outcome_exits_4_and_says_check_the_operations)
 }
 END_TEST
 
+/* Issue 13.1: a gateway's 502 without an operation is no refusal: the outcome is unknown. */
+START_TEST(a_gateway_502_on_a_write_exits_4_may_have_gone_through)
+{
+    const world *w = the_world();
+    free(http_text(&emu, "POST", "/_emulator/faults",
+                   "{\"route\":\"/v2/telematics/messages\",\"method\":\"POST\",\"kind\":\"status\",\"status\":502,"
+                   "\"count\":1}"));
+    cli_out r = CLI("send-message", "--connection", w->conn_id, "--from", w->drv_id[0], "--to", w->drv_id[1], "--text",
+                    "through a gateway");
+    free(http_text(&emu, "DELETE", "/_emulator/faults", NULL));
+    ASSERT_EXIT(r, 4);
+    ck_assert_ptr_nonnull(strstr(r.err, "502"));
+    ck_assert_ptr_nonnull(strstr(r.err, "may have gone through"));
+    ck_assert_ptr_null(strstr(r.err, "refused"));
+    cli_free(&r);
+}
+END_TEST
+
 /* The subcommands build their session as the console does: request_timeout_ms from the config
  * file bounds a request (it was ignored: only --request-timeout was). */
 START_TEST(request_timeout_ms_from_the_config_file_is_honoured)
@@ -694,7 +712,7 @@ int main(void)
         sync_write_the_tsp_refuses_exits_1, usage_errors_exit_2_before_sending,
         ambiguous_name_exits_2_naming_the_candidates, auth_failures_exit_3, network_and_api_errors_exit_4,
         unknown_outcome_exits_4_and_says_check_the_operations, request_timeout_ms_from_the_config_file_is_honoured,
-        hostile_strings_never_reach_stdout};
+        a_gateway_502_on_a_write_exits_4_may_have_gone_through,         hostile_strings_never_reach_stdout};
     Suite *s = suite_create("subcommands");
     TCase *tc = tcase_create("e2e");
     tcase_set_timeout(tc, 120);
