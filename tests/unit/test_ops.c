@@ -5,6 +5,7 @@
  * tests/e2e/test_ops_*.c. */
 #include "common/strbuf.h"
 #include "core/ops.h"
+#include "core/statefile.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -175,6 +176,98 @@ START_TEST(status_names)
 }
 END_TEST
 
+/* ================================================================== the journal's JSON */
+
+#define JOP(extra) "{" BASE ",\"status\":\"success\"" extra "}"
+
+typedef struct {
+    const char *name;
+    const char *text;
+    const char *err_has;  /* NULL: must decode */
+    int n, skipped;
+    int has_offset;       /* -1: do not check */
+    long long offset;
+    int has_created;      /* of the first op; -1: do not check */
+} journal_case;
+
+static const journal_case journal_cases[] = {
+    {"version 1", "{\"version\":1,\"clock_offset_ms\":-1500,\"ops\":[" JOP(",\"created_ms\":5") "]}", NULL, 1, 0, 1,
+     -1500, 1},
+    {"a bare list (older files)", "[" JOP("") "]", NULL, 1, 0, 0, 0, 0},
+    {"empty", "{\"ops\":[]}", NULL, 0, 0, 0, 0, -1},
+    {"a bad record does not cost the others", "{\"ops\":[{\"id\":1}," JOP("") ",7]}", NULL, 1, 2, -1, 0, -1},
+    {"huge numbers are not taken", "{\"clock_offset_ms\":1e300,\"ops\":[" JOP(",\"created_ms\":-1e300") "]}", NULL, 1,
+     0, 0, 0, 0},
+    {"an offset of decades is not a clock", "{\"clock_offset_ms\":2e12,\"ops\":[]}", NULL, 0, 0, 0, 0, -1},
+    {"not JSON", "{\"ops\":[", "not valid JSON", 0, 0, -1, 0, -1},
+    {"no text", "", "not valid JSON", 0, 0, -1, 0, -1},
+    {"no list", "{\"version\":1}", "no list of operations", 0, 0, -1, 0, -1},
+    {"ops is not a list", "{\"ops\":{}}", "no list of operations", 0, 0, -1, 0, -1},
+};
+
+START_TEST(journal_decode_table)
+{
+    const journal_case *c = &journal_cases[_i];
+    api_journal j;
+    char *err = NULL;
+    int rc = api_journal_decode(c->text, strlen(c->text), &j, &err);
+    if (c->err_has) {
+        ck_assert_msg(rc == -1, "%s: decoded", c->name);
+        ck_assert_msg(err && strstr(err, c->err_has), "%s: error '%s'", c->name, err ? err : "(none)");
+        ck_assert_uint_eq(j.n, 0);
+        free(err);
+        return;
+    }
+    ck_assert_msg(rc == 0, "%s: %s", c->name, err ? err : "?");
+    ck_assert_msg(j.n == (size_t)c->n, "%s: %zu ops", c->name, j.n);
+    ck_assert_uint_eq(j.skipped, (size_t)c->skipped);
+    if (c->has_offset >= 0) {
+        ck_assert_int_eq(j.has_clock_offset, c->has_offset);
+        if (c->has_offset)
+            ck_assert_int_eq(j.clock_offset_ms, c->offset);
+    }
+    if (c->has_created >= 0)
+        ck_assert_int_eq(j.ops[0].has_created_ms, c->has_created);
+    for (size_t i = 0; i < j.n; i++)
+        ck_assert(j.ops[i].r.mine);
+    api_journal_clear(&j);
+}
+END_TEST
+
+/* What is written is what is read back, labels and all; huge times are written as numbers. */
+START_TEST(journal_round_trip)
+{
+    const char *body = "{" BASE ",\"status\":\"failed\",\"source_name\":\"samsara\",\"payload\":{\"a\":[1,2]},"
+                       "\"logs\":[{\"status\":\"failed\",\"error_type\":\"tsp\",\"response_status_code\":503}]}";
+    api_journal_op op = {.poll = true, .has_created_ms = true, .created_ms = 1776387630000LL};
+    char *err = NULL;
+    ck_assert_int_eq(api_op_decode(body, strlen(body), &op.r, NULL, &err), 0);
+    op.r.label = strdup("Message to Jose");
+    op.r.target_id = strdup(CID);
+    const api_journal_op *ops[] = {&op};
+    char *text = api_journal_encode(-42, ops, 1);
+    ck_assert_ptr_null(strstr(text, "\n\n"));
+    api_journal j;
+    ck_assert_int_eq(api_journal_decode(text, strlen(text), &j, &err), 0);
+    ck_assert_uint_eq(j.n, 1);
+    ck_assert_int_eq(j.clock_offset_ms, -42);
+    const api_journal_op *b = &j.ops[0];
+    ck_assert_str_eq(b->r.id, OID);
+    ck_assert_int_eq(b->r.status, OP_FAILED);
+    ck_assert_str_eq(b->r.source_name, "samsara");
+    ck_assert_str_eq(b->r.payload_json, "{\"a\":[1,2]}");
+    ck_assert_int_eq(b->r.nlogs, 1);
+    ck_assert_int_eq(b->r.logs[0].response_status_code, 503);
+    ck_assert_str_eq(b->r.label, "Message to Jose");
+    ck_assert_str_eq(b->r.target_id, CID);
+    ck_assert(b->poll && b->has_created_ms);
+    ck_assert_int_eq(b->created_ms, 1776387630000LL);
+    api_journal_clear(&j);
+    free(text);
+    op_rec_clear(&op.r);
+}
+END_TEST
+
 /* ================================================================== the tracker, no server */
 
 /* A tracker whose API points at a port nothing listens on: these tests make no request. */
@@ -268,15 +361,31 @@ END_TEST
 #define OID2 "019ddd87-eedd-710f-967c-1c6cc72ac986"
 #define OID3 "019ddd87-eedd-710f-967c-1c6cc72ac987"
 
-static const op_rec *add_done(env *e, const char *id, const char *label)
+static const op_rec *add_done_at(env *e, const char *id, const char *label, const char *created_at)
 {
     strbuf b = STRBUF_INIT;
     strbuf_printf(&b, "{\"id\":\"%s\",\"connection_id\":\"" CID "\",\"resource\":\"message\","
-                      "\"operation_type\":\"create\",\"status\":\"success\"}",
+                      "\"operation_type\":\"create\",\"status\":\"success\"",
                   id);
+    if (created_at)
+        strbuf_printf(&b, ",\"created_at\":\"%s\"", created_at);
+    strbuf_puts(&b, "}");
     const op_rec *r = ops_tracker_add_response(e->t, b.data, b.len, label, NULL, NULL);
     strbuf_free(&b);
     return r;
+}
+
+static const op_rec *add_done(env *e, const char *id, const char *label)
+{
+    return add_done_at(e, id, label, NULL);
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
 }
 
 /* Two consoles on one state directory (issue 14 item 5): each saves its journal, and neither
@@ -314,6 +423,44 @@ START_TEST(two_consoles_keep_each_others_journal_entries)
 }
 END_TEST
 
+/* The merge keeps what another console wrote, but an op this console evicted stays gone. */
+START_TEST(evicted_ops_leave_the_journal_others_stay)
+{
+    char dir[] = "/tmp/test_ops.XXXXXX", journal[128];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(journal, sizeof journal, "%s/operations.json", dir);
+    env a, b;
+    env_open_journal(&a, journal);
+    env_open_journal(&b, journal);
+    ops_tracker_start(a.t, NULL);
+    ops_tracker_start(b.t, NULL);
+    ck_assert_ptr_nonnull(add_done_at(&b, OID2, "B's, the oldest of all", "2025-12-31T00:00:00Z"));
+    ck_assert_ptr_nonnull(add_done_at(&a, OID, "A's first", "2026-01-01T00:00:00Z"));
+    for (int i = 0; i < 500; i++) { /* 501 finished ops of A: its first one goes */
+        char id[UUID_STR_LEN], at[32];
+        snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+        snprintf(at, sizeof at, "2026-01-02T%02d:%02d:%02dZ", i / 3600, i / 60 % 60, i % 60);
+        ck_assert_ptr_nonnull(add_done_at(&a, id, NULL, at));
+    }
+    ck_assert_ptr_null(ops_find(a.t, OID));
+    ck_assert_uint_eq(ops_count(a.t), 500);
+    env_close(&a);
+    env_close(&b);
+    char *text = NULL, *err = NULL;
+    size_t len;
+    ck_assert_int_eq(statefile_read(journal, 1u << 24, &text, &len, &err), 0);
+    ck_assert_ptr_null(strstr(text, OID));    /* dropped by the console that held it */
+    ck_assert_ptr_nonnull(strstr(text, OID2)); /* never held by A: kept however old */
+    ck_assert_int_eq(count_of(text, "\"poll\":"), 501);
+    free(text);
+    char path[160];
+    snprintf(path, sizeof path, "%s.lock", journal);
+    unlink(path);
+    unlink(journal);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ops");
@@ -322,10 +469,13 @@ static Suite *suite(void)
     tcase_add_test(tc, parse_read_model_fields);
     tcase_add_test(tc, parse_invalid_utf8_and_controls);
     tcase_add_test(tc, status_names);
+    tcase_add_loop_test(tc, journal_decode_table, 0, (int)(sizeof journal_cases / sizeof journal_cases[0]));
+    tcase_add_test(tc, journal_round_trip);
     suite_add_tcase(s, tc);
     tc = tcase_create("tracker");
     tcase_add_test(tc, add_response_rejects_non_ops);
     tcase_add_test(tc, two_consoles_keep_each_others_journal_entries);
+    tcase_add_test(tc, evicted_ops_leave_the_journal_others_stay);
     suite_add_tcase(s, tc);
     return s;
 }
