@@ -349,8 +349,8 @@ static void on_load_done(void *ud, const api_pager_result *res)
     free(ld);
 }
 
-api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages, api_ops_page_cb on_page,
-                              api_pager_done_cb on_done, void *ud)
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages,
+                              api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud)
 {
     strbuf extra = STRBUF_INIT;
     if (from_ms >= 0) {

@@ -76,8 +76,8 @@ typedef void (*api_ops_page_cb)(void *ud, api_op_page *pg);
  * window, the last 24 hours) through the pager (api_pager.h), at most max_pages pages of the
  * largest size. on_page gets each page decoded (unreadable items are skipped), on_done runs once
  * at the end. Returns the pager for api_pager_cancel, NULL when it already ended. */
-api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages, api_ops_page_cb on_page,
-                              api_pager_done_cb on_done, void *ud);
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages,
+                              api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud);
 
 /* ------------------------------------------------------------------ the journal file */
 

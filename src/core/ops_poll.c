@@ -22,7 +22,7 @@
 #define OPS_FOLLOW_HISTORY_MS (86400LL * 1000) /* first look at a followed connection: 24 h */
 #define OPS_BACKOFF_CAP_MS (300LL * 1000)
 #define OPS_JITTER 0.2
-#define OPS_MAX_PAGES 100   /* pages followed in one poll (100k ops) before giving up the rest */
+#define OPS_MAX_PAGES 100   /* pages of one poll (100k ops); past them the poll fails, saying so */
 #define OPS_MISS_LIMIT 30   /* complete polls an op may be absent from before it is unknown */
 #define OPS_CLOCK_SANE_MS (5LL * 365 * 86400000) /* a server clock further off is a bad timestamp */
 
