@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define OID "019ddd87-eedd-710f-967c-1c6cc72ac985"
 #define CID "7c2f6fec-0000-4000-8000-000000000001"
@@ -417,9 +416,9 @@ START_TEST(two_consoles_keep_each_others_journal_entries)
     env_close(&c);
     char path[160];
     snprintf(path, sizeof path, "%s.lock", journal);
-    unlink(path);
-    unlink(journal);
-    ck_assert_int_eq(rmdir(dir), 0); /* nothing else was left behind */
+    remove(path);
+    remove(journal);
+    ck_assert_int_eq(remove(dir), 0); /* nothing else was left behind */
 }
 END_TEST
 
@@ -455,9 +454,9 @@ START_TEST(evicted_ops_leave_the_journal_others_stay)
     free(text);
     char path[160];
     snprintf(path, sizeof path, "%s.lock", journal);
-    unlink(path);
-    unlink(journal);
-    ck_assert_int_eq(rmdir(dir), 0);
+    remove(path);
+    remove(journal);
+    ck_assert_int_eq(remove(dir), 0);
 }
 END_TEST
 
