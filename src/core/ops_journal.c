@@ -23,6 +23,7 @@
 #include <string.h>
 
 #define OPS_JOURNAL_MAX (64u << 20) /* larger is not a journal this program wrote */
+#define OPS_JOURNAL_LOCK_MS 2000    /* another console saves in far less; past it, this save fails */
 
 struct ops_journal {
     char *path, *dir, *lock_path;
@@ -198,7 +199,7 @@ int ops_journal_save(ops_journal *j, const ops_store *s, int64_t clock_offset_ms
     *err = NULL;
     char *e = NULL;
     int lock = -1, rc = statefile_make_dirs(j->dir, &e);
-    if (rc == 0 && (lock = statefile_lock(j->lock_path, &e)) < 0)
+    if (rc == 0 && (lock = statefile_lock(j->lock_path, OPS_JOURNAL_LOCK_MS, &e)) < 0)
         rc = -1;
     if (rc == 0)
         rc = save_locked(j, s, clock_offset_ms, &e);

@@ -6,14 +6,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#define STATEFILE_LOCK_POLL_MS 5
 
 static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char **err, const char *fmt, ...)
@@ -256,7 +259,7 @@ int statefile_read(const char *path, size_t max, char **data, size_t *len, char 
     return 0;
 }
 
-int statefile_lock(const char *lock_path, char **err)
+int statefile_lock(const char *lock_path, int timeout_ms, char **err)
 {
     if (err)
         *err = NULL;
@@ -266,14 +269,23 @@ int statefile_lock(const char *lock_path, char **err)
                 lock_path ? strerror(errno) : "no path");
         return -1;
     }
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno == EINTR)
-            continue;
-        set_err(err, "cannot lock %s: %s", lock_path, strerror(errno));
-        close(fd);
-        return -1;
+    /* Polled rather than blocking: a stopped process holding the lock must not freeze the caller. */
+    for (int waited = 0;; waited += STATEFILE_LOCK_POLL_MS) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            set_err(err, "cannot lock %s: %s", lock_path, strerror(errno));
+            break;
+        }
+        if (waited >= timeout_ms) {
+            set_err(err, "%s is held by another process (waited %d ms)", lock_path, waited);
+            break;
+        }
+        struct timespec ts = {0, STATEFILE_LOCK_POLL_MS * 1000000L};
+        nanosleep(&ts, NULL);
     }
-    return fd;
+    close(fd);
+    return -1;
 }
 
 void statefile_unlock(int fd)

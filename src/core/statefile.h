@@ -22,10 +22,10 @@ int statefile_remove(const char *path, char **err);
  * buffer with a NUL after it. 0 with *data = NULL if it does not exist; -1 with *err if it cannot
  * be read, is not a regular file or is larger than max. */
 int statefile_read(const char *path, size_t max, char **data, size_t *len, char **err);
-/* Blocks until this process holds the exclusive lock of lock_path (created 0600 if missing);
- * returns the descriptor to give to statefile_unlock, or -1 with *err. The lock dies with its
- * process. */
-int statefile_lock(const char *lock_path, char **err);
+/* Takes the exclusive lock of lock_path (created 0600 if missing), waiting up to timeout_ms for
+ * another holder to let go; returns the descriptor to give to statefile_unlock, or -1 with *err.
+ * The lock dies with its process. */
+int statefile_lock(const char *lock_path, int timeout_ms, char **err);
 void statefile_unlock(int fd);
 
 #endif

@@ -114,7 +114,7 @@ START_TEST(lock_excludes_other_holders)
 {
     char path[PATH_MAX];
     path_of(path, sizeof path, "journal.lock");
-    int fd = statefile_lock(path, NULL);
+    int fd = statefile_lock(path, 0, NULL);
     ck_assert_int_ge(fd, 0);
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
@@ -124,12 +124,16 @@ START_TEST(lock_excludes_other_holders)
     ck_assert_int_ge(other, 0);
     ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), -1);
     ck_assert_int_eq(errno, EWOULDBLOCK);
+    char *err = NULL;
+    ck_assert_int_eq(statefile_lock(path, 20, &err), -1); /* held: gives up after the timeout */
+    ck_assert_msg(err && strstr(err, "held by another process"), "%s", err ? err : "(none)");
+    free(err);
+    err = NULL;
     statefile_unlock(fd);
     ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), 0);
     close(other);
-    char *err = NULL;
     path_of(path, sizeof path, "missing/journal.lock");
-    ck_assert_int_eq(statefile_lock(path, &err), -1);
+    ck_assert_int_eq(statefile_lock(path, 0, &err), -1);
     ck_assert_msg(err && strstr(err, "No such file"), "%s", err ? err : "(none)");
     free(err);
     statefile_unlock(-1); /* harmless */
