@@ -105,6 +105,8 @@ static bool huge_numbers(cJSON *root, emu_response *resp)
 
 void faults_rewrite(const emu_request *req, emu_response *resp)
 {
+    if (resp->rewrite == HOSTILE_NONE)
+        return;
     cJSON *root = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "", resp->body.len);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);

@@ -21,6 +21,7 @@ void options_defaults(emu_options *o)
     o->token_lifetime = 3600;
     o->time_scale = 1.0;
     o->threads = 8;
+    o->idle_timeout = 15;
     o->max_body = 1024 * 1024;
     o->tsp_rate = 5;
     o->tsp_burst = 10;
@@ -50,11 +51,14 @@ void options_print_help(FILE *out)
         "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
         "  --start-time RFC3339  emulated time at start (default: the wall clock)\n"
         "  --threads N           HTTP worker threads (default 8)\n"
+        "  --idle-timeout SEC    close a connection idle this long (default 15); connections are limited\n"
+        "                        only by the descriptors the process may open (the soft limit is raised\n"
+        "                        to the hard one at start), so idle clients cannot lock others out\n"
         "  --max-body BYTES      request body limit, larger bodies get 413 (default 1048576)\n"
         "  --fault SPEC          inject a fault, repeatable; SPEC is comma-separated key=value:\n"
         "                        route=PATH-PREFIX,method=GET,kind=status|malformed|truncated|reset|\n"
         "                        rate_limit|bad_items|cursor_loop|empty_pages|endless_body|gzip_bomb|\n"
-        "                        crlf_token|huge_numbers,status=503,probability=1.0,count=N,latency_ms=N,\n"
+        "                        crlf_token|huge_numbers|refuse_null,status=503,probability=1.0,count=N,latency_ms=N,\n"
         "                        retry_after_seconds=N,retry_after_header=1|0,chunked=1|0\n"
         "                        (see POST /_emulator/faults; the first matching fault fires)\n"
         "  --api-rate-limit N    Catena API rate limit, requests/s (default 0 = off); excess gets 429\n"
@@ -89,7 +93,8 @@ void options_print_help(FILE *out)
         "  POST   /_emulator/faults              add a fault, JSON {\"route\":\"/v2/telematics/vehicles\",\n"
         "                                        \"method\":\"GET\",\"kind\":\"status|malformed|truncated|reset|\n"
         "                                        rate_limit|bad_items|cursor_loop|empty_pages|endless_body|\n"
-        "                                        gzip_bomb|crlf_token|huge_numbers\",\"status\":503,\n"
+        "                                        gzip_bomb|crlf_token|huge_numbers|refuse_null\",\n"
+        "                                        \"status\":503,\n"
         "                                        \"probability\":1.0,\"count\":N,\"latency_ms\":N,\n"
         "                                        \"retry_after_seconds\":N,\n"
         "                                        \"retry_after_header\":1,\"chunked\":0}; route is a path\n"
@@ -119,6 +124,9 @@ void options_print_help(FILE *out)
         "                                        detail.retry_after_seconds become 1e300 (status 429: a 429\n"
         "                                        with retry_after_seconds 1e300 and Retry-After: 1e300\n"
         "                                        unless retry_after_header 0)\n"
+        "                                        refuse_null: PATCHes only: null for an enum of\n"
+        "                                        VehicleUpdate/UserUpdate gets 422 (an API whose update\n"
+        "                                        schemas are not nullable)\n"
         "  DELETE /_emulator/faults              remove all faults\n"
         "  POST   /_emulator/share-level         {\"connection_id\":ID,\"resource\":\"vehicle\",\n"
         "                                        \"share_level\":\"read|read_write\"}\n"
@@ -132,6 +140,12 @@ void options_print_help(FILE *out)
         "Write support (else 501): geotab/zonar no group_message, isaac group_message not implemented,\n"
         "omnitracs dvir_log not implemented, verizon_connect no fuel_transaction and trailer not\n"
         "implemented, webfleet no fuel_transaction/dvir_log (see GET /v2/integrations/tsps).\n"
+        "\n"
+        "Where the contract is silent (README \"The emulator\" lists them all): read share level -> 403,\n"
+        "unsupported by the TSP -> 501, PATCH: omitted = unchanged, null = cleared (the enums of\n"
+        "VehicleUpdate/UserUpdate too), {id} of another connection -> 404; event lists default to the last\n"
+        "24 h, windows over 45 days -> 422; size 1..1000 (default 300); cursors bound to the filters;\n"
+        "webhook envelopes keep their id on every attempt (X-Request-ID is per attempt).\n"
         "\n"
         "Writes: 202 + async worker (up to 5 attempts, backoff 1/2/4/8 s +-20 %, only network/5xx/429\n"
         "retried; one log per attempt), or ?is_sync=true: one attempt, 200 success / 502 failed.\n"
@@ -221,6 +235,9 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         } else if (strcmp(a, "--threads") == 0) {
             ok = parse_long(v, 1, 256, &n);
             o->threads = (int)n;
+        } else if (strcmp(a, "--idle-timeout") == 0) {
+            ok = parse_long(v, 1, 3600, &n);
+            o->idle_timeout = (int)n;
         } else if (strcmp(a, "--max-body") == 0) {
             ok = parse_long(v, 1, 1L << 30, &n);
             o->max_body = (size_t)n;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -192,6 +193,35 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
         vfprintf(stderr, fmt, ap);
 }
 
+/* Descriptors kept free of connections: files, the webhook sender, MHD's own (epoll, the listener). */
+#define FD_RESERVE 128
+#define MAX_CONNECTIONS 100000
+
+/* As many connections as the process may open descriptors for (libmicrohttpd's default is ~1,020). */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1000;
+    rlim_t n = rl.rlim_cur == RLIM_INFINITY ? MAX_CONNECTIONS + FD_RESERVE : rl.rlim_cur;
+    if (n <= 2 * FD_RESERVE)
+        return (unsigned)(n / 2);
+    n -= FD_RESERVE;
+    return n > MAX_CONNECTIONS ? MAX_CONNECTIONS : (unsigned)n;
+}
+
+void server_raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && rl.rlim_max == RLIM_INFINITY) {
+        rl.rlim_cur = MAX_CONNECTIONS + FD_RESERVE; /* Linux refuses an infinite soft limit */
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 emu_server *server_start(emu_app *app, char *url, size_t url_cap)
 {
     const emu_options *o = &app->opts;
@@ -214,7 +244,8 @@ emu_server *server_start(emu_app *app, char *url, size_t url_cap)
     s->daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
                                  ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK,
-                                 on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                                 on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout,
+                                 MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
                                  MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s, MHD_OPTION_END);
     int family = ai->ai_family;
