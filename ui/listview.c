@@ -1,6 +1,7 @@
 #include "ui/view.h"
 
 #include "common/strbuf.h"
+#include "core/api_resources.h"
 #include "core/text.h"
 #include "ui/theme.h"
 
@@ -9,14 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_COLS 16
+
+/* The resource whose columns the view shows. */
+static const api_resource *res_of(const view_ops *ops)
+{
+    return api_resource_get(ops->kind);
+}
+
+static int ncols_of(const api_resource *r)
+{
+    return r->ncols < MAX_COLS ? r->ncols : MAX_COLS;
+}
+
 static bool row_matches(const view *v, const table *t, const void *row)
 {
     if (!v->filter[0])
         return true;
     char buf[256];
-    for (int c = 0; c < v->ops->ncols; c++) {
-        buf[0] = '\0';
-        v->ops->cell(t, row, c, buf, sizeof buf);
+    const api_resource *r = res_of(v->ops);
+    for (int c = 0; c < ncols_of(r); c++) {
+        api_cell(&r->cols[c], t, row, buf, sizeof buf);
         if (text_contains_ci(buf, v->filter))
             return true;
     }
@@ -70,30 +84,31 @@ void listview_sync(view *v, const table *t)
 }
 
 /* Column widths for the available width; 0 = column hidden. */
-static void layout_columns(const view_ops *ops, int width, int *w)
+static void layout_columns(const api_resource *r, int width, int *w)
 {
-    int used = 0, nflex = 0;
-    for (int c = 0; c < ops->ncols; c++)
+    int used = 0, nflex = 0, ncols = ncols_of(r);
+    const api_column *cols = r->cols;
+    for (int c = 0; c < ncols; c++)
         w[c] = 0;
     /* Most important columns first, each at its minimum width, while they fit. */
     for (int prio = 0; prio <= 9; prio++) {
-        for (int c = 0; c < ops->ncols; c++) {
-            if (ops->cols[c].prio != prio)
+        for (int c = 0; c < ncols; c++) {
+            if (cols[c].prio != prio)
                 continue;
-            int need = ops->cols[c].min + (used ? 1 : 0);
+            int need = cols[c].min + (used ? 1 : 0);
             if (used + need > width)
                 continue;
-            w[c] = ops->cols[c].min;
+            w[c] = cols[c].min;
             used += need;
-            if (ops->cols[c].flex)
+            if (cols[c].flex)
                 nflex++;
         }
     }
     /* Grow toward preferred widths, then give the rest to flexible columns. */
-    for (int c = 0; c < ops->ncols; c++) {
+    for (int c = 0; c < ncols; c++) {
         if (!w[c])
             continue;
-        int grow = ops->cols[c].width - w[c];
+        int grow = cols[c].width - w[c];
         if (grow > width - used)
             grow = width - used;
         if (grow > 0) {
@@ -101,8 +116,8 @@ static void layout_columns(const view_ops *ops, int width, int *w)
             used += grow;
         }
     }
-    for (int c = 0; c < ops->ncols && nflex && used < width; c++) {
-        if (!w[c] || !ops->cols[c].flex)
+    for (int c = 0; c < ncols && nflex && used < width; c++) {
+        if (!w[c] || !cols[c].flex)
             continue;
         int share = (width - used) / nflex--;
         w[c] += share;
@@ -110,15 +125,14 @@ static void layout_columns(const view_ops *ops, int width, int *w)
     }
 }
 
-static void draw_cells(int y, int x0, int width, const int *w, const view_ops *ops, const char *const *texts,
-                       attr_t attr)
+static void draw_cells(int y, int x0, int width, const int *w, int ncols, const char *const *texts, attr_t attr)
 {
     char buf[1024];
     int x = 0;
     width -= x0;
     attrset(attr);
     move(y, x0);
-    for (int c = 0; c < ops->ncols; c++) {
+    for (int c = 0; c < ncols; c++) {
         if (!w[c])
             continue;
         if (x) {
@@ -138,16 +152,17 @@ static void draw_cells(int y, int x0, int width, const int *w, const view_ops *o
 void listview_draw(view *v, const table *t, int top, int height, int width, bool focused, const uint8_t *marks,
                    size_t nmarks)
 {
-    const view_ops *ops = v->ops;
-    int w[16] = {0};
+    const api_resource *res = res_of(v->ops);
+    int ncols = ncols_of(res);
+    int w[MAX_COLS] = {0};
     int x0 = marks ? 2 : 0;
-    layout_columns(ops, width - x0, w);
-    const char *titles[16];
-    for (int c = 0; c < ops->ncols; c++)
-        titles[c] = ops->cols[c].title;
+    layout_columns(res, width - x0, w);
+    const char *titles[MAX_COLS];
+    for (int c = 0; c < ncols; c++)
+        titles[c] = res->cols[c].title;
     if (x0)
         mvaddstr(top, 0, "  ");
-    draw_cells(top, x0, width, w, ops, titles, (attr_t)theme_attr(SLOT_HEADER));
+    draw_cells(top, x0, width, w, ncols, titles, (attr_t)theme_attr(SLOT_HEADER));
     int rows = height - 1;
     if (rows <= 0)
         return;
@@ -155,8 +170,8 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
         v->top = v->cursor;
     if (v->cursor >= v->top + (size_t)rows)
         v->top = v->cursor - (size_t)rows + 1;
-    char cells[16][256];
-    const char *texts[16];
+    char cells[MAX_COLS][256];
+    const char *texts[MAX_COLS];
     for (int r = 0; r < rows; r++) {
         size_t i = v->top + (size_t)r;
         int y = top + 1 + r;
@@ -167,9 +182,8 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
             continue;
         }
         const void *row = table_row(t, v->visible[i]);
-        for (int c = 0; c < ops->ncols; c++) {
-            cells[c][0] = '\0';
-            ops->cell(t, row, c, cells[c], sizeof cells[c]);
+        for (int c = 0; c < ncols; c++) {
+            api_cell(&res->cols[c], t, row, cells[c], sizeof cells[c]);
             texts[c] = cells[c];
         }
         attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
@@ -180,7 +194,7 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
             attrset(m ? (attr_t)theme_attr(SLOT_MARKED) : a);
             mvaddstr(y, 0, m ? "* " : "  ");
         }
-        draw_cells(y, x0, width, w, ops, texts, a);
+        draw_cells(y, x0, width, w, ncols, texts, a);
     }
     attrset(A_NORMAL);
 }

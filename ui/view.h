@@ -1,5 +1,6 @@
 /* view: what every view provides (a vtable), and the generic list view that the
- * connections, drivers, vehicles and trailers views are built on. */
+ * connections, drivers, vehicles and trailers views are built on: a list view is a resource of
+ * the resource table (its columns and cells) plus a name. */
 #ifndef CATENA_UI_VIEW_H
 #define CATENA_UI_VIEW_H
 
@@ -12,24 +13,12 @@
 
 struct app;
 
-typedef struct column_def {
-    const char *title;
-    int width;   /* preferred width in columns */
-    int min;     /* below this the column is dropped */
-    bool flex;   /* takes a share of spare width */
-    int prio;    /* when space is short, columns with a higher number are dropped first */
-} column_def;
-
 typedef struct view view;
 
 typedef struct view_ops {
     const char *name;      /* "Vehicles" */
     const char *noun;      /* "vehicles" for the status bar */
-    record_kind kind;
-    const column_def *cols;
-    int ncols;
-    /* Text of one cell (sanitized already by the store). */
-    void (*cell)(const table *t, const void *row, int col, char *buf, size_t cap);
+    record_kind kind;      /* a list view shows this resource's columns (core/api_resources.c) */
     /* Optional overrides for non-list views (help). */
     void (*draw)(view *v, struct app *a, int top, int height);
     int (*key)(view *v, struct app *a, int key);
@@ -47,18 +36,6 @@ struct view {
     bool filter_dirty;
     bool filter_narrowed;        /* the new filter contains the old: recheck only visible rows */
 };
-
-/* Copies a cell's text (cells are drawn and filtered per row: no printf here). */
-static inline void cell_copy(char *buf, size_t cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (cap == 0)
-        return;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-}
 
 /* Registered views, in tab order (ui/views.c). */
 extern const view_ops *const view_registry[];

@@ -41,7 +41,7 @@ static void set_status(form *f, theme_slot slot, const char *fmt, ...)
 
 const char *formview_noun(const form *f)
 {
-    return f->spec->kind == FORM_VEHICLE ? "vehicle" : f->spec->kind == FORM_TRAILER ? "trailer" : "driver";
+    return f->spec->noun;
 }
 
 char *formview_display_value(const char *value)
@@ -68,24 +68,10 @@ int formview_pick_matches(const form *f, int *out)
     return n;
 }
 
-static const char *cur_value(const form *f, const char *field)
-{
-    int i = form_field_index(f->spec, field);
-    return i >= 0 && f->v.cur[i] ? f->v.cur[i] : "";
-}
-
-/* The record's name from its values: vehicle_name, trailer_name, or a driver's full name. */
+/* The record's name from its values (the form's name fields), sanitized. */
 static void name_from_values(const form *f, char *out, size_t cap)
 {
-    if (f->spec->kind == FORM_DRIVER) {
-        const char *first = cur_value(f, "first_name"), *last = cur_value(f, "last_name");
-        if (*first || *last)
-            snprintf(out, cap, "%s%s%s", first, *first && *last ? " " : "", last);
-        else
-            snprintf(out, cap, "%s", cur_value(f, "username"));
-    } else {
-        snprintf(out, cap, "%s", cur_value(f, f->spec->kind == FORM_VEHICLE ? "vehicle_name" : "trailer_name"));
-    }
+    form_record_name(&f->v, out, cap);
     char *clean = text_sanitize_str(out);
     snprintf(out, cap, "%s", clean);
     free(clean);

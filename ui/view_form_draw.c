@@ -119,7 +119,7 @@ static void type_help(const field_spec *fs, char *out, size_t cap)
         snprintf(out, cap, "one of %d values; Enter picks, ←/→ cycle", n);
         break;
     case FT_COUNTRY3: snprintf(out, cap, "3-letter country code, e.g. USA"); break;
-    case FT_VIN: snprintf(out, cap, "17 characters; the check digit is verified"); break;
+    case FT_VIN: snprintf(out, cap, "text; a standard 17-character VIN is checked"); break;
     case FT_DATE: snprintf(out, cap, "date as YYYY-MM-DD"); break;
     case FT_EMAIL: snprintf(out, cap, "email address"); break;
     case FT_TEXT: snprintf(out, cap, "text (notes)"); break;

@@ -153,7 +153,7 @@ static const char *type_hint(const field_spec *f)
     case FT_BOOL: return "true|false";
     case FT_ENUM: return "one of a list";
     case FT_COUNTRY3: return "3-letter code";
-    case FT_VIN: return "17-char VIN";
+    case FT_VIN: return "text, checked as a VIN";
     case FT_DATE: return "YYYY-MM-DD";
     case FT_EMAIL: return "email";
     case FT_TEXT: return "text";
@@ -451,7 +451,7 @@ static int check_args(cmd_ctx *c)
     if (a->reply_to && !uuid_parse(a->reply_to, &u))
         return cmd_usage(c, "--reply-to wants a message id (a UUID)");
     if (a->text) {
-        static const field_spec text_field = {"message_text", "Text", FT_TEXT, NULL, 0, 0, false};
+        static const field_spec text_field = {.name = "message_text", .label = "Text", .type = FT_TEXT};
         char err[200];
         if (!*a->text)
             return cmd_usage(c, "--text is empty");

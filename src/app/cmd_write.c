@@ -4,7 +4,6 @@
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
-#include "core/api_json.h"
 #include "core/api_writes.h"
 #include "core/forms.h"
 
@@ -183,53 +182,25 @@ int cmd_run_send_group_message(cmd_ctx *c)
 
 /* ------------------------------------------------------------------ records */
 
-static bool blank(const char *s)
-{
-    for (; *s; s++)
-        if (!isspace((unsigned char)*s))
-            return false;
-    return true;
-}
-
-/* The request body: connection_id plus exactly the --set fields, typed per field; on an update an
- * empty value is sent as null (clear). NULL after printing the problem. */
+/* The request body: connection_id plus exactly the --set fields, typed per field (the resource
+ * table's); on an update an empty value is sent as null (clear). NULL after printing the problem. */
 static char *build_body(cmd_ctx *c, const form_spec *fs, const char *conn, bool update)
 {
-    form_values v;
-    form_values_init(&v, fs);
-    for (size_t i = 0; i < c->args.nsets; i++) {
-        const char *s = c->args.sets[i], *eq = strchr(s, '=');
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - s) < 63 ? (int)(eq - s) : 63, s);
-        form_values_set(&v, form_field_index(fs, name), eq + 1);
-    }
     char *err = NULL;
-    char *body = form_build_body(&v, conn, false, &err);
-    form_values_free(&v);
+    char *body = form_body_from_sets(fs, conn, (const char *const *)c->args.sets, c->args.nsets, update, &err);
     if (!body) {
         cmd_usage(c, "%s", err ? err : "invalid value");
         free(err);
-        return NULL;
     }
-    api_json_obj *root = api_json_obj_parse(body, strlen(body));
-    free(body);
-    if (!root)
-        return NULL;
-    for (size_t i = 0; update && i < c->args.nsets; i++) {
-        const char *s = c->args.sets[i], *eq = strchr(s, '=');
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - s) < 63 ? (int)(eq - s) : 63, s);
-        if (blank(eq + 1) && !api_json_has(root, name))
-            api_json_add_null(root, name);
-    }
-    if (!update && fs->kind == FORM_DRIVER && !api_json_has(root, "is_driver"))
-        api_json_add_bool(root, "is_driver", true);
-    return api_json_obj_text(root);
+    return body;
 }
 
 static record_kind form_record_kind(const form_spec *fs)
 {
-    return fs->kind == FORM_VEHICLE ? KIND_VEHICLE : fs->kind == FORM_TRAILER ? KIND_TRAILER : KIND_DRIVER;
+    for (int k = 0; k < KIND__COUNT; k++)
+        if (api_resource_get((record_kind)k)->form == (int)fs->kind)
+            return (record_kind)k;
+    return KIND_DRIVER;
 }
 
 int cmd_run_update(cmd_ctx *c)

@@ -1,9 +1,9 @@
 #include "core/api.h"
 
-#include "core/api_pager.h"
-
 #include "common/strbuf.h"
-#include "core/decode.h"
+#include "core/api_decode.h"
+#include "core/api_pager.h"
+#include "core/api_resources.h"
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
@@ -325,17 +325,14 @@ void api_explain(api_reply *r)
 
 /* ------------------------------------------------------------------ resources */
 
+/* Collections that are no record kind of the resource table (api_resources.c has those). */
 static const struct {
     const char *resource, *path;
 } collections[] = {
     {"message", "/v2/telematics/messages"},
     {"group_message", "/v2/telematics/group-messages"},
-    {"vehicle", "/v2/telematics/vehicles"},
-    {"trailer", "/v2/telematics/trailers"},
-    {"user", "/v2/telematics/users"},
     {"dvir_log", "/v2/telematics/dvir-logs"},
     {"fuel_transaction", "/v2/telematics/fuel-transactions"},
-    {"connection", "/v2/integrations/connections"},
     {"tsp", "/v2/integrations/tsps"},
     {"resource_operation", "/v2/integrations/connections/resource-operations"},
     {"data_freshness", "/v2/integrations/connections/data-freshness"},
@@ -343,6 +340,9 @@ static const struct {
 
 const char *api_collection_path(const char *resource)
 {
+    const api_resource *r = api_resource_by_name(resource);
+    if (r)
+        return r->path;
     for (size_t i = 0; resource && i < sizeof collections / sizeof collections[0]; i++)
         if (!strcmp(collections[i].resource, resource))
             return collections[i].path;

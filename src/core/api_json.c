@@ -135,17 +135,6 @@ char *api_json_obj_text(api_json_obj *o)
     return s;
 }
 
-char *api_json_tree_line(const cJSON *tree)
-{
-    cJSON *copy = tree ? cJSON_Duplicate(tree, true) : NULL;
-    if (!copy)
-        return xstrdup("null");
-    sanitize_tree(copy);
-    char *s = print_heap(copy);
-    cJSON_Delete(copy);
-    return s;
-}
-
 char *api_json_line(const char *text, size_t len)
 {
     cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;

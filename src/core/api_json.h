@@ -27,10 +27,6 @@ char *api_json_obj_line(api_json_obj *o);
 char *api_json_obj_text(api_json_obj *o);
 void api_json_obj_free(api_json_obj *o);
 
-/* A tree as one sanitized compact line (heap); the tree is left as it was. For code moving onto
- * api_json_obj (cmd_list.c's rows). */
-struct cJSON;
-char *api_json_tree_line(const struct cJSON *tree);
 /* A JSON text as one sanitized compact line (heap), NULL when it is not JSON. */
 char *api_json_line(const char *text, size_t len);
 /* The string member key of a JSON object text into out ("" when missing or not a string).

@@ -1,7 +1,7 @@
 #include "core/auth.h"
 
 #include "common/strbuf.h"
-#include "core/decode.h"
+#include "core/api_decode.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -1,11 +1,9 @@
-/* forms: the writable fields of vehicles, trailers and drivers as data (exactly the properties of
- * VehicleUpdate, TrailerUpdate and UserUpdate in the contract, minus connection_id), typed
- * validation with messages shown next to the field, and the JSON request bodies. */
+/* forms: the forms' lookups, typed validation with messages shown next to the field, and the
+ * values of one form. The fields themselves are the resource table's (core/api_resources.c); the
+ * JSON side is core/api_forms.c. */
 #include "core/forms.h"
 
-#include "core/api_enums.h"
 
-#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <locale.h>
@@ -18,75 +16,11 @@
 
 #include "common/strbuf.h"
 
-/* ------------------------------------------------------------------ the three forms */
-
-#define S(n, l) {n, l, FT_STRING, NULL, 0, 0, false}
-#define T(n, l) {n, l, FT_TEXT, NULL, 0, 0, false}
-#define I(n, l, lo, hi) {n, l, FT_INT, NULL, lo, hi, false}
-#define NUM(n, l) {n, l, FT_NUMBER, NULL, 0, 0, false}
-#define B(n, l) {n, l, FT_BOOL, NULL, 0, 0, false}
-#define E(n, l, v) {n, l, FT_ENUM, v, 0, 0, false}
-#define F(n, l, t) {n, l, t, NULL, 0, 0, false}
-
-/* Order: names, identifiers, the rest; notes last (multi-line). */
-static const field_spec vehicle_fields[] = {
-    S("vehicle_name", "Name"), F("vin", "VIN", FT_VIN),
-    S("license_plate_number", "Plate number"), S("license_plate_region", "Plate region"),
-    F("license_plate_country", "Plate country", FT_COUNTRY3), S("external_id", "External ID"),
-    S("engine_vin", "Engine VIN"), S("oem", "Make (OEM)"),
-    S("model_type", "Model"), I("model_year", "Model year", 1900, 2100),
-    E("engine_type", "Engine type", api_enum_EngineType),
-    E("status", "Status", api_enum_VehicleStatusEnum), B("is_active", "Active"),
-    I("total_axles", "Total axles", 1, 20), S("eld_id", "ELD ID"),
-    S("eld_serial_number", "ELD serial number"), S("eld_device_type", "ELD device type"),
-    S("eld_product_id", "ELD product ID"), S("speed_unit", "Speed unit"),
-    S("odometer_unit", "Odometer unit"), S("fuel_unit", "Fuel unit"),
-    S("fuel_capacity", "Fuel capacity"), /* a string in the contract */
-    T("notes", "Notes"),
-};
-
-static const field_spec trailer_fields[] = {
-    S("trailer_name", "Name"), F("vin", "VIN", FT_VIN),
-    S("license_plate_number", "Plate number"), S("license_plate_region", "Plate region"),
-    S("license_plate_country", "Plate country"), /* no pattern for trailers in the contract */
-    S("external_id", "External ID"), S("trailer_type", "Trailer type"),
-    S("oem", "Make (OEM)"), S("model_type", "Model"),
-    I("model_year", "Model year", 1900, 2100), NUM("trailer_length", "Length"),
-    I("total_axles", "Total axles", 1, 20),
-    S("status", "Status"), /* a free string for trailers */
-    B("is_active", "Active"), S("eld_id", "ELD ID"),
-    S("eld_serial_number", "ELD serial number"), S("eld_device_type", "ELD device type"),
-    S("eld_product_id", "ELD product ID"), T("notes", "Notes"),
-};
-
-static const field_spec driver_fields[] = {
-    S("first_name", "First name"), S("last_name", "Last name"),
-    S("username", "Username"), F("user_email", "Email", FT_EMAIL),
-    S("phone_number", "Phone"), S("employee_number", "Employee number"),
-    S("user_designation", "Designation"), B("is_driver", "Is a driver"),
-    E("status", "Status", api_enum_UserStatusEnum), B("is_active", "Active"),
-    S("license_number", "License number"), S("license_region", "License region"),
-    F("license_country", "License country", FT_COUNTRY3),
-    F("license_expiration", "License expires", FT_DATE), F("country_code", "Country", FT_COUNTRY3),
-    S("carrier_number", "Carrier number"), E("hos_ruleset_code", "HOS ruleset", api_enum_HosRulesetCodeEnum),
-    E("hos_compliance_type", "HOS compliance", api_enum_HosComplianceTypeEnum),
-    E("hos_tracking_method", "HOS tracking", api_enum_HosTrackingMethodEnum),
-    E("default_time_zone", "Time zone", api_enum_TimezoneCodeEnum), B("allow_yard_move", "Yard move allowed"),
-    B("allow_personal_conveyance", "Personal conveyance allowed"),
-    B("allow_adverse_driving", "Adverse driving allowed"), T("notes", "Notes"),
-};
-
-#define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static const form_spec specs[FORM__COUNT] = {
-    {FORM_VEHICLE, "vehicle", "Vehicle", "/v2/telematics/vehicles", vehicle_fields, NF(vehicle_fields)},
-    {FORM_TRAILER, "trailer", "Trailer", "/v2/telematics/trailers", trailer_fields, NF(trailer_fields)},
-    {FORM_DRIVER, "user", "Driver", "/v2/telematics/users", driver_fields, NF(driver_fields)},
-};
+/* ------------------------------------------------------------------ lookups */
 
 const form_spec *form_spec_get(form_kind k)
 {
-    return (unsigned)k < (unsigned)FORM__COUNT ? &specs[k] : NULL;
+    return (unsigned)k < (unsigned)FORM__COUNT ? &api_form_specs[k] : NULL;
 }
 
 const form_spec *form_spec_by_name(const char *name)
@@ -94,8 +28,8 @@ const form_spec *form_spec_by_name(const char *name)
     if (!name)
         return NULL;
     for (int k = 0; k < FORM__COUNT; k++)
-        if (strcasecmp(name, specs[k].resource) == 0 || strcasecmp(name, specs[k].title) == 0)
-            return &specs[k];
+        if (strcasecmp(name, api_form_specs[k].resource) == 0 || strcasecmp(name, api_form_specs[k].title) == 0)
+            return &api_form_specs[k];
     return NULL;
 }
 
@@ -137,14 +71,14 @@ static locale_t c_locale(void)
     return loc;
 }
 
-static double parse_double(const char *s)
+double form_parse_number(const char *s)
 {
     locale_t loc = c_locale();
     return loc ? strtod_l(s, NULL, loc) : strtod(s, NULL);
 }
 
 /* Shortest text that reads back as d; integral values without ".0". */
-static void format_number(double d, char *buf, size_t cap)
+void form_format_number(double d, char *buf, size_t cap)
 {
     if (!isfinite(d)) {
         snprintf(buf, cap, "0");
@@ -158,7 +92,7 @@ static void format_number(double d, char *buf, size_t cap)
     }
     locale_t loc = c_locale(), old = loc ? uselocale(loc) : (locale_t)0;
     snprintf(buf, cap, "%.15g", d);
-    if (parse_double(buf) != d)
+    if (form_parse_number(buf) != d)
         snprintf(buf, cap, "%.17g", d);
     if (loc)
         uselocale(old);
@@ -262,24 +196,32 @@ bool vin_check_digit_ok(const char *vin)
     return want && toupper((unsigned char)vin[8]) == want;
 }
 
-static int check_vin(char *t, strbuf *out, char *err, size_t errcap, char *warn, size_t warncap)
+/* VINs are free text upstream (sandboxes hold ids like "VIN-238797dfa69ff"): anything that is not
+ * a standard VIN is sent as typed with a warning; a standard one is uppercased and its check
+ * digit checked. */
+static void check_vin(char *t, strbuf *out, char *warn, size_t warncap)
 {
-    size_t n = strlen(t);
-    for (size_t i = 0; i < n; i++) {
-        if (!isascii((unsigned char)t[i]) || !isalnum((unsigned char)t[i]))
-            FAIL("may contain only the letters A-Z (no I, O or Q) and the digits 0-9");
-        t[i] = (char)toupper((unsigned char)t[i]);
+    size_t n = 0, alnum = 0;
+    for (const char *p = t; *p; p++) {
+        n += ((unsigned char)*p & 0xc0) != 0x80; /* characters, not bytes */
+        alnum += isascii((unsigned char)*p) && isalnum((unsigned char)*p);
     }
-    if (strpbrk(t, "IOQ"))
-        FAIL("cannot contain I, O or Q (VINs use 1 and 0 instead)");
-    if (n != 17)
-        FAIL("must be 17 characters (this one has %zu)", n);
+    if (n != 17 || alnum != 17) {
+        if (n != 17)
+            msg(warn, warncap, "not a standard 17-character VIN (this one has %zu): sent as typed", n);
+        else
+            msg(warn, warncap, "not a standard VIN (only A-Z and 0-9 are used): sent as typed");
+        strbuf_puts(out, t);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        t[i] = (char)toupper((unsigned char)t[i]);
     char want = vin_expected(t);
-    if (want != t[8])
-        msg(warn, warncap, "check digit (9th character) is %c but should be %c: check for a typo", t[8],
-            want);
+    if (strpbrk(t, "IOQ"))
+        msg(warn, warncap, "not a standard VIN (VINs use 1 and 0, never I, O or Q): check for a typo");
+    else if (want != t[8])
+        msg(warn, warncap, "check digit (9th character) is %c but should be %c: check for a typo", t[8], want);
     strbuf_puts(out, t);
-    return 0;
 }
 
 static int days_in_month(int y, int m)
@@ -425,7 +367,7 @@ static int check_number(const char *t, strbuf *out, char *err, size_t errcap)
         fp = strspn(q + 1, "0123456789");
         q += 1 + fp;
     }
-    double d = (*q == '\0' && ip + fp > 0 && strlen(t) <= 32) ? parse_double(t) : -1;
+    double d = (*q == '\0' && ip + fp > 0 && strlen(t) <= 32) ? form_parse_number(t) : -1;
     bool bad = d < 0 || !isfinite(d) || d > 1e12;
     if (bad && t[0] == '-')
         FAIL("cannot be negative");
@@ -434,7 +376,7 @@ static int check_number(const char *t, strbuf *out, char *err, size_t errcap)
     if (bad)
         FAIL("must be a number of 0 or more, e.g. 16.15");
     char buf[64];
-    format_number(d, buf, sizeof buf);
+    form_format_number(d, buf, sizeof buf);
     strbuf_puts(out, buf);
     return 0;
 }
@@ -474,7 +416,7 @@ static int canon(const field_spec *f, const char *value, strbuf *out, char *err,
         case FT_BOOL: rc = check_bool(t, out, err, errcap); break;
         case FT_ENUM: rc = check_enum(f, t, out, err, errcap, warn, warncap); break;
         case FT_COUNTRY3: rc = check_country(t, out, err, errcap, warn, warncap); break;
-        case FT_VIN: rc = check_vin(t, out, err, errcap, warn, warncap); break;
+        case FT_VIN: check_vin(t, out, warn, warncap); break;
         case FT_DATE: rc = check_date(t, out, err, errcap); break;
         case FT_EMAIL: rc = check_email(t, out, err, errcap); break;
         case FT_STRING:
@@ -484,6 +426,11 @@ static int canon(const field_spec *f, const char *value, strbuf *out, char *err,
     }
     free(t);
     return rc;
+}
+
+int form_canonical(const field_spec *f, const char *value, strbuf *out, char *err, size_t errcap)
+{
+    return canon(f, value, out, err, errcap, NULL, 0);
 }
 
 int form_validate(const field_spec *f, const char *value, char *err, size_t errcap, char *warn, size_t warncap)
@@ -525,61 +472,32 @@ void form_values_free(form_values *v)
     v->spec = NULL;
 }
 
-/* A record value as form text; NULL for null or absent. */
-static char *json_text(const cJSON *it)
-{
-    char buf[64];
-    if (!it || cJSON_IsNull(it))
-        return NULL;
-    if (cJSON_IsString(it))
-        return xstrdup(it->valuestring ? it->valuestring : "");
-    if (cJSON_IsBool(it))
-        return xstrdup(cJSON_IsTrue(it) ? "true" : "false");
-    if (cJSON_IsNumber(it)) {
-        format_number(it->valuedouble, buf, sizeof buf);
-        return xstrdup(buf);
-    }
-    char *p = cJSON_PrintUnformatted(it); /* an object or array where a scalar belongs */
-    char *s = xstrdup(p ? p : "");
-    cJSON_free(p);
-    return s;
-}
-
-int form_values_from_record(form_values *v, const char *json, size_t len, char **err)
-{
-    if (err)
-        *err = NULL;
-    const char *end = NULL;
-    cJSON *root = json && v && v->spec ? cJSON_ParseWithLengthOpts(json, len, &end, false) : NULL;
-    for (const char *p = end; root && p < json + len && *p; p++)
-        if (!isspace((unsigned char)*p)) { /* trailing garbage */
-            cJSON_Delete(root);
-            root = NULL;
-            break;
-        }
-    if (!cJSON_IsObject(root)) {
-        if (err)
-            *err = xstrdup(root || !json ? "the record is not a JSON object" : "the record is not valid JSON");
-        cJSON_Delete(root);
-        return -1;
-    }
-    for (int i = 0; i < v->spec->nfields; i++) {
-        char *t = json_text(cJSON_GetObjectItemCaseSensitive(root, v->spec->fields[i].name));
-        free(v->orig[i]);
-        free(v->cur[i]);
-        v->orig[i] = t;
-        v->cur[i] = xstrdup(t ? t : "");
-    }
-    cJSON_Delete(root);
-    return 0;
-}
-
 void form_values_set(form_values *v, int field, const char *value)
 {
     if (!v || !v->spec || field < 0 || field >= v->spec->nfields)
         return;
     free(v->cur[field]);
     v->cur[field] = xstrdup(value ? value : "");
+}
+
+static const char *value_of(const form_values *v, const char *name)
+{
+    int i = name ? form_field_index(v->spec, name) : -1;
+    return i >= 0 && v->cur[i] ? v->cur[i] : "";
+}
+
+void form_record_name(const form_values *v, char *out, size_t cap)
+{
+    if (!out || cap == 0)
+        return;
+    out[0] = '\0';
+    if (!v || !v->spec)
+        return;
+    const char *a = value_of(v, v->spec->name_fields[0]), *b = value_of(v, v->spec->name_fields[1]);
+    if (*a || *b)
+        snprintf(out, cap, "%s%s%s", a, *a && *b ? " " : "", b);
+    else
+        snprintf(out, cap, "%s", value_of(v, v->spec->name_fallback));
 }
 
 bool form_field_changed(const form_values *v, int field)
@@ -606,57 +524,4 @@ int form_changed_count(const form_values *v)
     for (int i = 0; v && v->spec && i < v->spec->nfields; i++)
         n += form_field_changed(v, i);
     return n;
-}
-
-static char *body_fail(char **err, cJSON *root, strbuf *sb, const char *label, const char *m)
-{
-    if (err) {
-        strbuf e = STRBUF_INIT;
-        strbuf_printf(&e, "%s: %s", label, m);
-        *err = strbuf_detach(&e);
-    }
-    cJSON_Delete(root);
-    strbuf_free(sb);
-    return NULL;
-}
-
-char *form_build_body(const form_values *v, const char *connection_id, bool update, char **err)
-{
-    if (err)
-        *err = NULL;
-    strbuf c = STRBUF_INIT;
-    if (!v || !v->spec)
-        return body_fail(err, NULL, &c, "Form", "no form");
-    if (!connection_id || !*connection_id)
-        return body_fail(err, NULL, &c, "Connection", "no connection selected");
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "connection_id", connection_id);
-    char emsg[512];
-    for (int i = 0; i < v->spec->nfields; i++) {
-        const field_spec *f = &v->spec->fields[i];
-        if (update && !form_field_changed(v, i))
-            continue;
-        if (canon(f, v->cur[i], &c, emsg, sizeof emsg, NULL, 0) != 0)
-            return body_fail(err, root, &c, f->label, emsg);
-        const char *cv = strbuf_cstr(&c);
-        if (!*cv) {
-            if (update)
-                cJSON_AddNullToObject(root, f->name);
-            else if (f->required_on_create)
-                return body_fail(err, root, &c, f->label, "required");
-            continue;
-        }
-        switch (f->type) {
-        case FT_INT: cJSON_AddNumberToObject(root, f->name, (double)strtol(cv, NULL, 10)); break;
-        case FT_NUMBER: cJSON_AddNumberToObject(root, f->name, parse_double(cv)); break;
-        case FT_BOOL: cJSON_AddBoolToObject(root, f->name, strcmp(cv, "true") == 0); break;
-        default: cJSON_AddStringToObject(root, f->name, cv); break;
-        }
-    }
-    char *p = cJSON_PrintUnformatted(root);
-    char *out = xstrdup(p ? p : "{}");
-    cJSON_free(p);
-    cJSON_Delete(root);
-    strbuf_free(&c);
-    return out;
 }

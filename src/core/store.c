@@ -1,7 +1,9 @@
 #include "core/store.h"
 
 #include "common/strbuf.h"
+#include "core/api_resources.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,18 +44,8 @@ void strpool_free(strpool *p)
 
 size_t record_size(record_kind k)
 {
-    switch (k) {
-    case KIND_CONNECTION:
-        return sizeof(connection_rec);
-    case KIND_DRIVER:
-        return sizeof(user_rec);
-    case KIND_VEHICLE:
-        return sizeof(vehicle_rec);
-    case KIND_TRAILER:
-        return sizeof(trailer_rec);
-    default:
-        return 0;
-    }
+    const api_resource *r = api_resource_get(k);
+    return r ? r->rec_size : 0;
 }
 
 void table_init(table *t, record_kind k)
@@ -116,6 +108,12 @@ long table_find_id(const table *t, const uuid *id)
     return -1;
 }
 
+/* The named tables of conn_tables are its by_kind entries. */
+_Static_assert(offsetof(conn_tables, drivers) == offsetof(conn_tables, by_kind[KIND_DRIVER]) &&
+                   offsetof(conn_tables, vehicles) == offsetof(conn_tables, by_kind[KIND_VEHICLE]) &&
+                   offsetof(conn_tables, trailers) == offsetof(conn_tables, by_kind[KIND_TRAILER]),
+               "conn_tables names match by_kind");
+
 void store_init(store *s)
 {
     memset(s, 0, sizeof *s);
@@ -135,9 +133,8 @@ conn_tables *store_conn_tables(store *s, size_t i)
     }
     if (!s->per_conn[i]) {
         conn_tables *ct = xcalloc(1, sizeof *ct);
-        table_init(&ct->drivers, KIND_DRIVER);
-        table_init(&ct->vehicles, KIND_VEHICLE);
-        table_init(&ct->trailers, KIND_TRAILER);
+        for (int k = 0; k < KIND__COUNT; k++)
+            table_init(&ct->by_kind[k], (record_kind)k);
         table_init(&ct->staff, KIND_DRIVER);
         s->per_conn[i] = ct;
     }
@@ -151,8 +148,7 @@ table *store_table(store *s, size_t conn_index, record_kind k)
 {
     if (k == KIND_CONNECTION)
         return &s->connections;
-    conn_tables *ct = store_conn_tables(s, conn_index);
-    return k == KIND_DRIVER ? &ct->drivers : k == KIND_VEHICLE ? &ct->vehicles : &ct->trailers;
+    return &store_conn_tables(s, conn_index)->by_kind[(unsigned)k < KIND__COUNT ? k : KIND_DRIVER];
 }
 
 void store_free(store *s)
@@ -161,9 +157,8 @@ void store_free(store *s)
     for (size_t i = 0; i < s->per_conn_cap; i++) {
         if (!s->per_conn[i])
             continue;
-        table_clear(&s->per_conn[i]->drivers);
-        table_clear(&s->per_conn[i]->vehicles);
-        table_clear(&s->per_conn[i]->trailers);
+        for (int k = 0; k < KIND__COUNT; k++)
+            table_clear(&s->per_conn[i]->by_kind[k]);
         table_clear(&s->per_conn[i]->staff);
         free(s->per_conn[i]);
     }

@@ -76,7 +76,12 @@ long table_find_id(const table *t, const uuid *id);
 
 typedef struct conn_tables {
     uuid connection_id;
-    table drivers, vehicles, trailers;
+    union {
+        table by_kind[KIND__COUNT]; /* the connection's list of each kind ([KIND_CONNECTION] unused) */
+        struct {
+            table unused_, drivers, vehicles, trailers; /* the same, by name */
+        };
+    };
     table staff; /* users with is_driver=false: dispatchers who can send messages */
 } conn_tables;
 

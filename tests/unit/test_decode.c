@@ -1,5 +1,5 @@
 /* decode: Catena pages into compact rows; tolerant of unknown fields, strict on required ones. */
-#include "core/decode.h"
+#include "core/api_decode.h"
 #include "core/text.h"
 
 #include <check.h>

@@ -292,11 +292,15 @@ static const valid_case valid_cases[] = {
     {FORM_VEHICLE, "vin", "1M8GDM9AXKP042788", 0, NULL, ""},
     {FORM_VEHICLE, "vin", "1hgcm82633a004352", 0, NULL, ""},
     {FORM_VEHICLE, "vin", "1HGCM82643A004352", 0, NULL, "check digit (9th character) is 4 but should be 3"},
-    {FORM_VEHICLE, "vin", "1HGCM82633A00435", -1, "17 characters (this one has 16)", NULL},
-    {FORM_VEHICLE, "vin", "1HGCM82633O004352", -1, "cannot contain I, O or Q", NULL},
-    {FORM_VEHICLE, "vin", "1HGCM82633Q00435", -1, "cannot contain I, O or Q", NULL},
-    {FORM_VEHICLE, "vin", "1HGCM 82633A004352", -1, "only the letters", NULL},
-    {FORM_VEHICLE, "vin", "1HGCM82633A00435\xc3\xa9", -1, "only the letters", NULL},
+    /* VINs are free text upstream: anything else is a warning, sent as typed (issue 13). */
+    {FORM_VEHICLE, "vin", "1HGCM82633A00435", 0, NULL, "17-character VIN (this one has 16): sent as typed"},
+    {FORM_VEHICLE, "vin", "1HGCM82633O004352", 0, NULL, "never I, O or Q"},
+    {FORM_VEHICLE, "vin", "1HGCM82633Q00435", 0, NULL, "(this one has 16)"},
+    {FORM_VEHICLE, "vin", "1HGCM 82633A004352", 0, NULL, "(this one has 18)"},
+    {FORM_VEHICLE, "vin", "1HGCM82633A00435\xc3\xa9", 0, NULL, "only A-Z and 0-9"},
+    {FORM_VEHICLE, "vin", "VIN-238797dfa69ff", 0, NULL, "sent as typed"},
+    {FORM_TRAILER, "vin", "trailer 7", 0, NULL, "not a standard 17-character VIN"},
+    {FORM_VEHICLE, "vin", "two\nlines", -1, "single line", NULL},
     {FORM_TRAILER, "vin", "1M8GDM9AXKP042788", 0, NULL, ""},
     /* FT_DATE */
     {FORM_DRIVER, "license_expiration", "2027-03-31", 0, NULL, ""},
@@ -602,7 +606,6 @@ static const body_err_case body_err_cases[] = {
     {FORM_VEHICLE, "model_year", "1850", false, "Model year: must be a whole number between 1900 and 2100"},
     {FORM_VEHICLE, "model_year", "twenty", true, "Model year: must be a whole number between 1900 and 2100"},
     {FORM_VEHICLE, "status", "BROKEN", true, "Status: must be one of: IN_SERVICE,"},
-    {FORM_VEHICLE, "vin", "1HGCM826", false, "VIN: must be 17 characters"},
     {FORM_VEHICLE, "total_axles", "30", true, "Total axles: must be a whole number between 1 and 20"},
     {FORM_TRAILER, "trailer_length", "-2", false, "Length: cannot be negative"},
     {FORM_DRIVER, "license_expiration", "2025-02-30", true, "License expires: day must be"},
@@ -662,10 +665,11 @@ END_TEST
 START_TEST(test_required_on_create)
 {
     static const field_spec fields[] = {
-        {"name", "Name", FT_STRING, NULL, 0, 0, true},
-        {"size", "Size", FT_INT, NULL, 0, 0, false}, /* no range: any whole number */
+        {.name = "name", .label = "Name", .type = FT_STRING, .required_on_create = true},
+        {.name = "size", .label = "Size", .type = FT_INT}, /* no range: any whole number */
     };
-    static const form_spec spec = {FORM_VEHICLE, "thing", "Thing", "/things", fields, 2};
+    static const form_spec spec = {.kind = FORM_VEHICLE, .resource = "thing", .title = "Thing", .path = "/things",
+                                   .fields = fields, .nfields = 2};
     form_values v;
     form_values_init(&v, &spec);
     set(&v, "size", "-123456");

@@ -1,19 +1,16 @@
-#include "core/decode.h"
+#include "core/api_decode.h"
 
 #include "common/strbuf.h"
+#include "core/api_resources.h"
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
+#include <float.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *kind_name(record_kind k)
-{
-    static const char *names[] = {"connection", "user", "vehicle", "trailer"};
-    return k < KIND__COUNT ? names[k] : "record";
-}
 
 static char *fmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt_err(const char *fmt, ...)
@@ -26,118 +23,101 @@ static char *fmt_err(const char *fmt, ...)
     return strbuf_detach(&sb);
 }
 
-/* Stores a sanitized copy of a string field (null, missing or non-string -> empty). */
-static sref put_str(table *t, const cJSON *obj, const char *field)
+/* Stores a sanitized copy of a string (empty -> 0). */
+static sref put_str(table *t, const char *s)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-    if (!cJSON_IsString(v) || !v->valuestring || !*v->valuestring)
+    if (!s || !*s)
         return 0;
-    char *clean = text_sanitize_str(v->valuestring);
+    char *clean = text_sanitize_str(s);
     sref r = strpool_add(&t->pool, clean);
     free(clean);
     return r;
 }
 
-static int get_int(const cJSON *obj, const char *field, int dflt)
+/* A list of strings (a DVIR log's defects) kept as one: "a, b"; other items are skipped. */
+static sref put_list(table *t, const cJSON *arr)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-    return cJSON_IsNumber(v) ? (int)v->valuedouble : dflt;
+    strbuf sb = STRBUF_INIT;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        if (cJSON_IsString(e) && e->valuestring && *e->valuestring)
+            strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", e->valuestring);
+    }
+    sref r = put_str(t, strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    return r;
 }
 
-static uint8_t get_bool(const cJSON *obj, const char *field)
+/* A JSON number as a value in [lo, hi]: huge numbers are clamped before any conversion. */
+static double clamped(const cJSON *v, double lo, double hi)
 {
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, field)) ? 1 : 0;
+    if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
+        return 0;
+    return v->valuedouble < lo ? lo : v->valuedouble > hi ? hi : v->valuedouble;
 }
 
-/* A required string field; a required uuid when out is given. */
-static int need(const cJSON *obj, const char *field, uuid *out, record_kind k, char **err)
+/* Checks one field of an item and keeps it in the record at row. */
+static int decode_field(table *t, const api_resource *r, const field_spec *f, const cJSON *it, char *row,
+                        char **err)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-    if (!cJSON_IsString(v) || !v->valuestring) {
-        *err = fmt_err("%s without required field '%s'", kind_name(k), field);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, f->name);
+    const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+    uuid id = {{0}};
+    if (f->req != REQ_NO && !s) {
+        *err = fmt_err("%s without required field '%s'", r->name, f->name);
         return -1;
     }
-    if (out && !uuid_parse(v->valuestring, out)) {
-        *err = fmt_err("%s field '%s' is not a UUID", kind_name(k), field);
+    bool is_uuid = (f->req == REQ_UUID || f->store == ST_UUID) && s && uuid_parse(s, &id);
+    if (f->req == REQ_UUID && !is_uuid) {
+        *err = fmt_err("%s field '%s' is not a UUID", r->name, f->name);
         return -1;
+    }
+    if (!is_uuid) /* an optional UUID (a log's vehicle_id) absent or not a UUID reads as all zero */
+        memset(&id, 0, sizeof id);
+    char *at = row + f->offset;
+    switch (f->store) {
+    case ST_UUID: memcpy(at, &id, sizeof id); break;
+    case ST_STR: {
+        sref ref = cJSON_IsArray(v) ? put_list(t, v) : put_str(t, s);
+        memcpy(at, &ref, sizeof ref);
+        break;
+    }
+    case ST_I16: {
+        int16_t n = (int16_t)clamped(v, INT16_MIN, INT16_MAX);
+        memcpy(at, &n, sizeof n);
+        break;
+    }
+    case ST_F32: {
+        float x = (float)clamped(v, -FLT_MAX, FLT_MAX);
+        memcpy(at, &x, sizeof x);
+        break;
+    }
+    case ST_BOOL: *(uint8_t *)at = cJSON_IsTrue(v) ? 1 : 0; break;
+    case ST_NONE: break;
     }
     return 0;
 }
 
 int decode_item(table *t, const cJSON *it, char **err)
 {
-    if (!cJSON_IsObject(it)) {
-        *err = fmt_err("%s item is not an object", kind_name(t->kind));
-        return -1;
-    }
-    uuid id, other;
-    if (need(it, "id", &id, t->kind, err) || need(it, "source_name", NULL, t->kind, err))
-        return -1;
-    if (t->kind == KIND_CONNECTION) {
-        if (need(it, "tsp_id", &other, t->kind, err) || need(it, "status", NULL, t->kind, err))
-            return -1;
-        connection_rec *c = table_append(t);
-        c->id = id;
-        c->tsp_id = other;
-        c->description = put_str(t, it, "description");
-        c->source_name = put_str(t, it, "source_name");
-        c->status = put_str(t, it, "status");
-        c->fleet_ref = put_str(t, it, "fleet_ref");
-        return 0;
-    }
-    if (need(it, "connection_id", &other, t->kind, err) || need(it, "source_id", NULL, t->kind, err))
-        return -1;
-    switch (t->kind) {
-    case KIND_DRIVER: {
-        user_rec *u = table_append(t);
-        u->id = id;
-        u->first_name = put_str(t, it, "first_name");
-        u->last_name = put_str(t, it, "last_name");
-        u->username = put_str(t, it, "username");
-        u->phone = put_str(t, it, "phone_number");
-        u->email = put_str(t, it, "user_email");
-        u->status = put_str(t, it, "status");
-        u->source_id = put_str(t, it, "source_id");
-        u->license = put_str(t, it, "license_number");
-        u->designation = put_str(t, it, "user_designation");
-        u->is_driver = get_bool(it, "is_driver");
-        u->is_active = get_bool(it, "is_active");
-        break;
-    }
-    case KIND_VEHICLE: {
-        vehicle_rec *v = table_append(t);
-        v->id = id;
-        v->name = put_str(t, it, "vehicle_name");
-        v->vin = put_str(t, it, "vin");
-        v->plate = put_str(t, it, "license_plate_number");
-        v->plate_region = put_str(t, it, "license_plate_region");
-        v->oem = put_str(t, it, "oem");
-        v->model = put_str(t, it, "model_type");
-        v->status = put_str(t, it, "status");
-        v->source_id = put_str(t, it, "source_id");
-        v->year = (int16_t)get_int(it, "model_year", 0);
-        v->is_active = get_bool(it, "is_active");
-        break;
-    }
-    case KIND_TRAILER: {
-        trailer_rec *r = table_append(t);
-        r->id = id;
-        r->name = put_str(t, it, "trailer_name");
-        r->plate = put_str(t, it, "license_plate_number");
-        r->trailer_type = put_str(t, it, "trailer_type");
-        r->status = put_str(t, it, "status");
-        r->source_id = put_str(t, it, "source_id");
-        r->oem = put_str(t, it, "oem");
-        r->model = put_str(t, it, "model_type");
-        const cJSON *len = cJSON_GetObjectItemCaseSensitive(it, "trailer_length");
-        r->length = cJSON_IsNumber(len) ? (float)len->valuedouble : 0.0f;
-        r->year = (int16_t)get_int(it, "model_year", 0);
-        r->is_active = get_bool(it, "is_active");
-        break;
-    }
-    default:
+    const api_resource *r = api_resource_get(t->kind);
+    if (!r) {
         *err = fmt_err("unsupported record kind");
         return -1;
+    }
+    if (!cJSON_IsObject(it)) {
+        *err = fmt_err("%s item is not an object", r->name);
+        return -1;
+    }
+    size_t count = t->count, pool = t->pool.len;
+    char *row = table_append(t);
+    for (int i = 0; i < r->nfields; i++) {
+        if (decode_field(t, r, &r->fields[i], it, row, err) != 0) {
+            t->count = count; /* the item is all-or-nothing */
+            t->pool.len = pool;
+            return -1;
+        }
     }
     return 0;
 }
@@ -233,7 +213,7 @@ static int decode_page_tree(table *t, const char *body, size_t len, page_info *i
     info->items = t->count - before;
     const cJSON *tot = cJSON_GetObjectItemCaseSensitive(root, "total");
     if (cJSON_IsNumber(tot) && tot->valuedouble >= 0)
-        info->total = (long)tot->valuedouble;
+        info->total = (long)clamped(tot, 0, (double)INT32_MAX);
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
     if (cJSON_IsString(next) && next->valuestring && *next->valuestring)
         info->next_cursor = xstrdup(next->valuestring);

@@ -1,7 +1,8 @@
-/* decode: Catena JSON pages -> compact store rows. The cJSON tree lives only inside a call.
+/* api_decode: Catena JSON pages -> compact store rows, field by field as the resource table
+ * (core/api_resources.h) says. The cJSON tree lives only inside a call.
  * Unknown fields and enum values are tolerated; a missing required field is a clear error. */
-#ifndef CATENA_CORE_DECODE_H
-#define CATENA_CORE_DECODE_H
+#ifndef CATENA_CORE_API_DECODE_H
+#define CATENA_CORE_API_DECODE_H
 
 #include "core/store.h"
 
