@@ -43,7 +43,7 @@ static void set_err(char **err, const char *fmt, ...)
 
 int drafts_dir(char *out, size_t cap)
 {
-    return statefile_dir("drafts", out, cap, NULL);
+    return statefile_account_dir("drafts", out, cap, NULL);
 }
 
 static uint32_t random32(void)
@@ -93,6 +93,7 @@ static char *draft_to_json(const draft *d)
     for (size_t i = 0; d->recipient_ids && i < d->nrecipients; i++)
         if (d->recipient_ids[i])
             cJSON_AddItemToArray(ids, cJSON_CreateString(d->recipient_ids[i]));
+    add_str(o, "profile", d->profile);
     add_str(o, "recipient_label", d->recipient_label);
     add_str(o, "text", d->text);
     add_str(o, "priority", d->priority);
@@ -146,6 +147,7 @@ static bool draft_from_json(const cJSON *o, draft *d, int64_t fallback_time)
     for (const cJSON *it = n > 0 ? ids->child : NULL; it; it = it->next)
         if (cJSON_IsString(it) && it->valuestring)
             d->recipient_ids[d->nrecipients++] = xstrdup(it->valuestring);
+    d->profile = get_str(o, "profile");
     d->recipient_label = get_str(o, "recipient_label");
     d->text = get_str(o, "text");
     d->priority = get_str(o, "priority");
@@ -202,10 +204,15 @@ int draft_save(draft *d, char **err)
         return -1;
     }
     char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (statefile_dir("drafts", dir, sizeof dir, err) != 0)
+    if (statefile_account_dir("drafts", dir, sizeof dir, err) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, d->id);
     d->updated_unix = (int64_t)time(NULL);
+    const char *profile = statefile_account_profile();
+    if (profile && (!d->profile || strcmp(d->profile, profile) != 0)) {
+        free(d->profile); /* the account it is kept in is the one it belongs to */
+        d->profile = xstrdup(profile);
+    }
     char *json = draft_to_json(d), *why = NULL;
     int rc = statefile_write(path, json, strlen(json), &why);
     if (rc != 0)
@@ -218,7 +225,7 @@ int draft_save(draft *d, char **err)
 int draft_remove(const char *id)
 {
     char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (!id_ok(id) || statefile_dir("drafts", dir, sizeof dir, NULL) != 0)
+    if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
     return statefile_remove(path, NULL);
@@ -239,7 +246,7 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
     if (skipped)
         *skipped = 0;
     char dir[PATH_MAX];
-    if (statefile_dir("drafts", dir, sizeof dir, NULL) != 0)
+    if (statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     DIR *dp = opendir(dir);
     if (!dp)
@@ -265,6 +272,8 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
             continue;
         }
         memcpy(d.id, id, sizeof id); /* the file name is the id */
+        if (!d.profile && statefile_account_profile()) /* kept before drafts named their profile */
+            d.profile = xstrdup(statefile_account_profile());
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             list = xrealloc(list, cap * sizeof *list);
@@ -282,7 +291,7 @@ void draft_free(draft *d)
 {
     if (!d)
         return;
-    char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->recipient_label, &d->text,
+    char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->profile, &d->recipient_label, &d->text,
                      &d->priority, &d->reply_to_message_id, &d->form_resource, &d->form_record_id,
                      &d->form_json, &d->last_error};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
@@ -321,6 +330,7 @@ draft *draft_clone(const draft *d)
     c->nrecipients = c->recipient_ids ? d->nrecipients : 0;
     for (size_t i = 0; i < c->nrecipients; i++)
         c->recipient_ids[i] = dup_or_null(d->recipient_ids[i]);
+    c->profile = dup_or_null(d->profile);
     c->recipient_label = dup_or_null(d->recipient_label);
     c->text = dup_or_null(d->text);
     c->priority = dup_or_null(d->priority);

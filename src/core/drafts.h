@@ -1,6 +1,7 @@
-/* drafts: everything the user typed and has not had accepted by the API, kept on disk in
- * $XDG_STATE_HOME/catena-dispatch/drafts/ (else ~/.local/state/...), one JSON file per draft,
- * written atomically (core/statefile) as it is edited, removed only after 200/202. */
+/* drafts: everything the user typed and has not had accepted by the API, kept on disk in the
+ * account's directory (core/statefile: $XDG_STATE_HOME/catena-dispatch/accounts/<profile>-<hash of
+ * the API URL>/drafts/, else ~/.local/state/...), one JSON file per draft, written atomically as it
+ * is edited, removed only after 200/202. Every function fails (-1) before an account is chosen. */
 #ifndef CATENA_CORE_DRAFTS_H
 #define CATENA_CORE_DRAFTS_H
 
@@ -18,6 +19,7 @@ typedef struct draft {
     char *recipient_id;     /* message */
     char **recipient_ids;   /* group message */
     size_t nrecipients;
+    char *profile;          /* the profile it belongs to: set by draft_save and drafts_load_all */
     char *recipient_label;  /* "José Muñoz" or "3 drivers", for the drafts list */
     char *text;             /* message text */
     char *priority;         /* low|medium|high or NULL */

@@ -1,5 +1,5 @@
 /* ops_journal: the file that keeps the ops sent from this console across restarts (normally
- * $XDG_STATE_HOME/catena-dispatch/operations.json), read at start and rewritten whenever they
+ * operations.json in the account's directory, core/statefile), read at start and rewritten whenever they
  * change. Consoles sharing the state directory merge on write under a lock (<path>.lock), so no
  * console erases another's entries. The JSON is api_ops' (api_journal_*); the file operations are
  * statefile's. Private to core/ops*.c. */

@@ -3,9 +3,11 @@
 
 #include "common/strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -292,4 +294,151 @@ void statefile_unlock(int fd)
 {
     if (fd >= 0)
         close(fd); /* closing the only descriptor of the open file releases the flock */
+}
+
+/* ------------------------------------------------------------------ the account */
+
+static struct {
+    bool chosen;
+    char profile[256];
+    char name[STATEFILE_PROFILE_MAX + 16];
+} account;
+
+void statefile_account_name(const char *profile, const char *api_url, char *out, size_t cap)
+{
+    char prof[STATEFILE_PROFILE_MAX + 1];
+    size_t n = 0;
+    for (const char *p = profile ? profile : ""; *p && n < STATEFILE_PROFILE_MAX; p++) {
+        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                  *p == '-';
+        prof[n++] = ok ? *p : '_';
+    }
+    prof[n] = '\0';
+    size_t len = api_url ? strlen(api_url) : 0;
+    while (len > 0 && api_url[len - 1] == '/')
+        len--;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)api_url[i]) * 16777619u;
+    snprintf(out, cap, "%s-%08x", n ? prof : "default", (unsigned)h);
+}
+
+const char *statefile_account_profile(void)
+{
+    return account.chosen ? account.profile : NULL;
+}
+
+int statefile_account_dir(const char *sub, char *out, size_t cap, char **err)
+{
+    if (!account.chosen) {
+        set_err(err, "no account chosen for the state directory (a program error)");
+        return -1;
+    }
+    char tail[PATH_MAX];
+    snprintf(tail, sizeof tail, "accounts/%s%s%s", account.name, sub ? "/" : "", sub ? sub : "");
+    return statefile_dir(tail, out, cap, err);
+}
+
+int statefile_account_file(const char *name, char *out, size_t cap, char **err)
+{
+    char dir[PATH_MAX];
+    if (statefile_account_dir(NULL, dir, sizeof dir, err) != 0)
+        return -1;
+    int n = snprintf(out, cap, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= cap) {
+        set_err(err, "no state file: its path is too long");
+        return -1;
+    }
+    return 0;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Moves the old place's draft files (visible *.json) into to; returns how many moved, *left how
+ * many stayed (a name the account holds already, or a failed rename). */
+static int move_drafts(const char *from, const char *to, int *left)
+{
+    DIR *dp = opendir(from);
+    int moved = 0;
+    *left = 0;
+    if (!dp)
+        return 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        char a[PATH_MAX], b[PATH_MAX];
+        if (snprintf(a, sizeof a, "%s/%s", from, e->d_name) >= (int)sizeof a ||
+            snprintf(b, sizeof b, "%s/%s", to, e->d_name) >= (int)sizeof b || exists(b) || rename(a, b) != 0)
+            (*left)++;
+        else
+            moved++;
+    }
+    closedir(dp);
+    if (moved) {
+        sync_dir(from);
+        sync_dir(to);
+    }
+    if (*left == 0)
+        rmdir(from); /* fails, harmlessly, when something else is in it */
+    return moved;
+}
+
+/* What the state from before accounts holds, and for the default profile, its move. */
+static void adopt_legacy(const char *state, const char *acct, char **note)
+{
+    char journal[PATH_MAX], drafts[PATH_MAX], to_journal[PATH_MAX], to_drafts[PATH_MAX];
+    if (snprintf(journal, sizeof journal, "%s/operations.json", state) >= (int)sizeof journal ||
+        snprintf(drafts, sizeof drafts, "%s/drafts", state) >= (int)sizeof drafts ||
+        snprintf(to_journal, sizeof to_journal, "%s/operations.json", acct) >= (int)sizeof to_journal ||
+        snprintf(to_drafts, sizeof to_drafts, "%s/drafts", acct) >= (int)sizeof to_drafts)
+        return; /* paths too long to hold anything */
+    bool has_journal = exists(journal), has_drafts = exists(drafts);
+    if (!has_journal && !has_drafts)
+        return;
+    if (strcmp(account.profile, "default") != 0) {
+        set_err(note,
+                "Operations and drafts kept before profiles were kept apart stay in %s for the profile "
+                "\"default\"; profile \"%s\" starts with its own",
+                state, account.profile);
+        return;
+    }
+    const char *journal_fate = !has_journal ? "" : " the operations journal";
+    if (has_journal && exists(to_journal))
+        journal_fate = " (the old journal stays: this account has one)";
+    else if (has_journal && rename(journal, to_journal) != 0)
+        journal_fate = " (the old journal stays: it could not be moved)";
+    else if (has_journal)
+        sync_dir(state);
+    int left = 0, moved = 0;
+    if (has_drafts && statefile_make_dirs(to_drafts, NULL) == 0)
+        moved = move_drafts(drafts, to_drafts, &left);
+    set_err(note, "Profile \"default\" took what was kept before profiles were kept apart:%s%s %d draft%s%s",
+            journal_fate, *journal_fate ? ";" : "", moved, moved == 1 ? "" : "s",
+            left ? " (some stay in the old drafts directory: their names are taken)" : "");
+}
+
+int statefile_set_account(const char *profile, const char *api_url, char **note, char **err)
+{
+    if (note)
+        *note = NULL;
+    if (err)
+        *err = NULL;
+    account.chosen = false;
+    snprintf(account.profile, sizeof account.profile, "%s", profile && *profile ? profile : "default");
+    statefile_account_name(account.profile, api_url, account.name, sizeof account.name);
+    char state[PATH_MAX], acct[PATH_MAX];
+    if (statefile_dir(NULL, state, sizeof state, err) != 0)
+        return -1;
+    account.chosen = true;
+    if (statefile_account_dir(NULL, acct, sizeof acct, err) != 0) {
+        account.chosen = false;
+        return -1;
+    }
+    adopt_legacy(state, acct, note);
+    return 0;
 }

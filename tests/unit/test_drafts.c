@@ -34,7 +34,11 @@ static void setup(void)
     snprintf(tmpdir, sizeof tmpdir, "%s/test_drafts.XXXXXX", t && t[0] == '/' ? t : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     setenv("XDG_STATE_HOME", tmpdir, 1);
-    snprintf(ddir, sizeof ddir, "%s/catena-dispatch/drafts", tmpdir);
+    char *err = NULL;
+    ck_assert_msg(statefile_set_account("dispatch", "http://127.0.0.1:8080", NULL, &err) == 0, "%s", err);
+    char name[64];
+    statefile_account_name("dispatch", "http://127.0.0.1:8080", name, sizeof name);
+    snprintf(ddir, sizeof ddir, "%s/catena-dispatch/accounts/%s/drafts", tmpdir, name);
 }
 
 static void teardown(void)
@@ -102,6 +106,7 @@ static void assert_draft_eq(const draft *a, const draft *b)
     for (size_t i = 0; i < a->nrecipients; i++)
         ck_assert_str_eq(a->recipient_ids[i], b->recipient_ids[i]);
     assert_str_eq_null("recipient_label", a->recipient_label, b->recipient_label);
+    assert_str_eq_null("profile", a->profile, b->profile);
     assert_str_eq_null("text", a->text, b->text);
     assert_str_eq_null("priority", a->priority, b->priority);
     ck_assert(a->sync == b->sync);
@@ -139,7 +144,10 @@ START_TEST(test_state_dir)
     setenv("HOME", home, 1);
     setenv("XDG_STATE_HOME", "relative/state", 1);
     ck_assert_int_eq(drafts_dir(out, sizeof out), 0);
-    snprintf(want, sizeof want, "%s/.local/state/catena-dispatch/drafts", home);
+    char name[64];
+    statefile_account_name("dispatch", "http://127.0.0.1:8080", name, sizeof name);
+    ck_assert(snprintf(want, sizeof want, "%s/.local/state/catena-dispatch/accounts/%s/drafts", home, name) <
+              (int)sizeof want);
     ck_assert_str_eq(out, want);
     unsetenv("XDG_STATE_HOME");
     ck_assert_int_eq(statefile_dir(NULL, out, sizeof out, NULL), 0);
@@ -242,6 +250,7 @@ START_TEST(test_round_trip)
     if (rt_cases[_i].id[0])
         ck_assert_str_eq(d.id, rt_cases[_i].id);
     ck_assert(d.updated_unix >= before && d.updated_unix <= time(NULL));
+    ck_assert_str_eq(d.profile, "dispatch"); /* the draft names its profile */
     draft *list = NULL;
     size_t n = 0, skipped = 9;
     ck_assert_int_eq(drafts_load_all(&list, &n, &skipped), 0);
@@ -255,6 +264,7 @@ START_TEST(test_round_trip)
     draft_free(c);
     draft_free(c);
     free(c);
+    free(d.profile);
     ck_assert_int_eq(count_entries(ddir), 1);
 }
 END_TEST
@@ -271,7 +281,7 @@ START_TEST(test_file_format)
     s[len] = '\0';
     static const char *const members[] = {
         "\"version\":\t1", "\"kind\":\t\"group_message\"", "\"recipient_ids\":", "\"sync\":\tfalse",
-        "\"maybe_sent\":\tfalse", "\"updated_unix\":", "\"form_json\":\tnull", "\"id\":"};
+        "\"maybe_sent\":\tfalse", "\"updated_unix\":", "\"form_json\":\tnull", "\"id\":", "\"profile\":\t\"dispatch\""};
     for (int i = 0; i < N(members); i++)
         ck_assert_msg(strstr(s, members[i]), "missing %s in %s", members[i], s);
     free(s);
@@ -511,7 +521,7 @@ START_TEST(test_statefile_write)
     back = read_all(path, &len);
     ck_assert_uint_eq(len, 0);
     free(back);
-    ck_assert_int_eq(count_entries(tmpdir), 1);
+    ck_assert_int_eq(count_entries(tmpdir), 2); /* the file and the account's catena-dispatch/ */
 
     /* A missing directory, a directory in the way, no name. */
     snprintf(path, sizeof path, "%s/missing/x.json", tmpdir);
@@ -523,7 +533,7 @@ START_TEST(test_statefile_write)
     ck_assert_int_eq(statefile_write(path, "x", 1, &err), -1);
     ck_assert_msg(err && strstr(err, "adir"), "%s", err);
     free(err);
-    ck_assert_int_eq(count_entries(tmpdir), 2); /* the temp file was removed */
+    ck_assert_int_eq(count_entries(tmpdir), 3); /* the temp file was removed */
     snprintf(path, sizeof path, "%s/", tmpdir);
     ck_assert_int_eq(statefile_write(path, "x", 1, &err), -1);
     free(err);
