@@ -1,6 +1,6 @@
 #include "ui/pane_ops.h"
 
-#include "core/drafts.h"
+#include "core/statefile.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
@@ -41,12 +41,10 @@ static void on_dirty(void *ud)
 
 void ops_pane_attach(app *a)
 {
-    char dir[1024], path[1100];
+    char path[1100];
     ops_settings s = {a->cfg->poll_pending_ms, a->cfg->poll_idle_ms, NULL};
-    if (state_dir(dir, sizeof dir) == 0) {
-        snprintf(path, sizeof path, "%s/operations.json", dir);
-        s.journal_path = path;
-    }
+    if (statefile_account_file("operations.json", path, sizeof path, NULL) == 0)
+        s.journal_path = path; /* this profile's and API URL's own */
     a->ops = ops_tracker_new(a->l, a->api, &s);
     ops_tracker_set_callbacks(a->ops, on_change, on_dirty, a);
     char *err = NULL;

@@ -5,6 +5,7 @@
 #include "app/script.h"
 #include "common/strbuf.h"
 #include "core/api_session.h"
+#include "core/statefile.h"
 #include "core/text.h"
 #include "ui/app.h"
 #include "ui/flows.h"
@@ -282,6 +283,11 @@ int console_main(int argc, char **argv)
     }
     theme_apply(&th, cfg.no_color);
 
+    /* The demo's emulator listens on a new port each time: its state is kept as one account. */
+    char *state_note = NULL, *state_err = NULL;
+    if (statefile_set_account(o.demo ? "demo" : cfg.profile, o.demo ? "demo" : cfg.api_url, &state_note,
+                              &state_err) != 0)
+        state_note = state_err; /* no drafts, no journal: say why */
     loop *l = loop_new();
     if (o.script)
         loop_set_virtual_clock(l, true);
@@ -289,6 +295,9 @@ int console_main(int argc, char **argv)
     s.tty = !o.script;
     s.a = app_new(&cfg, l);
     app_resize(s.a, LINES, COLS);
+    if (state_note)
+        app_set_message(s.a, SLOT_STATUS_WARN, "%s", state_note);
+    free(state_note);
     loop_handle_signals(l, on_signal, &s);
     if (s.tty)
         loop_watch_fd(l, STDIN_FILENO, POLLIN, on_tty_input, &s);

@@ -5,7 +5,6 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/strbuf.h"
+#include "core/statefile.h"
 
 #define DRAFT_VERSION 1
 #define DRAFT_MAX_FILE (4u << 20) /* larger files are not drafts we wrote */
@@ -41,64 +41,9 @@ static void set_err(char **err, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ directories */
 
-/* mkdir -p with 0700 for what it creates; an existing path must be a directory. */
-static int make_dirs(const char *path)
-{
-    char buf[PATH_MAX];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return errno = ENAMETOOLONG, -1;
-    memcpy(buf, path, n + 1);
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        struct stat st;
-        if (stat(buf, &st) == 0) {
-            if (!S_ISDIR(st.st_mode))
-                return errno = ENOTDIR, -1;
-        } else if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-            return -1;
-        }
-        *p = c;
-        if (c == '\0')
-            return 0;
-    }
-}
-
-/* The state directory (sub = NULL) or one under it, created; -1 with *err. */
-static int dir_path(const char *sub, char *out, size_t cap, char **err)
-{
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int n;
-    if (xdg && xdg[0] == '/') /* the XDG spec says relative values are ignored */
-        n = snprintf(out, cap, "%s/catena-dispatch%s%s", xdg, sub ? "/" : "", sub ? sub : "");
-    else if (home && home[0])
-        n = snprintf(out, cap, "%s/.local/state/catena-dispatch%s%s", home, sub ? "/" : "", sub ? sub : "");
-    else {
-        set_err(err, "no place for drafts: neither XDG_STATE_HOME nor HOME is set");
-        return -1;
-    }
-    if (n < 0 || (size_t)n >= cap) {
-        set_err(err, "no place for drafts: the state directory path is too long");
-        return -1;
-    }
-    if (make_dirs(out) != 0) {
-        set_err(err, "cannot create %s: %s", out, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-int state_dir(char *out, size_t cap)
-{
-    return dir_path(NULL, out, cap, NULL);
-}
-
 int drafts_dir(char *out, size_t cap)
 {
-    return dir_path("drafts", out, cap, NULL);
+    return statefile_account_dir("drafts", out, cap, NULL);
 }
 
 static uint32_t random32(void)
@@ -125,87 +70,6 @@ static bool id_ok(const char *id)
     return n > 0 && n < 40 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* ------------------------------------------------------------------ atomic write */
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-int atomic_write_file(const char *path, const char *data, size_t len, char **err)
-{
-    if (err)
-        *err = NULL;
-    const char *slash = path ? strrchr(path, '/') : NULL;
-    if (!path || !path[0] || (slash && !slash[1])) {
-        set_err(err, "cannot write a file without a name");
-        return -1;
-    }
-    char dir[PATH_MAX], tmp[PATH_MAX];
-    if (strlen(path) >= sizeof dir) {
-        set_err(err, "cannot write %s: path too long", path);
-        return -1;
-    }
-    if (!slash || slash == path)
-        snprintf(dir, sizeof dir, "%s", slash ? "/" : ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    const char *base = slash ? slash + 1 : path;
-    int fd = -1;
-    for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
-        int n = snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%08x", dir, base, (unsigned)random32());
-        if (n < 0 || (size_t)n >= sizeof tmp) {
-            set_err(err, "cannot write %s: path too long", path);
-            return -1;
-        }
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0 && errno != EEXIST) {
-            set_err(err, "cannot write in %s: %s", dir, strerror(errno));
-            return -1;
-        }
-    }
-    if (fd < 0) {
-        set_err(err, "cannot write in %s: no free temporary name", dir);
-        return -1;
-    }
-    const char *what = "write";
-    int rc = fchmod(fd, 0600);
-    if (rc == 0)
-        rc = write_all(fd, data ? data : "", data ? len : 0);
-    if (rc == 0 && (rc = fsync(fd)) != 0)
-        what = "flush";
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rc = -1;
-        saved = errno;
-        what = "replace";
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        set_err(err, "cannot %s %s: %s", what, path, strerror(saved));
-        return -1;
-    }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) { /* make the rename itself durable */
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------------ (de)serializing */
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -229,6 +93,7 @@ static char *draft_to_json(const draft *d)
     for (size_t i = 0; d->recipient_ids && i < d->nrecipients; i++)
         if (d->recipient_ids[i])
             cJSON_AddItemToArray(ids, cJSON_CreateString(d->recipient_ids[i]));
+    add_str(o, "profile", d->profile);
     add_str(o, "recipient_label", d->recipient_label);
     add_str(o, "text", d->text);
     add_str(o, "priority", d->priority);
@@ -282,6 +147,7 @@ static bool draft_from_json(const cJSON *o, draft *d, int64_t fallback_time)
     for (const cJSON *it = n > 0 ? ids->child : NULL; it; it = it->next)
         if (cJSON_IsString(it) && it->valuestring)
             d->recipient_ids[d->nrecipients++] = xstrdup(it->valuestring);
+    d->profile = get_str(o, "profile");
     d->recipient_label = get_str(o, "recipient_label");
     d->text = get_str(o, "text");
     d->priority = get_str(o, "priority");
@@ -299,27 +165,18 @@ static bool draft_from_json(const cJSON *o, draft *d, int64_t fallback_time)
 }
 
 /* Reads one draft file (a regular file, not a link, of sane size); false if it is not one. */
-static bool load_file(int dirfd, const char *name, draft *d)
+static bool load_file(const char *dir, const char *name, draft *d)
 {
-    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return false;
+    char *buf = NULL;
+    size_t got = 0;
     struct stat st;
-    if (fd < 0)
-        return false;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > DRAFT_MAX_FILE) {
-        close(fd);
+    if (statefile_read(path, DRAFT_MAX_FILE, &buf, &got, NULL) != 0 || !buf || stat(path, &st) != 0) {
+        free(buf);
         return false;
     }
-    size_t size = (size_t)st.st_size, got = 0;
-    char *buf = xmalloc(size + 1);
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
     cJSON *root = cJSON_ParseWithLength(buf, got);
     free(buf);
     memset(d, 0, sizeof *d);
@@ -347,12 +204,17 @@ int draft_save(draft *d, char **err)
         return -1;
     }
     char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (dir_path("drafts", dir, sizeof dir, err) != 0)
+    if (statefile_account_dir("drafts", dir, sizeof dir, err) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, d->id);
     d->updated_unix = (int64_t)time(NULL);
+    const char *profile = statefile_account_profile();
+    if (profile && (!d->profile || strcmp(d->profile, profile) != 0)) {
+        free(d->profile); /* the account it is kept in is the one it belongs to */
+        d->profile = xstrdup(profile);
+    }
     char *json = draft_to_json(d), *why = NULL;
-    int rc = atomic_write_file(path, json, strlen(json), &why);
+    int rc = statefile_write(path, json, strlen(json), &why);
     if (rc != 0)
         set_err(err, "cannot save the draft: %s", why ? why : "unknown error");
     free(why);
@@ -363,17 +225,10 @@ int draft_save(draft *d, char **err)
 int draft_remove(const char *id)
 {
     char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (!id_ok(id) || dir_path("drafts", dir, sizeof dir, NULL) != 0)
+    if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
-    if (unlink(path) != 0)
-        return errno == ENOENT ? 0 : -1;
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
+    return statefile_remove(path, NULL);
 }
 
 static int newest_first(const void *a, const void *b)
@@ -391,7 +246,7 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
     if (skipped)
         *skipped = 0;
     char dir[PATH_MAX];
-    if (dir_path("drafts", dir, sizeof dir, NULL) != 0)
+    if (statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     DIR *dp = opendir(dir);
     if (!dp)
@@ -409,7 +264,7 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
         if (ok) {
             memcpy(id, e->d_name, len - 5);
             id[len - 5] = '\0';
-            ok = id_ok(id) && load_file(dirfd(dp), e->d_name, &d);
+            ok = id_ok(id) && load_file(dir, e->d_name, &d);
         }
         if (!ok) {
             if (skipped)
@@ -417,6 +272,8 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
             continue;
         }
         memcpy(d.id, id, sizeof id); /* the file name is the id */
+        if (!d.profile && statefile_account_profile()) /* kept before drafts named their profile */
+            d.profile = xstrdup(statefile_account_profile());
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             list = xrealloc(list, cap * sizeof *list);
@@ -434,7 +291,7 @@ void draft_free(draft *d)
 {
     if (!d)
         return;
-    char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->recipient_label, &d->text,
+    char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->profile, &d->recipient_label, &d->text,
                      &d->priority, &d->reply_to_message_id, &d->form_resource, &d->form_record_id,
                      &d->form_json, &d->last_error};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
@@ -473,6 +330,7 @@ draft *draft_clone(const draft *d)
     c->nrecipients = c->recipient_ids ? d->nrecipients : 0;
     for (size_t i = 0; i < c->nrecipients; i++)
         c->recipient_ids[i] = dup_or_null(d->recipient_ids[i]);
+    c->profile = dup_or_null(d->profile);
     c->recipient_label = dup_or_null(d->recipient_label);
     c->text = dup_or_null(d->text);
     c->priority = dup_or_null(d->priority);

@@ -1,6 +1,7 @@
-/* drafts: everything the user typed and has not had accepted by the API, kept on disk in
- * $XDG_STATE_HOME/catena-dispatch/drafts/ (else ~/.local/state/...), one JSON file per draft,
- * written atomically (temp file, fsync, rename) as it is edited, removed only after 200/202. */
+/* drafts: everything the user typed and has not had accepted by the API, kept on disk in the
+ * account's directory (core/statefile: $XDG_STATE_HOME/catena-dispatch/accounts/<profile>-<hash of
+ * the API URL>/drafts/, else ~/.local/state/...), one JSON file per draft, written atomically as it
+ * is edited, removed only after 200/202. Every function fails (-1) before an account is chosen. */
 #ifndef CATENA_CORE_DRAFTS_H
 #define CATENA_CORE_DRAFTS_H
 
@@ -18,6 +19,7 @@ typedef struct draft {
     char *recipient_id;     /* message */
     char **recipient_ids;   /* group message */
     size_t nrecipients;
+    char *profile;          /* the profile it belongs to: set by draft_save and drafts_load_all */
     char *recipient_label;  /* "José Muñoz" or "3 drivers", for the drafts list */
     char *text;             /* message text */
     char *priority;         /* low|medium|high or NULL */
@@ -42,10 +44,5 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped);
 void draft_free(draft *d);          /* frees the members, not d */
 void drafts_free_all(draft *list, size_t n);
 draft *draft_clone(const draft *d);
-
-/* Atomic whole-file write used by drafts and the operations journal. */
-int atomic_write_file(const char *path, const char *data, size_t len, char **err);
-/* $XDG_STATE_HOME/catena-dispatch (created 0700); -1 if neither it nor HOME is set. */
-int state_dir(char *out, size_t cap);
 
 #endif

@@ -6,38 +6,11 @@
 #define CATENA_CORE_OPS_H
 
 #include "core/api.h"
+#include "core/api_ops.h" /* op_rec, op_status, op_status_name, op_rec_clear */
 #include "core/loop.h"
 
 #include <stdbool.h>
 #include <stdint.h>
-
-typedef enum { OP_PENDING, OP_SUCCESS, OP_FAILED, OP_UNKNOWN } op_status;
-
-typedef struct op_log {
-    char *created_at;
-    char *status;        /* success | failed */
-    char *error_type;    /* auth | validation | network | tsp | NULL */
-    char *error_details; /* sanitized */
-    int response_status_code; /* -1 if null */
-} op_log;
-
-typedef struct op_rec {
-    char id[37];
-    char connection_id[37];
-    char *resource;        /* message, group_message, vehicle, trailer, user, ... */
-    char *operation_type;  /* create | update */
-    op_status status;
-    char *resource_id, *source_id;
-    char *source_name;     /* TSP, when known */
-    char *created_at, *updated_at;
-    char *payload_json;    /* compact JSON of `payload` as Catena sent it to the TSP */
-    char *target_id;       /* the Catena id the write is about (recipient_id, record id), or NULL */
-    char *label;           /* what the console calls it, e.g. "Message to José Muñoz" */
-    op_log *logs;
-    int nlogs;
-    bool mine;             /* sent from this console (journaled) */
-    int64_t changed_at_ms; /* app clock time of the last status change */
-} op_rec;
 
 typedef struct ops_settings {
     int poll_pending_ms;   /* while something is pending (default 1000) */
@@ -84,10 +57,5 @@ typedef struct ops_health {
     uint64_t requests;     /* poll requests sent so far (list + single) */
 } ops_health;
 void ops_tracker_health(const ops_tracker *t, ops_health *h);
-
-const char *op_status_name(op_status s);
-/* Parses one ResourceOperation(Read) JSON object text into r (members heap-allocated). */
-int op_rec_from_json(op_rec *r, const char *json, size_t len, char **err);
-void op_rec_clear(op_rec *r);
 
 #endif

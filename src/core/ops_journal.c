@@ -1,5 +1,5 @@
-/* ops_journal: the ops sent from this console, kept in one JSON file (normally
- * $XDG_STATE_HOME/catena-dispatch/operations.json) written atomically whenever they change:
+/* ops_journal: the operations journal file, merged on write between consoles. The format (see
+ * api_journal_encode) is one JSON object:
  *
  *   {"version":1,"clock_offset_ms":N,"ops":[
  *   {ResourceOperation fields..., "label":..., "target_id":..., "poll":bool, "created_ms":N},
@@ -7,201 +7,205 @@
  *
  * one op per line, newest first. "poll" says whether it is still being tracked (pending, or a
  * status this client does not know); "clock_offset_ms" is how far the server's clock was seen
- * ahead of ours (it decides when an op is too old to be found). */
-#include "core/ops_private.h"
+ * ahead of ours (it decides when an op is too old to be found).
+ *
+ * Merge rule: an entry of the file that this console does not hold is another console's, and is
+ * kept, unless this console wrote (or loaded) it last time and has dropped it since (eviction). */
+#include "core/ops_journal.h"
 
 #include "common/strbuf.h"
-#include "core/drafts.h"
-#include "core/text.h"
+#include "core/statefile.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-}
+#define OPS_JOURNAL_MAX (64u << 20) /* larger is not a journal this program wrote */
+#define OPS_JOURNAL_LOCK_MS 2000    /* another console saves in far less; past it, this save fails */
 
-static cJSON *op_to_json(const op_entry *e)
-{
-    const op_rec *r = &e->r;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", r->id);
-    cJSON_AddStringToObject(o, "connection_id", r->connection_id);
-    add_str(o, "resource", r->resource);
-    add_str(o, "operation_type", r->operation_type);
-    cJSON_AddStringToObject(o, "status", op_status_name(r->status));
-    add_str(o, "resource_id", r->resource_id);
-    add_str(o, "source_id", r->source_id);
-    add_str(o, "source_name", r->source_name);
-    add_str(o, "created_at", r->created_at);
-    add_str(o, "updated_at", r->updated_at);
-    cJSON *pl = r->payload_json ? cJSON_Parse(r->payload_json) : NULL;
-    if (pl)
-        cJSON_AddItemToObject(o, "payload", pl);
-    if (r->nlogs > 0) {
-        cJSON *logs = cJSON_AddArrayToObject(o, "logs");
-        for (int i = 0; i < r->nlogs; i++) {
-            const op_log *lg = &r->logs[i];
-            cJSON *l = cJSON_CreateObject();
-            add_str(l, "created_at", lg->created_at);
-            add_str(l, "status", lg->status);
-            add_str(l, "error_type", lg->error_type);
-            add_str(l, "error_details", lg->error_details);
-            if (lg->response_status_code >= 0)
-                cJSON_AddNumberToObject(l, "response_status_code", lg->response_status_code);
-            cJSON_AddItemToArray(logs, l);
-        }
-    }
-    add_str(o, "label", r->label);
-    add_str(o, "target_id", r->target_id);
-    cJSON_AddBoolToObject(o, "poll", ops__live(e));
-    cJSON_AddNumberToObject(o, "created_ms", (double)e->created_ms);
-    return o;
-}
+struct ops_journal {
+    char *path, *dir, *lock_path;
+    char (*owned)[UUID_STR_LEN]; /* ids this console wrote or loaded last time, sorted */
+    size_t nowned;
+};
 
-static void ensure_parent_dir(const char *path)
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return;
-    char *dir = xstrndup(path, (size_t)(slash - path));
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        /* atomic_write_file will report it */
-    }
-    free(dir);
-}
-
-void ops__journal_save(ops_tracker *t)
-{
-    if (!t->journal_path)
-        return;
     strbuf sb = STRBUF_INIT;
-    strbuf_printf(&sb, "{\"version\":1,\"clock_offset_ms\":%lld,\"ops\":[", (long long)t->clock_offset_ms);
-    bool first = true;
-    for (size_t i = 0; i < t->n; i++) {
-        if (!t->ents[i]->r.mine)
-            continue;
-        cJSON *o = op_to_json(t->ents[i]);
-        char *js = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        strbuf_puts(&sb, first ? "\n" : ",\n");
-        strbuf_puts(&sb, js ? js : "null");
-        cJSON_free(js);
-        first = false;
-    }
-    strbuf_puts(&sb, "\n]}\n");
-    ensure_parent_dir(t->journal_path);
-    char *err = NULL;
-    if (atomic_write_file(t->journal_path, sb.data, sb.len, &err) != 0) {
-        snprintf(t->last_error, sizeof t->last_error, "Could not save the operations journal: %.150s",
-                 err ? err : "write failed");
-        t->journal_failed = true;
-    } else if (t->journal_failed) {
-        t->journal_failed = false;
-        t->last_error[0] = '\0';
-    }
-    free(err);
-    strbuf_free(&sb);
+    va_list ap;
+    va_start(ap, f);
+    strbuf_vprintf(&sb, f, ap);
+    va_end(ap);
+    return strbuf_detach(&sb);
 }
 
-static int read_file(const char *path, strbuf *out, int *err_no)
+ops_journal *ops_journal_new(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err_no = errno;
-        return -1;
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        strbuf_append(out, buf, n);
-    int bad = ferror(f);
-    *err_no = bad ? EIO : 0;
-    fclose(f);
-    return bad ? -1 : 0;
+    ops_journal *j = xcalloc(1, sizeof *j);
+    j->path = xstrdup(path);
+    j->lock_path = fmt("%s.lock", path);
+    const char *slash = strrchr(path, '/');
+    j->dir = slash && slash != path ? xstrndup(path, (size_t)(slash - path)) : xstrdup(slash ? "/" : ".");
+    return j;
 }
 
-static int set_aside(const ops_tracker *t, const char *why, char **err)
+void ops_journal_free(ops_journal *j)
 {
-    strbuf aside = STRBUF_INIT;
-    strbuf_printf(&aside, "%s.corrupt", t->journal_path);
-    if (rename(t->journal_path, aside.data) == 0)
-        *err = ops__fmt("The operations journal could not be read (%s); it was kept as %s and the list starts "
-                        "empty.",
-                        why, aside.data);
+    if (!j)
+        return;
+    free(j->path);
+    free(j->lock_path);
+    free(j->dir);
+    free(j->owned);
+    free(j);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static bool owned(const ops_journal *j, const char *id)
+{
+    return j->nowned && bsearch(id, j->owned, j->nowned, sizeof *j->owned, cmp_id) != NULL;
+}
+
+/* Remembers the ids of ops[0..n) as this console's. */
+static void set_owned(ops_journal *j, const api_journal_op *const *ops, size_t n)
+{
+    free(j->owned);
+    j->owned = xcalloc(n ? n : 1, sizeof *j->owned);
+    for (size_t i = 0; i < n; i++)
+        memcpy(j->owned[i], ops[i]->r.id, UUID_STR_LEN);
+    j->nowned = n;
+    qsort(j->owned, n, sizeof *j->owned, cmp_id);
+}
+
+static int set_aside(const ops_journal *j, const char *why, char **err)
+{
+    char *aside = fmt("%s.corrupt", j->path);
+    if (rename(j->path, aside) == 0)
+        *err = fmt("The operations journal could not be read (%s); it was kept as %s and the list starts empty.", why,
+                   aside);
     else
-        *err = ops__fmt("The operations journal %s could not be read (%s) nor set aside (%s).", t->journal_path, why,
-                        strerror(errno));
-    strbuf_free(&aside);
+        *err = fmt("The operations journal %s could not be read (%s) nor set aside (%s).", j->path, why,
+                   strerror(errno));
+    free(aside);
     return -1;
 }
 
-int ops__journal_load(ops_tracker *t, char **err)
+/* The journal as the file holds it now; -1 with *why (heap) if it is corrupt, *err if unreadable. */
+static int read_journal(const ops_journal *j, api_journal *out, char **why, char **err)
 {
-    strbuf sb = STRBUF_INIT;
-    int en = 0;
-    if (read_file(t->journal_path, &sb, &en) != 0) {
-        strbuf_free(&sb);
-        if (en == ENOENT)
-            return 0; /* first run */
-        *err = ops__fmt("Could not read the operations journal %s: %s", t->journal_path, strerror(en));
+    char *text = NULL, *e = NULL;
+    size_t len = 0;
+    memset(out, 0, sizeof *out);
+    *why = NULL;
+    if (statefile_read(j->path, OPS_JOURNAL_MAX, &text, &len, &e) != 0) {
+        *err = fmt("Could not read the operations journal: %s", e);
+        free(e);
         return -1;
     }
-    cJSON *root = sb.len ? cJSON_ParseWithLength(sb.data, sb.len) : NULL;
-    strbuf_free(&sb);
-    const cJSON *list = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "ops");
-    if (!cJSON_IsArray(list)) {
-        const char *why = !root ? "not valid JSON" : "no list of operations";
-        cJSON_Delete(root);
-        return set_aside(t, why, err);
+    if (!text)
+        return 0; /* first run */
+    int rc = api_journal_decode(text, len, out, why);
+    free(text);
+    return rc;
+}
+
+int ops_journal_load(ops_journal *j, api_journal *out, char **err)
+{
+    char *why = NULL;
+    *err = NULL;
+    if (read_journal(j, out, &why, err) != 0) {
+        if (!why)
+            return -1;
+        set_aside(j, why, err);
+        free(why);
+        return -1;
     }
-    const cJSON *off = cJSON_GetObjectItemCaseSensitive(root, "clock_offset_ms");
-    if (cJSON_IsNumber(off) && !t->offset_fresh && off->valuedouble > -1e12 && off->valuedouble < 1e12)
-        t->clock_offset_ms = (int64_t)off->valuedouble;
-    size_t changes_before = t->nchanges;
-    size_t loaded = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, list)
-    {
-        op_rec r;
-        bool odd;
-        char *e = NULL;
-        if (ops__parse(&r, it, &odd, &e) != 0) {
-            free(e); /* one bad record does not cost the others */
-            continue;
-        }
-        if (ops__lookup(t, r.id)) {
-            op_rec_clear(&r);
-            continue;
-        }
-        bool poll = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "poll"));
-        char *label = NULL, *target = NULL;
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "label");
-        if (cJSON_IsString(v) && v->valuestring && v->valuestring[0])
-            label = text_sanitize_str(v->valuestring);
-        v = cJSON_GetObjectItemCaseSensitive(it, "target_id");
-        if (cJSON_IsString(v) && v->valuestring && v->valuestring[0])
-            target = text_sanitize_str(v->valuestring);
-        op_entry *en2 = ops__insert(t, &r, false, true);
-        en2->r.label = label;
-        en2->r.target_id = target;
-        if (en2->r.status == OP_UNKNOWN) {
-            en2->odd_status = poll;
-            en2->gave_up = !poll;
-        }
-        v = cJSON_GetObjectItemCaseSensitive(it, "created_ms");
-        if (!en2->r.created_at && cJSON_IsNumber(v))
-            en2->created_ms = (int64_t)v->valuedouble;
-        loaded++;
-    }
-    cJSON_Delete(root);
-    t->nchanges = changes_before; /* loading is not a status change */
-    t->journal_dirty = false;
-    t->dirty = loaded > 0;
+    const api_journal_op **ops = xcalloc(out->n ? out->n : 1, sizeof *ops);
+    for (size_t i = 0; i < out->n; i++)
+        ops[i] = &out->ops[i];
+    set_owned(j, ops, out->n);
+    free(ops);
     return 0;
+}
+
+static int newest_first(const void *pa, const void *pb)
+{
+    const api_journal_op *a = *(const api_journal_op *const *)pa, *b = *(const api_journal_op *const *)pb;
+    if (a->created_ms != b->created_ms)
+        return a->created_ms > b->created_ms ? -1 : 1;
+    return -strcmp(a->r.id, b->r.id);
+}
+
+/* The mine ops of the store (*nmine of them), then the other consoles' entries of the file, into out. */
+static size_t collect(const ops_journal *j, const ops_store *s, const api_journal *file, api_journal_op *mine,
+                      const api_journal_op **out, size_t *nmine)
+{
+    size_t nout = 0;
+    for (size_t i = 0; i < ops_store_count(s); i++) {
+        const ops_entry *e = ops_store_at(s, i);
+        if (!e->r.mine)
+            continue;
+        api_journal_op *o = &mine[nout];
+        o->r = e->r; /* a shallow, read-only copy for the encoder */
+        o->poll = ops_entry_live(e);
+        o->has_created_ms = true;
+        o->created_ms = e->created_ms;
+        out[nout++] = o;
+    }
+    *nmine = nout;
+    for (size_t i = 0; i < file->n; i++) {
+        const api_journal_op *o = &file->ops[i];
+        if (!ops_store_lookup(s, o->r.id) && !owned(j, o->r.id))
+            out[nout++] = o;
+    }
+    return nout;
+}
+
+static int save_locked(ops_journal *j, const ops_store *s, int64_t clock_offset_ms, char **err)
+{
+    api_journal file;
+    char *why = NULL, *rerr = NULL;
+    if (read_journal(j, &file, &why, &rerr) != 0) {
+        /* What cannot be read cannot be merged: this console's entries replace it. */
+        free(why);
+        free(rerr);
+        memset(&file, 0, sizeof file);
+    }
+    size_t n = ops_store_count(s);
+    api_journal_op *mine = xcalloc(n ? n : 1, sizeof *mine);
+    const api_journal_op **out = xcalloc(n + file.n + 1, sizeof *out);
+    size_t nmine;
+    size_t nout = collect(j, s, &file, mine, out, &nmine);
+    set_owned(j, out, nmine);
+    qsort(out, nout, sizeof *out, newest_first);
+    char *text = api_journal_encode(clock_offset_ms, out, nout);
+    int rc = statefile_write(j->path, text, strlen(text), err);
+    free(text);
+    free(out);
+    free(mine);
+    api_journal_clear(&file);
+    return rc;
+}
+
+int ops_journal_save(ops_journal *j, const ops_store *s, int64_t clock_offset_ms, char **err)
+{
+    *err = NULL;
+    char *e = NULL;
+    int lock = -1, rc = statefile_make_dirs(j->dir, &e);
+    if (rc == 0 && (lock = statefile_lock(j->lock_path, OPS_JOURNAL_LOCK_MS, &e)) < 0)
+        rc = -1;
+    if (rc == 0)
+        rc = save_locked(j, s, clock_offset_ms, &e);
+    statefile_unlock(lock);
+    if (rc != 0)
+        *err = fmt("Could not save the operations journal: %.150s", e ? e : "write failed");
+    free(e);
+    return rc;
 }

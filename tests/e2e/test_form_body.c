@@ -95,17 +95,24 @@ static cJSON *record_after_drain(const char *path)
     return r;
 }
 
+/* Drafts of every account (core/statefile: accounts/<profile>-<hash of the URL>/drafts). */
 static int drafts_on_disk(void)
 {
-    char dir[400];
-    snprintf(dir, sizeof dir, "%s/state/catena-dispatch/drafts", workdir);
-    DIR *d = opendir(dir);
+    char dir[400], sub[800];
+    snprintf(dir, sizeof dir, "%s/state/catena-dispatch/accounts", workdir);
+    DIR *a = opendir(dir);
     int n = 0;
-    if (!d)
-        return 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strstr(e->d_name, ".json") != NULL;
-    closedir(d);
+    for (struct dirent *acct; a && (acct = readdir(a));) {
+        if (acct->d_name[0] == '.' || snprintf(sub, sizeof sub, "%s/%s/drafts", dir, acct->d_name) >= (int)sizeof sub)
+            continue;
+        DIR *d = opendir(sub);
+        for (struct dirent *e; d && (e = readdir(d));)
+            n += strstr(e->d_name, ".json") != NULL;
+        if (d)
+            closedir(d);
+    }
+    if (a)
+        closedir(a);
     return n;
 }
 

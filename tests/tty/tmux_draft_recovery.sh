@@ -40,7 +40,7 @@ emu=$(pgrep -P "$pid" -x catena-emulator || true)
 [ -n "$emu" ] || fail "the demo emulator is not the console's child"
 # The draft is written as it is typed; give the loop one turn to flush it.
 for _ in $(seq 1 50); do
-  ls "$work/state/catena-dispatch/drafts/"*.json >/dev/null 2>&1 && break
+  ls "$work/state/catena-dispatch/accounts/demo-"*/drafts/*.json >/dev/null 2>&1 && break
   sleep 0.1
 done
 kill -9 "$pid"
@@ -48,7 +48,7 @@ if [ -n "$emu" ]; then
   for _ in $(seq 1 50); do kill -0 "$emu" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$emu" 2>/dev/null && fail "the demo emulator survived kill -9 of the console"
 fi
-grep -q 'dock 7, then call Ana' "$work"/state/catena-dispatch/drafts/*.json || fail "no draft on disk"
+grep -q 'dock 7, then call Ana' "$work"/state/catena-dispatch/accounts/demo-*/drafts/*.json || fail "no draft on disk"
 tmux -L "$sock" kill-server 2>/dev/null || true
 sleep 0.2
 

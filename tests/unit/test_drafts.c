@@ -1,6 +1,7 @@
-/* Unit tests of src/core/drafts.c: the state directory, atomic writes, round trips of every
+/* Unit tests of src/core/drafts.c and core/statefile.c: the state directory, atomic writes, round trips of every
  * kind of draft, ordering, permissions, and hostile files in the drafts directory. */
 #include "core/drafts.h"
+#include "core/statefile.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -33,7 +34,11 @@ static void setup(void)
     snprintf(tmpdir, sizeof tmpdir, "%s/test_drafts.XXXXXX", t && t[0] == '/' ? t : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     setenv("XDG_STATE_HOME", tmpdir, 1);
-    snprintf(ddir, sizeof ddir, "%s/catena-dispatch/drafts", tmpdir);
+    char *err = NULL;
+    ck_assert_msg(statefile_set_account("dispatch", "http://127.0.0.1:8080", NULL, &err) == 0, "%s", err);
+    char name[64];
+    statefile_account_name("dispatch", "http://127.0.0.1:8080", name, sizeof name);
+    snprintf(ddir, sizeof ddir, "%s/catena-dispatch/accounts/%s/drafts", tmpdir, name);
 }
 
 static void teardown(void)
@@ -101,6 +106,7 @@ static void assert_draft_eq(const draft *a, const draft *b)
     for (size_t i = 0; i < a->nrecipients; i++)
         ck_assert_str_eq(a->recipient_ids[i], b->recipient_ids[i]);
     assert_str_eq_null("recipient_label", a->recipient_label, b->recipient_label);
+    assert_str_eq_null("profile", a->profile, b->profile);
     assert_str_eq_null("text", a->text, b->text);
     assert_str_eq_null("priority", a->priority, b->priority);
     ck_assert(a->sync == b->sync);
@@ -119,7 +125,7 @@ START_TEST(test_state_dir)
 {
     char out[PATH_MAX], want[PATH_MAX + 64];
     struct stat st;
-    ck_assert_int_eq(state_dir(out, sizeof out), 0);
+    ck_assert_int_eq(statefile_dir(NULL, out, sizeof out, NULL), 0);
     snprintf(want, sizeof want, "%s/catena-dispatch", tmpdir);
     ck_assert_str_eq(out, want);
     ck_assert_int_eq(stat(out, &st), 0);
@@ -138,10 +144,13 @@ START_TEST(test_state_dir)
     setenv("HOME", home, 1);
     setenv("XDG_STATE_HOME", "relative/state", 1);
     ck_assert_int_eq(drafts_dir(out, sizeof out), 0);
-    snprintf(want, sizeof want, "%s/.local/state/catena-dispatch/drafts", home);
+    char name[64];
+    statefile_account_name("dispatch", "http://127.0.0.1:8080", name, sizeof name);
+    ck_assert(snprintf(want, sizeof want, "%s/.local/state/catena-dispatch/accounts/%s/drafts", home, name) <
+              (int)sizeof want);
     ck_assert_str_eq(out, want);
     unsetenv("XDG_STATE_HOME");
-    ck_assert_int_eq(state_dir(out, sizeof out), 0);
+    ck_assert_int_eq(statefile_dir(NULL, out, sizeof out, NULL), 0);
     snprintf(want, sizeof want, "%s/.local/state/catena-dispatch", home);
     ck_assert_str_eq(out, want);
 
@@ -150,7 +159,7 @@ START_TEST(test_state_dir)
     snprintf(file, sizeof file, "%s/plainfile", tmpdir);
     fclose(fopen(file, "w"));
     setenv("XDG_STATE_HOME", file, 1);
-    ck_assert_int_eq(state_dir(out, sizeof out), -1);
+    ck_assert_int_eq(statefile_dir(NULL, out, sizeof out, NULL), -1);
     draft d = {.kind = DRAFT_MESSAGE};
     char *err = NULL;
     ck_assert_int_eq(draft_save(&d, &err), -1);
@@ -160,7 +169,7 @@ START_TEST(test_state_dir)
     /* Neither set. */
     unsetenv("XDG_STATE_HOME");
     unsetenv("HOME");
-    ck_assert_int_eq(state_dir(out, sizeof out), -1);
+    ck_assert_int_eq(statefile_dir(NULL, out, sizeof out, NULL), -1);
     ck_assert_int_eq(drafts_dir(out, sizeof out), -1);
     ck_assert_int_eq(draft_save(&d, &err), -1);
     ck_assert_msg(err && strstr(err, "neither XDG_STATE_HOME nor HOME"), "%s", err);
@@ -241,6 +250,7 @@ START_TEST(test_round_trip)
     if (rt_cases[_i].id[0])
         ck_assert_str_eq(d.id, rt_cases[_i].id);
     ck_assert(d.updated_unix >= before && d.updated_unix <= time(NULL));
+    ck_assert_str_eq(d.profile, "dispatch"); /* the draft names its profile */
     draft *list = NULL;
     size_t n = 0, skipped = 9;
     ck_assert_int_eq(drafts_load_all(&list, &n, &skipped), 0);
@@ -254,6 +264,7 @@ START_TEST(test_round_trip)
     draft_free(c);
     draft_free(c);
     free(c);
+    free(d.profile);
     ck_assert_int_eq(count_entries(ddir), 1);
 }
 END_TEST
@@ -270,7 +281,7 @@ START_TEST(test_file_format)
     s[len] = '\0';
     static const char *const members[] = {
         "\"version\":\t1", "\"kind\":\t\"group_message\"", "\"recipient_ids\":", "\"sync\":\tfalse",
-        "\"maybe_sent\":\tfalse", "\"updated_unix\":", "\"form_json\":\tnull", "\"id\":"};
+        "\"maybe_sent\":\tfalse", "\"updated_unix\":", "\"form_json\":\tnull", "\"id\":", "\"profile\":\t\"dispatch\""};
     for (int i = 0; i < N(members); i++)
         ck_assert_msg(strstr(s, members[i]), "missing %s in %s", members[i], s);
     free(s);
@@ -489,46 +500,46 @@ START_TEST(test_permissions_and_no_temp_files)
 }
 END_TEST
 
-START_TEST(test_atomic_write_file)
+START_TEST(test_statefile_write)
 {
     char path[PATH_MAX + 64];
     char *err = NULL;
     snprintf(path, sizeof path, "%s/journal.json", tmpdir);
     static const char data[] = "a\0b\nc"; /* binary-safe */
-    ck_assert_int_eq(atomic_write_file(path, data, sizeof data, &err), 0);
+    ck_assert_int_eq(statefile_write(path, data, sizeof data, &err), 0);
     ck_assert_ptr_null(err);
     size_t len;
     char *back = read_all(path, &len);
     ck_assert_uint_eq(len, sizeof data);
     ck_assert(memcmp(back, data, len) == 0);
     free(back);
-    ck_assert_int_eq(atomic_write_file(path, "x", 1, &err), 0); /* replace */
+    ck_assert_int_eq(statefile_write(path, "x", 1, &err), 0); /* replace */
     back = read_all(path, &len);
     ck_assert_uint_eq(len, 1);
     free(back);
-    ck_assert_int_eq(atomic_write_file(path, NULL, 0, &err), 0); /* empty */
+    ck_assert_int_eq(statefile_write(path, NULL, 0, &err), 0); /* empty */
     back = read_all(path, &len);
     ck_assert_uint_eq(len, 0);
     free(back);
-    ck_assert_int_eq(count_entries(tmpdir), 1);
+    ck_assert_int_eq(count_entries(tmpdir), 2); /* the file and the account's catena-dispatch/ */
 
     /* A missing directory, a directory in the way, no name. */
     snprintf(path, sizeof path, "%s/missing/x.json", tmpdir);
-    ck_assert_int_eq(atomic_write_file(path, "x", 1, &err), -1);
+    ck_assert_int_eq(statefile_write(path, "x", 1, &err), -1);
     ck_assert_msg(err && strstr(err, "missing") && strstr(err, "No such file"), "%s", err);
     free(err);
     snprintf(path, sizeof path, "%s/adir", tmpdir);
     ck_assert_int_eq(mkdir(path, 0700), 0);
-    ck_assert_int_eq(atomic_write_file(path, "x", 1, &err), -1);
+    ck_assert_int_eq(statefile_write(path, "x", 1, &err), -1);
     ck_assert_msg(err && strstr(err, "adir"), "%s", err);
     free(err);
-    ck_assert_int_eq(count_entries(tmpdir), 2); /* the temp file was removed */
+    ck_assert_int_eq(count_entries(tmpdir), 3); /* the temp file was removed */
     snprintf(path, sizeof path, "%s/", tmpdir);
-    ck_assert_int_eq(atomic_write_file(path, "x", 1, &err), -1);
+    ck_assert_int_eq(statefile_write(path, "x", 1, &err), -1);
     free(err);
-    ck_assert_int_eq(atomic_write_file(NULL, "x", 1, &err), -1);
+    ck_assert_int_eq(statefile_write(NULL, "x", 1, &err), -1);
     free(err);
-    ck_assert_int_eq(atomic_write_file("", "x", 1, NULL), -1);
+    ck_assert_int_eq(statefile_write("", "x", 1, NULL), -1);
 }
 END_TEST
 
@@ -625,7 +636,7 @@ static Suite *drafts_suite(void)
     tcase_add_test(tc, test_hostile_files);
     tcase_add_test(tc, test_newest_first);
     tcase_add_test(tc, test_permissions_and_no_temp_files);
-    tcase_add_test(tc, test_atomic_write_file);
+    tcase_add_test(tc, test_statefile_write);
     tcase_add_test(tc, test_read_only_dir);
     tcase_add_test(tc, test_clone_and_free);
     suite_add_tcase(s, tc);

@@ -1,9 +1,11 @@
-/* Unit tests of the operation tracker (src/core/ops*.c) that need no server: parsing of
- * ResourceOperation(Read) bodies, and what ops_tracker_add_response accepts. The tracker's
- * polling, backoff, callbacks and journal are tested against the real emulator in
+/* Unit tests of the operation tracker that need no server: decoding of ResourceOperation(Read)
+ * bodies (src/core/api_ops.c), what ops_tracker_add_response accepts, and the journal shared by
+ * two trackers. The record store has its own tests (test_ops_store.c); polling, backoff,
+ * callbacks and the journal across restarts are tested against the real emulator in
  * tests/e2e/test_ops_*.c. */
 #include "common/strbuf.h"
 #include "core/ops.h"
+#include "core/statefile.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -84,7 +86,7 @@ START_TEST(parse_table)
     const parse_case *c = &parse_cases[_i];
     op_rec r;
     char *err = NULL;
-    int rc = op_rec_from_json(&r, c->json, strlen(c->json), &err);
+    int rc = api_op_decode(c->json, strlen(c->json), &r, NULL, &err);
     if (!c->err_has) {
         ck_assert_msg(rc == 0, "%s: %s", c->name, err ? err : "?");
         ck_assert_ptr_null(err);
@@ -119,7 +121,7 @@ START_TEST(parse_read_model_fields)
         "{\"status\":\"success\",\"error_type\":null,\"error_details\":null,\"response_status_code\":null}]}";
     op_rec r;
     char *err = NULL;
-    ck_assert_int_eq(op_rec_from_json(&r, js, strlen(js), &err), 0);
+    ck_assert_int_eq(api_op_decode(js, strlen(js), &r, NULL, &err), 0);
     ck_assert_str_eq(r.id, OID); /* normalized to lower case */
     ck_assert_str_eq(r.connection_id, CID);
     ck_assert_str_eq(r.resource, "message");
@@ -156,7 +158,7 @@ START_TEST(parse_invalid_utf8_and_controls)
                      "\"logs\":[{\"error_details\":\"tab\\there \\u009b1m\"}]}";
     op_rec r;
     char *err = NULL;
-    ck_assert_int_eq(op_rec_from_json(&r, js, strlen(js), &err), 0);
+    ck_assert_int_eq(api_op_decode(js, strlen(js), &r, NULL, &err), 0);
     ck_assert_str_eq(r.source_name, "geo" R "tab");
     ck_assert_str_eq(r.resource_id, "a"); /* cJSON stops at the NUL */
     ck_assert_str_eq(r.logs[0].error_details, "tab here ?1m");
@@ -170,6 +172,98 @@ START_TEST(status_names)
     ck_assert_str_eq(op_status_name(OP_SUCCESS), "success");
     ck_assert_str_eq(op_status_name(OP_FAILED), "failed");
     ck_assert_str_eq(op_status_name(OP_UNKNOWN), "unknown");
+}
+END_TEST
+
+/* ================================================================== the journal's JSON */
+
+#define JOP(extra) "{" BASE ",\"status\":\"success\"" extra "}"
+
+typedef struct {
+    const char *name;
+    const char *text;
+    const char *err_has;  /* NULL: must decode */
+    int n, skipped;
+    int has_offset;       /* -1: do not check */
+    long long offset;
+    int has_created;      /* of the first op; -1: do not check */
+} journal_case;
+
+static const journal_case journal_cases[] = {
+    {"version 1", "{\"version\":1,\"clock_offset_ms\":-1500,\"ops\":[" JOP(",\"created_ms\":5") "]}", NULL, 1, 0, 1,
+     -1500, 1},
+    {"a bare list (older files)", "[" JOP("") "]", NULL, 1, 0, 0, 0, 0},
+    {"empty", "{\"ops\":[]}", NULL, 0, 0, 0, 0, -1},
+    {"a bad record does not cost the others", "{\"ops\":[{\"id\":1}," JOP("") ",7]}", NULL, 1, 2, -1, 0, -1},
+    {"huge numbers are not taken", "{\"clock_offset_ms\":1e300,\"ops\":[" JOP(",\"created_ms\":-1e300") "]}", NULL, 1,
+     0, 0, 0, 0},
+    {"an offset of decades is not a clock", "{\"clock_offset_ms\":2e12,\"ops\":[]}", NULL, 0, 0, 0, 0, -1},
+    {"not JSON", "{\"ops\":[", "not valid JSON", 0, 0, -1, 0, -1},
+    {"no text", "", "not valid JSON", 0, 0, -1, 0, -1},
+    {"no list", "{\"version\":1}", "no list of operations", 0, 0, -1, 0, -1},
+    {"ops is not a list", "{\"ops\":{}}", "no list of operations", 0, 0, -1, 0, -1},
+};
+
+START_TEST(journal_decode_table)
+{
+    const journal_case *c = &journal_cases[_i];
+    api_journal j;
+    char *err = NULL;
+    int rc = api_journal_decode(c->text, strlen(c->text), &j, &err);
+    if (c->err_has) {
+        ck_assert_msg(rc == -1, "%s: decoded", c->name);
+        ck_assert_msg(err && strstr(err, c->err_has), "%s: error '%s'", c->name, err ? err : "(none)");
+        ck_assert_uint_eq(j.n, 0);
+        free(err);
+        return;
+    }
+    ck_assert_msg(rc == 0, "%s: %s", c->name, err ? err : "?");
+    ck_assert_msg(j.n == (size_t)c->n, "%s: %zu ops", c->name, j.n);
+    ck_assert_uint_eq(j.skipped, (size_t)c->skipped);
+    if (c->has_offset >= 0) {
+        ck_assert_int_eq(j.has_clock_offset, c->has_offset);
+        if (c->has_offset)
+            ck_assert_int_eq(j.clock_offset_ms, c->offset);
+    }
+    if (c->has_created >= 0)
+        ck_assert_int_eq(j.ops[0].has_created_ms, c->has_created);
+    for (size_t i = 0; i < j.n; i++)
+        ck_assert(j.ops[i].r.mine);
+    api_journal_clear(&j);
+}
+END_TEST
+
+/* What is written is what is read back, labels and all; huge times are written as numbers. */
+START_TEST(journal_round_trip)
+{
+    const char *body = "{" BASE ",\"status\":\"failed\",\"source_name\":\"samsara\",\"payload\":{\"a\":[1,2]},"
+                       "\"logs\":[{\"status\":\"failed\",\"error_type\":\"tsp\",\"response_status_code\":503}]}";
+    api_journal_op op = {.poll = true, .has_created_ms = true, .created_ms = 1776387630000LL};
+    char *err = NULL;
+    ck_assert_int_eq(api_op_decode(body, strlen(body), &op.r, NULL, &err), 0);
+    op.r.label = strdup("Message to Jose");
+    op.r.target_id = strdup(CID);
+    const api_journal_op *ops[] = {&op};
+    char *text = api_journal_encode(-42, ops, 1);
+    ck_assert_ptr_null(strstr(text, "\n\n"));
+    api_journal j;
+    ck_assert_int_eq(api_journal_decode(text, strlen(text), &j, &err), 0);
+    ck_assert_uint_eq(j.n, 1);
+    ck_assert_int_eq(j.clock_offset_ms, -42);
+    const api_journal_op *b = &j.ops[0];
+    ck_assert_str_eq(b->r.id, OID);
+    ck_assert_int_eq(b->r.status, OP_FAILED);
+    ck_assert_str_eq(b->r.source_name, "samsara");
+    ck_assert_str_eq(b->r.payload_json, "{\"a\":[1,2]}");
+    ck_assert_int_eq(b->r.nlogs, 1);
+    ck_assert_int_eq(b->r.logs[0].response_status_code, 503);
+    ck_assert_str_eq(b->r.label, "Message to Jose");
+    ck_assert_str_eq(b->r.target_id, CID);
+    ck_assert(b->poll && b->has_created_ms);
+    ck_assert_int_eq(b->created_ms, 1776387630000LL);
+    api_journal_clear(&j);
+    free(text);
+    op_rec_clear(&op.r);
 }
 END_TEST
 
@@ -197,7 +291,7 @@ static void on_dirty(void *ud)
     ((env *)ud)->dirties++;
 }
 
-static void env_open(env *e)
+static void env_open_journal(env *e, const char *journal)
 {
     memset(e, 0, sizeof *e);
     e->l = loop_new();
@@ -205,9 +299,14 @@ static void env_open(env *e)
     e->h = http_client_new(e->l);
     e->au = auth_new(e->l, e->h, "http://127.0.0.1:1/realms/catena", "demo-client", "demo-secret");
     e->a = api_new(e->l, e->h, e->au, "http://127.0.0.1:1");
-    ops_settings s = {.poll_pending_ms = 1000, .poll_idle_ms = 15000, .journal_path = NULL};
+    ops_settings s = {.poll_pending_ms = 1000, .poll_idle_ms = 15000, .journal_path = journal};
     e->t = ops_tracker_new(e->l, e->a, &s);
     ops_tracker_set_callbacks(e->t, on_change, on_dirty, e);
+}
+
+static void env_open(env *e)
+{
+    env_open_journal(e, NULL);
 }
 
 static void env_close(env *e)
@@ -258,6 +357,109 @@ START_TEST(add_response_rejects_non_ops)
 }
 END_TEST
 
+#define OID2 "019ddd87-eedd-710f-967c-1c6cc72ac986"
+#define OID3 "019ddd87-eedd-710f-967c-1c6cc72ac987"
+
+static const op_rec *add_done_at(env *e, const char *id, const char *label, const char *created_at)
+{
+    strbuf b = STRBUF_INIT;
+    strbuf_printf(&b, "{\"id\":\"%s\",\"connection_id\":\"" CID "\",\"resource\":\"message\","
+                      "\"operation_type\":\"create\",\"status\":\"success\"",
+                  id);
+    if (created_at)
+        strbuf_printf(&b, ",\"created_at\":\"%s\"", created_at);
+    strbuf_puts(&b, "}");
+    const op_rec *r = ops_tracker_add_response(e->t, b.data, b.len, label, NULL, NULL);
+    strbuf_free(&b);
+    return r;
+}
+
+static const op_rec *add_done(env *e, const char *id, const char *label)
+{
+    return add_done_at(e, id, label, NULL);
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* Two consoles on one state directory (issue 14 item 5): each saves its journal, and neither
+ * erases what the other wrote. */
+START_TEST(two_consoles_keep_each_others_journal_entries)
+{
+    char dir[] = "/tmp/test_ops.XXXXXX", journal[128];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(journal, sizeof journal, "%s/operations.json", dir);
+    env a, b;
+    env_open_journal(&a, journal);
+    env_open_journal(&b, journal);
+    ck_assert_int_eq(ops_tracker_start(a.t, NULL), 0);
+    ck_assert_int_eq(ops_tracker_start(b.t, NULL), 0); /* both started from an empty journal */
+    ck_assert_ptr_nonnull(add_done(&a, OID, "from A"));
+    ck_assert_ptr_nonnull(add_done(&b, OID2, "from B"));
+    ck_assert_ptr_nonnull(add_done(&a, OID3, "from A again"));
+    ck_assert_uint_eq(ops_count(a.t), 2); /* each shows its own */
+    ck_assert_uint_eq(ops_count(b.t), 1);
+    env_close(&a);
+    env_close(&b);
+    env c;
+    env_open_journal(&c, journal);
+    ck_assert_int_eq(ops_tracker_start(c.t, NULL), 0);
+    ck_assert_uint_eq(ops_count(c.t), 3);
+    ck_assert_str_eq(ops_find(c.t, OID)->label, "from A");
+    ck_assert_str_eq(ops_find(c.t, OID2)->label, "from B");
+    ck_assert_str_eq(ops_find(c.t, OID3)->label, "from A again");
+    env_close(&c);
+    char path[160];
+    snprintf(path, sizeof path, "%s.lock", journal);
+    remove(path);
+    remove(journal);
+    ck_assert_int_eq(remove(dir), 0); /* nothing else was left behind */
+}
+END_TEST
+
+/* The merge keeps what another console wrote, but an op this console evicted stays gone. */
+START_TEST(evicted_ops_leave_the_journal_others_stay)
+{
+    char dir[] = "/tmp/test_ops.XXXXXX", journal[128];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(journal, sizeof journal, "%s/operations.json", dir);
+    env a, b;
+    env_open_journal(&a, journal);
+    env_open_journal(&b, journal);
+    ops_tracker_start(a.t, NULL);
+    ops_tracker_start(b.t, NULL);
+    ck_assert_ptr_nonnull(add_done_at(&b, OID2, "B's, the oldest of all", "2025-12-31T00:00:00Z"));
+    ck_assert_ptr_nonnull(add_done_at(&a, OID, "A's first", "2026-01-01T00:00:00Z"));
+    for (int i = 0; i < 500; i++) { /* 501 finished ops of A: its first one goes */
+        char id[UUID_STR_LEN], at[32];
+        snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+        snprintf(at, sizeof at, "2026-01-02T%02d:%02d:%02dZ", i / 3600, i / 60 % 60, i % 60);
+        ck_assert_ptr_nonnull(add_done_at(&a, id, NULL, at));
+    }
+    ck_assert_ptr_null(ops_find(a.t, OID));
+    ck_assert_uint_eq(ops_count(a.t), 500);
+    env_close(&a);
+    env_close(&b);
+    char *text = NULL, *err = NULL;
+    size_t len;
+    ck_assert_int_eq(statefile_read(journal, 1u << 24, &text, &len, &err), 0);
+    ck_assert_ptr_null(strstr(text, OID));    /* dropped by the console that held it */
+    ck_assert_ptr_nonnull(strstr(text, OID2)); /* never held by A: kept however old */
+    ck_assert_int_eq(count_of(text, "\"poll\":"), 501);
+    free(text);
+    char path[160];
+    snprintf(path, sizeof path, "%s.lock", journal);
+    remove(path);
+    remove(journal);
+    ck_assert_int_eq(remove(dir), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ops");
@@ -266,9 +468,13 @@ static Suite *suite(void)
     tcase_add_test(tc, parse_read_model_fields);
     tcase_add_test(tc, parse_invalid_utf8_and_controls);
     tcase_add_test(tc, status_names);
+    tcase_add_loop_test(tc, journal_decode_table, 0, (int)(sizeof journal_cases / sizeof journal_cases[0]));
+    tcase_add_test(tc, journal_round_trip);
     suite_add_tcase(s, tc);
     tc = tcase_create("tracker");
     tcase_add_test(tc, add_response_rejects_non_ops);
+    tcase_add_test(tc, two_consoles_keep_each_others_journal_entries);
+    tcase_add_test(tc, evicted_ops_leave_the_journal_others_stay);
     suite_add_tcase(s, tc);
     return s;
 }
