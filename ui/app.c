@@ -91,6 +91,20 @@ void app_overlay_pop(app *a)
     a->dirty |= DIRTY_ALL;
 }
 
+void app_overlay_remove(app *a, void *state)
+{
+    for (int i = a->noverlays - 1; i >= 0; i--) {
+        if (a->overlays[i].state != state)
+            continue;
+        ui_overlay o = a->overlays[i];
+        memmove(&a->overlays[i], &a->overlays[i + 1], sizeof(ui_overlay) * (size_t)(a->noverlays - i - 1));
+        a->noverlays--;
+        o.ops->destroy(o.state, a);
+        a->dirty |= DIRTY_ALL;
+        return;
+    }
+}
+
 ui_overlay *app_overlay_top(app *a)
 {
     return a->noverlays ? &a->overlays[a->noverlays - 1] : NULL;

@@ -106,6 +106,9 @@ table *app_view_table(app *a, int vi);
 void app_overlay_push(app *a, const overlay_ops *ops, void *state);
 /* Closes the top overlay (calls its destroy). */
 void app_overlay_pop(app *a);
+/* Closes the overlay with this state wherever it is in the stack (a write it sent was accepted
+ * while another overlay covered it); nothing when it is not open. */
+void app_overlay_remove(app *a, void *state);
 ui_overlay *app_overlay_top(app *a);
 /* Runs after every loop turn: overlays' idle hooks, draft flushes. */
 void app_idle(app *a);

@@ -3,10 +3,9 @@
 #include "common/strbuf.h"
 #include "core/drafts.h"
 #include "core/text.h"
-#include "core/writes.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
-#include "ui/pane_ops.h"
+#include "ui/send.h"
 #include "ui/textedit.h"
 
 #include <curses.h>
@@ -18,8 +17,6 @@
 
 static const char *const priorities[] = {"low", "medium", "high"};
 
-typedef struct send_ticket send_ticket;
-
 typedef struct composer {
     draft d;
     textedit text;
@@ -27,18 +24,11 @@ typedef struct composer {
     bool draft_dirty;
     bool sending;
     bool confirm_resend; /* the last send may have gone: Ctrl-X again to send anyway */
-    send_ticket *ticket;
+    send_ticket *ticket; /* the send in flight (ui/send.c), NULL when none */
     char status[400];
     theme_slot status_slot;
     char field_error[300]; /* a 422 about message_text, shown under the text */
 } composer;
-
-/* Outlives the composer if it is closed while the request is in flight. */
-struct send_ticket {
-    app *a;
-    composer *c;
-    draft *d; /* a copy, to update the draft file whatever happens to the composer */
-};
 
 static void save_draft(app *a, composer *c)
 {
@@ -151,86 +141,47 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
 
 /* ------------------------------------------------------------------ sending */
 
-static void finish_ticket(send_ticket *t)
+static void on_accepted(app *a, const draft *d, const char *label, const write_result *r, const char *op_id)
 {
-    draft_free(t->d);
-    free(t->d);
-    free(t);
+    if (d->kind == DRAFT_GROUP_MESSAGE && a->marks) {
+        /* Those drivers have their message: start the next group from scratch. */
+        memset(a->marks, 0, a->nmarks_cap);
+        a->nmarked = 0;
+    }
+    app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op_id,
+                    strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
 }
 
-static void on_sent(void *ud, const write_result *r)
+static void on_refused(void *owner, app *a, const write_result *r, const draft *d)
 {
-    send_ticket *t = ud;
-    app *a = t->a;
-    composer *c = t->c;
-    if (c) {
-        c->sending = false;
-        c->ticket = NULL;
+    composer *c = owner;
+    c->sending = false;
+    free(c->d.last_error);
+    c->d.last_error = xstrdup(d->last_error);
+    c->d.maybe_sent = d->maybe_sent;
+    c->field_error[0] = '\0';
+    for (int i = 0; i < r->nerrors; i++) {
+        size_t n = strlen(c->field_error);
+        snprintf(c->field_error + n, sizeof c->field_error - n, "%s%s%s%s", n ? "; " : " ✗ ",
+                 r->errors[i].path[0] ? r->errors[i].path : "", r->errors[i].path[0] ? ": " : "", r->errors[i].message);
     }
-    char label[300];
-    snprintf(label, sizeof label, "%s to %s", t->d->kind == DRAFT_GROUP_MESSAGE ? "Group message" : "Message",
-             t->d->recipient_label ? t->d->recipient_label : "?");
-    if (r->kind == WR_ACCEPTED) {
-        draft_remove(t->d->id);
-        if (t->d->kind == DRAFT_GROUP_MESSAGE && a->marks) {
-            /* Those drivers have their message: start the next group from scratch. */
-            memset(a->marks, 0, a->nmarks_cap);
-            a->nmarked = 0;
-        }
-        const char *op = ops_pane_track(a, r->op_json, r->op_json_len, label, t->d->recipient_id);
-        app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op[0] ? op : r->op_id,
-                        strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
-        if (c) {
-            c->d.id[0] = '\0'; /* nothing left on disk to update */
-            for (int i = a->noverlays - 1; i >= 0; i--) {
-                if (a->overlays[i].state == c) {
-                    /* Close it: the message is on its way. */
-                    ui_overlay keep = a->overlays[i];
-                    memmove(&a->overlays[i], &a->overlays[i + 1], sizeof(ui_overlay) * (size_t)(a->noverlays - i - 1));
-                    a->noverlays--;
-                    keep.ops->destroy(keep.state, a);
-                    break;
-                }
-            }
-        }
-        a->dirty |= DIRTY_ALL;
-        finish_ticket(t);
-        return;
-    }
-    /* Not accepted: the draft stays, with why. */
-    free(t->d->last_error);
-    t->d->last_error = xstrdup(r->kind == WR_TSP_FAILED ? r->tsp_error : r->message);
-    t->d->maybe_sent = r->kind == WR_UNKNOWN;
-    if (r->kind == WR_TSP_FAILED && r->op_json)
-        ops_pane_track(a, r->op_json, r->op_json_len, label, t->d->recipient_id);
-    if (c) {
-        free(c->d.last_error);
-        c->d.last_error = xstrdup(t->d->last_error);
-        c->d.maybe_sent = t->d->maybe_sent;
-        c->field_error[0] = '\0';
-        for (int i = 0; i < r->nerrors; i++) {
-            size_t n = strlen(c->field_error);
-            snprintf(c->field_error + n, sizeof c->field_error - n, "%s%s%s%s", n ? "; " : " ✗ ",
-                     r->errors[i].path[0] ? r->errors[i].path : "", r->errors[i].path[0] ? ": " : "",
-                     r->errors[i].message);
-        }
-        if (r->kind == WR_UNKNOWN)
-            snprintf(c->status, sizeof c->status,
-                     " No answer after sending: it may have gone through. Check the operations pane; Ctrl-X "
-                     "again sends anyway.");
-        else
-            snprintf(c->status, sizeof c->status, " Not sent; draft kept. %.340s", r->message);
-        c->status_slot = SLOT_STATUS_ERROR;
-        save_draft(a, c);
-    } else {
-        char *err = NULL;
-        draft_save(t->d, &err);
-        free(err);
-        app_set_message(a, SLOT_STATUS_ERROR, "%s not sent: %s (kept in drafts, D)", label, t->d->last_error);
-    }
-    a->dirty |= DIRTY_ALL;
-    finish_ticket(t);
+    if (r->kind == WR_UNKNOWN)
+        snprintf(c->status, sizeof c->status,
+                 " No answer after sending: it may have gone through. Check the operations pane; Ctrl-X "
+                 "again sends anyway.");
+    else
+        snprintf(c->status, sizeof c->status, " Not sent; draft kept. %.340s", r->message);
+    c->status_slot = SLOT_STATUS_ERROR;
+    save_draft(a, c);
 }
+
+/* The draft keeps the TSP's own words for a 502 (the composer shows them as "Last attempt"). */
+static void describe(const write_result *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", r->kind == WR_TSP_FAILED ? r->tsp_error : r->message);
+}
+
+static const send_hooks composer_send = {on_accepted, on_refused, describe};
 
 static unsigned send_now(app *a, composer *c)
 {
@@ -264,17 +215,18 @@ static unsigned send_now(app *a, composer *c)
                                    c->d.reply_to_message_id);
         path = "/v2/telematics/messages";
     }
-    send_ticket *t = xcalloc(1, sizeof *t);
-    t->a = a;
-    t->c = c;
-    t->d = draft_clone(&c->d);
-    c->ticket = t;
+    char label[300];
+    snprintf(label, sizeof label, "%s to %s", c->d.kind == DRAFT_GROUP_MESSAGE ? "Group message" : "Message",
+             c->d.recipient_label ? c->d.recipient_label : "?");
     c->sending = true;
     c->confirm_resend = false;
     c->field_error[0] = '\0';
     snprintf(c->status, sizeof c->status, " Sending%s…", c->d.sync ? " and waiting for the TSP" : "");
     c->status_slot = SLOT_STATUS_MUTED;
-    writes_send(a->api, "POST", path, c->d.sync, body, on_sent, t);
+    send_request rq = {.method = "POST", .path = path, .body = body, .d = &c->d, .label = label,
+                       .target_id = c->d.recipient_id, .verb = "sent", .hooks = &composer_send, .owner = c,
+                       .slot = &c->ticket};
+    send_start(a, &rq);
     free(body);
     return DIRTY_ALL;
 }
@@ -422,8 +374,7 @@ static void composer_destroy(void *state, app *a)
 {
     composer *c = state;
     (void)a;
-    if (c->ticket)
-        c->ticket->c = NULL;
+    send_detach(c->ticket);
     draft_free(&c->d);
     textedit_free(&c->text);
     free(c);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 typedef struct form_ticket form_ticket;
+typedef struct send_ticket send_ticket;
 
 typedef enum { FORM_LOADING, FORM_LOAD_FAILED, FORM_READY } form_state;
 
@@ -41,7 +42,8 @@ typedef struct form {
     /* What the API said about each field (422), NULL when nothing. */
     char **server_err;
     /* Requests in flight; tickets outlive the form. */
-    form_ticket *load_ticket, *send_ticket;
+    form_ticket *load_ticket;
+    send_ticket *send_ticket; /* ui/send.c */
     bool sending;
     bool confirm_resend;       /* the last save may have gone: Ctrl-X again sends anyway */
     char status[400];
