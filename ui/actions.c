@@ -1,6 +1,7 @@
 #include "ui/actions.h"
 
 #include "ui/keys.h"
+#include "ui/overlay.h"
 
 #include <string.h>
 
@@ -9,13 +10,6 @@ static const action_info table[] = {
     ACTION_TABLE(X)
 #undef X
 };
-
-const context_key context_keys[] = {
-#define X(ctx, keys, help) {ctx, keys, help},
-    CONTEXT_KEY_TABLE(X)
-#undef X
-};
-const int context_keys_count = (int)(sizeof context_keys / sizeof context_keys[0]);
 
 const action_info *action_get(action_id id)
 {
@@ -53,12 +47,10 @@ void actions_write_markdown(FILE *out)
         }
         fprintf(out, "| `%s` | %s | %s |\n", table[i].keys, table[i].name, table[i].help);
     }
-    const char *ctx = "";
-    for (int i = 0; i < context_keys_count; i++) {
-        if (strcmp(ctx, context_keys[i].context) != 0) {
-            ctx = context_keys[i].context;
-            fprintf(out, "\n### In the %s\n\n| Keys | What it does |\n|---|---|\n", ctx);
-        }
-        fprintf(out, "| `%s` | %s |\n", context_keys[i].keys, context_keys[i].help);
+    for (int m = 0; m < overlay_keymaps_count; m++) {
+        const overlay_keymap *km = overlay_keymaps[m];
+        fprintf(out, "\n### In the %s\n\n| Keys | What it does |\n|---|---|\n", km->context);
+        for (int i = 0; i < km->n; i++)
+            fprintf(out, "| `%s` | %s |\n", km->keys[i].keys, km->keys[i].help);
     }
 }

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 #include "ui/pane_ops.h"
 
 #include <curses.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 app *app_new(const config *cfg, loop *l)
 {
@@ -500,18 +500,34 @@ static unsigned search_key(app *a, int key)
     }
     if (key == KEYS_FN + KEY_BACKSPACE) {
         text_pop_char(a->search);
-    } else if (key >= 32 && key < KEYS_FN && key != 127) {
-        char mb[8];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)key, &st);
-        if (n != (size_t)-1 && strlen(a->search) + n < sizeof a->search)
-            strncat(a->search, mb, n);
-    } else {
+    } else if (!keys_append(a->search, sizeof a->search, key)) {
         return 0;
     }
     listview_set_filter(v, a->search);
     return DIRTY_LIST | DIRTY_MESSAGE | DIRTY_STATUS;
+}
+
+static unsigned unbound_key(app *a, int key)
+{
+    char name[32];
+    keys_name(key, name, sizeof name);
+    app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; ? shows the keys.", name);
+    return DIRTY_MESSAGE;
+}
+
+/* A key for the top overlay: its table first (unless a sub-mode takes every key), then its text
+ * input, else it does nothing. */
+static unsigned overlay_handle_key(app *a, ui_overlay *o, int key)
+{
+    const overlay_ops *ops = o->ops;
+    if (!(ops->modal && ops->modal(o->state))) {
+        int cmd = keymap_lookup(ops->keymap, key);
+        if (cmd >= 0)
+            return ops->command(o->state, a, cmd, key);
+    }
+    if (ops->key)
+        return ops->key(o->state, a, key);
+    return unbound_key(a, key);
 }
 
 unsigned app_handle_key(app *a, int key)
@@ -524,8 +540,11 @@ unsigned app_handle_key(app *a, int key)
         d = DIRTY_ALL | DIRTY_CLEAR;
     } else if (o && o->ops->pane_keys && (key == 'o' || key == '+' || key == '-')) {
         d = run_action(a, key == 'o' ? ACT_OPS_PANE : key == '+' ? ACT_PANE_GROW : ACT_PANE_SHRINK);
+    } else if (key == KEYS_FN + KEY_F(1) && !(o && o->ops->keymap == &help_keymap)) {
+        help_open(a); /* from anywhere, even while typing */
+        d = DIRTY_ALL;
     } else if (o) {
-        d = o->ops->key(o->state, a, key);
+        d = overlay_handle_key(a, o, key);
     } else if (a->searching) {
         d = search_key(a, key);
     } else {
@@ -536,10 +555,7 @@ unsigned app_handle_key(app *a, int key)
         if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
             action_id act = action_for_key(key);
             if (act == ACT_NONE) {
-                char name[32];
-                keys_name(key, name, sizeof name);
-                app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; ? shows the keys.", name);
-                d = DIRTY_MESSAGE;
+                d = unbound_key(a, key);
             } else {
                 d = run_action(a, act);
             }

@@ -34,14 +34,19 @@ struct ops_tracker;
 struct caps;
 
 /* An overlay covers the list area and takes every key while it is on top (composer, forms,
- * conversation, operation detail, drafts, help). Text typed into one never fires commands. */
+ * conversation, operation detail, drafts, help). Its keys are a table (ui/overlay.h): a key of
+ * the table runs `command`; any other goes to `key` (text input), or is said to do nothing.
+ * Text typed into one never fires list commands. */
 typedef struct overlay_ops {
     const char *name;
     void (*draw)(void *state, struct app *a, int top, int height, int width);
-    unsigned (*key)(void *state, struct app *a, int key);     /* returns DIRTY_* */
+    const struct overlay_keymap *keymap;                              /* its keys; also the hint line */
+    unsigned (*command)(void *state, struct app *a, int cmd, int key); /* returns DIRTY_* */
+    unsigned (*key)(void *state, struct app *a, int key); /* optional: keys not in the table (typing) */
+    bool (*modal)(const void *state); /* optional: true while a sub-mode (a field being edited, a picker,
+                                         a question) takes every key through `key` */
     void (*destroy)(void *state, struct app *a);               /* frees state */
     void (*idle)(void *state, struct app *a);                  /* optional: after each loop turn */
-    const char *hint;                                          /* keys shown on the message line */
     bool pane_keys; /* no text input: o, + and - still show, hide and resize the operations pane */
 } overlay_ops;
 

@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/overlay.h"
 #include "ui/pane_ops.h"
 
 #include <curses.h>
@@ -138,8 +139,10 @@ static void draw_status(app *a)
 static void draw_message(app *a)
 {
     ui_overlay *o = app_overlay_top(a);
-    if (!a->message[0] && o && o->ops->hint) {
-        draw_line(a->rows - 1, SLOT_STATUS_MUTED, o->ops->hint);
+    if (!a->message[0] && o && o->ops->keymap) {
+        char hint[512];
+        keymap_hint(o->ops->keymap, hint, sizeof hint);
+        draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
         return;
     }
     if (a->searching) {

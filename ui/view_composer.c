@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 #include "ui/send.h"
 #include "ui/textedit.h"
 
@@ -309,10 +310,23 @@ static void cycle_sender(app *a, composer *c)
     c->draft_dirty = true;
 }
 
-static unsigned composer_key(void *state, app *a, int key)
+enum { CO_SEND, CO_EDITOR, CO_PRIORITY, CO_SENDER, CO_SYNC, CO_CLOSE };
+
+static const overlay_key composer_keys[] = {
+    {"<C-x>", CO_SEND, "Send (async by default)", "send", 0},
+    {"<C-e>", CO_EDITOR, "Edit the text in $VISUAL or $EDITOR", "editor", 0},
+    {"<C-p>", CO_PRIORITY, "Priority: low, medium, high", "priority", 0},
+    {"<C-f>", CO_SENDER, "Sender: the connection's next dispatcher", "from", 0},
+    {"<C-t>", CO_SYNC, "Async, or sync (wait for the TSP's answer)", "sync", 0},
+    {"<Esc>", CO_CLOSE, "Close; the draft is kept", "close (draft kept)", 0},
+};
+const overlay_keymap composer_keymap = OVERLAY_KEYMAP("composer", composer_keys);
+
+static unsigned composer_command(void *state, app *a, int cmd, int key)
 {
     composer *c = state;
-    if (key == KEYS_ESC) {
+    (void)key;
+    if (cmd == CO_CLOSE) {
         if (c->draft_dirty || c->d.id[0])
             save_draft(a, c);
         bool empty = !*textedit_text(&c->text);
@@ -324,12 +338,11 @@ static unsigned composer_key(void *state, app *a, int key)
         return DIRTY_ALL;
     }
     if (c->sending)
-        return 0; /* the text is frozen while it is on its way */
-    int width = a->cols - 2;
-    switch (key) {
-    case KEY_CTRL('x'):
+        return 0; /* the message is frozen while it is on its way */
+    switch (cmd) {
+    case CO_SEND:
         return send_now(a, c);
-    case KEY_CTRL('p'): {
+    case CO_PRIORITY: {
         int i = 0;
         while (i < 3 && (!c->d.priority || strcmp(c->d.priority, priorities[i]) != 0))
             i++;
@@ -338,21 +351,29 @@ static unsigned composer_key(void *state, app *a, int key)
         c->draft_dirty = true;
         return DIRTY_LIST;
     }
-    case KEY_CTRL('t'):
+    case CO_SYNC:
         c->d.sync = !c->d.sync;
         c->draft_dirty = true;
         return DIRTY_LIST;
-    case KEY_CTRL('f'):
+    case CO_SENDER:
         cycle_sender(a, c);
         return DIRTY_LIST;
-    case KEY_CTRL('e'):
+    case CO_EDITOR:
         edit_externally(a, c);
         return DIRTY_ALL | DIRTY_CLEAR;
     default:
-        break;
+        return 0;
     }
+}
+
+/* Every other key edits the text. */
+static unsigned composer_key(void *state, app *a, int key)
+{
+    composer *c = state;
+    if (c->sending)
+        return 0;
     bool moved = false;
-    if (textedit_key(&c->text, key, width, &moved)) {
+    if (textedit_key(&c->text, key, a->cols - 2, &moved)) {
         if (!moved || strcmp(textedit_text(&c->text), c->d.text ? c->d.text : "") != 0) {
             c->draft_dirty = true;
             c->confirm_resend = false;
@@ -383,10 +404,11 @@ static void composer_destroy(void *state, app *a)
 static const overlay_ops composer_ops = {
     .name = "composer",
     .draw = composer_draw,
+    .keymap = &composer_keymap,
+    .command = composer_command,
     .key = composer_key,
     .destroy = composer_destroy,
     .idle = composer_idle,
-    .hint = " Ctrl-X send · Ctrl-E editor · Ctrl-P priority · Ctrl-F from · Ctrl-T sync · Esc close (draft kept)",
 };
 
 static composer *composer_new(app *a, draft_kind kind)

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -536,54 +537,53 @@ static void page(conv *c, int dir)
         move_cursor(c, (long)i - (long)c->cursor);
 }
 
-static unsigned conv_key(void *state, app *a, int key)
+enum { CV_REPLY, CV_NEW, CV_MOVE, CV_ENDS, CV_PAGE, CV_REFRESH, CV_OPEN, CV_HELP, CV_CLOSE };
+
+static const overlay_key conv_keys[] = {
+    {"r R", CV_REPLY, "Reply to the selected message", "reply", 0},
+    {"m", CV_NEW, "Write a new message", "new message", 0},
+    {SCROLL_KEYS_LINE, CV_MOVE, "Select the next or previous message", "select", 2},
+    {SCROLL_KEYS_ENDS, CV_ENDS, "Select the oldest or the newest message", "oldest/newest", 2},
+    {SCROLL_KEYS_PAGE, CV_PAGE, "A screen of messages", NULL, 0},
+    {"<C-r>", CV_REFRESH, "Refresh now (it also refreshes every 10 s)", "refresh", 0},
+    {"<Enter>", CV_OPEN, "A message on its way or failed: its operation", NULL, 0},
+    {"?", CV_HELP, "Show the keys", NULL, 0},
+    {"<Esc> q", CV_CLOSE, "Close the conversation", "close", 0},
+};
+const overlay_keymap conversation_keymap = OVERLAY_KEYMAP("conversation", conv_keys);
+
+static unsigned conv_command(void *state, app *a, int cmd, int key)
 {
     conv *c = state;
     if (a->message[0]) {
         a->message[0] = '\0';
         a->dirty |= DIRTY_MESSAGE;
     }
-    switch (key) {
-    case KEYS_ESC:
-    case 'q':
+    long delta = 0;
+    switch (cmd) {
+    case CV_CLOSE:
         app_overlay_pop(a);
         return DIRTY_ALL;
-    case 'j':
-    case KEYS_FN + KEY_DOWN:
-        move_cursor(c, 1);
+    case CV_MOVE:
+    case CV_ENDS:
+        scroll_delta(key, 1, (long)c->nitems, &delta);
+        move_cursor(c, delta);
         return DIRTY_LIST;
-    case 'k':
-    case KEYS_FN + KEY_UP:
-        move_cursor(c, -1);
+    case CV_PAGE:
+        scroll_delta(key, 1, 1, &delta);
+        page(c, delta > 0 ? 1 : -1);
         return DIRTY_LIST;
-    case 'g':
-    case KEYS_FN + KEY_HOME:
-        move_cursor(c, -(long)c->nitems);
-        return DIRTY_LIST;
-    case 'G':
-    case KEYS_FN + KEY_END:
-        move_cursor(c, (long)c->nitems);
-        return DIRTY_LIST;
-    case KEY_CTRL('f'):
-    case KEYS_FN + KEY_NPAGE:
-        page(c, 1);
-        return DIRTY_LIST;
-    case KEY_CTRL('b'):
-    case KEYS_FN + KEY_PPAGE:
-        page(c, -1);
-        return DIRTY_LIST;
-    case 'r':
-    case 'R':
+    case CV_REPLY:
         return write_to_driver(c, true);
-    case 'm':
+    case CV_NEW:
         return write_to_driver(c, false);
-    case KEY_CTRL('r'):
+    case CV_REFRESH:
         conv_fetch(c);
         return DIRTY_LIST;
-    case '?':
+    case CV_HELP:
         help_open(a);
         return DIRTY_ALL;
-    case KEYS_ENTER:
+    case CV_OPEN:
         if (c->cursor < c->nitems && (c->items[c->cursor].m->flags & CF_LOCAL)) {
             char op[UUID_STR_LEN];
             snprintf(op, sizeof op, "%s", strpool_get(c->items[c->cursor].pool, c->items[c->cursor].m->op_id));
@@ -592,12 +592,8 @@ static unsigned conv_key(void *state, app *a, int key)
         }
         app_set_message(a, SLOT_STATUS_MUTED, "r replies to the selected message; m writes a new one.");
         return DIRTY_MESSAGE;
-    default: {
-        char name[32];
-        keys_name(key, name, sizeof name);
-        app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; Esc closes the conversation.", name);
-        return DIRTY_MESSAGE;
-    }
+    default:
+        return 0;
     }
 }
 
@@ -635,10 +631,10 @@ static void conv_destroy(void *state, app *a)
 static const overlay_ops conv_ops = {
     .name = "conversation",
     .draw = conv_draw,
-    .key = conv_key,
+    .keymap = &conversation_keymap,
+    .command = conv_command,
     .destroy = conv_destroy,
     .idle = conv_idle,
-    .hint = " r reply · m new message · j/k select · g/G oldest/newest · Ctrl-R refresh · Esc close",
     .pane_keys = true,
 };
 

@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/flows.h"
+#include "ui/overlay.h"
 #include "ui/send.h"
 #include "ui/view_form_private.h"
 
@@ -448,10 +449,12 @@ static void form_destroy(void *state, app *a)
 static const overlay_ops form_ops = {
     .name = "form",
     .draw = formview_draw,
+    .keymap = &form_keymap,
+    .command = formview_command,
     .key = formview_key,
+    .modal = formview_modal,
     .destroy = form_destroy,
     .idle = form_idle,
-    .hint = " Ctrl-X save · Enter edit · Del clear · Ctrl-R undo · Ctrl-T sync · Esc close",
 };
 
 static form *form_new(const form_spec *spec, const char *conn_id, const char *record_id)

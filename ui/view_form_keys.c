@@ -2,6 +2,7 @@
 #include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 #include "ui/view_form_private.h"
 
 #include <curses.h>
@@ -9,12 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wchar.h>
-
-static bool printable(int key)
-{
-    return key >= 32 && key < KEYS_FN && key != 127;
-}
 
 static const field_spec *cur_field(const form *f)
 {
@@ -95,14 +90,7 @@ static void open_picker(form *f, int first_key)
     f->pick_filter[0] = '\0';
     f->pick_sel = f->pick_top = 0;
     if (first_key) {
-        char mb[8];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)first_key, &st);
-        if (n != (size_t)-1 && n < sizeof f->pick_filter) {
-            memcpy(f->pick_filter, mb, n);
-            f->pick_filter[n] = '\0';
-        }
+        keys_append(f->pick_filter, sizeof f->pick_filter, first_key);
         return;
     }
     /* Start on the value the field has. */
@@ -165,13 +153,8 @@ static unsigned pick_key(form *f, int key)
         f->pick_sel = f->pick_top = 0;
         break;
     default:
-        if (printable(key)) {
-            char mb[8];
-            mbstate_t st;
-            memset(&st, 0, sizeof st);
-            size_t k = wcrtomb(mb, (wchar_t)key, &st);
-            if (k != (size_t)-1 && strlen(f->pick_filter) + k < sizeof f->pick_filter)
-                strncat(f->pick_filter, mb, k);
+        if (keys_utf8(key, (char[8]){0})) {
+            keys_append(f->pick_filter, sizeof f->pick_filter, key);
             f->pick_sel = f->pick_top = 0;
         } else {
             d = 0;
@@ -235,78 +218,65 @@ static unsigned type_into(form *f, int key)
         return DIRTY_LIST;
     }
     char mb[8];
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t n = wcrtomb(mb, (wchar_t)key, &st);
-    if (n == (size_t)-1)
+    if (!keys_utf8(key, mb))
         return 0;
-    mb[n] = '\0';
     start_edit(f, mb);
     return DIRTY_LIST;
 }
 
-unsigned formview_key(void *state, app *a, int key)
+enum { FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE };
+
+static const overlay_key form_keys[] = {
+    {"<C-x>", FO_SAVE, "Save: PATCH only what changed, or POST a new record", "save", 0},
+    {"<Enter> <Space>", FO_EDIT, "Edit the field; booleans toggle", "edit", 0},
+    {"<Del> <Backspace>", FO_CLEAR, "Clear the field (sent as null)", "clear", 0},
+    {"<C-r>", FO_UNDO, "Undo the change to this field", "undo", 0},
+    {"<C-t>", FO_SYNC, "Async, or sync", "sync", 0},
+    {"<Esc>", FO_CLOSE, "Close; a changed form is kept as a draft", "close", 0},
+    {"<Left> <Right>", FO_CYCLE, "Cycle an enum's values (Enter opens the picker; type to filter)", NULL, 0},
+    {"j k <Down> <Up> <C-n> <C-p>", FO_MOVE, "Next or previous field", NULL, 0},
+    {SCROLL_KEYS_PAGE, FO_MOVE, "A page of fields", NULL, 0},
+    {"<Home> <End>", FO_MOVE, "First or last field", NULL, 0},
+};
+const overlay_keymap form_keymap = OVERLAY_KEYMAP("form", form_keys);
+
+/* A field being edited or the enum picker take every key (ui/app.c asks before the table). */
+bool formview_modal(const void *state)
+{
+    const form *f = state;
+    return f->picking || f->editing;
+}
+
+unsigned formview_command(void *state, app *a, int cmd, int key)
 {
     form *f = state;
-    if (f->picking)
-        return pick_key(f, key);
-    if (f->editing)
-        return edit_key(a, f, key);
-    if (key == KEYS_ESC) {
+    if (cmd == FO_CLOSE) {
         formview_close(a, f);
-        return DIRTY_ALL;
-    }
-    if (f->state == FORM_LOAD_FAILED && key == 'r') {
-        formview_reload(a, f);
         return DIRTY_ALL;
     }
     if (f->state != FORM_READY)
         return 0;
-    int page = f->page_fields > 1 ? f->page_fields - 1 : 1;
-    switch (key) {
-    case 'j':
-    case KEYS_FN + KEY_DOWN:
-    case KEY_CTRL('n'):
-        move_cursor(f, 1);
+    if (cmd == FO_MOVE) {
+        long delta = 0;
+        scroll_delta(key, f->page_fields > 1 ? f->page_fields - 1 : 1, f->spec->nfields, &delta);
+        f->cursor = (int)scroll_apply((size_t)f->cursor, delta, (size_t)f->spec->nfields - 1);
         return DIRTY_LIST;
-    case 'k':
-    case KEYS_FN + KEY_UP:
-    case KEY_CTRL('p'):
-        move_cursor(f, -1);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_NPAGE:
-    case KEY_CTRL('f'):
-        move_cursor(f, page);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_PPAGE:
-    case KEY_CTRL('b'):
-        move_cursor(f, -page);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_HOME:
-        f->cursor = 0;
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_END:
-        f->cursor = f->spec->nfields - 1;
-        return DIRTY_LIST;
-    case KEY_CTRL('t'):
+    }
+    if (cmd == FO_SYNC) {
         f->d.sync = !f->d.sync;
         f->draft_dirty = true;
         return DIRTY_LIST;
-    default:
-        break;
     }
     if (f->sending)
         return 0; /* values are frozen while they are on their way */
     const field_spec *fs = cur_field(f);
-    switch (key) {
-    case KEY_CTRL('x'):
+    switch (cmd) {
+    case FO_SAVE:
         return formview_save(a, f);
-    case '\n':
-    case ' ':
+    case FO_EDIT:
         activate(f, key);
         return DIRTY_LIST;
-    case KEYS_FN + KEY_LEFT:
-    case KEYS_FN + KEY_RIGHT:
+    case FO_CYCLE:
         if (fs->type == FT_BOOL)
             toggle_bool(f);
         else if (fs->type == FT_ENUM && fs->enum_values)
@@ -314,17 +284,33 @@ unsigned formview_key(void *state, app *a, int key)
         else
             return 0;
         return DIRTY_LIST;
-    case KEYS_FN + KEY_DC:
-    case KEYS_FN + KEY_BACKSPACE:
+    case FO_CLEAR:
         if (f->v.cur[f->cursor] && *f->v.cur[f->cursor])
             formview_set_value(f, f->cursor, "");
         return DIRTY_LIST;
-    case KEY_CTRL('r'):
+    case FO_UNDO:
         if (form_field_changed(&f->v, f->cursor))
             formview_set_value(f, f->cursor, f->v.orig[f->cursor] ? f->v.orig[f->cursor] : "");
         return DIRTY_LIST;
     default:
-        break;
+        return 0;
     }
-    return printable(key) ? type_into(f, key) : 0;
+}
+
+/* Keys not in the table: the picker's, the field editor's, and typing on a field row. */
+unsigned formview_key(void *state, app *a, int key)
+{
+    form *f = state;
+    if (f->picking)
+        return pick_key(f, key);
+    if (f->editing)
+        return edit_key(a, f, key);
+    if (f->state == FORM_LOAD_FAILED && key == 'r') {
+        formview_reload(a, f);
+        return DIRTY_ALL;
+    }
+    char mb[8];
+    if (f->state != FORM_READY || f->sending || !keys_utf8(key, mb))
+        return 0;
+    return type_into(f, key);
 }

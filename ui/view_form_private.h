@@ -61,8 +61,10 @@ const char *formview_noun(const form *f);
 /* ui/view_form_draw.c */
 void formview_draw(void *state, app *a, int top, int height, int width);
 
-/* ui/view_form_keys.c */
+/* ui/view_form_keys.c: the table's commands (ui/overlay.h), and every other key. */
+unsigned formview_command(void *state, app *a, int cmd, int key);
 unsigned formview_key(void *state, app *a, int key);
+bool formview_modal(const void *state);
 
 /* ui/view_form.c: actions the keys trigger. */
 void formview_set_value(form *f, int field, const char *value);
