@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -186,25 +187,13 @@ static void draw_list(app *a, int top, int height)
         }
         /* Word-wrapped under the title, so long errors stay readable on narrow screens. */
         attrset((attr_t)theme_attr(t && t->state == LOAD_FAILED ? SLOT_STATUS_ERROR : SLOT_STATUS_MUTED));
-        const char *p = empty;
-        int y = top + (height > 2 ? 1 : 0), width = COLS - 2;
-        while (*p && y < top + height && width > 0) {
-            int used;
-            size_t n = text_fit(p, width, &used);
-            if (p[n]) {
-                size_t cut = n;
-                while (cut > 0 && p[cut] != ' ')
-                    cut--;
-                if (cut > 0)
-                    n = cut;
-            }
-            if (n == 0)
-                n = 1;
+        int y = top + (height > 2 ? 1 : 0);
+        text_wrap w;
+        wrap_init(&w, empty, COLS - 2);
+        const char *p;
+        size_t n;
+        while (y < top + height && COLS > 2 && wrap_next(&w, &p, &n))
             mvaddnstr(y++, 1, p, (int)n);
-            p += n;
-            while (*p == ' ')
-                p++;
-        }
         attrset(A_NORMAL);
         return;
     }

@@ -8,6 +8,7 @@
 #include "ui/overlay.h"
 #include "ui/send.h"
 #include "ui/textedit.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -119,21 +120,17 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
              c->d.nrecipients > 1 ? "" : "");
     draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, line);
     if (status_lines && y < bottom) {
-        int used = 0;
-        size_t n = text_fit(c->status, width, &used);
-        if (status_lines == 2 && y + 1 < bottom) {
-            /* Break at the last space that fits, and carry on on the next line. */
-            size_t cut = n;
-            while (cut > 0 && c->status[cut] != ' ')
-                cut--;
-            if (cut == 0)
-                cut = n;
-            char first[sizeof c->status];
-            snprintf(first, sizeof first, "%.*s", (int)cut, c->status);
-            draw_text_at(y++, 0, width, c->status_slot, first);
-            draw_text_at(y++, 0, width, c->status_slot, c->status + cut);
-        } else {
-            draw_text_at(y++, 0, width, c->status_slot, c->status);
+        /* The status starts with its margin; a second line (narrow screens) keeps it, and the
+         * last line takes the rest. */
+        text_wrap w;
+        wrap_init(&w, c->status + 1, width - 1);
+        const char *p;
+        size_t n;
+        for (int i = 0; i < status_lines && y < bottom && wrap_next(&w, &p, &n); i++) {
+            char part[sizeof c->status + 1];
+            bool last = i + 1 == status_lines || y + 1 >= bottom;
+            snprintf(part, sizeof part, " %.*s", last ? (int)strlen(p) : (int)n, p);
+            draw_text_at(y++, 0, width, c->status_slot, part);
         }
     }
     while (y < bottom)

@@ -10,106 +10,15 @@
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <wchar.h>
 
 #define TEXT_X 4 /* message text starts at this column */
-
-/* ------------------------------------------------------------------ word wrap */
-
-static size_t char_len(const char *p)
-{
-    unsigned char b = (unsigned char)*p;
-    size_t n = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (!p[i])
-            return i;
-    return n;
-}
-
-/* Bytes of [p, e) that fit in max_cols columns, whole characters only. */
-static size_t fit_bytes(const char *p, const char *e, int max_cols)
-{
-    int cols = 0;
-    const char *q = p;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    while (q < e) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, q, (size_t)(e - q), &st);
-        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-            n = char_len(q);
-            wc = L'?';
-            memset(&st, 0, sizeof st);
-        }
-        int w = wcwidth(wc);
-        if (w < 0)
-            w = 1;
-        if (cols + w > max_cols)
-            break;
-        cols += w;
-        q += n;
-    }
-    return (size_t)(q - p);
-}
-
-/* Lines of a text (newlines kept) broken at spaces to fit a width; a word longer than the
- * width is cut. The spaces at a break are dropped. */
-typedef struct wrap {
-    const char *p;
-    int width;
-    bool done;
-} wrap;
-
-static bool wrap_next(wrap *w, const char **line, size_t *len)
-{
-    if (w->done)
-        return false;
-    const char *p = w->p;
-    const char *e = strchr(p, '\n');
-    if (!e)
-        e = p + strlen(p);
-    size_t n = fit_bytes(p, e, w->width);
-    if (p + n < e) {
-        size_t cut = n;
-        while (cut > 0 && p[cut] != ' ')
-            cut--;
-        if (cut > 0)
-            n = cut;
-        else if (n == 0)
-            n = char_len(p);
-    }
-    *line = p;
-    *len = n;
-    const char *q = p + n;
-    while (q < e && *q == ' ')
-        q++;
-    if (q >= e) {
-        if (*e == '\n')
-            w->p = e + 1;
-        else
-            w->done = true;
-    } else {
-        w->p = q;
-    }
-    return true;
-}
-
-static int text_rows(const char *text, int width)
-{
-    wrap w = {text, width, false};
-    const char *l;
-    size_t n;
-    int rows = 0;
-    while (wrap_next(&w, &l, &n))
-        rows++;
-    return rows ? rows : 1;
-}
 
 /* ------------------------------------------------------------------ the display list */
 
@@ -219,7 +128,7 @@ static void layout(conv *c, int width)
     int tw = text_width_for(width);
     for (size_t i = 0; i < c->nitems; i++) {
         conv_item *it = &c->items[i];
-        it->rows = (it->day_sep ? 1 : 0) + 1 + text_rows(strpool_get(it->pool, it->m->text), tw);
+        it->rows = (it->day_sep ? 1 : 0) + 1 + wrap_count(strpool_get(it->pool, it->m->text), tw);
         c->starts[i] = row;
         row += (size_t)it->rows;
     }
@@ -388,7 +297,8 @@ static int draw_item(const conv *c, size_t i, size_t skip, int y, int bottom, in
             draw_text_row(y++, width, sel, SLOT_STATUS_MUTED, "(no text)", 9);
         return y - y0;
     }
-    wrap w = {text, text_width_for(width), false};
+    text_wrap w;
+    wrap_init(&w, text, text_width_for(width));
     const char *l;
     size_t n;
     while (y < bottom && wrap_next(&w, &l, &n))

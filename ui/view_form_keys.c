@@ -110,6 +110,14 @@ static unsigned pick_key(form *f, int key)
     int *m = xcalloc((size_t)total + 1, sizeof *m);
     int n = formview_pick_matches(f, m);
     unsigned d = DIRTY_LIST;
+    char mb[8];
+    long delta = 0;
+    /* Moving: the scroll keys that type nothing (j and k filter). */
+    if (!keys_utf8(key, mb) && scroll_delta(key, 10, n, &delta)) {
+        f->pick_sel = (int)scroll_apply((size_t)f->pick_sel, delta, n > 0 ? (size_t)n - 1 : 0);
+        free(m);
+        return DIRTY_LIST;
+    }
     switch (key) {
     case KEYS_ESC:
         f->picking = false;
@@ -122,28 +130,6 @@ static unsigned pick_key(form *f, int key)
             f->picking = false;
         }
         break;
-    case KEYS_FN + KEY_UP:
-    case KEY_CTRL('p'):
-        if (f->pick_sel > 0)
-            f->pick_sel--;
-        break;
-    case KEYS_FN + KEY_DOWN:
-    case KEY_CTRL('n'):
-        if (f->pick_sel + 1 < n)
-            f->pick_sel++;
-        break;
-    case KEYS_FN + KEY_PPAGE:
-        f->pick_sel = f->pick_sel > 10 ? f->pick_sel - 10 : 0;
-        break;
-    case KEYS_FN + KEY_NPAGE:
-        f->pick_sel = f->pick_sel + 10 < n ? f->pick_sel + 10 : (n ? n - 1 : 0);
-        break;
-    case KEYS_FN + KEY_HOME:
-        f->pick_sel = 0;
-        break;
-    case KEYS_FN + KEY_END:
-        f->pick_sel = n ? n - 1 : 0;
-        break;
     case KEYS_FN + KEY_BACKSPACE:
         text_pop_char(f->pick_filter);
         f->pick_sel = f->pick_top = 0;
@@ -153,7 +139,7 @@ static unsigned pick_key(form *f, int key)
         f->pick_sel = f->pick_top = 0;
         break;
     default:
-        if (keys_utf8(key, (char[8]){0})) {
+        if (keys_utf8(key, mb)) {
             keys_append(f->pick_filter, sizeof f->pick_filter, key);
             f->pick_sel = f->pick_top = 0;
         } else {

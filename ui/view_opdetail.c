@@ -11,6 +11,7 @@
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
+#include "ui/wrap.h"
 
 #include <cjson/cJSON.h>
 #include <curses.h>
@@ -81,42 +82,18 @@ static void body_free(body *b)
     memset(b, 0, sizeof *b);
 }
 
-static size_t utf8_len1(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    for (size_t i = 1; i < n; i++)
-        if (!p[i])
-            return i;
-    return n;
-}
-
-/* Bytes of p for one line of at most cols columns. Lines break after a space when there is
- * one (the space stays at the end of the line, so nothing is lost), else where the width ends. */
-static size_t wrap_chunk(const char *p, int cols)
-{
-    size_t n = text_fit(p, cols > 0 ? cols : 1, NULL);
-    if (p[n] && n > 0) {
-        size_t cut = n;
-        while (cut > 0 && p[cut - 1] != ' ')
-            cut--;
-        if (cut > 0)
-            n = cut;
-    }
-    return n ? n : utf8_len1(p);
-}
-
 /* Adds text as lines of at most cols columns: the first led by indent columns (or, with
  * first_on_last, continuing the last line), the others by indent + more. */
 static void body_wrap(body *b, theme_slot slot, int indent, int more, int cols, const char *text, bool first_on_last)
 {
     char *clean = text_sanitize_str(text);
-    const char *p = clean;
-    bool first = true;
-    do {
+    text_wrap w;
+    wrap_init(&w, clean, cols);
+    const char *line;
+    size_t n;
+    for (bool first = true; wrap_next(&w, &line, &n); first = false) {
         int in = first ? indent : indent + more;
-        size_t n = wrap_chunk(p, cols - (in - indent));
-        char *piece = xstrndup(p, n);
+        char *piece = xstrndup(line, n);
         if (!(first && first_on_last)) {
             body_line(b);
             if (in > 0)
@@ -124,9 +101,8 @@ static void body_wrap(body *b, theme_slot slot, int indent, int more, int cols, 
         }
         body_seg(b, slot, 0, piece);
         free(piece);
-        p += n;
-        first = false;
-    } while (*p);
+        w.width = cols - more; /* the lines after the first hang `more` columns further in */
+    }
     free(clean);
 }
 

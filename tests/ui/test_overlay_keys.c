@@ -1,8 +1,10 @@
 /* The overlays' key tables (ui/overlay.h): every key parses and means one thing per overlay, the
- * hint line is generated from the table, the shared scroller, typing into one-line inputs. */
+ * hint line is generated from the table, the shared scroller, typing into one-line inputs, and
+ * the one word wrap (ui/wrap.h). */
 #include "core/text.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
+#include "ui/wrap.h"
 
 #include <check.h>
 #include <curses.h>
@@ -94,6 +96,39 @@ START_TEST(typing_appends_characters)
 }
 END_TEST
 
+/* The lines of text at width, joined with '|'. */
+static void wrapped(const char *text, int width, char *out, size_t cap)
+{
+    text_wrap w;
+    wrap_init(&w, text, width);
+    const char *l;
+    size_t n, o = 0;
+    out[0] = '\0';
+    for (int i = 0; wrap_next(&w, &l, &n); i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%.*s", i ? "|" : "", (int)n, l);
+}
+
+START_TEST(one_wrap)
+{
+    char out[256];
+    wrapped("abc def ghi", 7, out, sizeof out);
+    ck_assert_str_eq(out, "abc def|ghi");
+    wrapped("abcd ef", 4, out, sizeof out); /* a word that fits exactly stays on its line */
+    ck_assert_str_eq(out, "abcd|ef");
+    wrapped("abcdefgh", 3, out, sizeof out); /* a longer word is cut */
+    ck_assert_str_eq(out, "abc|def|gh");
+    wrapped("one\n\ntwo  three", 5, out, sizeof out);
+    ck_assert_str_eq(out, "one||two|three");
+    wrapped("王伟王伟", 5, out, sizeof out); /* columns, not bytes */
+    ck_assert_str_eq(out, "王伟|王伟");
+    wrapped("", 5, out, sizeof out);
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(wrap_count("", 5), 1);
+    ck_assert_int_eq(wrap_count("abc def ghi", 3), 3);
+    ck_assert_int_eq(wrap_count("x", 0), 1);
+}
+END_TEST
+
 int main(void)
 {
     text_init_locale();
@@ -103,6 +138,7 @@ int main(void)
     tcase_add_test(tc, hint_lines_come_from_the_tables);
     tcase_add_test(tc, one_scroller);
     tcase_add_test(tc, typing_appends_characters);
+    tcase_add_test(tc, one_wrap);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
