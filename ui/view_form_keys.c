@@ -1,4 +1,6 @@
-/* Record forms: what keys do on a field row, while editing a field, and in the enum picker. */
+/* Record forms: what keys do on a field row, while editing a field, and in the enum picker. A
+ * field row only moves and runs the table's commands; Enter (or Space) starts editing a field,
+ * Esc leaves it: keys never mean both a command and text. */
 #include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/keys.h"
@@ -185,32 +187,7 @@ static void activate(form *f, int key)
         start_edit(f, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "");
 }
 
-/* A printable key on a row: typing replaces the value (booleans take t/y/1 and f/n/0, enums
- * open the picker filtered by what was typed). */
-static unsigned type_into(form *f, int key)
-{
-    const field_spec *fs = cur_field(f);
-    if (fs->type == FT_BOOL) {
-        if (strchr("tTyY1", key))
-            formview_set_value(f, f->cursor, "true");
-        else if (strchr("fFnN0", key))
-            formview_set_value(f, f->cursor, "false");
-        else
-            return 0;
-        return DIRTY_LIST;
-    }
-    if (fs->type == FT_ENUM && fs->enum_values) {
-        open_picker(f, key);
-        return DIRTY_LIST;
-    }
-    char mb[8];
-    if (!keys_utf8(key, mb))
-        return 0;
-    start_edit(f, mb);
-    return DIRTY_LIST;
-}
-
-enum { FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE };
+enum { FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE, FO_HELP };
 
 static const overlay_key form_keys[] = {
     {"<C-x>", FO_SAVE, "Save: PATCH only what changed, or POST a new record", "save", 0},
@@ -222,7 +199,8 @@ static const overlay_key form_keys[] = {
     {"<Left> <Right>", FO_CYCLE, "Cycle an enum's values (Enter opens the picker; type to filter)", NULL, 0},
     {"j k <Down> <Up> <C-n> <C-p>", FO_MOVE, "Next or previous field", NULL, 0},
     {SCROLL_KEYS_PAGE, FO_MOVE, "A page of fields", NULL, 0},
-    {"<Home> <End>", FO_MOVE, "First or last field", NULL, 0},
+    {SCROLL_KEYS_ENDS, FO_MOVE, "First or last field", NULL, 0},
+    {"?", FO_HELP, "Show the keys (F1 also while a field is edited)", NULL, 0},
 };
 const overlay_keymap form_keymap = OVERLAY_KEYMAP("form", form_keys);
 
@@ -233,11 +211,25 @@ bool formview_modal(const void *state)
     return f->picking || f->editing;
 }
 
+/* A notice from an earlier key goes with the next one (the hint line shows again). */
+static void clear_notice(app *a)
+{
+    if (a->message[0]) {
+        a->message[0] = '\0';
+        a->dirty |= DIRTY_MESSAGE;
+    }
+}
+
 unsigned formview_command(void *state, app *a, int cmd, int key)
 {
     form *f = state;
+    clear_notice(a);
     if (cmd == FO_CLOSE) {
         formview_close(a, f);
+        return DIRTY_ALL;
+    }
+    if (cmd == FO_HELP) {
+        help_open(a);
         return DIRTY_ALL;
     }
     if (f->state != FORM_READY)
@@ -283,7 +275,8 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
     }
 }
 
-/* Keys not in the table: the picker's, the field editor's, and typing on a field row. */
+/* Keys not in the table: the picker's and the field editor's. On a field row nothing else edits:
+ * a letter there is most likely meant for a list (n, G, /), and must not become the value. */
 unsigned formview_key(void *state, app *a, int key)
 {
     form *f = state;
@@ -291,12 +284,14 @@ unsigned formview_key(void *state, app *a, int key)
         return pick_key(f, key);
     if (f->editing)
         return edit_key(a, f, key);
+    clear_notice(a);
     if (f->state == FORM_LOAD_FAILED && key == 'r') {
         formview_reload(a, f);
         return DIRTY_ALL;
     }
-    char mb[8];
-    if (f->state != FORM_READY || f->sending || !keys_utf8(key, mb))
-        return 0;
-    return type_into(f, key);
+    char name[32];
+    keys_name(key, name, sizeof name);
+    app_set_message(a, SLOT_STATUS_MUTED, "%s does not edit here: Enter edits the field, Esc leaves it; ? shows the keys.",
+                    name);
+    return DIRTY_MESSAGE;
 }
