@@ -110,6 +110,12 @@ ui_overlay *app_overlay_top(app *a)
     return a->noverlays ? &a->overlays[a->noverlays - 1] : NULL;
 }
 
+bool app_typing(app *a)
+{
+    ui_overlay *o = app_overlay_top(a);
+    return o && o->ops->key && (!o->ops->modal || o->ops->modal(o->state));
+}
+
 void app_idle(app *a)
 {
     for (int i = 0; i < a->noverlays; i++)
@@ -533,6 +539,7 @@ static unsigned overlay_handle_key(app *a, ui_overlay *o, int key)
 unsigned app_handle_key(app *a, int key)
 {
     unsigned d = 0;
+    bool typing = app_typing(a);
     if (key == KEYS_FN + KEY_RESIZE)
         return 0;
     ui_overlay *o = app_overlay_top(a);
@@ -561,6 +568,8 @@ unsigned app_handle_key(app *a, int key)
             }
         }
     }
+    if (app_typing(a) != typing)
+        d |= DIRTY_STATUS; /* the status line names the help key that works now */
     a->dirty |= d;
     return d;
 }

@@ -44,7 +44,8 @@ typedef struct overlay_ops {
     unsigned (*command)(void *state, struct app *a, int cmd, int key); /* returns DIRTY_* */
     unsigned (*key)(void *state, struct app *a, int key); /* optional: keys not in the table (typing) */
     bool (*modal)(const void *state); /* optional: true while a sub-mode (a field being edited, a picker,
-                                         a question) takes every key through `key` */
+                                         a question) takes every key through `key`; with `key` and no
+                                         `modal`, the overlay always takes text */
     void (*destroy)(void *state, struct app *a);               /* frees state */
     void (*idle)(void *state, struct app *a);                  /* optional: after each loop turn */
     bool pane_keys; /* no text input: o, + and - still show, hide and resize the operations pane */
@@ -115,6 +116,9 @@ void app_overlay_pop(app *a);
  * while another overlay covered it); nothing when it is not open. */
 void app_overlay_remove(app *a, void *state);
 ui_overlay *app_overlay_top(app *a);
+/* The top overlay takes text now (the composer, a field being edited): ? and q are characters
+ * there, F1 is the help. */
+bool app_typing(app *a);
 /* Runs after every loop turn: overlays' idle hooks, draft flushes. */
 void app_idle(app *a);
 

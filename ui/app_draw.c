@@ -127,7 +127,7 @@ static void draw_status(app *a)
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
-    snprintf(right, sizeof right, "? help  q quit ");
+    snprintf(right, sizeof right, "%s", app_typing(a) ? "F1 help " : "? help  q quit ");
     draw_line(a->rows - 2, SLOT_STATUS, left);
     int rw = text_width(right);
     if (text_width(left) + rw + 1 < COLS) {
