@@ -18,20 +18,9 @@ const action_info *action_get(action_id id)
 
 action_id action_for_key(int key)
 {
-    for (int i = 0; i < ACT__COUNT; i++) {
-        const char *s = table[i].keys;
-        while (*s) {
-            while (*s == ' ')
-                s++;
-            if (!*s)
-                break;
-            int k = keys_parse_one(&s);
-            if (k < 0)
-                break;
-            if (k == key)
-                return (action_id)i;
-        }
-    }
+    for (int i = 0; i < ACT__COUNT; i++)
+        if (keys_list_has(table[i].keys, key))
+            return (action_id)i;
     return ACT_NONE;
 }
 

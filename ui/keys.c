@@ -76,6 +76,25 @@ int keys_parse_one(const char **s)
     return (int)wc;
 }
 
+int keys_list_next(const char **s)
+{
+    while (**s == ' ')
+        (*s)++;
+    if (!**s)
+        return -1;
+    int k = keys_parse_one(s);
+    return k < 0 ? -2 : k;
+}
+
+bool keys_list_has(const char *list, int key)
+{
+    int k;
+    while ((k = keys_list_next(&list)) >= 0)
+        if (k == key)
+            return true;
+    return false;
+}
+
 void keys_name(int key, char *out, size_t outcap)
 {
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {

@@ -13,6 +13,11 @@
 
 /* Parses one key at *s (advancing it); returns the key or -1 on a malformed <...>. */
 int keys_parse_one(const char **s);
+/* The next key of a space-separated list at *s ("j <Down> <C-n>"), advancing *s: the key, -1 at
+ * the end, -2 on a malformed one. */
+int keys_list_next(const char **s);
+/* True when the space-separated list names key. */
+bool keys_list_has(const char *list, int key);
 /* Writes the notation of a key ("j", "<Enter>", "<C-f>", "<Down>"). */
 void keys_name(int key, char *out, size_t outcap);
 /* The key as the hint line names it: "Ctrl-X", "Esc", "PgUp", "j". */

@@ -21,26 +21,10 @@ const overlay_keymap *const overlay_keymaps[] = {
 };
 const int overlay_keymaps_count = (int)(sizeof overlay_keymaps / sizeof overlay_keymaps[0]);
 
-static bool row_has_key(const char *s, int key)
-{
-    while (*s) {
-        while (*s == ' ')
-            s++;
-        if (!*s)
-            break;
-        int k = keys_parse_one(&s);
-        if (k < 0)
-            return false;
-        if (k == key)
-            return true;
-    }
-    return false;
-}
-
 int keymap_lookup(const overlay_keymap *m, int key)
 {
     for (int i = 0; m && i < m->n; i++)
-        if (row_has_key(m->keys[i].keys, key))
+        if (keys_list_has(m->keys[i].keys, key))
             return m->keys[i].cmd;
     return -1;
 }
@@ -56,12 +40,8 @@ void keymap_hint(const overlay_keymap *m, char *out, size_t cap)
         n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s", n ? " ·" : "");
         const char *s = k->keys;
         int want = k->hint_keys > 0 ? k->hint_keys : 1;
-        for (int j = 0; j < want && *s; j++) {
-            while (*s == ' ')
-                s++;
-            int key = keys_parse_one(&s);
-            if (key < 0)
-                break;
+        int key;
+        for (int j = 0; j < want && (key = keys_list_next(&s)) >= 0; j++) {
             char name[32];
             keys_hint_name(key, name, sizeof name);
             n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", j ? "/" : " ", name);

@@ -20,12 +20,8 @@ START_TEST(every_overlay_key_is_valid_and_unique)
         for (int i = 0; i < km->n; i++) {
             ck_assert_msg(km->keys[i].help && *km->keys[i].help, "%s row %d has no help", km->context, i);
             const char *s = km->keys[i].keys;
-            while (*s) {
-                while (*s == ' ')
-                    s++;
-                if (!*s)
-                    break;
-                int k = keys_parse_one(&s);
+            int k;
+            while ((k = keys_list_next(&s)) != -1) {
                 ck_assert_msg(k >= 0, "%s: bad key in '%s'", km->context, km->keys[i].keys);
                 for (int j = 0; j < n; j++)
                     ck_assert_msg(seen[j] != k, "%s: a key of '%s' is in two rows", km->context, km->keys[i].keys);
@@ -38,6 +34,11 @@ START_TEST(every_overlay_key_is_valid_and_unique)
         }
     }
     ck_assert_int_eq(keymap_lookup(&composer_keymap, 'a'), -1);
+    const char *bad = "j <Nope> k";
+    ck_assert_int_eq(keys_list_next(&bad), 'j');
+    ck_assert_int_eq(keys_list_next(&bad), -2);
+    ck_assert(keys_list_has("j <C-n> <Down>", KEY_CTRL('n')));
+    ck_assert(!keys_list_has("j <C-n> <Down>", 'k'));
 }
 END_TEST
 
