@@ -110,10 +110,17 @@ ui_overlay *app_overlay_top(app *a)
     return a->noverlays ? &a->overlays[a->noverlays - 1] : NULL;
 }
 
+const overlay_keymap *app_overlay_keys(const ui_overlay *o)
+{
+    return o->ops->keys_now ? o->ops->keys_now(o->state) : o->ops->keymap;
+}
+
 bool app_typing(app *a)
 {
     ui_overlay *o = app_overlay_top(a);
-    return o && o->ops->key && (!o->ops->modal || o->ops->modal(o->state));
+    if (!o || !o->ops->key)
+        return false;
+    return !o->ops->keys_now || app_overlay_keys(o) != o->ops->keymap;
 }
 
 void app_idle(app *a)
@@ -521,16 +528,13 @@ static unsigned unbound_key(app *a, int key)
     return DIRTY_MESSAGE;
 }
 
-/* A key for the top overlay: its table first (unless a sub-mode takes every key), then its text
- * input, else it does nothing. */
+/* A key for the top overlay: the table in force first, then its text input, else it does nothing. */
 static unsigned overlay_handle_key(app *a, ui_overlay *o, int key)
 {
     const overlay_ops *ops = o->ops;
-    if (!(ops->modal && ops->modal(o->state))) {
-        int cmd = keymap_lookup(ops->keymap, key);
-        if (cmd >= 0)
-            return ops->command(o->state, a, cmd, key);
-    }
+    int cmd = keymap_lookup(app_overlay_keys(o), key);
+    if (cmd >= 0)
+        return ops->command(o->state, a, cmd, key);
     if (ops->key)
         return ops->key(o->state, a, key);
     return unbound_key(a, key);

@@ -43,9 +43,9 @@ typedef struct overlay_ops {
     const struct overlay_keymap *keymap;                              /* its keys; also the hint line */
     unsigned (*command)(void *state, struct app *a, int cmd, int key); /* returns DIRTY_* */
     unsigned (*key)(void *state, struct app *a, int key); /* optional: keys not in the table (typing) */
-    bool (*modal)(const void *state); /* optional: true while a sub-mode (a field being edited, a picker,
-                                         a question) takes every key through `key`; with `key` and no
-                                         `modal`, the overlay always takes text */
+    /* optional: the table in force now, when a sub-mode (a field being edited, a picker, a question)
+     * has its own; an overlay with `key` takes text while this is not `keymap` (always without it) */
+    const struct overlay_keymap *(*keys_now)(const void *state);
     void (*destroy)(void *state, struct app *a);               /* frees state */
     void (*idle)(void *state, struct app *a);                  /* optional: after each loop turn */
     bool pane_keys; /* no text input: o, + and - still show, hide and resize the operations pane */
@@ -116,6 +116,8 @@ void app_overlay_pop(app *a);
  * while another overlay covered it); nothing when it is not open. */
 void app_overlay_remove(app *a, void *state);
 ui_overlay *app_overlay_top(app *a);
+/* The table of an overlay's keys in force now (its sub-mode's, else its own). */
+const struct overlay_keymap *app_overlay_keys(const ui_overlay *o);
 /* The top overlay takes text now (the composer, a field being edited): ? and q are characters
  * there, F1 is the help. */
 bool app_typing(app *a);

@@ -140,9 +140,9 @@ static void draw_status(app *a)
 static void draw_message(app *a)
 {
     ui_overlay *o = app_overlay_top(a);
-    if (!a->message[0] && o && o->ops->keymap) {
+    if (!a->message[0] && o && app_overlay_keys(o)) {
         char hint[512];
-        keymap_hint(o->ops->keymap, hint, sizeof hint);
+        keymap_hint(app_overlay_keys(o), hint, sizeof hint);
         draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
         return;
     }

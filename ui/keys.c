@@ -135,9 +135,18 @@ void keys_hint_name(int key, char *out, size_t outcap)
         snprintf(out, outcap, "Ctrl-%c", 'A' + key - 1);
         return;
     }
-    if (key == KEYS_FN + KEY_PPAGE || key == KEYS_FN + KEY_NPAGE) {
-        snprintf(out, outcap, "%s", key == KEYS_FN + KEY_PPAGE ? "PgUp" : "PgDn");
-        return;
+    static const struct {
+        int key;
+        const char *name;
+    } short_names[] = {
+        {KEYS_FN + KEY_PPAGE, "PgUp"}, {KEYS_FN + KEY_NPAGE, "PgDn"}, {KEYS_FN + KEY_UP, "↑"},
+        {KEYS_FN + KEY_DOWN, "↓"},     {KEYS_FN + KEY_LEFT, "←"},    {KEYS_FN + KEY_RIGHT, "→"},
+    };
+    for (size_t i = 0; i < sizeof short_names / sizeof short_names[0]; i++) {
+        if (short_names[i].key == key) {
+            snprintf(out, outcap, "%s", short_names[i].name);
+            return;
+        }
     }
     char name[32];
     keys_name(key, name, sizeof name);

@@ -20,7 +20,7 @@ int keys_list_next(const char **s);
 bool keys_list_has(const char *list, int key);
 /* Writes the notation of a key ("j", "<Enter>", "<C-f>", "<Down>"). */
 void keys_name(int key, char *out, size_t outcap);
-/* The key as the hint line names it: "Ctrl-X", "Esc", "PgUp", "j". */
+/* The key as the hint line names it: "Ctrl-X", "Esc", "PgUp", "↑", "j". */
 void keys_hint_name(int key, char *out, size_t outcap);
 /* The UTF-8 bytes of a printable key (a character, not a control or function key) into out
  * (NUL-terminated); returns their count, 0 when the key is not one. */

@@ -89,7 +89,7 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
     }
 }
 
-enum { DR_OPEN, DR_DELETE, DR_CLOSE, DR_MOVE };
+enum { DR_OPEN, DR_DELETE, DR_CLOSE, DR_MOVE, DR_YES };
 
 static const overlay_key drafts_keys[] = {
     {"<Enter>", DR_OPEN, "Re-open the draft", "reopens", 0},
@@ -101,25 +101,26 @@ static const overlay_key drafts_keys[] = {
 };
 const overlay_keymap drafts_keymap = OVERLAY_KEYMAP("drafts list", drafts_keys);
 
-static bool drafts_modal(const void *state)
+/* While x asks "Delete this draft for good?". */
+static const overlay_key confirm_keys[] = {
+    {"y Y", DR_YES, "Delete the draft; any other key keeps it", "deletes · any other key keeps it", 0},
+};
+const overlay_keymap drafts_confirm_keymap = OVERLAY_KEYMAP("drafts list, asked to delete", confirm_keys);
+
+static const overlay_keymap *drafts_keys_now(const void *state)
 {
-    return ((const drafts_view *)state)->confirm_delete;
+    return ((const drafts_view *)state)->confirm_delete ? &drafts_confirm_keymap : &drafts_keymap;
 }
 
-/* The answer to "Delete this draft for good?": only y deletes. */
-static unsigned drafts_confirm(void *state, app *a, int key)
+/* Any key but y while the question is asked: the draft is kept. */
+static unsigned drafts_other_key(void *state, app *a, int key)
 {
     drafts_view *v = state;
+    (void)key;
     if (!v->confirm_delete)
         return 0;
     v->confirm_delete = false;
-    if ((key == 'y' || key == 'Y') && v->cursor < v->n) {
-        draft_remove(v->list[v->cursor].id);
-        reload(v);
-        app_set_message(a, SLOT_STATUS_MUTED, "Draft deleted.");
-    } else {
-        app_set_message(a, SLOT_STATUS_MUTED, "Kept.");
-    }
+    app_set_message(a, SLOT_STATUS_MUTED, "Kept.");
     return DIRTY_ALL;
 }
 
@@ -127,6 +128,14 @@ static unsigned drafts_command(void *state, app *a, int cmd, int key)
 {
     drafts_view *v = state;
     switch (cmd) {
+    case DR_YES:
+        v->confirm_delete = false;
+        if (v->cursor < v->n) {
+            draft_remove(v->list[v->cursor].id);
+            reload(v);
+            app_set_message(a, SLOT_STATUS_MUTED, "Draft deleted.");
+        }
+        return DIRTY_ALL;
     case DR_CLOSE:
         app_overlay_pop(a);
         return DIRTY_ALL;
@@ -174,8 +183,8 @@ static const overlay_ops drafts_ops = {
     .draw = drafts_draw,
     .keymap = &drafts_keymap,
     .command = drafts_command,
-    .key = drafts_confirm,
-    .modal = drafts_modal,
+    .key = drafts_other_key,
+    .keys_now = drafts_keys_now,
     .destroy = drafts_destroy,
     .pane_keys = true,
 };

@@ -452,7 +452,7 @@ static const overlay_ops form_ops = {
     .keymap = &form_keymap,
     .command = formview_command,
     .key = formview_key,
-    .modal = formview_modal,
+    .keys_now = formview_keys_now,
     .destroy = form_destroy,
     .idle = form_idle,
 };

@@ -106,13 +106,14 @@ static void detail_line(const form *f, char *out, size_t cap, theme_slot *slot)
     const field_spec *fs = &f->spec->fields[f->cursor];
     char help[120], msg[400];
     *slot = SLOT_STATUS_MUTED;
+    /* The keys of the picker and of the field editor are on the hint line (their tables). */
     if (f->picking) {
-        snprintf(out, cap, " Type to filter · ↑/↓ choose · Enter picks · Esc cancels");
+        snprintf(out, cap, " %s: type to filter the values", fs->label);
         return;
     }
     if (f->editing && !f->edit_err[0]) {
         type_help(fs, help, sizeof help);
-        snprintf(out, cap, " %s: %s · Enter keeps · Esc cancels", fs->label, help);
+        snprintf(out, cap, " %s: %s", fs->label, help);
         return;
     }
     if (field_message(f, f->cursor, msg, sizeof msg, slot)) {

@@ -18,6 +18,15 @@ static const field_spec *cur_field(const form *f)
     return &f->spec->fields[f->cursor];
 }
 
+static size_t pick_total(const form *f)
+{
+    const field_spec *fs = cur_field(f);
+    size_t n = 0;
+    while (fs->enum_values && fs->enum_values[n])
+        n++;
+    return n;
+}
+
 static void move_cursor(form *f, int delta)
 {
     int c = f->cursor + delta;
@@ -52,29 +61,9 @@ static bool commit_edit(form *f)
     return true;
 }
 
-static unsigned edit_key(app *a, form *f, int key)
+/* Keys not in the field editor's table edit the text. */
+static unsigned edit_key(form *f, int key)
 {
-    switch (key) {
-    case KEYS_ESC:
-        f->editing = false;
-        f->edit_err[0] = '\0';
-        return DIRTY_LIST;
-    case '\n':
-    case '\t':
-        commit_edit(f);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_UP:
-    case KEYS_FN + KEY_DOWN:
-        if (commit_edit(f))
-            move_cursor(f, key == KEYS_FN + KEY_UP ? -1 : 1);
-        return DIRTY_LIST;
-    case KEY_CTRL('x'):
-        if (commit_edit(f))
-            return formview_save(a, f);
-        return DIRTY_LIST;
-    default:
-        break;
-    }
     bool moved = false;
     if (textedit_key(&f->edit, key, 40, &moved)) {
         if (!moved)
@@ -103,53 +92,40 @@ static void open_picker(form *f, int first_key)
             f->pick_sel = i;
 }
 
-static unsigned pick_key(form *f, int key)
+/* The value under the picker's cursor: it becomes the field's. */
+static void pick(form *f)
 {
     const field_spec *fs = cur_field(f);
-    int total = 0;
-    while (fs->enum_values[total])
-        total++;
-    int *m = xcalloc((size_t)total + 1, sizeof *m);
+    int *m = xcalloc(pick_total(f) + 1, sizeof *m);
     int n = formview_pick_matches(f, m);
-    unsigned d = DIRTY_LIST;
-    char mb[8];
-    long delta = 0;
-    /* Moving: the scroll keys that type nothing (j and k filter). */
-    if (!keys_utf8(key, mb) && scroll_delta(key, 10, n, &delta)) {
-        f->pick_sel = (int)scroll_apply((size_t)f->pick_sel, delta, n > 0 ? (size_t)n - 1 : 0);
-        free(m);
-        return DIRTY_LIST;
-    }
-    switch (key) {
-    case KEYS_ESC:
+    if (n > 0 && f->pick_sel < n) {
+        const char *val = fs->enum_values[m[f->pick_sel]];
+        if (strcmp(val, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
+            formview_set_value(f, f->cursor, val);
         f->picking = false;
-        break;
-    case '\n':
-        if (n > 0 && f->pick_sel < n) {
-            const char *val = fs->enum_values[m[f->pick_sel]];
-            if (strcmp(val, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
-                formview_set_value(f, f->cursor, val);
-            f->picking = false;
-        }
-        break;
-    case KEYS_FN + KEY_BACKSPACE:
-        text_pop_char(f->pick_filter);
-        f->pick_sel = f->pick_top = 0;
-        break;
-    case KEY_CTRL('u'):
-        f->pick_filter[0] = '\0';
-        f->pick_sel = f->pick_top = 0;
-        break;
-    default:
-        if (keys_utf8(key, mb)) {
-            keys_append(f->pick_filter, sizeof f->pick_filter, key);
-            f->pick_sel = f->pick_top = 0;
-        } else {
-            d = 0;
-        }
     }
     free(m);
-    return d;
+}
+
+static void pick_move(form *f, int key)
+{
+    int *m = xcalloc(pick_total(f) + 1, sizeof *m);
+    int n = formview_pick_matches(f, m);
+    long delta = 0;
+    scroll_delta(key, 10, n, &delta);
+    f->pick_sel = (int)scroll_apply((size_t)f->pick_sel, delta, n > 0 ? (size_t)n - 1 : 0);
+    free(m);
+}
+
+/* Keys not in the picker's table filter it. */
+static unsigned pick_key(form *f, int key)
+{
+    if (key == KEYS_FN + KEY_BACKSPACE)
+        text_pop_char(f->pick_filter);
+    else if (!keys_append(f->pick_filter, sizeof f->pick_filter, key))
+        return 0;
+    f->pick_sel = f->pick_top = 0;
+    return DIRTY_LIST;
 }
 
 /* ------------------------------------------------------------------ field rows */
@@ -187,16 +163,20 @@ static void activate(form *f, int key)
         start_edit(f, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "");
 }
 
-enum { FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE, FO_HELP };
+enum {
+    FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE, FO_HELP,  /* field rows */
+    FE_KEEP, FE_KEEP_MOVE, FE_KEEP_SAVE, FE_CANCEL,                                      /* a field edited */
+    FP_PICK, FP_MOVE, FP_CLEAR, FP_CANCEL,                                               /* the picker */
+};
 
 static const overlay_key form_keys[] = {
     {"<C-x>", FO_SAVE, "Save: PATCH only what changed, or POST a new record", "save", 0},
-    {"<Enter> <Space>", FO_EDIT, "Edit the field; booleans toggle", "edit", 0},
+    {"<Enter> <Space>", FO_EDIT, "Edit the field (Enter keeps, Esc leaves it); booleans toggle", "edit", 0},
     {"<Del> <Backspace>", FO_CLEAR, "Clear the field (sent as null)", "clear", 0},
     {"<C-r>", FO_UNDO, "Undo the change to this field", "undo", 0},
     {"<C-t>", FO_SYNC, "Async, or sync", "sync", 0},
     {"<Esc>", FO_CLOSE, "Close; a changed form is kept as a draft", "close", 0},
-    {"<Left> <Right>", FO_CYCLE, "Cycle an enum's values (Enter opens the picker; type to filter)", NULL, 0},
+    {"<Left> <Right>", FO_CYCLE, "Cycle an enum's values or toggle a boolean", NULL, 0},
     {"j k <Down> <Up> <C-n> <C-p>", FO_MOVE, "Next or previous field", NULL, 0},
     {SCROLL_KEYS_PAGE, FO_MOVE, "A page of fields", NULL, 0},
     {SCROLL_KEYS_ENDS, FO_MOVE, "First or last field", NULL, 0},
@@ -204,11 +184,65 @@ static const overlay_key form_keys[] = {
 };
 const overlay_keymap form_keymap = OVERLAY_KEYMAP("form", form_keys);
 
-/* A field being edited or the enum picker take every key (ui/app.c asks before the table). */
-bool formview_modal(const void *state)
+static const overlay_key form_edit_keys[] = {
+    {"<Enter> <Tab>", FE_KEEP, "Keep the value (when it is valid; else why shows)", "keep", 0},
+    {"<Esc>", FE_CANCEL, "Leave the field as it was", "cancel", 0},
+    {"<C-x>", FE_KEEP_SAVE, "Keep the value and save the form", "save", 0},
+    {"<Up> <Down>", FE_KEEP_MOVE, "Keep the value and go to the previous or next field", NULL, 0},
+};
+const overlay_keymap form_edit_keymap = OVERLAY_KEYMAP("form, editing a field (other keys edit the text)",
+                                                       form_edit_keys);
+
+static const overlay_key form_pick_keys[] = {
+    {"<Enter>", FP_PICK, "Take the value under the cursor", "pick", 0},
+    {"<Up> <Down> <C-p> <C-n> " SCROLL_KEYS_PAGE " <Home> <End>", FP_MOVE, "Move in the values", "choose", 2},
+    {"<Esc>", FP_CANCEL, "Leave the value as it was", "cancel", 0},
+    {"<C-u>", FP_CLEAR, "Clear the filter (typing filters, Backspace erases)", "clear", 0},
+};
+const overlay_keymap form_pick_keymap = OVERLAY_KEYMAP("form's value picker (typing filters it)", form_pick_keys);
+
+/* The table in force: the picker's, the field editor's, or the field rows'. */
+const overlay_keymap *formview_keys_now(const void *state)
 {
     const form *f = state;
-    return f->picking || f->editing;
+    return f->picking ? &form_pick_keymap : f->editing ? &form_edit_keymap : &form_keymap;
+}
+
+/* The field editor's and the picker's commands. */
+static unsigned mode_command(app *a, form *f, int cmd, int key)
+{
+    switch (cmd) {
+    case FE_KEEP:
+        commit_edit(f);
+        return DIRTY_LIST;
+    case FE_KEEP_MOVE:
+        if (commit_edit(f))
+            move_cursor(f, key == KEYS_FN + KEY_UP ? -1 : 1);
+        return DIRTY_LIST;
+    case FE_KEEP_SAVE:
+        if (commit_edit(f))
+            return formview_save(a, f);
+        return DIRTY_LIST;
+    case FE_CANCEL:
+        f->editing = false;
+        f->edit_err[0] = '\0';
+        return DIRTY_LIST;
+    case FP_PICK:
+        pick(f);
+        return DIRTY_LIST;
+    case FP_MOVE:
+        pick_move(f, key);
+        return DIRTY_LIST;
+    case FP_CLEAR:
+        f->pick_filter[0] = '\0';
+        f->pick_sel = f->pick_top = 0;
+        return DIRTY_LIST;
+    case FP_CANCEL:
+        f->picking = false;
+        return DIRTY_LIST;
+    default:
+        return 0;
+    }
 }
 
 /* A notice from an earlier key goes with the next one (the hint line shows again). */
@@ -224,6 +258,8 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
 {
     form *f = state;
     clear_notice(a);
+    if (cmd >= FE_KEEP)
+        return mode_command(a, f, cmd, key);
     if (cmd == FO_CLOSE) {
         formview_close(a, f);
         return DIRTY_ALL;
@@ -283,7 +319,7 @@ unsigned formview_key(void *state, app *a, int key)
     if (f->picking)
         return pick_key(f, key);
     if (f->editing)
-        return edit_key(a, f, key);
+        return edit_key(f, key);
     clear_notice(a);
     if (f->state == FORM_LOAD_FAILED && key == 'r') {
         formview_reload(a, f);

@@ -64,7 +64,7 @@ void formview_draw(void *state, app *a, int top, int height, int width);
 /* ui/view_form_keys.c: the table's commands (ui/overlay.h), and every other key. */
 unsigned formview_command(void *state, app *a, int cmd, int key);
 unsigned formview_key(void *state, app *a, int key);
-bool formview_modal(const void *state);
+const struct overlay_keymap *formview_keys_now(const void *state);
 
 /* ui/view_form.c: actions the keys trigger. */
 void formview_set_value(form *f, int field, const char *value);
