@@ -81,7 +81,10 @@ static void help_draw(void *state, app *a, int top, int height, int width)
     (void)state;
     char line[512], buf[2048];
     attrset((attr_t)theme_attr(SLOT_HEADER));
-    text_fit_pad(" Keys (Esc, q or ? closes; j/k scroll)", width, true, buf, sizeof buf);
+    char hint[256];
+    keymap_hint(&help_keymap, hint, sizeof hint);
+    snprintf(line, sizeof line, " Keys (%s)", hint + 1); /* the hint starts with its margin */
+    text_fit_pad(line, width, true, buf, sizeof buf);
     mvaddstr(top, 0, buf);
     for (int r = 1; r < height; r++) {
         theme_slot slot = SLOT_NORMAL;
