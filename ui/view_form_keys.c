@@ -75,16 +75,12 @@ static unsigned edit_key(form *f, int key)
 
 /* ------------------------------------------------------------------ enum picker */
 
-static void open_picker(form *f, int first_key)
+/* The picker starts unfiltered, on the value the field has. */
+static void open_picker(form *f)
 {
     f->picking = true;
     f->pick_filter[0] = '\0';
     f->pick_sel = f->pick_top = 0;
-    if (first_key) {
-        keys_append(f->pick_filter, sizeof f->pick_filter, first_key);
-        return;
-    }
-    /* Start on the value the field has. */
     const field_spec *fs = cur_field(f);
     const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
     for (int i = 0; fs->enum_values[i]; i++)
@@ -152,14 +148,14 @@ static void toggle_bool(form *f)
 }
 
 /* Enter or Space: the editor that suits the field. */
-static void activate(form *f, int key)
+static void activate(form *f)
 {
     const field_spec *fs = cur_field(f);
     if (fs->type == FT_BOOL)
         toggle_bool(f);
     else if (fs->type == FT_ENUM && fs->enum_values)
-        open_picker(f, 0);
-    else if (key == '\n' || key == ' ')
+        open_picker(f);
+    else
         start_edit(f, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "");
 }
 
@@ -288,7 +284,7 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
     case FO_SAVE:
         return formview_save(a, f);
     case FO_EDIT:
-        activate(f, key);
+        activate(f);
         return DIRTY_LIST;
     case FO_CYCLE:
         if (fs->type == FT_BOOL)
