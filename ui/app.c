@@ -551,8 +551,9 @@ unsigned app_handle_key(app *a, int key)
         d = DIRTY_ALL | DIRTY_CLEAR;
     } else if (o && o->ops->pane_keys && (key == 'o' || key == '+' || key == '-')) {
         d = run_action(a, key == 'o' ? ACT_OPS_PANE : key == '+' ? ACT_PANE_GROW : ACT_PANE_SHRINK);
-    } else if (key == KEYS_FN + KEY_F(1) && !(o && o->ops->keymap == &help_keymap)) {
-        help_open(a); /* from anywhere, even while typing */
+    } else if (!(o && o->ops->keymap == &help_keymap) &&
+               (key == KEYS_FN + KEY_F(1) || (key == '?' && o && !app_typing(a)))) {
+        help_open(a); /* F1 from anywhere, even while typing; ? wherever it types nothing */
         d = DIRTY_ALL;
     } else if (o) {
         d = overlay_handle_key(a, o, key);

@@ -36,7 +36,8 @@ struct caps;
 /* An overlay covers the list area and takes every key while it is on top (composer, forms,
  * conversation, operation detail, drafts, help). Its keys are a table (ui/overlay.h): a key of
  * the table runs `command`; any other goes to `key` (text input), or is said to do nothing.
- * Text typed into one never fires list commands. */
+ * Text typed into one never fires list commands. F1 opens the help over any of them, and ?
+ * over those that take no text now. */
 typedef struct overlay_ops {
     const char *name;
     void (*draw)(void *state, struct app *a, int top, int height, int width);

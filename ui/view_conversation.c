@@ -447,7 +447,7 @@ static void page(conv *c, int dir)
         move_cursor(c, (long)i - (long)c->cursor);
 }
 
-enum { CV_REPLY, CV_NEW, CV_MOVE, CV_ENDS, CV_PAGE, CV_REFRESH, CV_OPEN, CV_HELP, CV_CLOSE };
+enum { CV_REPLY, CV_NEW, CV_MOVE, CV_ENDS, CV_PAGE, CV_REFRESH, CV_OPEN, CV_CLOSE };
 
 static const overlay_key conv_keys[] = {
     {"r R", CV_REPLY, "Reply to the selected message", "reply", 0},
@@ -457,7 +457,6 @@ static const overlay_key conv_keys[] = {
     {SCROLL_KEYS_PAGE, CV_PAGE, "A screen of messages", NULL, 0},
     {"<C-r>", CV_REFRESH, "Refresh now (it also refreshes every 10 s)", "refresh", 0},
     {"<Enter>", CV_OPEN, "A message on its way or failed: its operation", NULL, 0},
-    {"?", CV_HELP, "Show the keys", NULL, 0},
     {"<Esc> q", CV_CLOSE, "Close the conversation", "close", 0},
 };
 const overlay_keymap conversation_keymap = OVERLAY_KEYMAP("conversation", conv_keys);
@@ -490,9 +489,6 @@ static unsigned conv_command(void *state, app *a, int cmd, int key)
     case CV_REFRESH:
         conv_fetch(c);
         return DIRTY_LIST;
-    case CV_HELP:
-        help_open(a);
-        return DIRTY_ALL;
     case CV_OPEN:
         if (c->cursor < c->nitems && (c->items[c->cursor].m->flags & CF_LOCAL)) {
             char op[UUID_STR_LEN];

@@ -160,7 +160,7 @@ static void activate(form *f)
 }
 
 enum {
-    FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE, FO_HELP,  /* field rows */
+    FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE,           /* field rows */
     FE_KEEP, FE_KEEP_MOVE, FE_KEEP_SAVE, FE_CANCEL,                                      /* a field edited */
     FP_PICK, FP_MOVE, FP_CLEAR, FP_CANCEL,                                               /* the picker */
 };
@@ -176,7 +176,6 @@ static const overlay_key form_keys[] = {
     {"j k <Down> <Up> <C-n> <C-p>", FO_MOVE, "Next or previous field", NULL, 0},
     {SCROLL_KEYS_PAGE, FO_MOVE, "A page of fields", NULL, 0},
     {SCROLL_KEYS_ENDS, FO_MOVE, "First or last field", NULL, 0},
-    {"?", FO_HELP, "Show the keys (F1 also while a field is edited)", NULL, 0},
 };
 const overlay_keymap form_keymap = OVERLAY_KEYMAP("form", form_keys);
 
@@ -258,10 +257,6 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
         return mode_command(a, f, cmd, key);
     if (cmd == FO_CLOSE) {
         formview_close(a, f);
-        return DIRTY_ALL;
-    }
-    if (cmd == FO_HELP) {
-        help_open(a);
         return DIRTY_ALL;
     }
     if (f->state != FORM_READY)
