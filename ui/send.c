@@ -2,6 +2,7 @@
 #include "ui/send.h"
 
 #include "common/strbuf.h"
+#include "core/forms.h"
 #include "core/text.h"
 #include "ui/pane_ops.h"
 
@@ -89,6 +90,19 @@ static void on_answer(void *ud, const write_result *r)
     ticket_free(t);
 }
 
+/* The one write call. writes_send takes a path today; once the API module takes resource names
+ * (issue 9), this is writes_send(api, resource, record_id, ...) and the paths go. */
+static void start_write(app *a, const send_request *rq, send_ticket *t)
+{
+    const form_spec *spec = form_spec_by_name(rq->resource);
+    const char *base = spec                                          ? spec->path
+                       : strcmp(rq->resource, "group_message") == 0 ? "/v2/telematics/group-messages"
+                                                                    : "/v2/telematics/messages";
+    char path[200];
+    snprintf(path, sizeof path, "%s%s%s", base, rq->record_id ? "/" : "", rq->record_id ? rq->record_id : "");
+    writes_send(a->api, rq->record_id ? "PATCH" : "POST", path, t->d->sync, rq->body, on_answer, t);
+}
+
 void send_start(app *a, const send_request *rq)
 {
     send_ticket *t = xcalloc(1, sizeof *t);
@@ -102,7 +116,7 @@ void send_start(app *a, const send_request *rq)
     t->slot = rq->slot;
     if (t->slot)
         *t->slot = t;
-    writes_send(a->api, rq->method, rq->path, t->d->sync, rq->body, on_answer, t);
+    start_write(a, rq, t);
 }
 
 void send_detach(send_ticket *t)

@@ -5,7 +5,8 @@
  *  - anything else: the draft stays on disk with why it failed (and "may have been sent" once an
  *    outcome was unknown, until a later send is accepted); a 502's operation is tracked too; the
  *    overlay, if still open, shows the answer through `refused`, else the message line says it.
- * Views only say what to send and how to show the answer. The only writes_send call is here. */
+ * Views only say what to send (a resource, a record for an update, a body) and how to show the
+ * answer. The only writes_send call of the console is here. */
 #ifndef CATENA_UI_SEND_H
 #define CATENA_UI_SEND_H
 
@@ -29,8 +30,8 @@ typedef struct send_hooks {
 } send_hooks;
 
 typedef struct send_request {
-    const char *method;    /* "POST" or "PATCH" */
-    const char *path;      /* the resource's path (and /id for an update) */
+    const char *resource;  /* "message", "group_message", "vehicle", "trailer", "user" (ResourceEnum) */
+    const char *record_id; /* the record an update is about (PATCH); NULL: a create (POST) */
     const char *body;      /* JSON */
     const draft *d;        /* the draft as saved on disk; the ticket keeps a copy */
     const char *label;     /* the operation's label: "Message to José", "Edit vehicle Truck 7" */

@@ -203,25 +203,22 @@ static unsigned send_now(app *a, composer *c)
     }
     save_draft(a, c);
     char *body;
-    const char *path;
-    if (c->d.kind == DRAFT_GROUP_MESSAGE) {
+    bool group = c->d.kind == DRAFT_GROUP_MESSAGE;
+    if (group)
         body = writes_group_message_body(c->d.connection_id, c->d.sender_id, (const char *const *)c->d.recipient_ids,
                                          c->d.nrecipients, text, c->d.priority);
-        path = "/v2/telematics/group-messages";
-    } else {
+    else
         body = writes_message_body(c->d.connection_id, c->d.sender_id, c->d.recipient_id, text, c->d.priority,
                                    c->d.reply_to_message_id);
-        path = "/v2/telematics/messages";
-    }
     char label[300];
-    snprintf(label, sizeof label, "%s to %s", c->d.kind == DRAFT_GROUP_MESSAGE ? "Group message" : "Message",
+    snprintf(label, sizeof label, "%s to %s", group ? "Group message" : "Message",
              c->d.recipient_label ? c->d.recipient_label : "?");
     c->sending = true;
     c->confirm_resend = false;
     c->field_error[0] = '\0';
     snprintf(c->status, sizeof c->status, " Sending%s…", c->d.sync ? " and waiting for the TSP" : "");
     c->status_slot = SLOT_STATUS_MUTED;
-    send_request rq = {.method = "POST", .path = path, .body = body, .d = &c->d, .label = label,
+    send_request rq = {.resource = group ? "group_message" : "message", .body = body, .d = &c->d, .label = label,
                        .target_id = c->d.recipient_id, .verb = "sent", .hooks = &composer_send, .owner = c,
                        .slot = &c->ticket};
     send_start(a, &rq);

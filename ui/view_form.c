@@ -384,14 +384,9 @@ unsigned formview_save(app *a, form *f)
         f->server_err[i] = NULL;
     }
     set_status(f, SLOT_STATUS_MUTED, "Saving%s…", f->d.sync ? " and waiting for the TSP" : "");
-    char path[200];
-    if (update)
-        snprintf(path, sizeof path, "%s/%s", f->spec->path, f->record_id);
-    else
-        snprintf(path, sizeof path, "%s", f->spec->path);
-    send_request rq = {.method = update ? "PATCH" : "POST", .path = path, .body = body, .d = &f->d, .label = label,
-                       .target_id = update ? f->d.form_record_id : NULL, .verb = "saved", .hooks = &form_send,
-                       .owner = f, .slot = &f->send_ticket};
+    send_request rq = {.resource = f->spec->resource, .record_id = update ? f->record_id : NULL, .body = body,
+                       .d = &f->d, .label = label, .target_id = update ? f->d.form_record_id : NULL, .verb = "saved",
+                       .hooks = &form_send, .owner = f, .slot = &f->send_ticket};
     send_start(a, &rq);
     free(body);
     return DIRTY_ALL;
