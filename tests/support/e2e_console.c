@@ -2,7 +2,6 @@
 
 #include "common/strbuf.h"
 
-#include <check.h>
 #include <curl/curl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -93,16 +92,6 @@ cJSON *emu_logged_body(const emu_proc *e, const char *method, const char *prefix
     }
     cJSON_Delete(arr);
     return found;
-}
-
-int run_suite_nofork(struct Suite *s)
-{
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
 }
 
 int e2e_make_workdir(const char *prefix, char *out, size_t cap)

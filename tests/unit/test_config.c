@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "suite_runner.h"
 
 #define SECRET "s3cr3t-Do-Not-Print"
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -629,9 +630,6 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(config_suite());
     return failed != 0;
 }

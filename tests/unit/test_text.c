@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 #define R "\xef\xbf\xbd" /* U+FFFD */
 #define ELL "\xe2\x80\xa6" /* U+2026 */
@@ -352,9 +353,6 @@ int main(void)
         fprintf(stderr, "test_text: no UTF-8 locale available\n");
         return 1;
     }
-    SRunner *sr = srunner_create(text_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(text_suite());
     return failed != 0;
 }
