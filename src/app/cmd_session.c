@@ -15,7 +15,7 @@
 
 static int build_config(cmd_ctx *c)
 {
-    config_error err = {0};
+    char *err = NULL;
     config *cfg = &c->cfg;
     const cmd_args *a = &c->args;
     const char *profile = a->profile ? a->profile : getenv("CATENA_PROFILE");
@@ -29,8 +29,8 @@ static int build_config(cmd_ctx *c)
         goto fail;
     return 0;
 fail:
-    cmd_err(c, "%s", err.message ? err.message : "configuration error");
-    config_error_free(&err);
+    cmd_err(c, "%s", err ? err : "configuration error");
+    free(err);
     return CMD_EXIT_USAGE;
 }
 

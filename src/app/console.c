@@ -120,7 +120,7 @@ static int parse_args(int argc, char **argv, options *o)
 
 static int build_config(const options *o, config *cfg)
 {
-    config_error err = {0};
+    char *err = NULL;
     config_init_defaults(cfg);
     const char *profile = o->profile ? o->profile : getenv("CATENA_PROFILE");
     if (config_load_file(cfg, o->config_path, profile, &err) != 0)
@@ -138,8 +138,8 @@ static int build_config(const options *o, config *cfg)
         goto fail;
     return 0;
 fail:
-    fprintf(stderr, "catena-dispatch: %s\n", err.message ? err.message : "configuration error");
-    config_error_free(&err);
+    fprintf(stderr, "catena-dispatch: %s\n", err ? err : "configuration error");
+    free(err);
     return -1;
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests of src/core/config.c: defaults, the file format and profiles, precedence,
  * validation, URL helpers and config file discovery. */
+#include "common/err.h"
 #include "core/config.h"
 
 #include <check.h>
@@ -85,7 +86,7 @@ START_TEST(test_defaults)
     ck_assert_int_eq(c.poll_idle_ms, 15000);
     ck_assert(c.bell_on_failure);
     ck_assert(!c.no_color);
-    config_error err = {NULL};
+    char *err = NULL;
     ck_assert_int_eq(config_validate(&c, &err), 0);
     config_free(&c);
     config_free(&c); /* freeing twice is harmless */
@@ -114,7 +115,7 @@ static const char precedence_file[] =
 START_TEST(test_precedence)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("cfg", precedence_file);
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, "prod", &err), 0);
@@ -147,14 +148,14 @@ START_TEST(test_precedence)
     ck_assert_int_eq(c.page_size, 7);
     ck_assert_int_eq(config_validate(&c, &err), 0);
     config_free(&c);
-    ck_assert_ptr_null(err.message);
+    ck_assert_ptr_null(err);
 }
 END_TEST
 
 START_TEST(test_profiles)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("cfg", precedence_file);
 
     config_init_defaults(&c);
@@ -179,16 +180,16 @@ START_TEST(test_profiles)
     /* An unknown profile is an error that lists the profiles there are. */
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, "prdo", &err), -1);
-    ck_assert_ptr_nonnull(err.message);
-    ck_assert_ptr_nonnull(strstr(err.message, "prdo"));
-    ck_assert_ptr_nonnull(strstr(err.message, "prod, staging"));
-    ck_assert_ptr_null(strstr(err.message, SECRET));
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(err, "prdo"));
+    ck_assert_ptr_nonnull(strstr(err, "prod, staging"));
+    ck_assert_ptr_null(strstr(err, SECRET));
     /* and leaves the config as it was */
     ck_assert_str_eq(c.api_url, CATENA_DEFAULT_API_URL);
     ck_assert_str_eq(c.profile, "default");
     ck_assert_ptr_null(c.config_path);
-    config_error_free(&err);
-    ck_assert_ptr_null(err.message);
+    err_clear(&err);
+    ck_assert_ptr_null(err);
     config_free(&c);
 
     /* [profile default] is applied when present. */
@@ -203,7 +204,7 @@ END_TEST
 START_TEST(test_file_syntax)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("cfg", "\xef\xbb\xbf# BOM, CRLF, comments and quoting\r\n"
                                    "   # indented comment\r\n"
                                    "\r\n"
@@ -258,18 +259,18 @@ START_TEST(test_bad_files)
 {
     const bad_file_case *tc = &bad_files[_i];
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("bad.conf", tc->text);
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, tc->profile, &err), -1);
-    ck_assert_ptr_nonnull(err.message);
-    ck_assert_msg(strncmp(err.message, path, strlen(path)) == 0, "no file name: %s", err.message);
-    ck_assert_msg(strstr(err.message, tc->want) != NULL, "case %d: '%s' lacks '%s'", _i,
-                  err.message, tc->want);
-    ck_assert_msg(strstr(err.message, "s3cr3t") == NULL, "secret leaked: %s", err.message);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strncmp(err, path, strlen(path)) == 0, "no file name: %s", err);
+    ck_assert_msg(strstr(err, tc->want) != NULL, "case %d: '%s' lacks '%s'", _i,
+                  err, tc->want);
+    ck_assert_msg(strstr(err, "s3cr3t") == NULL, "secret leaked: %s", err);
     ck_assert_ptr_null(c.client_secret); /* nothing applied */
     ck_assert_ptr_null(c.config_path);
-    config_error_free(&err);
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -277,26 +278,26 @@ END_TEST
 START_TEST(test_missing_files)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char path[600];
     snprintf(path, sizeof path, "%s/does-not-exist", tmpdir);
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, NULL, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, path));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, path));
+    err_clear(&err);
 
     /* A directory is not a config file. */
     ck_assert_int_eq(config_load_file(&c, tmpdir, NULL, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "directory"));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, "directory"));
+    err_clear(&err);
 
     /* A missing default file is fine for the default profile only. */
     ck_assert_int_eq(config_load_file(&c, NULL, NULL, &err), 0);
     ck_assert_ptr_null(c.config_path);
     ck_assert_str_eq(c.api_url, CATENA_DEFAULT_API_URL);
     ck_assert_int_eq(config_load_file(&c, NULL, "prod", &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "prod"));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, "prod"));
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -304,7 +305,7 @@ END_TEST
 START_TEST(test_xdg_resolution)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char want[600];
 
     /* $HOME/.config/catena-dispatch/config when XDG_CONFIG_HOME is unset */
@@ -409,7 +410,7 @@ static const set_case set_cases[] = {
 START_TEST(test_bell_flash)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     ck_assert(c.bell_on_failure && !c.flash_on_failure);
     ck_assert_int_eq(config_set(&c, "bell", "flash", &err), 0);
@@ -428,19 +429,19 @@ START_TEST(test_set_table)
 {
     const set_case *tc = &set_cases[_i];
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     int rc = config_set(&c, tc->key, tc->value, &err);
     ck_assert_msg((rc == 0) == tc->ok, "config_set(%s, %s) = %d", tc->key,
                   tc->value ? tc->value : "NULL", rc);
     if (tc->ok) {
-        ck_assert_ptr_null(err.message);
+        ck_assert_ptr_null(err);
         ck_assert_int_eq(config_validate(&c, &err), 0);
     } else {
-        ck_assert_ptr_nonnull(err.message);
+        ck_assert_ptr_nonnull(err);
         ck_assert_int_eq(c.page_size, 1000); /* unchanged on error */
     }
-    config_error_free(&err);
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -448,7 +449,7 @@ END_TEST
 START_TEST(test_set_values)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     ck_assert_int_eq(config_set(&c, "bell", "off", &err), 0);
     ck_assert(!c.bell_on_failure);
@@ -500,20 +501,20 @@ START_TEST(test_url_validation)
 {
     const url_case *tc = &url_cases[_i];
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     ck_assert_int_eq(config_set(&c, "api_url", tc->url, &err), 0);
     int rc = config_validate(&c, &err);
     ck_assert_msg((rc == 0) == tc->ok, "validate(%s) = %d", tc->url, rc);
     if (!tc->ok)
-        ck_assert_ptr_nonnull(strstr(err.message, "api_url"));
-    config_error_free(&err);
+        ck_assert_ptr_nonnull(strstr(err, "api_url"));
+    err_clear(&err);
     /* the same for auth_url */
     config_free(&c);
     config_init_defaults(&c);
     ck_assert_int_eq(config_set(&c, "auth_url", tc->url, &err), 0);
     ck_assert_int_eq(config_validate(&c, &err) == 0, tc->ok);
-    config_error_free(&err);
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -521,16 +522,16 @@ END_TEST
 START_TEST(test_validate_ranges)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     c.page_size = 0;
     ck_assert_int_eq(config_validate(&c, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "page_size"));
+    ck_assert_ptr_nonnull(strstr(err, "page_size"));
     c.page_size = 10;
     c.poll_idle_ms = 5;
     ck_assert_int_eq(config_validate(&c, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "poll_idle_ms"));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, "poll_idle_ms"));
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
