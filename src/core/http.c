@@ -16,6 +16,7 @@ typedef struct transfer {
     strbuf body;
     char *req_body;
     int retry_after_s;
+    bool too_large;     /* aborted at HTTP_BODY_MAX_BYTES */
     http_done_cb cb;
     void *ud;
     int64_t started;
@@ -37,11 +38,31 @@ struct http_client {
 
 static void check_done(http_client *c);
 
+/* Inflated bytes: a small gzip body may expand without bound. */
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
     transfer *t = ud;
-    strbuf_append(&t->body, ptr, size * nmemb);
-    return size * nmemb;
+    size_t n = size * nmemb;
+    if ((long long)(t->body.len + n) > HTTP_BODY_MAX_BYTES) {
+        t->too_large = true;
+        return 0; /* CURLE_WRITE_ERROR ends the transfer */
+    }
+    strbuf_append(&t->body, ptr, n);
+    return n;
+}
+
+/* Received (still compressed) bytes: an endless body that never announced its size. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    transfer *t = ud;
+    (void)dltotal;
+    (void)ultotal;
+    (void)ulnow;
+    if (dlnow > HTTP_BODY_MAX_BYTES) {
+        t->too_large = true;
+        return 1; /* CURLE_ABORTED_BY_CALLBACK */
+    }
+    return 0;
 }
 
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -159,6 +180,8 @@ static void unlink_transfer(http_client *c, transfer *t)
 
 static http_error classify(CURLcode rc, transfer *t)
 {
+    if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+        return HTTP_ERR_TOO_LARGE;
     switch (rc) {
     case CURLE_OK:
         return HTTP_OK;
@@ -196,6 +219,9 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
         snprintf(r.error_text, sizeof r.error_text, "cancelled");
+    else if (r.error == HTTP_ERR_TOO_LARGE)
+        snprintf(r.error_text, sizeof r.error_text, "the API sent an oversized answer (more than %lld MB)",
+                 HTTP_BODY_MAX_BYTES / 1000000);
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         snprintf(r.error_text, sizeof r.error_text, "no answer within %.1f s", (double)t->timeout_ms / 1000.0);
     else if (rc != CURLE_OK)
@@ -243,6 +269,11 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     t->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->default_timeout_ms;
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->timeout_ms);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    /* A Content-Length over the cap fails at once; the callbacks catch bodies that do not say. */
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_BODY_MAX_BYTES);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "catena-dispatch/0.1");
     /* TLS verification stays on, always; only http:// and https:// are allowed. */
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
