@@ -530,7 +530,7 @@ static int load_resolved(config *c, const char *path, bool explicit_path, const 
                          char **err)
 {
     bool is_default = strcmp(prof, "default") == 0;
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) {
         if (errno == ENOENT && !explicit_path) {
             if (!is_default)

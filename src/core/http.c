@@ -1,5 +1,6 @@
 #include "core/http.h"
 
+#include "common/fds.h"
 #include "common/strbuf.h"
 
 #include <curl/curl.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 typedef struct transfer {
     uint64_t id;
@@ -82,6 +84,14 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* Every socket close-on-exec: $EDITOR and other children must not inherit API connections. */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)ud;
+    (void)purpose;
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void on_socket_ready(void *ud, int fd, short revents)
 {
     http_client *c = ud;
@@ -149,6 +159,7 @@ http_client *http_client_new(loop *l)
     c->next_id = 1;
     c->default_timeout_ms = 30000;
     c->multi = curl_multi_init();
+    fds_cloexec_from(3); /* curl_multi_init's wakeup socket pair is opened without close-on-exec */
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -265,6 +276,7 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     t->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->default_timeout_ms;
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->timeout_ms);

@@ -3,6 +3,7 @@
 #include "common/strbuf.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ int run_console_script(const emu_proc *e, const char *workdir, const char *scrip
         setenv("HOME", workdir, 1);
         if (!freopen("/dev/null", "w", stdout))
             _exit(126);
+        /* Only 0-2 cross: what the console's own children inherit is then the console's doing. */
+        close_range(3, ~0U, 0);
         execl(CATENA_DISPATCH_BIN, CATENA_DISPATCH_BIN, "--script", path, "--size", size, "--api-url", e->url,
               "--auth-url", auth, (char *)NULL);
         _exit(127);
