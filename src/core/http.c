@@ -19,6 +19,9 @@ typedef struct transfer {
     char *req_body;
     int retry_after_s;
     bool too_large;     /* aborted at HTTP_BODY_MAX_BYTES */
+    bool refused;       /* never sent: a header value would have split the header */
+    uint64_t refuse_timer;
+    struct http_client *client;
     http_done_cb cb;
     void *ud;
     int64_t started;
@@ -170,7 +173,10 @@ http_client *http_client_new(loop *l)
 
 static void transfer_free(http_client *c, transfer *t)
 {
-    curl_multi_remove_handle(c->multi, t->easy);
+    if (t->refuse_timer)
+        loop_timer_cancel(c->l, t->refuse_timer);
+    if (!t->refused)
+        curl_multi_remove_handle(c->multi, t->easy);
     curl_easy_cleanup(t->easy);
     curl_slist_free_all(t->headers);
     strbuf_free(&t->body);
@@ -222,7 +228,7 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
 {
     http_response r;
     memset(&r, 0, sizeof r);
-    r.error = cancelled ? HTTP_ERR_CANCELLED : classify(rc, t);
+    r.error = cancelled ? HTTP_ERR_CANCELLED : t->refused ? HTTP_ERR_NETWORK : classify(rc, t);
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
     r.body = t->body.data ? t->body.data : (char *)"";
     r.body_len = t->body.len;
@@ -230,6 +236,9 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
         snprintf(r.error_text, sizeof r.error_text, "cancelled");
+    else if (t->refused)
+        snprintf(r.error_text, sizeof r.error_text, "refused to send a header value with a line break or control "
+                                                    "character");
     else if (r.error == HTTP_ERR_TOO_LARGE)
         snprintf(r.error_text, sizeof r.error_text, "the API sent an oversized answer (more than %lld MB)",
                  HTTP_BODY_MAX_BYTES / 1000000);
@@ -256,6 +265,22 @@ static void check_done(http_client *c)
         if (t)
             finish(c, t, m->data.result, false);
     }
+}
+
+/* A header value must stay one header: printable ASCII and spaces only (no CR, LF, NUL, DEL). */
+static bool header_value_ok(const char *v)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p > 0x7E)
+            return false;
+    return true;
+}
+
+static void on_refused(void *ud)
+{
+    transfer *t = ud;
+    t->refuse_timer = 0;
+    finish(t->client, t, CURLE_OK, false);
 }
 
 uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, void *ud)
@@ -323,6 +348,13 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     c->list = t;
     c->in_flight++;
     c->started++;
+    t->client = c;
+    if ((req->bearer && !header_value_ok(req->bearer)) || (req->content_type && !header_value_ok(req->content_type))) {
+        /* Defence in depth (auth refuses such tokens first): fail from the loop, never inside http_start. */
+        t->refused = true;
+        t->refuse_timer = loop_timer_add(c->l, LOOP_CLOCK_REAL, 0, on_refused, t);
+        return t->id;
+    }
     curl_multi_add_handle(c->multi, e);
     return t->id;
 }

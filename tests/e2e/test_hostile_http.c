@@ -20,7 +20,7 @@
 
 static struct MHD_Daemon *daemon_;
 static char base_url[64];
-static atomic_llong served_endless, served_announced, injected_headers;
+static atomic_llong served_endless, served_announced, injected_headers, hits_small;
 static char *bomb, *big;             /* gzip bodies */
 static size_t bomb_len, big_len;
 static long long big_inflated_len;
@@ -29,6 +29,10 @@ static long long big_inflated_len;
 #define ENDLESS_STOP (4 * HTTP_BODY_MAX_BYTES) /* so a client without a cap fails instead of swapping */
 
 static const char *const GOOD_TOKEN = "{\"access_token\":\"good-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}";
+/* A token that would add a header of the server's choosing to every API request. */
+static const char *const CRLF_TOKEN = "{\"access_token\":\"abc\\r\\nX-Injected: yes\",\"expires_in\":3600}";
+static const char *const SPACE_TOKEN = "{\"access_token\":\"abc def\",\"expires_in\":3600}";
+static const char *const HUGE_LIFE_TOKEN = "{\"access_token\":\"good-token\",\"expires_in\":1e300}";
 
 static ssize_t endless_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -84,9 +88,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     (void)method;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, count_injected, NULL);
+    if (!strncmp(url, "/v2/small", 9))
+        atomic_fetch_add(&hits_small, 1);
     struct MHD_Response *r;
     if (strstr(url, "/realms/ok/"))
         r = json(GOOD_TOKEN);
+    else if (strstr(url, "/realms/crlf/"))
+        r = json(CRLF_TOKEN);
+    else if (strstr(url, "/realms/space/"))
+        r = json(SPACE_TOKEN);
+    else if (strstr(url, "/realms/huge/"))
+        r = json(HUGE_LIFE_TOKEN);
     else if (!strncmp(url, "/v2/endless", 11))
         r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, CHUNK, endless_reader, &served_endless, NULL);
     else if (!strncmp(url, "/v2/announced", 13))
@@ -323,6 +335,78 @@ START_TEST(a_list_with_an_oversized_answer_fails_alone_and_says_so)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ tokens */
+
+static void call_small(fixture *f)
+{
+    f->done = 0;
+    api_call(f->a, "GET", "/v2/small", NULL, on_reply, f);
+    run_until(f, &f->done);
+}
+
+START_TEST(a_token_with_a_line_break_never_reaches_a_header)
+{
+    fixture f;
+    fx_open(&f, "crlf");
+    atomic_store(&injected_headers, 0);
+    atomic_store(&hits_small, 0);
+    call_small(&f);
+    ck_assert_int_ne(f.status, API_OK);
+    ck_assert_msg(strstr(f.error_text, "not a single printable line"), "%s", f.error_text);
+    ck_assert_int_eq(atomic_load(&injected_headers), 0);
+    ck_assert_int_eq(atomic_load(&hits_small), 0);
+    ck_assert_int_eq(auth_get_state(f.au), AUTH_FAILED);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(a_token_with_a_space_is_refused)
+{
+    fixture f;
+    fx_open(&f, "space");
+    atomic_store(&hits_small, 0);
+    call_small(&f);
+    ck_assert_int_ne(f.status, API_OK);
+    ck_assert_msg(strstr(f.error_text, "not a single printable line"), "%s", f.error_text);
+    ck_assert_int_eq(atomic_load(&hits_small), 0);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(the_transport_refuses_a_header_value_with_a_line_break)
+{
+    fixture f;
+    fx_open(&f, "ok");
+    atomic_store(&injected_headers, 0);
+    atomic_store(&hits_small, 0);
+    char url[160];
+    snprintf(url, sizeof url, "%s/v2/small", base_url);
+    http_request req = {.method = "GET", .url = url, .bearer = "abc\r\nX-Injected: yes"};
+    f.done = 0;
+    http_start(f.h, &req, on_http, &f);
+    ck_assert_int_eq(f.done, 0); /* never answered from inside http_start */
+    run_until(&f, &f.done);
+    ck_assert_int_eq(f.error, HTTP_ERR_NETWORK);
+    ck_assert_msg(strstr(f.error_text, "refused to send"), "%s", f.error_text);
+    ck_assert_int_eq(atomic_load(&injected_headers), 0);
+    ck_assert_int_eq(atomic_load(&hits_small), 0);
+    ck_assert_int_eq(http_in_flight(f.h), 0);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(a_huge_token_lifetime_is_clamped_not_undefined)
+{
+    fixture f;
+    fx_open(&f, "huge");
+    call_small(&f);
+    ck_assert_int_eq(f.status, API_OK);
+    long left = auth_seconds_left(f.au);
+    ck_assert_msg(left > 3600 && left <= 86400, "seconds left: %ld", left);
+    fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
     text_init_locale();
@@ -335,6 +419,12 @@ int main(void)
     tcase_add_test(tc, an_answer_just_under_the_cap_arrives_whole);
     tcase_add_test(tc, a_list_with_an_oversized_answer_fails_alone_and_says_so);
     suite_add_tcase(s, tc);
+    TCase *tok = tcase_create("tokens");
+    tcase_add_test(tok, a_token_with_a_line_break_never_reaches_a_header);
+    tcase_add_test(tok, a_token_with_a_space_is_refused);
+    tcase_add_test(tok, the_transport_refuses_a_header_value_with_a_line_break);
+    tcase_add_test(tok, a_huge_token_lifetime_is_clamped_not_undefined);
+    suite_add_tcase(s, tok);
     int failed = run_suite_nofork(s);
     server_stop();
     return failed ? 1 : 0;
