@@ -172,6 +172,10 @@ int config_set(config *c, const char *key, const char *value, char **err)
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
+    } else if (strcmp(key, "allow_insecure_http") == 0) {
+        if (!parse_bool(value, &c->allow_insecure_http))
+            return err_set(err, "allow_insecure_http must be yes/no, true/false, on/off or 1/0 (got '%s')",
+                           printable_or(value, "?"));
     } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
         bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
         if (key[0] == 'b')
@@ -338,7 +342,7 @@ void config_url_host(const char *url, char *out, unsigned outcap)
     out[n] = '\0';
 }
 
-static int validate_url(const char *name, const char *url, char **err)
+static int validate_url(const char *name, const char *url, bool allow_insecure, char **err)
 {
     url_parts u;
     if (!url || !*url)
@@ -350,13 +354,22 @@ static int validate_url(const char *name, const char *url, char **err)
     for (const unsigned char *p = (const unsigned char *)url; *p; p++)
         if (*p <= 0x20 || *p == 0x7F)
             return err_set(err, "%s contains spaces or control characters", name);
+    if (!allow_insecure && strncasecmp(url, "http://", 7) == 0 && !config_url_is_loopback(url)) {
+        char host[80];
+        config_url_host(url, host, sizeof host);
+        return err_set(err,
+                       "%s is plain http:// to %s, not this machine: the client secret and access token would "
+                       "cross the network unencrypted. Use https://, or set allow_insecure_http = yes to accept "
+                       "that risk",
+                       name, printable_or(host, "a remote host"));
+    }
     return 0;
 }
 
 int config_validate(const config *c, char **err)
 {
-    if (validate_url("api_url", c->api_url, err) < 0 ||
-        validate_url("auth_url", c->auth_url, err) < 0)
+    if (validate_url("api_url", c->api_url, c->allow_insecure_http, err) < 0 ||
+        validate_url("auth_url", c->auth_url, c->allow_insecure_http, err) < 0)
         return -1;
     if (c->page_size < PAGE_SIZE_MIN || c->page_size > PAGE_SIZE_MAX)
         return err_set(err, "page_size must be from %d to %d", PAGE_SIZE_MIN, PAGE_SIZE_MAX);
@@ -442,7 +455,7 @@ static char *default_config_path(void)
 /* Parses the open file into c. Keys of sections other than the selected profile are
  * checked against a scratch config so that mistakes are reported wherever they are. */
 static int parse_file(FILE *f, const char *path, const char *profile, config *c,
-                      bool *found, strbuf *names, char **err)
+                      bool *found, bool *has_secret, strbuf *names, char **err)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -510,6 +523,8 @@ static int parse_file(FILE *f, const char *path, const char *profile, config *c,
                          printable_or(key, "value"));
             break;
         }
+        if (strcmp(key, "client_secret") == 0 && *value)
+            *has_secret = true;
         if (config_set(target, key, value, &sub) < 0) {
             rc = err_set(err, "%s:%u: %s", path, lineno, sub);
             break;
@@ -542,7 +557,11 @@ static int load_resolved(config *c, const char *path, bool explicit_path, const 
         return err_set(err, "cannot read config file %s: %s", path, strerror(errno));
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return err_set(err, "cannot read config file %s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
         fclose(f);
         return err_set(err, "cannot read config file %s: it is a directory", path);
     }
@@ -550,10 +569,13 @@ static int load_resolved(config *c, const char *path, bool explicit_path, const 
     /* Work on a copy so that a failed load leaves *c untouched. */
     config tmp;
     config_copy(&tmp, c);
-    bool found = false;
+    bool found = false, has_secret = false;
     strbuf names = STRBUF_INIT;
-    int rc = parse_file(f, path, prof, &tmp, &found, &names, err);
+    int rc = parse_file(f, path, prof, &tmp, &found, &has_secret, &names, err);
     fclose(f);
+    if (rc == 0 && has_secret && (st.st_mode & (S_IRWXG | S_IRWXO)))
+        rc = err_set(err, "%s holds client_secret and other users can access it (mode %04o): run chmod 600 %s",
+                     path, (unsigned)(st.st_mode & 0777), path);
     if (rc == 0 && !found && !is_default)
         rc = err_set(err, "%s: profile '%s' not found (%s%s)", path, printable_or(prof, "?"),
                      names.len ? "profiles: " : "no profiles defined",

@@ -48,7 +48,8 @@ static void teardown(void)
     clear_env();
 }
 
-/* Writes text to tmpdir/name (creating one level of directories) and returns the path. */
+/* Writes text to tmpdir/name (creating one level of directories), private as a config file with a
+ * secret must be, and returns the path. */
 static char *write_file(const char *name, const char *text)
 {
     static char path[512];
@@ -64,6 +65,7 @@ static char *write_file(const char *name, const char *text)
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
     fclose(f);
+    chmod(path, 0600);
     return path;
 }
 
@@ -519,6 +521,72 @@ START_TEST(test_url_validation)
 }
 END_TEST
 
+START_TEST(test_plain_http_to_a_remote_host_is_refused_unless_allowed)
+{
+    static const char *const keys[] = {"api_url", "auth_url"};
+    for (int i = 0; i < N(keys); i++) {
+        config c;
+        char *err = NULL;
+        config_init_defaults(&c);
+        ck_assert_int_eq(config_set(&c, keys[i], "http://api.example.com/base", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), -1);
+        ck_assert_msg(strstr(err, keys[i]) && strstr(err, "api.example.com") && strstr(err, "unencrypted") &&
+                          strstr(err, "allow_insecure_http = yes"),
+                      "%s", err);
+        err_clear(&err);
+        ck_assert_int_eq(config_set(&c, "allow_insecure_http", "yes", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), 0);
+        ck_assert_int_eq(config_set(&c, "allow_insecure_http", "no", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), -1);
+        err_clear(&err);
+        /* loopback and https need no setting */
+        ck_assert_int_eq(config_set(&c, keys[i], "http://127.0.0.1:8080", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), 0);
+        ck_assert_int_eq(config_set(&c, keys[i], "https://api.example.com", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), 0);
+        ck_assert_int_eq(config_set(&c, "allow_insecure_http", "maybe", &err), -1);
+        ck_assert_ptr_nonnull(strstr(err, "allow_insecure_http"));
+        err_clear(&err);
+        config_free(&c);
+    }
+}
+END_TEST
+
+START_TEST(test_a_secret_in_a_file_others_can_read_is_refused)
+{
+    config c;
+    char *err = NULL;
+    config_init_defaults(&c);
+    char *path = write_file("open.conf", "client_id = me\nclient_secret = " SECRET "\n");
+    chmod(path, 0644);
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), -1);
+    char want[600];
+    snprintf(want, sizeof want, "chmod 600 %s", path);
+    ck_assert_msg(strstr(err, want) && strstr(err, "client_secret"), "%s", err);
+    ck_assert_ptr_null(strstr(err, SECRET));
+    ck_assert_ptr_null(c.client_secret); /* nothing taken from it */
+    err_clear(&err);
+    chmod(path, 0640); /* the group is other users too */
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), -1);
+    err_clear(&err);
+    chmod(path, 0600);
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), 0);
+    ck_assert_str_eq(c.client_secret, SECRET);
+    config_free(&c);
+
+    /* A secret in another profile's section counts; a file without one may be readable. */
+    config_init_defaults(&c);
+    path = write_file("other.conf", "[profile a]\nclient_secret = x\n[profile b]\nclient_id = y\n");
+    chmod(path, 0644);
+    ck_assert_int_eq(config_load_file(&c, path, "b", &err), -1);
+    err_clear(&err);
+    path = write_file("public.conf", "api_url = https://api.example.com\nclient_id = me\n");
+    chmod(path, 0644);
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), 0);
+    config_free(&c);
+}
+END_TEST
+
 START_TEST(test_validate_ranges)
 {
     config c;
@@ -623,6 +691,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_set_values);
     tcase_add_loop_test(tc, test_url_validation, 0, N(url_cases));
     tcase_add_test(tc, test_validate_ranges);
+    tcase_add_test(tc, test_plain_http_to_a_remote_host_is_refused_unless_allowed);
+    tcase_add_test(tc, test_a_secret_in_a_file_others_can_read_is_refused);
     tcase_add_loop_test(tc, test_loopback_table, 0, N(loopback_cases));
     tcase_add_loop_test(tc, test_url_host_table, 0, N(host_cases));
     suite_add_tcase(s, tc);
