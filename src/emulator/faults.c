@@ -11,6 +11,7 @@
 
 #include "emu_json.h"
 #include "emu_rng.h"
+#include "faults_hostile.h"
 
 #define MAX_FAULTS 64
 
@@ -21,12 +22,20 @@ typedef enum fault_kind {
     FK_TRUNCATED,
     FK_RESET,
     FK_RATE_LIMIT,
-    FK_BAD_ITEMS
+    FK_BAD_ITEMS,
+    /* a hostile server (faults_hostile.c) */
+    FK_CURSOR_LOOP,
+    FK_EMPTY_PAGES,
+    FK_ENDLESS_BODY,
+    FK_GZIP_BOMB,
+    FK_CRLF_TOKEN,
+    FK_HUGE_NUMBERS
 } fault_kind;
 
-#define N_KINDS 7
-static const char *const KIND_NAMES[N_KINDS] = {"latency", "status",     "malformed", "truncated",
-                                                "reset",   "rate_limit", "bad_items"};
+#define N_KINDS 13
+static const char *const KIND_NAMES[N_KINDS] = {
+    "latency",     "status",      "malformed",    "truncated", "reset",      "rate_limit",  "bad_items",
+    "cursor_loop", "empty_pages", "endless_body", "gzip_bomb", "crlf_token", "huge_numbers"};
 
 /* kind=bad_items: well-formed JSON of a page, but its items are no records at all. */
 #define BAD_ITEMS_PAGE "{\"items\":[42,{\"id\":\"x\"},null],\"current_page\":null,\"next_page\":null}"
@@ -41,6 +50,7 @@ typedef struct fault {
     int latency_ms;
     int retry_after_seconds;
     bool retry_after_header; /* 429s: also send the Retry-After header (else detail.retry_after_seconds only) */
+    bool chunked;            /* endless_body: chunked transfer instead of a huge Content-Length */
 } fault;
 
 struct fault_table {
@@ -105,7 +115,8 @@ static bool set_field(fault *f, const char *key, const char *value, bool *kind_g
         while (k < N_KINDS && strcmp(KIND_NAMES[k], value) != 0)
             k++;
         if (k == N_KINDS) {
-            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit, bad_items or latency");
+            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit, bad_items, latency, "
+                               "cursor_loop, empty_pages, endless_body, gzip_bomb, crlf_token or huge_numbers");
             return false;
         }
         f->kind = (fault_kind)k;
@@ -151,6 +162,12 @@ static bool set_field(fault *f, const char *key, const char *value, bool *kind_g
             return false;
         }
         f->retry_after_header = value[0] == '1';
+    } else if (strcmp(key, "chunked") == 0) {
+        if (strcmp(value, "1") != 0 && strcmp(value, "0") != 0) {
+            snprintf(err, cap, "chunked must be 1 or 0");
+            return false;
+        }
+        f->chunked = value[0] == '1';
     } else {
         snprintf(err, cap, "unknown fault field '%s'", key);
         return false;
@@ -246,6 +263,7 @@ void faults_render(fault_table *t, strbuf *out)
         json_member_int(out, &first, "latency_ms", f->latency_ms);
         json_member_int(out, &first, "retry_after_seconds", f->retry_after_seconds);
         json_member_int(out, &first, "retry_after_header", f->retry_after_header ? 1 : 0);
+        json_member_int(out, &first, "chunked", f->chunked ? 1 : 0);
         strbuf_putc(out, '}');
     }
     strbuf_putc(out, ']');
@@ -271,6 +289,23 @@ static void too_many(emu_response *resp, const fault *f)
     resp->n_headers = w;
 }
 
+static bool is_token_path(const char *path)
+{
+    static const char suffix[] = "/protocol/openid-connect/token";
+    size_t n = strlen(path), k = sizeof suffix - 1;
+    return n >= k && strcmp(path + n - k, suffix) == 0;
+}
+
+/* Kinds that alter one kind of answer fire (and count) only on requests that get that answer. */
+static bool kind_applies(fault_kind kind, const emu_request *req)
+{
+    if (kind == FK_CURSOR_LOOP || kind == FK_EMPTY_PAGES)
+        return strcmp(req->method, "GET") == 0;
+    if (kind == FK_CRLF_TOKEN)
+        return strcmp(req->method, "POST") == 0 && is_token_path(req->path);
+    return true;
+}
+
 fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response *resp)
 {
     if (!t)
@@ -283,6 +318,8 @@ fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response 
         if (f->count == 0 || strncmp(req->path, f->route, strlen(f->route)) != 0)
             continue;
         if (f->method[0] && strcasecmp(f->method, req->method) != 0)
+            continue;
+        if (!kind_applies(f->kind, req))
             continue;
         if (f->probability < 1.0 && rng_unit(&t->rng) >= f->probability)
             continue;
@@ -325,6 +362,30 @@ fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response 
         return FAULT_RESPONDED;
     case FK_TRUNCATED:
         return FAULT_TRUNCATE_RESPONSE;
+    case FK_CURSOR_LOOP:
+        resp->rewrite = HOSTILE_CURSOR_LOOP;
+        return FAULT_REWRITE;
+    case FK_EMPTY_PAGES:
+        resp->rewrite = HOSTILE_EMPTY_PAGES;
+        return FAULT_REWRITE;
+    case FK_CRLF_TOKEN:
+        resp->rewrite = HOSTILE_CRLF_TOKEN;
+        return FAULT_REWRITE;
+    case FK_HUGE_NUMBERS:
+        if (hit.status == 429) {
+            hostile_huge_429(resp, hit.retry_after_header);
+            return FAULT_RESPONDED;
+        }
+        resp->rewrite = HOSTILE_HUGE_NUMBERS;
+        return FAULT_REWRITE;
+    case FK_ENDLESS_BODY:
+        resp->status = 200;
+        resp->kind = RESP_ENDLESS;
+        resp->chunked = hit.chunked;
+        return FAULT_RESPONDED;
+    case FK_GZIP_BOMB:
+        hostile_gzip_bomb(resp);
+        return FAULT_RESPONDED;
     }
     return FAULT_NONE;
 }

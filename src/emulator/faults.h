@@ -1,5 +1,5 @@
 /* faults: injected failures per route (status, latency, malformed/truncated JSON, reset, 429 with or
- * without Retry-After, a page of non-records). */
+ * without Retry-After, a page of non-records) and a hostile server's answers (faults_hostile.h). */
 #ifndef CATENA_EMU_FAULTS_H
 #define CATENA_EMU_FAULTS_H
 
@@ -15,7 +15,8 @@ typedef struct fault_table fault_table;
 typedef enum fault_outcome {
     FAULT_NONE,             /* handle the request normally */
     FAULT_RESPONDED,        /* the fault produced the response (or a reset) */
-    FAULT_TRUNCATE_RESPONSE /* handle normally, then send only part of the body */
+    FAULT_TRUNCATE_RESPONSE, /* handle normally, then send only part of the body */
+    FAULT_REWRITE            /* handle normally, then faults_rewrite() alters the answer (resp->rewrite) */
 } fault_outcome;
 
 fault_table *faults_new(uint64_t seed);

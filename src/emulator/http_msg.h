@@ -38,7 +38,8 @@ typedef struct emu_request {
     const char *params[4]; /* path parameters captured by the router */
 } emu_request;
 
-enum response_kind { RESP_NORMAL, RESP_RESET, RESP_TRUNCATED };
+/* RESP_ENDLESS: a body that never completes (kind=endless_body), cut by the server at EMU_ENDLESS_LIMIT. */
+enum response_kind { RESP_NORMAL, RESP_RESET, RESP_TRUNCATED, RESP_ENDLESS };
 
 typedef struct emu_response {
     int status;
@@ -46,6 +47,9 @@ typedef struct emu_response {
     const char *content_type;
     enum response_kind kind;
     bool injected; /* produced or altered by fault injection */
+    bool chunked;  /* RESP_ENDLESS: chunked transfer instead of an announced Content-Length */
+    bool binary;   /* the body is not text (a gzip bomb): the recorder leaves it out */
+    int rewrite;   /* a hostile fault kind that alters the normal answer (faults_rewrite); 0 = none */
     char header_name[4][32];
     char header_value[4][128];
     int n_headers;

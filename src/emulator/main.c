@@ -19,6 +19,7 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
 
     signal(SIGPIPE, SIG_IGN);
+    server_raise_fd_limit();
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);

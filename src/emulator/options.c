@@ -21,6 +21,7 @@ void options_defaults(emu_options *o)
     o->token_lifetime = 3600;
     o->time_scale = 1.0;
     o->threads = 8;
+    o->idle_timeout = 15;
     o->max_body = 1024 * 1024;
     o->tsp_rate = 5;
     o->tsp_burst = 10;
@@ -50,16 +51,24 @@ void options_print_help(FILE *out)
         "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
         "  --start-time RFC3339  emulated time at start (default: the wall clock)\n"
         "  --threads N           HTTP worker threads (default 8)\n"
+        "  --idle-timeout SEC    close a connection idle this long (default 15); connections are limited\n"
+        "                        only by the descriptors the process may open (the soft limit is raised\n"
+        "                        to the hard one at start), so idle clients cannot lock others out\n"
         "  --max-body BYTES      request body limit, larger bodies get 413 (default 1048576)\n"
         "  --fault SPEC          inject a fault, repeatable; SPEC is comma-separated key=value:\n"
         "                        route=PATH-PREFIX,method=GET,kind=status|malformed|truncated|reset|\n"
-        "                        rate_limit|bad_items,status=503,probability=1.0,count=N,latency_ms=N,\n"
-        "                        retry_after_seconds=N,retry_after_header=1|0 (see POST /_emulator/faults)\n"
+        "                        rate_limit|bad_items|cursor_loop|empty_pages|endless_body|gzip_bomb|\n"
+        "                        crlf_token|huge_numbers,status=503,probability=1.0,count=N,latency_ms=N,\n"
+        "                        retry_after_seconds=N,retry_after_header=1|0,chunked=1|0\n"
+        "                        (see POST /_emulator/faults; the first matching fault fires)\n"
         "  --api-rate-limit N    Catena API rate limit, requests/s (default 0 = off); excess gets 429\n"
         "                        with detail.retry_after_seconds and a Retry-After header\n"
         "  --tsp-rate N          simulated TSP token bucket per connection, requests/s (default 5)\n"
         "  --tsp-burst N         its burst size (default 10)\n"
-        "  --webhook-url URL     deliver resource_operation.created|succeeded|failed webhooks (http:// only)\n"
+        "  --webhook-url URL     deliver resource_operation.created|succeeded|failed webhooks (http:// only;\n"
+        "                        up to 5 attempts, any non-5xx answer counts as delivered); the envelope\n"
+        "                        (id, timestamp, data) is the event and is the same on every attempt,\n"
+        "                        X-Request-ID is new per attempt, X-Delivery-Attempt counts them\n"
         "  --webhook-secret S    HMAC secret for X-Catena-Signature (default whsec-emulator)\n"
         "  --verbose             log requests to stderr\n"
         "  --help                this text\n"
@@ -83,9 +92,12 @@ void options_print_help(FILE *out)
         "  GET    /_emulator/faults              active faults\n"
         "  POST   /_emulator/faults              add a fault, JSON {\"route\":\"/v2/telematics/vehicles\",\n"
         "                                        \"method\":\"GET\",\"kind\":\"status|malformed|truncated|reset|\n"
-        "                                        rate_limit|bad_items\",\"status\":503,\"probability\":1.0,\n"
-        "                                        \"count\":N,\"latency_ms\":N,\"retry_after_seconds\":N,\n"
-        "                                        \"retry_after_header\":1}; route is a path prefix\n"
+        "                                        rate_limit|bad_items|cursor_loop|empty_pages|endless_body|\n"
+        "                                        gzip_bomb|crlf_token|huge_numbers\",\"status\":503,\n"
+        "                                        \"probability\":1.0,\"count\":N,\"latency_ms\":N,\n"
+        "                                        \"retry_after_seconds\":N,\n"
+        "                                        \"retry_after_header\":1,\"chunked\":0}; route is a path\n"
+        "                                        prefix; the first matching fault fires\n"
         "                                        (kind=latency, or latency_ms alone: delay only;\n"
         "                                        kind=status with a 2xx status: that status and an error body;\n"
         "                                        malformed: invalid JSON; truncated: the connection closes\n"
@@ -93,6 +105,24 @@ void options_print_help(FILE *out)
         "                                        {\"items\":[42,{\"id\":\"x\"},null],...} of non-records;\n"
         "                                        retry_after_header 0: a 429 without the Retry-After header,\n"
         "                                        detail.retry_after_seconds only)\n"
+        "                                        A hostile server (bounded on the emulator's side):\n"
+        "                                        cursor_loop: a list's next_page is the request's own\n"
+        "                                        cursor (a first page: its current_page), forever;\n"
+        "                                        empty_pages: a list answers items [] (total unchanged)\n"
+        "                                        and a fresh, valid next_page every time, forever\n"
+        "                                        (both fire on GETs only; other answers pass unchanged);\n"
+        "                                        endless_body: 200 announcing Content-Length 5368709120\n"
+        "                                        (chunked 1: chunked, no length) and streaming\n"
+        "                                        {\"items\":[{...},{...},... without end; the emulator\n"
+        "                                        closes the connection after 64 MiB or when the client\n"
+        "                                        hangs up; gzip_bomb: 200, Content-Encoding: gzip, ~1 MiB\n"
+        "                                        inflating to 1 GiB of zero bytes (made when it fires);\n"
+        "                                        crlf_token: token POSTs only: the access_token ends in\n"
+        "                                        \"\\r\\nX-Injected: 1\"; huge_numbers: model_year (lists\n"
+        "                                        and records), total, expires_in and\n"
+        "                                        detail.retry_after_seconds become 1e300 (status 429: a 429\n"
+        "                                        with retry_after_seconds 1e300 and Retry-After: 1e300\n"
+        "                                        unless retry_after_header 0)\n"
         "  DELETE /_emulator/faults              remove all faults\n"
         "  POST   /_emulator/share-level         {\"connection_id\":ID,\"resource\":\"vehicle\",\n"
         "                                        \"share_level\":\"read|read_write\"}\n"
@@ -195,6 +225,9 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         } else if (strcmp(a, "--threads") == 0) {
             ok = parse_long(v, 1, 256, &n);
             o->threads = (int)n;
+        } else if (strcmp(a, "--idle-timeout") == 0) {
+            ok = parse_long(v, 1, 3600, &n);
+            o->idle_timeout = (int)n;
         } else if (strcmp(a, "--max-body") == 0) {
             ok = parse_long(v, 1, 1L << 30, &n);
             o->max_body = (size_t)n;

@@ -22,6 +22,7 @@ typedef struct emu_options {
     double time_scale;  /* real seconds per emulated second */
     int64_t start_time_us; /* emulated start instant; 0 = wall clock */
     int threads;
+    int idle_timeout; /* seconds an idle connection is kept open */
     size_t max_body;
     const char *fault_specs[EMU_MAX_FAULT_SPECS];
     size_t n_fault_specs;

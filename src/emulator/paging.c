@@ -23,7 +23,7 @@ uint64_t query_fingerprint(const query_args *q)
     return sum;
 }
 
-static void cursor_put(strbuf *sb, char dir, size_t offset, uint64_t fp)
+void page_cursor_put(strbuf *sb, char dir, size_t offset, uint64_t fp)
 {
     char raw[64];
     int n = snprintf(raw, sizeof raw, "%c:%zu:%016llx", dir, offset, (unsigned long long)fp);
@@ -103,17 +103,17 @@ void page_end(strbuf *sb, const page_window *w, bool with_total)
     if (with_total)
         strbuf_printf(sb, ",\"total\":%zu", w->total);
     strbuf_puts(sb, ",\"current_page\":");
-    cursor_put(sb, 'f', w->start, w->fingerprint);
+    page_cursor_put(sb, 'f', w->start, w->fingerprint);
     strbuf_puts(sb, ",\"current_page_backwards\":");
-    cursor_put(sb, 'b', w->end, w->fingerprint);
+    page_cursor_put(sb, 'b', w->end, w->fingerprint);
     strbuf_puts(sb, ",\"previous_page\":");
     if (w->start > 0)
-        cursor_put(sb, 'b', w->start, w->fingerprint);
+        page_cursor_put(sb, 'b', w->start, w->fingerprint);
     else
         strbuf_puts(sb, "null");
     strbuf_puts(sb, ",\"next_page\":");
     if (w->end < w->total)
-        cursor_put(sb, 'f', w->end, w->fingerprint);
+        page_cursor_put(sb, 'f', w->end, w->fingerprint);
     else
         strbuf_puts(sb, "null");
     strbuf_putc(sb, '}');

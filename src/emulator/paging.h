@@ -19,6 +19,8 @@ typedef struct page_window {
 uint64_t query_fingerprint(const query_args *q);
 /* Reads cursor and size; on success fills start/end for a list of total items. */
 bool page_select(const query_args *q, problem_list *p, size_t total, page_window *w);
+/* Writes a quoted cursor for direction 'f' or 'b' at offset; an offset past the end reads as an empty page. */
+void page_cursor_put(strbuf *sb, char dir, size_t offset, uint64_t fp);
 /* Writes {"items":[ */
 void page_begin(strbuf *sb);
 /* Writes ],"total":N (if with_total),"current_page":..,"current_page_backwards":..,"previous_page":..,"next_page":..} */

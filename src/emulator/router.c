@@ -6,6 +6,7 @@
 #include "api_limit.h"
 #include "emu_clock.h"
 #include "faults.h"
+#include "faults_hostile.h"
 #include "recorder.h"
 
 typedef struct route {
@@ -147,8 +148,11 @@ void app_handle(emu_app *app, emu_request *req, emu_response *resp)
             dispatch_api(app, req, resp);
         if (fo == FAULT_TRUNCATE_RESPONSE)
             resp->kind = RESP_TRUNCATED;
+        if (fo == FAULT_REWRITE)
+            faults_rewrite(req, resp);
     }
     reqlog_add(app->log, req->method, req->path, req->raw_query, req->body, req->body_len, resp->status, at);
+    bool text = !resp->binary && resp->kind != RESP_ENDLESS;
     recorder_write(req->method, req->path, req->raw_query, resp->status, resp->injected || resp->kind != RESP_NORMAL,
-                   resp->body.data, resp->body.len);
+                   text ? resp->body.data : NULL, text ? resp->body.len : 0);
 }

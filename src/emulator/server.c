@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
 
 #include "emu_json.h"
+#include "faults_hostile.h"
 
 struct emu_server {
     struct MHD_Daemon *daemon;
@@ -91,6 +93,13 @@ static void truncated_free(void *cls)
     free(t);
 }
 
+static ssize_t endless_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls;
+    long n = hostile_endless_read(pos, buf, max);
+    return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : (ssize_t)n; /* closes without finishing the body */
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *con, emu_response *r)
 {
     if (r->kind == RESP_RESET)
@@ -102,6 +111,9 @@ static enum MHD_Result send_response(struct MHD_Connection *con, emu_response *r
         t->len = full / 2;
         t->data = strbuf_detach(&r->body);
         mr = MHD_create_response_from_callback(full, 4096, truncated_reader, t, truncated_free);
+    } else if (r->kind == RESP_ENDLESS) {
+        mr = MHD_create_response_from_callback(r->chunked ? MHD_SIZE_UNKNOWN : EMU_ENDLESS_ANNOUNCED, 65536,
+                                               endless_reader, NULL, NULL);
     } else {
         size_t len = r->body.len;
         char *data = strbuf_detach(&r->body);
@@ -181,6 +193,35 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
         vfprintf(stderr, fmt, ap);
 }
 
+/* Descriptors kept free of connections: files, the webhook sender, MHD's own (epoll, the listener). */
+#define FD_RESERVE 128
+#define MAX_CONNECTIONS 100000
+
+/* As many connections as the process may open descriptors for (libmicrohttpd's default is ~1,020). */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1000;
+    rlim_t n = rl.rlim_cur == RLIM_INFINITY ? MAX_CONNECTIONS + FD_RESERVE : rl.rlim_cur;
+    if (n <= 2 * FD_RESERVE)
+        return (unsigned)(n / 2);
+    n -= FD_RESERVE;
+    return n > MAX_CONNECTIONS ? MAX_CONNECTIONS : (unsigned)n;
+}
+
+void server_raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && rl.rlim_max == RLIM_INFINITY) {
+        rl.rlim_cur = MAX_CONNECTIONS + FD_RESERVE; /* Linux refuses an infinite soft limit */
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 emu_server *server_start(emu_app *app, char *url, size_t url_cap)
 {
     const emu_options *o = &app->opts;
@@ -203,7 +244,8 @@ emu_server *server_start(emu_app *app, char *url, size_t url_cap)
     s->daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
                                  ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK,
-                                 on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                                 on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout,
+                                 MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
                                  MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s, MHD_OPTION_END);
     int family = ai->ai_family;

@@ -129,20 +129,30 @@ static int post_once(webhook_sender *w, const strbuf *gz, const char *event_name
     return status;
 }
 
+static void rfc3339_seconds(int64_t at_us, char out[40])
+{
+    char ts[EMU_TIME_LEN];
+    emu_time_format(at_us, ts);
+    snprintf(out, 40, "%.19s+00:00", ts);
+}
+
+/* The envelope (id, timestamp, data) is the event and stays the same on every attempt; only
+ * delivery_attempt, the signing timestamp and X-Request-ID change per attempt. */
 static void deliver(webhook_sender *w, const webhook_event *ev)
 {
+    int64_t event_at = emu_now_us();
+    char event_ts[40];
+    rfc3339_seconds(event_at, event_ts);
+    uuid env_id;
+    uint8_t rnd[10];
+    rng_bytes(&w->rng, rnd, sizeof rnd);
+    uuid_v7(&env_id, (uint64_t)(event_at / 1000), rnd);
+    char eid[UUID_STR_LEN], wid[UUID_STR_LEN];
+    uuid_format(&env_id, eid);
+    uuid_format(&w->webhook_id, wid);
     for (int attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS && !w->stop; attempt++) {
-        int64_t now = emu_now_us();
-        char ts[EMU_TIME_LEN], rfc[40];
-        emu_time_format(now, ts);
-        snprintf(rfc, sizeof rfc, "%.19s+00:00", ts);
-        uuid env_id;
-        uint8_t rnd[10];
-        rng_bytes(&w->rng, rnd, sizeof rnd);
-        uuid_v7(&env_id, (uint64_t)(now / 1000), rnd);
-        char eid[UUID_STR_LEN], wid[UUID_STR_LEN];
-        uuid_format(&env_id, eid);
-        uuid_format(&w->webhook_id, wid);
+        char rfc[40];
+        rfc3339_seconds(emu_now_us(), rfc);
         strbuf body = STRBUF_INIT;
         bool first = true;
         strbuf_putc(&body, '{');
@@ -153,7 +163,7 @@ static void deliver(webhook_sender *w, const webhook_event *ev)
         strbuf_puts(&body, ev->data_item);
         strbuf_putc(&body, ']');
         json_member_str(&body, &first, "webhook_id", wid);
-        json_member_str(&body, &first, "timestamp", rfc);
+        json_member_str(&body, &first, "timestamp", event_ts);
         json_member_str(&body, &first, "id", eid);
         json_member_int(&body, &first, "delivery_attempt", attempt);
         strbuf_putc(&body, '}');

@@ -15,26 +15,28 @@
 #define NUM(name) {#name, WK_NUMBER, WF_NULLABLE, NULL, 0, 0, -1, NULL}
 #define B(name) {#name, WK_BOOL, WF_NULLABLE, NULL, 0, 0, -1, NULL}
 #define E(name, values) {#name, WK_ENUM, 0, values, 0, 0, -1, NULL}
+/* An enum that a PATCH may clear with null (VehicleUpdate, UserUpdate); creates refuse null. */
+#define EU(name, values) {#name, WK_ENUM, WF_UPDATE_NULLABLE, values, 0, 0, -1, NULL}
 #define CODE3(name) {#name, WK_STRING, WF_NULLABLE | WF_CODE3, NULL, 0, 0, -1, NULL}
 #define CONN {"connection_id", WK_UUID, WF_REQUIRED, NULL, 0, 0, -1, NULL}
 #define REF(name, flags, res, key) {#name, WK_UUID, flags, NULL, 0, 0, res, key}
 
 static const write_field VEHICLE_WRITE[] = {
     CONN, S(vehicle_name), S(oem), S(model_type), I(model_year), S(vin), S(engine_vin), S(license_plate_region),
-    CODE3(license_plate_country), S(license_plate_number), B(is_active), E(status, ENUM_VehicleStatusEnum),
+    CODE3(license_plate_country), S(license_plate_number), B(is_active), EU(status, ENUM_VehicleStatusEnum),
     S(notes), S(eld_id), S(eld_serial_number), S(eld_device_type), S(eld_product_id), I(total_axles),
     S(external_id), S(speed_unit), S(odometer_unit), S(fuel_unit), S(fuel_capacity),
-    E(engine_type, ENUM_EngineType),
+    EU(engine_type, ENUM_EngineType),
 };
 
 static const write_field USER_WRITE[] = {
-    CONN, S(username), B(is_active), E(status, ENUM_UserStatusEnum), B(is_driver), S(user_designation),
+    CONN, S(username), B(is_active), EU(status, ENUM_UserStatusEnum), B(is_driver), S(user_designation),
     S(user_email), S(first_name), S(last_name), S(phone_number), CODE3(country_code), CODE3(license_country),
     S(license_region), S(license_number), {"license_expiration", WK_DATE, WF_NULLABLE, NULL, 0, 0, -1, NULL},
-    S(employee_number), S(carrier_number), S(notes), E(hos_ruleset_code, ENUM_HosRulesetCodeEnum),
+    S(employee_number), S(carrier_number), S(notes), EU(hos_ruleset_code, ENUM_HosRulesetCodeEnum),
     B(allow_yard_move), B(allow_personal_conveyance), B(allow_adverse_driving),
-    E(default_time_zone, ENUM_TimezoneCodeEnum), E(hos_compliance_type, ENUM_HosComplianceTypeEnum),
-    E(hos_tracking_method, ENUM_HosTrackingMethodEnum),
+    EU(default_time_zone, ENUM_TimezoneCodeEnum), EU(hos_compliance_type, ENUM_HosComplianceTypeEnum),
+    EU(hos_tracking_method, ENUM_HosTrackingMethodEnum),
 };
 
 static const write_field TRAILER_WRITE[] = {
@@ -282,6 +284,8 @@ bool write_validate(const write_model *m, const cJSON *body, bool is_update, pro
                 problems_add(p, f->name, "", "Field required", "missing");
             continue;
         }
+        if (is_update && (f->flags & WF_UPDATE_NULLABLE) && cJSON_IsNull(v))
+            continue; /* clears the field */
         check_value(f, v, f->name, p);
     }
     return p->n == before;

@@ -28,6 +28,7 @@ typedef enum write_kind {
 #define WF_NULLABLE 2u
 #define WF_CODE3 4u /* pattern ^\w{3}$ */
 #define WF_RANGE 8u
+#define WF_UPDATE_NULLABLE 16u /* nullable in the update schema only (the enums of VehicleUpdate, UserUpdate) */
 
 typedef struct write_field {
     const char *name;

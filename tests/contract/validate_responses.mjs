@@ -81,6 +81,15 @@ function validatorFor(path, method, status) {
   return { validate: compiled.get(key), key };
 }
 
+// The request body of (method, path) checked against the contract's requestBody schema; null if valid.
+function requestProblem(method, path, body) {
+  const t = templates.find((x) => x.re.test(path) && spec.paths[x.template][method.toLowerCase()]);
+  const schema = t && spec.paths[t.template][method.toLowerCase()].requestBody?.content?.['application/json']?.schema;
+  if (!schema) return `no request schema for ${method} ${path}`;
+  const validate = ajv.compile(rewrite(schema));
+  return validate(body) ? null : ajv.errorsText(validate.errors, { separator: '; ' }).slice(0, 600);
+}
+
 // ---------------------------------------------------------------- scenario against a fresh emulator
 async function runScenario(bin, recordDir) {
   const child = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9'], {
@@ -163,6 +172,20 @@ async function runScenario(bin, recordDir) {
   await call('PATCH', `/v2/telematics/vehicles/${a.vehicle}?is_sync=true`, { token: tok, body: { connection_id: a.conn, notes: null, vehicle_name: 'Renamed' } });
   await call('PATCH', `/v2/telematics/users/${a.drivers[1]}`, { token: tok, body: { connection_id: a.conn, phone_number: '+13125550100' } });
   await call('PATCH', `/v2/telematics/trailers/${b.trailer}`, { token: tok, body: { connection_id: a.conn } });
+  // The contract lets a PATCH clear the enums of VehicleUpdate and UserUpdate with null: the body must be
+  // valid against the request schema, and the emulator must accept it (not 422).
+  const clearing = [
+    [`/v2/telematics/vehicles/${a.vehicle}?is_sync=true`, { connection_id: a.conn, status: null, engine_type: null }],
+    [`/v2/telematics/users/${a.drivers[0]}?is_sync=true`, { connection_id: a.conn, status: null, hos_ruleset_code: null,
+      default_time_zone: null, hos_compliance_type: null, hos_tracking_method: null }],
+    [`/v2/telematics/users/${a.drivers[0]}`, { connection_id: a.conn, hos_ruleset_code: null }],
+  ];
+  for (const [path, body] of clearing) {
+    const problem = requestProblem('PATCH', path.split('?')[0], body);
+    if (problem) throw new Error(`scenario body for PATCH ${path} is not valid against the contract: ${problem}`);
+    const r = await call('PATCH', path, { token: tok, body });
+    if (r.status !== 200 && r.status !== 202) throw new Error(`PATCH ${path} with null enums answered ${r.status}`);
+  }
   await fetch(`${base}/_emulator/operations/drain?timeout_ms=20000`, { method: 'POST' });
   await fetch(`${base}/_emulator/clock/advance?ms=900000`, { method: 'POST' });
   const ops = await get('/v2/integrations/connections/resource-operations?size=100');

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -242,6 +243,66 @@ START_TEST(api_rate_limit_429)
 }
 END_TEST
 
+static int connect_loopback(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+#define IDLE_CONNECTIONS 1100
+
+/* libmicrohttpd's default limit (~1,020 connections, idle ones kept 60 s) locked every client out:
+ * many idle connections must leave health and the API answering, and idle ones are closed in time. */
+START_TEST(idle_connections_do_not_lock_out)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    ck_assert_msg(rl.rlim_max >= IDLE_CONNECTIONS + 100, "this test needs %d descriptors", IDLE_CONNECTIONS + 100);
+    if (rl.rlim_cur < IDLE_CONNECTIONS + 100) {
+        rl.rlim_cur = rl.rlim_max;
+        ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    }
+    emu_proc e;
+    const char *args[] = {"--idle-timeout", "2", NULL};
+    ck_assert_int_eq(emu_start(&e, args), 0);
+    static int fds[IDLE_CONNECTIONS];
+    for (int i = 0; i < IDLE_CONNECTIONS; i++)
+        fds[i] = connect_loopback(e.port);
+    usleep(300000); /* let the server accept them */
+    char url[256];
+    snprintf(url, sizeof url, "%s/_emulator/health", e.url);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    http_result r = http_call("GET", url, NULL, NULL, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_lt(b.tv_sec - a.tv_sec, 2);
+    http_free(&r);
+    char *tok = emu_token(&e);
+    ck_assert_ptr_nonnull(tok);
+    free(tok);
+    /* the idle connections are closed by the server after --idle-timeout */
+    usleep(3500000);
+    int closed = 0;
+    for (int i = 0; i < IDLE_CONNECTIONS; i++) {
+        struct timeval tv = {0, 1000};
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char c;
+        if (read(fds[i], &c, 1) == 0)
+            closed++;
+        close(fds[i]);
+    }
+    ck_assert_int_eq(closed, IDLE_CONNECTIONS);
+    ck_assert_int_eq(emu_stop(&e), 0);
+}
+END_TEST
+
 START_TEST(body_too_large_413)
 {
     size_t n = 2 * 1024 * 1024;
@@ -355,6 +416,7 @@ static Suite *faults_suite(void)
     TCase *own = tcase_create("own emulators");
     tcase_add_test(own, cli_fault_and_token_route);
     tcase_add_test(own, api_rate_limit_429);
+    tcase_add_test(own, idle_connections_do_not_lock_out);
     suite_add_tcase(s, own);
     return s;
 }

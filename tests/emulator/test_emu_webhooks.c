@@ -223,6 +223,60 @@ START_TEST(webhooks_signed_gzip_with_retry)
 }
 END_TEST
 
+/* The envelope of captured delivery i (caller deletes). */
+static cJSON *envelope(captured *c)
+{
+    char *json = gunzip_stored(&c->body);
+    cJSON *env = cJSON_Parse(json);
+    free(json);
+    ck_assert_ptr_nonnull(env);
+    return env;
+}
+
+/* The envelope id is the event's identity (receivers de-duplicate on it): the same on every attempt;
+ * X-Request-ID names the attempt. */
+START_TEST(webhook_event_id_stable_across_attempts)
+{
+    receiver rc;
+    receiver_start(&rc, 2);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hooks", rc.port);
+    const char *args[] = {"--webhook-url", url, "--time-scale", "0.001", "--token-lifetime", "100000000", NULL};
+    world w;
+    world_start(&w, args);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"connection_id\":\"%s\",\"sender_id\":\"%s\",\"recipient_id\":\"%s\",\"message_text\":\"twice\"}",
+             w.conn[0], w.dispatcher[0], w.driver[0][0]);
+    long st;
+    cJSON *op = world_write(&w, "POST", "/v2/telematics/messages", body, &st);
+    ck_assert_int_eq(st, 202);
+    cJSON_Delete(op);
+    world_drain(&w);
+    /* created: 503, 503, 202; then succeeded */
+    ck_assert_int_ge(receiver_wait(&rc, 4), 4);
+    char ids[4][64], stamps[4][64], request_ids[4][64];
+    for (int i = 0; i < 4; i++) {
+        cJSON *env = envelope(&rc.got[i]);
+        snprintf(ids[i], sizeof ids[i], "%s", json_str(env, "id"));
+        snprintf(stamps[i], sizeof stamps[i], "%s", json_str(env, "timestamp"));
+        ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(env, "delivery_attempt")->valueint, i < 3 ? i + 1 : 1);
+        ck_assert_ptr_nonnull(header_value(rc.got[i].headers, "X-Request-ID", request_ids[i], sizeof request_ids[i]));
+        cJSON_Delete(env);
+    }
+    for (int i = 1; i < 3; i++) {
+        ck_assert_str_eq(ids[i], ids[0]);
+        ck_assert_str_eq(stamps[i], stamps[0]);
+    }
+    ck_assert_str_ne(ids[3], ids[0]); /* another event */
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < i; k++)
+            ck_assert_str_ne(request_ids[i], request_ids[k]);
+    world_stop(&w);
+    receiver_stop(&rc);
+}
+END_TEST
+
 START_TEST(bad_webhook_url_refused)
 {
     emu_proc e;
@@ -306,6 +360,7 @@ static Suite *webhooks_suite(void)
     TCase *tc = tcase_create("webhooks");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, webhooks_signed_gzip_with_retry);
+    tcase_add_test(tc, webhook_event_id_stable_across_attempts);
     tcase_add_test(tc, bad_webhook_url_refused);
     tcase_add_test(tc, concurrent_clients);
     suite_add_tcase(s, tc);
