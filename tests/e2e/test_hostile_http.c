@@ -201,6 +201,7 @@ START_TEST(a_list_with_an_oversized_answer_fails_alone_and_says_so)
     run_until(&f, &f.done);
     ck_assert_int_eq(t.state, LOAD_FAILED);
     ck_assert_msg(t.error && strstr(t.error, "the API sent an oversized answer"), "%s", t.error ? t.error : "");
+    ck_assert_msg(!strstr(t.error, "network"), "blames the network: %s", t.error);
     table_clear(&t);
     /* The same client goes on working. */
     call(&f, CONNECTIONS);
