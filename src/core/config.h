@@ -33,8 +33,8 @@ void config_init_defaults(config *c);
  * file is. Format: `key = value` lines, `#` comments, `[profile NAME]` sections; keys before
  * any section apply to every profile; the selected profile's section overrides them.
  * Unknown keys are errors naming file and line. A file that holds client_secret and is open to
- * other users (any group/other permission bit) is refused with the chmod to run, as ssh does. Returns 0 or -1 with *err set (a heap string,
- * caller frees: the project's error convention, common/err.h). */
+ * other users (any group/other permission bit) is refused with the chmod to run, as ssh does.
+ * Returns 0 or -1 with *err set (a heap string, caller frees: the error convention, common/err.h). */
 int config_load_file(config *c, const char *path, const char *profile, char **err);
 /* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR. */
 void config_apply_env(config *c);
