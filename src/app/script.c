@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
 
 #define IDLE_TIMEOUT_MS 30000
 
@@ -88,6 +91,85 @@ static void on_emu_call(void *ud, const http_response *r)
     c->status = r->error == HTTP_OK ? r->status : -1;
 }
 
+/* "now" of GET /_emulator/clock ({"now":"2026-11-30T11:50:00.123456Z",...}) in ms since the epoch. */
+static bool parse_clock_now(const char *body, int64_t *ms)
+{
+    const char *p = strstr(body, "\"now\":\"");
+    struct tm tm = {0};
+    int used = 0;
+    if (!p || sscanf(p + 7, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                     &tm.tm_min, &tm.tm_sec, &used) != 6)
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1)
+        return false;
+    int64_t v = (int64_t)t * 1000;
+    const char *f = p + 7 + used;
+    if (*f == '.')
+        for (int scale = 100; *++f >= '0' && *f <= '9'; scale /= 10)
+            v += (*f - '0') * scale;
+    *ms = v;
+    return true;
+}
+
+typedef struct clock_body {
+    char text[512];
+    size_t len;
+} clock_body;
+
+static size_t on_clock_body(char *p, size_t size, size_t n, void *ud)
+{
+    clock_body *b = ud;
+    size_t k = size * n, room = sizeof b->text - 1 - b->len;
+    memcpy(b->text + b->len, p, k < room ? k : room);
+    b->len += k < room ? k : room;
+    b->text[b->len] = '\0';
+    return size * n;
+}
+
+/* The emulator's clock, asked with a blocking request so that nothing else runs meanwhile (the
+ * first frame must still show the state before any reply). */
+static bool emulator_clock(const char *base, int64_t *ms)
+{
+    char url[700];
+    snprintf(url, sizeof url, "%s/_emulator/clock", base);
+    clock_body b = {.len = 0};
+    CURL *h = curl_easy_init();
+    if (!h)
+        return false;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_clock_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 2000L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+    long status = 0;
+    bool ok = curl_easy_perform(h) == CURLE_OK && curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+              status == 200 && parse_clock_now(b.text, ms);
+    curl_easy_cleanup(h);
+    return ok;
+}
+
+#define DAY_MS (86400LL * 1000)
+
+/* Script mode's wall clock starts on the API's day (the emulator's clock, asked on loopback; else the
+ * real time), so windows counted back from it (a conversation's last 30 days) are ones the API
+ * accepts. It starts at that day's 00:00:00Z so that times of day on screen stay reproducible; it
+ * never goes back (a later sync after the API's clock moved only moves it forward). */
+static void sync_wall_clock(app *a, bool at_start)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (a->api && config_url_is_loopback(api_base_url(a->api)))
+        emulator_clock(api_base_url(a->api), &now);
+    int64_t day = now - now % DAY_MS;
+    if (at_start || day > loop_wall_ms(a->l))
+        loop_set_virtual_wall_ms(a->l, day);
+}
+
 /* ":emulator METHOD PATH": a request to catena-emulator's loopback control surface (for tests:
  * e.g. POST /_emulator/operations/drain waits until its async operations are done). */
 static int emulator_call(app *a, const char *arg, const char *where)
@@ -113,6 +195,8 @@ static int emulator_call(app *a, const char *arg, const char *where)
         fprintf(stderr, "%s: %s %s answered %ld\n", where, method, path, c.status);
         return -1;
     }
+    if (strncmp(path, "/_emulator/clock", 16) == 0)
+        sync_wall_clock(a, false); /* the API's clock moved: the wall clock follows */
     return 0;
 }
 
@@ -236,6 +320,7 @@ int script_run(app *a, const char *path)
     }
     char line[4096], where[512];
     int lineno = 0, failures = 0, rc = 0;
+    sync_wall_clock(a, true);
     app_draw(a);
     while (fgets(line, sizeof line, f)) {
         lineno++;

@@ -35,6 +35,7 @@ struct loop {
     bool virtual_clock;
     int64_t virtual_now;
     int64_t virtual_start;
+    int64_t virtual_wall_start; /* the wall clock at virtual_start; 0 = 2026-01-01T00:00:00Z */
     loop_signal_cb sig_cb;
     void *sig_ud;
 };
@@ -238,7 +239,7 @@ void loop_run_once(loop *l, int max_wait_ms)
 int64_t loop_wall_ms(loop *l)
 {
     if (l->virtual_clock)
-        return 1767225600000LL + (l->virtual_now - l->virtual_start); /* 2026-01-01T00:00:00Z */
+        return (l->virtual_wall_start ? l->virtual_wall_start : 1767225600000LL) + (l->virtual_now - l->virtual_start);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -249,6 +250,11 @@ void loop_set_virtual_clock(loop *l, bool on)
     if (on && !l->virtual_clock)
         l->virtual_now = l->virtual_start = loop_real_now_ms();
     l->virtual_clock = on;
+}
+
+void loop_set_virtual_wall_ms(loop *l, int64_t wall_ms)
+{
+    l->virtual_wall_start = wall_ms - (l->virtual_now - l->virtual_start);
 }
 
 bool loop_clock_is_virtual(const loop *l)

@@ -38,8 +38,11 @@ int64_t loop_now_ms(loop *l);       /* app clock */
 void loop_set_virtual_clock(loop *l, bool on);
 bool loop_clock_is_virtual(const loop *l);
 /* Wall-clock milliseconds since the epoch, for times shown to the user. With the virtual clock
- * it starts at 2026-01-01T00:00:00Z and moves with loop_advance, so screens are reproducible. */
+ * it starts at 2026-01-01T00:00:00Z (or where loop_set_virtual_wall_ms put it) and moves with
+ * loop_advance, so screens are reproducible. */
 int64_t loop_wall_ms(loop *l);
+/* With the virtual clock: makes loop_wall_ms() read wall_ms now (script mode: the API's clock). */
+void loop_set_virtual_wall_ms(loop *l, int64_t wall_ms);
 /* Moves the virtual app clock forward and runs the timers that became due. */
 void loop_advance(loop *l, int64_t ms);
 

@@ -101,7 +101,7 @@ static void handle_write(emu_app *app, emu_request *req, emu_response *resp, emu
         snprintf(input, sizeof input, "%.200s", req->body ? req->body : "");
         problems_add(&p, "body", input, "JSON decode error: the body must be a JSON object", "json_invalid");
     } else {
-        write_validate(m, body, is_update, &p);
+        write_validate_nulls(m, body, is_update, !resp->refuse_null, &p);
     }
     if (p.n) {
         cJSON_Delete(body);

@@ -29,13 +29,14 @@ typedef enum fault_kind {
     FK_ENDLESS_BODY,
     FK_GZIP_BOMB,
     FK_CRLF_TOKEN,
-    FK_HUGE_NUMBERS
+    FK_HUGE_NUMBERS,
+    FK_REFUSE_NULL /* an API whose update schemas are not nullable */
 } fault_kind;
 
-#define N_KINDS 13
+#define N_KINDS 14
 static const char *const KIND_NAMES[N_KINDS] = {
-    "latency",     "status",      "malformed",    "truncated", "reset",      "rate_limit",  "bad_items",
-    "cursor_loop", "empty_pages", "endless_body", "gzip_bomb", "crlf_token", "huge_numbers"};
+    "latency",     "status",      "malformed",    "truncated", "reset",      "rate_limit",   "bad_items",
+    "cursor_loop", "empty_pages", "endless_body", "gzip_bomb", "crlf_token", "huge_numbers", "refuse_null"};
 
 /* kind=bad_items: well-formed JSON of a page, but its items are no records at all. */
 #define BAD_ITEMS_PAGE "{\"items\":[42,{\"id\":\"x\"},null],\"current_page\":null,\"next_page\":null}"
@@ -115,8 +116,9 @@ static bool set_field(fault *f, const char *key, const char *value, bool *kind_g
         while (k < N_KINDS && strcmp(KIND_NAMES[k], value) != 0)
             k++;
         if (k == N_KINDS) {
-            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit, bad_items, latency, "
-                               "cursor_loop, empty_pages, endless_body, gzip_bomb, crlf_token or huge_numbers");
+            snprintf(err, cap,
+                     "kind must be status, malformed, truncated, reset, rate_limit, bad_items, latency, cursor_loop, "
+                     "empty_pages, endless_body, gzip_bomb, crlf_token, huge_numbers or refuse_null");
             return false;
         }
         f->kind = (fault_kind)k;
@@ -303,6 +305,8 @@ static bool kind_applies(fault_kind kind, const emu_request *req)
         return strcmp(req->method, "GET") == 0;
     if (kind == FK_CRLF_TOKEN)
         return strcmp(req->method, "POST") == 0 && is_token_path(req->path);
+    if (kind == FK_REFUSE_NULL)
+        return strcmp(req->method, "PATCH") == 0;
     return true;
 }
 
@@ -386,6 +390,9 @@ fault_outcome faults_apply(fault_table *t, const emu_request *req, emu_response 
     case FK_GZIP_BOMB:
         hostile_gzip_bomb(resp);
         return FAULT_RESPONDED;
+    case FK_REFUSE_NULL:
+        resp->refuse_null = true;
+        return FAULT_REWRITE; /* handled normally (resp->rewrite stays HOSTILE_NONE), but stricter */
     }
     return FAULT_NONE;
 }

@@ -105,6 +105,8 @@ static bool huge_numbers(cJSON *root, emu_response *resp)
 
 void faults_rewrite(const emu_request *req, emu_response *resp)
 {
+    if (resp->rewrite == HOSTILE_NONE)
+        return;
     cJSON *root = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "", resp->body.len);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
@@ -140,7 +142,8 @@ void hostile_huge_429(emu_response *resp, bool with_header)
 {
     resp->status = 429;
     strbuf_reset(&resp->body);
-    strbuf_puts(&resp->body, "{\"code\":429,\"message\":\"Too Many Requests\",\"detail\":{\"retry_after_seconds\":1e300,"
+    strbuf_puts(&resp->body, "{\"code\":429,\"message\":\"Too Many Requests\",\"detail\":"
+                             "{\"retry_after_seconds\":1e300,"
                              "\"message\":\"Rate limit exceeded, retry after 1e300 seconds\"}}");
     if (with_header)
         response_header(resp, "Retry-After", "1e300");

@@ -50,6 +50,7 @@ typedef struct emu_response {
     bool chunked;  /* RESP_ENDLESS: chunked transfer instead of an announced Content-Length */
     bool binary;   /* the body is not text (a gzip bomb): the recorder leaves it out */
     int rewrite;   /* a hostile fault kind that alters the normal answer (faults_rewrite); 0 = none */
+    bool refuse_null; /* kind=refuse_null: a PATCH may not clear the enums of VehicleUpdate/UserUpdate */
     char header_name[4][32];
     char header_value[4][128];
     int n_headers;

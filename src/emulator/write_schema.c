@@ -269,6 +269,11 @@ static void check_value(const write_field *f, const cJSON *v, const char *path, 
 
 bool write_validate(const write_model *m, const cJSON *body, bool is_update, problem_list *p)
 {
+    return write_validate_nulls(m, body, is_update, true, p);
+}
+
+bool write_validate_nulls(const write_model *m, const cJSON *body, bool is_update, bool update_nulls, problem_list *p)
+{
     size_t before = p->n;
     if (!cJSON_IsObject(body)) {
         write_problem(p, "body", body, "Input should be a valid dictionary or object to extract fields from",
@@ -284,7 +289,7 @@ bool write_validate(const write_model *m, const cJSON *body, bool is_update, pro
                 problems_add(p, f->name, "", "Field required", "missing");
             continue;
         }
-        if (is_update && (f->flags & WF_UPDATE_NULLABLE) && cJSON_IsNull(v))
+        if (is_update && update_nulls && (f->flags & WF_UPDATE_NULLABLE) && cJSON_IsNull(v))
             continue; /* clears the field */
         check_value(f, v, f->name, p);
     }

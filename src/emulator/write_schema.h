@@ -51,6 +51,8 @@ const write_model *write_model_for(emu_resource res);
 /* Checks types, enums, patterns, ranges and required fields (required ignored for updates except
  * connection_id). Unknown fields are ignored. True if no problem was added. */
 bool write_validate(const write_model *m, const cJSON *body, bool is_update, problem_list *p);
+/* The same; update_nulls false refuses null for WF_UPDATE_NULLABLE fields too (fault kind refuse_null). */
+bool write_validate_nulls(const write_model *m, const cJSON *body, bool is_update, bool update_nulls, problem_list *p);
 /* Adds a problem whose input is the JSON text of v (or "" when v is NULL). */
 void write_problem(problem_list *p, const char *path, const cJSON *v, const char *message, const char *type);
 

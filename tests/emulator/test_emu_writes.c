@@ -377,67 +377,6 @@ START_TEST(unsupported_resource_501)
 }
 END_TEST
 
-/* PATCHes body (sync) to PATH/ID and returns the record read back. */
-static cJSON *patch_and_read(const char *res_path, const char *id, const char *body)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s?is_sync=true", res_path, id);
-    long st;
-    cJSON *op = world_write(&w, "PATCH", path, body, &st);
-    ck_assert_msg(st == 200, "PATCH %s: %ld", body, st);
-    cJSON_Delete(op);
-    snprintf(path, sizeof path, "%s/%s", res_path, id);
-    cJSON *rec = http_get_json(&w.e, path, w.tok, &st);
-    ck_assert_int_eq(st, 200);
-    return rec;
-}
-
-/* VehicleUpdate and UserUpdate make their enum fields nullable: null clears them (creates still refuse it). */
-START_TEST(patch_null_clears_enum_fields)
-{
-    char body[512];
-    snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"status\":\"IN_SERVICE\",\"engine_type\":\"DIESEL\"}",
-             w.conn[0]);
-    cJSON *v = patch_and_read("/v2/telematics/vehicles", w.vehicle[0], body);
-    ck_assert_str_eq(json_str(v, "status"), "IN_SERVICE");
-    cJSON_Delete(v);
-    snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"status\":null,\"engine_type\":null}", w.conn[0]);
-    v = patch_and_read("/v2/telematics/vehicles", w.vehicle[0], body);
-    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(v, "status")));
-    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(v, "engine_type")));
-    ck_assert_ptr_nonnull(json_str(v, "vehicle_name"));
-    cJSON_Delete(v);
-
-    snprintf(body, sizeof body,
-             "{\"connection_id\":\"%s\",\"status\":\"ACTIVE\",\"hos_ruleset_code\":\"US_INT_PROP_70_8\","
-             "\"default_time_zone\":\"America/Denver\",\"hos_compliance_type\":\"exempt\","
-             "\"hos_tracking_method\":\"manual\"}",
-             w.conn[0]);
-    cJSON *u = patch_and_read("/v2/telematics/users", w.driver[0][0], body);
-    ck_assert_str_eq(json_str(u, "hos_ruleset_code"), "US_INT_PROP_70_8");
-    ck_assert_str_eq(json_str(u, "default_time_zone"), "America/Denver");
-    cJSON_Delete(u);
-    snprintf(body, sizeof body,
-             "{\"connection_id\":\"%s\",\"status\":null,\"hos_ruleset_code\":null,\"default_time_zone\":null,"
-             "\"hos_compliance_type\":null,\"hos_tracking_method\":null}",
-             w.conn[0]);
-    u = patch_and_read("/v2/telematics/users", w.driver[0][0], body);
-    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(u, "status")));
-    /* UserRead's enums are not nullable: a cleared one is left out */
-    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(u, "hos_ruleset_code"));
-    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(u, "default_time_zone"));
-    ck_assert_ptr_nonnull(json_str(u, "first_name"));
-    cJSON_Delete(u);
-
-    long st;
-    snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"vehicle_name\":\"N\",\"status\":null}", w.conn[0]);
-    cJSON *r = world_write(&w, "POST", "/v2/telematics/vehicles", body, &st);
-    ck_assert_int_eq(st, 422);
-    assert_422_path(r, "status");
-    cJSON_Delete(r);
-}
-END_TEST
-
 START_TEST(patch_changes_reads)
 {
     char body[512], path[256];
@@ -598,7 +537,6 @@ static Suite *writes_suite(void)
     tcase_add_test(fast, read_only_share_level_403);
     tcase_add_test(fast, unsupported_resource_501);
     tcase_add_test(fast, patch_changes_reads);
-    tcase_add_test(fast, patch_null_clears_enum_fields);
     tcase_add_test(fast, create_adds_records);
     suite_add_tcase(s, fast);
     TCase *manual = tcase_create("manual clock");
