@@ -1,6 +1,7 @@
 #include "ui/actions.h"
 
 #include "ui/keys.h"
+#include "ui/overlay.h"
 
 #include <string.h>
 
@@ -10,13 +11,6 @@ static const action_info table[] = {
 #undef X
 };
 
-const context_key context_keys[] = {
-#define X(ctx, keys, help) {ctx, keys, help},
-    CONTEXT_KEY_TABLE(X)
-#undef X
-};
-const int context_keys_count = (int)(sizeof context_keys / sizeof context_keys[0]);
-
 const action_info *action_get(action_id id)
 {
     return (id >= 0 && id < ACT__COUNT) ? &table[id] : NULL;
@@ -24,20 +18,9 @@ const action_info *action_get(action_id id)
 
 action_id action_for_key(int key)
 {
-    for (int i = 0; i < ACT__COUNT; i++) {
-        const char *s = table[i].keys;
-        while (*s) {
-            while (*s == ' ')
-                s++;
-            if (!*s)
-                break;
-            int k = keys_parse_one(&s);
-            if (k < 0)
-                break;
-            if (k == key)
-                return (action_id)i;
-        }
-    }
+    for (int i = 0; i < ACT__COUNT; i++)
+        if (keys_list_has(table[i].keys, key))
+            return (action_id)i;
     return ACT_NONE;
 }
 
@@ -53,12 +36,10 @@ void actions_write_markdown(FILE *out)
         }
         fprintf(out, "| `%s` | %s | %s |\n", table[i].keys, table[i].name, table[i].help);
     }
-    const char *ctx = "";
-    for (int i = 0; i < context_keys_count; i++) {
-        if (strcmp(ctx, context_keys[i].context) != 0) {
-            ctx = context_keys[i].context;
-            fprintf(out, "\n### In the %s\n\n| Keys | What it does |\n|---|---|\n", ctx);
-        }
-        fprintf(out, "| `%s` | %s |\n", context_keys[i].keys, context_keys[i].help);
+    for (int m = 0; m < overlay_keymaps_count; m++) {
+        const overlay_keymap *km = overlay_keymaps[m];
+        fprintf(out, "\n### In the %s\n\n| Keys | What it does |\n|---|---|\n", km->context);
+        for (int i = 0; i < km->n; i++)
+            fprintf(out, "| `%s` | %s |\n", km->keys[i].keys, km->keys[i].help);
     }
 }

@@ -41,36 +41,7 @@ struct app;
     X(PANE_GROW, "pane-grow", "+", "Operations", "Make the operations pane taller", action_needs_pane)              \
     X(PANE_SHRINK, "pane-shrink", "-", "Operations", "Make the operations pane shorter", action_needs_pane)
 
-/* Keys inside the overlays (text input has priority there, so these are their only commands).
- * X("context", "keys", "help") — shown by the help screen and --help-keys after the actions. */
-#define CONTEXT_KEY_TABLE(X)                                                                       \
-    X("composer", "<C-x>", "Send (async by default)")                                              \
-    X("composer", "<C-e>", "Edit the text in $VISUAL or $EDITOR")                                  \
-    X("composer", "<C-p>", "Priority: low, medium, high")                                          \
-    X("composer", "<C-f>", "Sender: the connection's next dispatcher")                             \
-    X("composer", "<C-t>", "Async, or sync (wait for the TSP's answer)")                           \
-    X("composer", "<Esc>", "Close; the draft is kept")                                             \
-    X("form", "<Enter> <Space>", "Edit the field; booleans toggle")                                \
-    X("form", "<Left> <Right>", "Cycle an enum's values (Enter opens the picker; type to filter)")  \
-    X("form", "<Del>", "Clear the field (sent as null)")                                           \
-    X("form", "<C-r>", "Undo the change to this field")                                            \
-    X("form", "<C-t>", "Async, or sync")                                                           \
-    X("form", "<C-x>", "Save: PATCH only what changed, or POST a new record")                      \
-    X("form", "<Esc>", "Close; a changed form is kept as a draft")                                 \
-    X("conversation", "r R", "Reply to the selected message")                                      \
-    X("conversation", "m", "Write a new message")                                                  \
-    X("conversation", "<C-r>", "Refresh now (it also refreshes every 10 s)")                       \
-    X("operations pane", "<Enter>", "Open the operation under the cursor")                         \
-    X("operations pane", "o + -", "Also over a conversation, an operation, the drafts or the help")   \
-    X("operation detail", "e", "A failed message: re-open it in the composer")                     \
-    X("drafts list", "<Enter>", "Re-open the draft")                                                    \
-    X("drafts list", "x", "Delete the draft (asks first)")
-
-typedef struct context_key {
-    const char *context, *keys, *help;
-} context_key;
-extern const context_key context_keys[];
-extern const int context_keys_count;
+/* The overlays' own keys are in their tables (ui/overlay.h); the docs list them after these. */
 
 typedef enum {
 #define X(id, name, keys, group, help, dis) ACT_##id,

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 #include "ui/pane_ops.h"
 
 #include <curses.h>
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 app *app_new(const config *cfg, loop *l)
 {
@@ -92,9 +92,36 @@ void app_overlay_pop(app *a)
     a->dirty |= DIRTY_ALL;
 }
 
+void app_overlay_remove(app *a, void *state)
+{
+    for (int i = a->noverlays - 1; i >= 0; i--) {
+        if (a->overlays[i].state != state)
+            continue;
+        ui_overlay o = a->overlays[i];
+        memmove(&a->overlays[i], &a->overlays[i + 1], sizeof(ui_overlay) * (size_t)(a->noverlays - i - 1));
+        a->noverlays--;
+        o.ops->destroy(o.state, a);
+        a->dirty |= DIRTY_ALL;
+        return;
+    }
+}
+
 ui_overlay *app_overlay_top(app *a)
 {
     return a->noverlays ? &a->overlays[a->noverlays - 1] : NULL;
+}
+
+const overlay_keymap *app_overlay_keys(const ui_overlay *o)
+{
+    return o->ops->keys_now ? o->ops->keys_now(o->state) : o->ops->keymap;
+}
+
+bool app_typing(app *a)
+{
+    ui_overlay *o = app_overlay_top(a);
+    if (!o || !o->ops->key)
+        return false;
+    return !o->ops->keys_now || app_overlay_keys(o) != o->ops->keymap;
 }
 
 void app_idle(app *a)
@@ -488,23 +515,37 @@ static unsigned search_key(app *a, int key)
     }
     if (key == KEYS_FN + KEY_BACKSPACE) {
         text_pop_char(a->search);
-    } else if (key >= 32 && key < KEYS_FN && key != 127) {
-        char mb[8];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)key, &st);
-        if (n != (size_t)-1 && strlen(a->search) + n < sizeof a->search)
-            strncat(a->search, mb, n);
-    } else {
+    } else if (!keys_append(a->search, sizeof a->search, key)) {
         return 0;
     }
     listview_set_filter(v, a->search);
     return DIRTY_LIST | DIRTY_MESSAGE | DIRTY_STATUS;
 }
 
+static unsigned unbound_key(app *a, int key)
+{
+    char name[32];
+    keys_name(key, name, sizeof name);
+    app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; ? shows the keys.", name);
+    return DIRTY_MESSAGE;
+}
+
+/* A key for the top overlay: the table in force first, then its text input, else it does nothing. */
+static unsigned overlay_handle_key(app *a, ui_overlay *o, int key)
+{
+    const overlay_ops *ops = o->ops;
+    int cmd = keymap_lookup(app_overlay_keys(o), key);
+    if (cmd >= 0)
+        return ops->command(o->state, a, cmd, key);
+    if (ops->key)
+        return ops->key(o->state, a, key);
+    return unbound_key(a, key);
+}
+
 unsigned app_handle_key(app *a, int key)
 {
     unsigned d = 0;
+    bool typing = app_typing(a);
     if (key == KEYS_FN + KEY_RESIZE)
         return 0;
     ui_overlay *o = app_overlay_top(a);
@@ -512,8 +553,12 @@ unsigned app_handle_key(app *a, int key)
         d = DIRTY_ALL | DIRTY_CLEAR;
     } else if (o && o->ops->pane_keys && (key == 'o' || key == '+' || key == '-')) {
         d = run_action(a, key == 'o' ? ACT_OPS_PANE : key == '+' ? ACT_PANE_GROW : ACT_PANE_SHRINK);
+    } else if (!(o && o->ops->keymap == &help_keymap) &&
+               (key == KEYS_FN + KEY_F(1) || (key == '?' && o && !app_typing(a)))) {
+        help_open(a); /* F1 from anywhere, even while typing; ? wherever it types nothing */
+        d = DIRTY_ALL;
     } else if (o) {
-        d = o->ops->key(o->state, a, key);
+        d = overlay_handle_key(a, o, key);
     } else if (a->searching) {
         d = search_key(a, key);
     } else {
@@ -524,15 +569,14 @@ unsigned app_handle_key(app *a, int key)
         if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
             action_id act = action_for_key(key);
             if (act == ACT_NONE) {
-                char name[32];
-                keys_name(key, name, sizeof name);
-                app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; ? shows the keys.", name);
-                d = DIRTY_MESSAGE;
+                d = unbound_key(a, key);
             } else {
                 d = run_action(a, act);
             }
         }
     }
+    if (app_typing(a) != typing)
+        d |= DIRTY_STATUS; /* the status line names the help key that works now */
     a->dirty |= d;
     return d;
 }

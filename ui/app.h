@@ -34,14 +34,21 @@ struct ops_tracker;
 struct caps;
 
 /* An overlay covers the list area and takes every key while it is on top (composer, forms,
- * conversation, operation detail, drafts, help). Text typed into one never fires commands. */
+ * conversation, operation detail, drafts, help). Its keys are a table (ui/overlay.h): a key of
+ * the table runs `command`; any other goes to `key` (text input), or is said to do nothing.
+ * Text typed into one never fires list commands. F1 opens the help over any of them, and ?
+ * over those that take no text now. */
 typedef struct overlay_ops {
     const char *name;
     void (*draw)(void *state, struct app *a, int top, int height, int width);
-    unsigned (*key)(void *state, struct app *a, int key);     /* returns DIRTY_* */
+    const struct overlay_keymap *keymap;                              /* its keys; also the hint line */
+    unsigned (*command)(void *state, struct app *a, int cmd, int key); /* returns DIRTY_* */
+    unsigned (*key)(void *state, struct app *a, int key); /* optional: keys not in the table (typing) */
+    /* optional: the table in force now, when a sub-mode (a field being edited, a picker, a question)
+     * has its own; an overlay with `key` takes text while this is not `keymap` (always without it) */
+    const struct overlay_keymap *(*keys_now)(const void *state);
     void (*destroy)(void *state, struct app *a);               /* frees state */
     void (*idle)(void *state, struct app *a);                  /* optional: after each loop turn */
-    const char *hint;                                          /* keys shown on the message line */
     bool pane_keys; /* no text input: o, + and - still show, hide and resize the operations pane */
 } overlay_ops;
 
@@ -106,7 +113,15 @@ table *app_view_table(app *a, int vi);
 void app_overlay_push(app *a, const overlay_ops *ops, void *state);
 /* Closes the top overlay (calls its destroy). */
 void app_overlay_pop(app *a);
+/* Closes the overlay with this state wherever it is in the stack (a write it sent was accepted
+ * while another overlay covered it); nothing when it is not open. */
+void app_overlay_remove(app *a, void *state);
 ui_overlay *app_overlay_top(app *a);
+/* The table of an overlay's keys in force now (its sub-mode's, else its own). */
+const struct overlay_keymap *app_overlay_keys(const ui_overlay *o);
+/* The top overlay takes text now (the composer, a field being edited): ? and q are characters
+ * there, F1 is the help. */
+bool app_typing(app *a);
 /* Runs after every loop turn: overlays' idle hooks, draft flushes. */
 void app_idle(app *a);
 

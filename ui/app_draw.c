@@ -4,7 +4,9 @@
 
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/overlay.h"
 #include "ui/pane_ops.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -125,7 +127,7 @@ static void draw_status(app *a)
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
-    snprintf(right, sizeof right, "? help  q quit ");
+    snprintf(right, sizeof right, "%s", app_typing(a) ? "F1 help " : "? help  q quit ");
     draw_line(a->rows - 2, SLOT_STATUS, left);
     int rw = text_width(right);
     if (text_width(left) + rw + 1 < COLS) {
@@ -138,8 +140,10 @@ static void draw_status(app *a)
 static void draw_message(app *a)
 {
     ui_overlay *o = app_overlay_top(a);
-    if (!a->message[0] && o && o->ops->hint) {
-        draw_line(a->rows - 1, SLOT_STATUS_MUTED, o->ops->hint);
+    if (!a->message[0] && o && app_overlay_keys(o)) {
+        char hint[512];
+        keymap_hint(app_overlay_keys(o), hint, sizeof hint);
+        draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
         return;
     }
     if (a->searching) {
@@ -183,25 +187,13 @@ static void draw_list(app *a, int top, int height)
         }
         /* Word-wrapped under the title, so long errors stay readable on narrow screens. */
         attrset((attr_t)theme_attr(t && t->state == LOAD_FAILED ? SLOT_STATUS_ERROR : SLOT_STATUS_MUTED));
-        const char *p = empty;
-        int y = top + (height > 2 ? 1 : 0), width = COLS - 2;
-        while (*p && y < top + height && width > 0) {
-            int used;
-            size_t n = text_fit(p, width, &used);
-            if (p[n]) {
-                size_t cut = n;
-                while (cut > 0 && p[cut] != ' ')
-                    cut--;
-                if (cut > 0)
-                    n = cut;
-            }
-            if (n == 0)
-                n = 1;
+        int y = top + (height > 2 ? 1 : 0);
+        text_wrap w;
+        wrap_init(&w, empty, COLS - 2);
+        const char *p;
+        size_t n;
+        while (y < top + height && COLS > 2 && wrap_next(&w, &p, &n))
             mvaddnstr(y++, 1, p, (int)n);
-            p += n;
-            while (*p == ' ')
-                p++;
-        }
         attrset(A_NORMAL);
         return;
     }

@@ -76,6 +76,25 @@ int keys_parse_one(const char **s)
     return (int)wc;
 }
 
+int keys_list_next(const char **s)
+{
+    while (**s == ' ')
+        (*s)++;
+    if (!**s)
+        return -1;
+    int k = keys_parse_one(s);
+    return k < 0 ? -2 : k;
+}
+
+bool keys_list_has(const char *list, int key)
+{
+    int k;
+    while ((k = keys_list_next(&list)) >= 0)
+        if (k == key)
+            return true;
+    return false;
+}
+
 void keys_name(int key, char *out, size_t outcap)
 {
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
@@ -108,6 +127,60 @@ void keys_name(int key, char *out, size_t outcap)
         snprintf(out, outcap, "?");
     else
         snprintf(out, outcap, "%.*s", (int)n, mb);
+}
+
+void keys_hint_name(int key, char *out, size_t outcap)
+{
+    if (key >= 1 && key <= 26 && key != '\t' && key != '\n') {
+        snprintf(out, outcap, "Ctrl-%c", 'A' + key - 1);
+        return;
+    }
+    static const struct {
+        int key;
+        const char *name;
+    } short_names[] = {
+        {KEYS_FN + KEY_PPAGE, "PgUp"}, {KEYS_FN + KEY_NPAGE, "PgDn"}, {KEYS_FN + KEY_UP, "↑"},
+        {KEYS_FN + KEY_DOWN, "↓"},     {KEYS_FN + KEY_LEFT, "←"},    {KEYS_FN + KEY_RIGHT, "→"},
+    };
+    for (size_t i = 0; i < sizeof short_names / sizeof short_names[0]; i++) {
+        if (short_names[i].key == key) {
+            snprintf(out, outcap, "%s", short_names[i].name);
+            return;
+        }
+    }
+    char name[32];
+    keys_name(key, name, sizeof name);
+    size_t n = strlen(name);
+    if (n > 2 && name[0] == '<' && name[n - 1] == '>')
+        snprintf(out, outcap, "%.*s", (int)(n - 2), name + 1);
+    else
+        snprintf(out, outcap, "%s", name);
+}
+
+size_t keys_utf8(int key, char out[8])
+{
+    out[0] = '\0';
+    if (key < 32 || key >= KEYS_FN || key == 127)
+        return 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = wcrtomb(out, (wchar_t)key, &st);
+    if (n == (size_t)-1 || n >= 8) {
+        out[0] = '\0';
+        return 0;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+bool keys_append(char *buf, size_t cap, int key)
+{
+    char mb[8];
+    size_t n = keys_utf8(key, mb), len = strlen(buf);
+    if (!n || len + n >= cap)
+        return false;
+    memcpy(buf + len, mb, n + 1);
+    return true;
 }
 
 int keys_from_curses(int rc, unsigned int wch)

@@ -189,6 +189,7 @@ bool textedit_key(textedit *t, int key, int width, bool *moved)
 {
     bool changed = false;
     size_t before = t->cursor;
+    char mb[8];
     if (key == KEYS_FN + KEY_BACKSPACE) {
         if (t->cursor > 0) {
             erase_range(t, prev_char(t, t->cursor), t->cursor);
@@ -246,14 +247,8 @@ bool textedit_key(textedit *t, int key, int width, bool *moved)
         changed = true;
     } else if (key == '\t') {
         return false;
-    } else if (key >= 32 && key < KEYS_FN && key != 127) {
-        char mb[8];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)key, &st);
-        if (n == (size_t)-1)
-            return false;
-        insert(t, mb, n);
+    } else if (keys_utf8(key, mb)) {
+        insert(t, mb, strlen(mb));
         changed = true;
     } else {
         return false;

@@ -6,8 +6,10 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
-#include "ui/pane_ops.h"
+#include "ui/overlay.h"
+#include "ui/send.h"
 #include "ui/textedit.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -18,8 +20,6 @@
 
 static const char *const priorities[] = {"low", "medium", "high"};
 
-typedef struct send_ticket send_ticket;
-
 typedef struct composer {
     draft d;
     textedit text;
@@ -27,18 +27,11 @@ typedef struct composer {
     bool draft_dirty;
     bool sending;
     bool confirm_resend; /* the last send may have gone: Ctrl-X again to send anyway */
-    send_ticket *ticket;
+    send_ticket *ticket; /* the send in flight (ui/send.c), NULL when none */
     char status[400];
     theme_slot status_slot;
     char field_error[300]; /* a 422 about message_text, shown under the text */
 } composer;
-
-/* Outlives the composer if it is closed while the request is in flight. */
-struct send_ticket {
-    app *a;
-    composer *c;
-    draft *d; /* a copy, to update the draft file whatever happens to the composer */
-};
 
 static void save_draft(app *a, composer *c)
 {
@@ -128,21 +121,17 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
              c->d.nrecipients > 1 ? "" : "");
     draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, line);
     if (status_lines && y < bottom) {
-        int used = 0;
-        size_t n = text_fit(c->status, width, &used);
-        if (status_lines == 2 && y + 1 < bottom) {
-            /* Break at the last space that fits, and carry on on the next line. */
-            size_t cut = n;
-            while (cut > 0 && c->status[cut] != ' ')
-                cut--;
-            if (cut == 0)
-                cut = n;
-            char first[sizeof c->status];
-            snprintf(first, sizeof first, "%.*s", (int)cut, c->status);
-            draw_text_at(y++, 0, width, c->status_slot, first);
-            draw_text_at(y++, 0, width, c->status_slot, c->status + cut);
-        } else {
-            draw_text_at(y++, 0, width, c->status_slot, c->status);
+        /* The status starts with its margin; a second line (narrow screens) keeps it, and the
+         * last line takes the rest. */
+        text_wrap w;
+        wrap_init(&w, c->status + 1, width - 1);
+        const char *p;
+        size_t n;
+        for (int i = 0; i < status_lines && y < bottom && wrap_next(&w, &p, &n); i++) {
+            char part[sizeof c->status + 1];
+            bool last = i + 1 == status_lines || y + 1 >= bottom;
+            snprintf(part, sizeof part, " %.*s", last ? (int)strlen(p) : (int)n, p);
+            draw_text_at(y++, 0, width, c->status_slot, part);
         }
     }
     while (y < bottom)
@@ -151,86 +140,47 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
 
 /* ------------------------------------------------------------------ sending */
 
-static void finish_ticket(send_ticket *t)
+static void on_accepted(app *a, const draft *d, const char *label, const write_result *r, const char *op_id)
 {
-    draft_free(t->d);
-    free(t->d);
-    free(t);
+    if (d->kind == DRAFT_GROUP_MESSAGE && a->marks) {
+        /* Those drivers have their message: start the next group from scratch. */
+        memset(a->marks, 0, a->nmarks_cap);
+        a->nmarked = 0;
+    }
+    app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op_id,
+                    strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
 }
 
-static void on_sent(void *ud, const write_result *r)
+static void on_refused(void *owner, app *a, const write_result *r, const draft *d)
 {
-    send_ticket *t = ud;
-    app *a = t->a;
-    composer *c = t->c;
-    if (c) {
-        c->sending = false;
-        c->ticket = NULL;
+    composer *c = owner;
+    c->sending = false;
+    free(c->d.last_error);
+    c->d.last_error = xstrdup(d->last_error);
+    c->d.maybe_sent = d->maybe_sent;
+    c->field_error[0] = '\0';
+    for (int i = 0; i < r->nerrors; i++) {
+        size_t n = strlen(c->field_error);
+        snprintf(c->field_error + n, sizeof c->field_error - n, "%s%s%s%s", n ? "; " : " ✗ ",
+                 r->errors[i].path[0] ? r->errors[i].path : "", r->errors[i].path[0] ? ": " : "", r->errors[i].message);
     }
-    char label[300];
-    snprintf(label, sizeof label, "%s to %s", t->d->kind == DRAFT_GROUP_MESSAGE ? "Group message" : "Message",
-             t->d->recipient_label ? t->d->recipient_label : "?");
-    if (r->kind == WR_ACCEPTED) {
-        draft_remove(t->d->id);
-        if (t->d->kind == DRAFT_GROUP_MESSAGE && a->marks) {
-            /* Those drivers have their message: start the next group from scratch. */
-            memset(a->marks, 0, a->nmarks_cap);
-            a->nmarked = 0;
-        }
-        const char *op = ops_pane_track(a, r->op_json, r->op_json_len, label, t->d->recipient_id);
-        app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op[0] ? op : r->op_id,
-                        strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
-        if (c) {
-            c->d.id[0] = '\0'; /* nothing left on disk to update */
-            for (int i = a->noverlays - 1; i >= 0; i--) {
-                if (a->overlays[i].state == c) {
-                    /* Close it: the message is on its way. */
-                    ui_overlay keep = a->overlays[i];
-                    memmove(&a->overlays[i], &a->overlays[i + 1], sizeof(ui_overlay) * (size_t)(a->noverlays - i - 1));
-                    a->noverlays--;
-                    keep.ops->destroy(keep.state, a);
-                    break;
-                }
-            }
-        }
-        a->dirty |= DIRTY_ALL;
-        finish_ticket(t);
-        return;
-    }
-    /* Not accepted: the draft stays, with why. */
-    free(t->d->last_error);
-    t->d->last_error = xstrdup(r->kind == WR_TSP_FAILED ? r->tsp_error : r->message);
-    t->d->maybe_sent = r->kind == WR_UNKNOWN;
-    if (r->kind == WR_TSP_FAILED && r->op_json)
-        ops_pane_track(a, r->op_json, r->op_json_len, label, t->d->recipient_id);
-    if (c) {
-        free(c->d.last_error);
-        c->d.last_error = xstrdup(t->d->last_error);
-        c->d.maybe_sent = t->d->maybe_sent;
-        c->field_error[0] = '\0';
-        for (int i = 0; i < r->nerrors; i++) {
-            size_t n = strlen(c->field_error);
-            snprintf(c->field_error + n, sizeof c->field_error - n, "%s%s%s%s", n ? "; " : " ✗ ",
-                     r->errors[i].path[0] ? r->errors[i].path : "", r->errors[i].path[0] ? ": " : "",
-                     r->errors[i].message);
-        }
-        if (r->kind == WR_UNKNOWN)
-            snprintf(c->status, sizeof c->status,
-                     " No answer after sending: it may have gone through. Check the operations pane; Ctrl-X "
-                     "again sends anyway.");
-        else
-            snprintf(c->status, sizeof c->status, " Not sent; draft kept. %.340s", r->message);
-        c->status_slot = SLOT_STATUS_ERROR;
-        save_draft(a, c);
-    } else {
-        char *err = NULL;
-        draft_save(t->d, &err);
-        free(err);
-        app_set_message(a, SLOT_STATUS_ERROR, "%s not sent: %s (kept in drafts, D)", label, t->d->last_error);
-    }
-    a->dirty |= DIRTY_ALL;
-    finish_ticket(t);
+    if (r->kind == WR_UNKNOWN)
+        snprintf(c->status, sizeof c->status,
+                 " No answer after sending: it may have gone through. Check the operations pane; Ctrl-X "
+                 "again sends anyway.");
+    else
+        snprintf(c->status, sizeof c->status, " Not sent; draft kept. %.340s", r->message);
+    c->status_slot = SLOT_STATUS_ERROR;
+    save_draft(a, c);
 }
+
+/* The draft keeps the TSP's own words for a 502 (the composer shows them as "Last attempt"). */
+static void describe(const write_result *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", r->kind == WR_TSP_FAILED ? r->tsp_error : r->message);
+}
+
+static const send_hooks composer_send = {on_accepted, on_refused, describe};
 
 static unsigned send_now(app *a, composer *c)
 {
@@ -254,27 +204,25 @@ static unsigned send_now(app *a, composer *c)
     }
     save_draft(a, c);
     char *body;
-    const char *resource;
-    if (c->d.kind == DRAFT_GROUP_MESSAGE) {
+    bool group = c->d.kind == DRAFT_GROUP_MESSAGE;
+    if (group)
         body = writes_group_message_body(c->d.connection_id, c->d.sender_id, (const char *const *)c->d.recipient_ids,
                                          c->d.nrecipients, text, c->d.priority);
-        resource = "group_message";
-    } else {
+    else
         body = writes_message_body(c->d.connection_id, c->d.sender_id, c->d.recipient_id, text, c->d.priority,
                                    c->d.reply_to_message_id);
-        resource = "message";
-    }
-    send_ticket *t = xcalloc(1, sizeof *t);
-    t->a = a;
-    t->c = c;
-    t->d = draft_clone(&c->d);
-    c->ticket = t;
+    char label[300];
+    snprintf(label, sizeof label, "%s to %s", group ? "Group message" : "Message",
+             c->d.recipient_label ? c->d.recipient_label : "?");
     c->sending = true;
     c->confirm_resend = false;
     c->field_error[0] = '\0';
     snprintf(c->status, sizeof c->status, " Sending%s…", c->d.sync ? " and waiting for the TSP" : "");
     c->status_slot = SLOT_STATUS_MUTED;
-    writes_send(a->api, resource, NULL, c->d.sync, body, on_sent, t);
+    send_request rq = {.resource = group ? "group_message" : "message", .body = body, .d = &c->d, .label = label,
+                       .target_id = c->d.recipient_id, .verb = "sent", .hooks = &composer_send, .owner = c,
+                       .slot = &c->ticket};
+    send_start(a, &rq);
     free(body);
     return DIRTY_ALL;
 }
@@ -357,10 +305,23 @@ static void cycle_sender(app *a, composer *c)
     c->draft_dirty = true;
 }
 
-static unsigned composer_key(void *state, app *a, int key)
+enum { CO_SEND, CO_EDITOR, CO_PRIORITY, CO_SENDER, CO_SYNC, CO_CLOSE };
+
+static const overlay_key composer_keys[] = {
+    {"<C-x>", CO_SEND, "Send (async by default)", "send", 0},
+    {"<C-e>", CO_EDITOR, "Edit the text in $VISUAL or $EDITOR", "editor", 0},
+    {"<C-p>", CO_PRIORITY, "Priority: low, medium, high", "priority", 0},
+    {"<C-f>", CO_SENDER, "Sender: the connection's next dispatcher", "from", 0},
+    {"<C-t>", CO_SYNC, "Async, or sync (wait for the TSP's answer)", "sync", 0},
+    {"<Esc>", CO_CLOSE, "Close; the draft is kept", "close (draft kept)", 0},
+};
+const overlay_keymap composer_keymap = OVERLAY_KEYMAP("composer", composer_keys);
+
+static unsigned composer_command(void *state, app *a, int cmd, int key)
 {
     composer *c = state;
-    if (key == KEYS_ESC) {
+    (void)key;
+    if (cmd == CO_CLOSE) {
         if (c->draft_dirty || c->d.id[0])
             save_draft(a, c);
         bool empty = !*textedit_text(&c->text);
@@ -372,12 +333,11 @@ static unsigned composer_key(void *state, app *a, int key)
         return DIRTY_ALL;
     }
     if (c->sending)
-        return 0; /* the text is frozen while it is on its way */
-    int width = a->cols - 2;
-    switch (key) {
-    case KEY_CTRL('x'):
+        return 0; /* the message is frozen while it is on its way */
+    switch (cmd) {
+    case CO_SEND:
         return send_now(a, c);
-    case KEY_CTRL('p'): {
+    case CO_PRIORITY: {
         int i = 0;
         while (i < 3 && (!c->d.priority || strcmp(c->d.priority, priorities[i]) != 0))
             i++;
@@ -386,21 +346,29 @@ static unsigned composer_key(void *state, app *a, int key)
         c->draft_dirty = true;
         return DIRTY_LIST;
     }
-    case KEY_CTRL('t'):
+    case CO_SYNC:
         c->d.sync = !c->d.sync;
         c->draft_dirty = true;
         return DIRTY_LIST;
-    case KEY_CTRL('f'):
+    case CO_SENDER:
         cycle_sender(a, c);
         return DIRTY_LIST;
-    case KEY_CTRL('e'):
+    case CO_EDITOR:
         edit_externally(a, c);
         return DIRTY_ALL | DIRTY_CLEAR;
     default:
-        break;
+        return 0;
     }
+}
+
+/* Every other key edits the text. */
+static unsigned composer_key(void *state, app *a, int key)
+{
+    composer *c = state;
+    if (c->sending)
+        return 0;
     bool moved = false;
-    if (textedit_key(&c->text, key, width, &moved)) {
+    if (textedit_key(&c->text, key, a->cols - 2, &moved)) {
         if (!moved || strcmp(textedit_text(&c->text), c->d.text ? c->d.text : "") != 0) {
             c->draft_dirty = true;
             c->confirm_resend = false;
@@ -422,8 +390,7 @@ static void composer_destroy(void *state, app *a)
 {
     composer *c = state;
     (void)a;
-    if (c->ticket)
-        c->ticket->c = NULL;
+    send_detach(c->ticket);
     draft_free(&c->d);
     textedit_free(&c->text);
     free(c);
@@ -432,10 +399,11 @@ static void composer_destroy(void *state, app *a)
 static const overlay_ops composer_ops = {
     .name = "composer",
     .draw = composer_draw,
+    .keymap = &composer_keymap,
+    .command = composer_command,
     .key = composer_key,
     .destroy = composer_destroy,
     .idle = composer_idle,
-    .hint = " Ctrl-X send · Ctrl-E editor · Ctrl-P priority · Ctrl-F from · Ctrl-T sync · Esc close (draft kept)",
 };
 
 static composer *composer_new(app *a, draft_kind kind)

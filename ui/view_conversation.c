@@ -9,106 +9,16 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <wchar.h>
 
 #define TEXT_X 4 /* message text starts at this column */
-
-/* ------------------------------------------------------------------ word wrap */
-
-static size_t char_len(const char *p)
-{
-    unsigned char b = (unsigned char)*p;
-    size_t n = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (!p[i])
-            return i;
-    return n;
-}
-
-/* Bytes of [p, e) that fit in max_cols columns, whole characters only. */
-static size_t fit_bytes(const char *p, const char *e, int max_cols)
-{
-    int cols = 0;
-    const char *q = p;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    while (q < e) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, q, (size_t)(e - q), &st);
-        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-            n = char_len(q);
-            wc = L'?';
-            memset(&st, 0, sizeof st);
-        }
-        int w = wcwidth(wc);
-        if (w < 0)
-            w = 1;
-        if (cols + w > max_cols)
-            break;
-        cols += w;
-        q += n;
-    }
-    return (size_t)(q - p);
-}
-
-/* Lines of a text (newlines kept) broken at spaces to fit a width; a word longer than the
- * width is cut. The spaces at a break are dropped. */
-typedef struct wrap {
-    const char *p;
-    int width;
-    bool done;
-} wrap;
-
-static bool wrap_next(wrap *w, const char **line, size_t *len)
-{
-    if (w->done)
-        return false;
-    const char *p = w->p;
-    const char *e = strchr(p, '\n');
-    if (!e)
-        e = p + strlen(p);
-    size_t n = fit_bytes(p, e, w->width);
-    if (p + n < e) {
-        size_t cut = n;
-        while (cut > 0 && p[cut] != ' ')
-            cut--;
-        if (cut > 0)
-            n = cut;
-        else if (n == 0)
-            n = char_len(p);
-    }
-    *line = p;
-    *len = n;
-    const char *q = p + n;
-    while (q < e && *q == ' ')
-        q++;
-    if (q >= e) {
-        if (*e == '\n')
-            w->p = e + 1;
-        else
-            w->done = true;
-    } else {
-        w->p = q;
-    }
-    return true;
-}
-
-static int text_rows(const char *text, int width)
-{
-    wrap w = {text, width, false};
-    const char *l;
-    size_t n;
-    int rows = 0;
-    while (wrap_next(&w, &l, &n))
-        rows++;
-    return rows ? rows : 1;
-}
 
 /* ------------------------------------------------------------------ the display list */
 
@@ -218,7 +128,7 @@ static void layout(conv *c, int width)
     int tw = text_width_for(width);
     for (size_t i = 0; i < c->nitems; i++) {
         conv_item *it = &c->items[i];
-        it->rows = (it->day_sep ? 1 : 0) + 1 + text_rows(strpool_get(it->pool, it->m->text), tw);
+        it->rows = (it->day_sep ? 1 : 0) + 1 + wrap_count(strpool_get(it->pool, it->m->text), tw);
         c->starts[i] = row;
         row += (size_t)it->rows;
     }
@@ -387,7 +297,8 @@ static int draw_item(const conv *c, size_t i, size_t skip, int y, int bottom, in
             draw_text_row(y++, width, sel, SLOT_STATUS_MUTED, "(no text)", 9);
         return y - y0;
     }
-    wrap w = {text, text_width_for(width), false};
+    text_wrap w;
+    wrap_init(&w, text, text_width_for(width));
     const char *l;
     size_t n;
     while (y < bottom && wrap_next(&w, &l, &n))
@@ -536,54 +447,49 @@ static void page(conv *c, int dir)
         move_cursor(c, (long)i - (long)c->cursor);
 }
 
-static unsigned conv_key(void *state, app *a, int key)
+enum { CV_REPLY, CV_NEW, CV_MOVE, CV_ENDS, CV_PAGE, CV_REFRESH, CV_OPEN, CV_CLOSE };
+
+static const overlay_key conv_keys[] = {
+    {"r R", CV_REPLY, "Reply to the selected message", "reply", 0},
+    {"m", CV_NEW, "Write a new message", "new message", 0},
+    {SCROLL_KEYS_LINE, CV_MOVE, "Select the next or previous message", "select", 2},
+    {SCROLL_KEYS_ENDS, CV_ENDS, "Select the oldest or the newest message", "oldest/newest", 2},
+    {SCROLL_KEYS_PAGE, CV_PAGE, "A screen of messages", NULL, 0},
+    {"<C-r>", CV_REFRESH, "Refresh now (it also refreshes every 10 s)", "refresh", 0},
+    {"<Enter>", CV_OPEN, "A message on its way or failed: its operation", NULL, 0},
+    {"<Esc> q", CV_CLOSE, "Close the conversation", "close", 0},
+};
+const overlay_keymap conversation_keymap = OVERLAY_KEYMAP("conversation", conv_keys);
+
+static unsigned conv_command(void *state, app *a, int cmd, int key)
 {
     conv *c = state;
     if (a->message[0]) {
         a->message[0] = '\0';
         a->dirty |= DIRTY_MESSAGE;
     }
-    switch (key) {
-    case KEYS_ESC:
-    case 'q':
+    long delta = 0;
+    switch (cmd) {
+    case CV_CLOSE:
         app_overlay_pop(a);
         return DIRTY_ALL;
-    case 'j':
-    case KEYS_FN + KEY_DOWN:
-        move_cursor(c, 1);
+    case CV_MOVE:
+    case CV_ENDS:
+        scroll_delta(key, 1, (long)c->nitems, &delta);
+        move_cursor(c, delta);
         return DIRTY_LIST;
-    case 'k':
-    case KEYS_FN + KEY_UP:
-        move_cursor(c, -1);
+    case CV_PAGE:
+        scroll_delta(key, 1, 1, &delta);
+        page(c, delta > 0 ? 1 : -1);
         return DIRTY_LIST;
-    case 'g':
-    case KEYS_FN + KEY_HOME:
-        move_cursor(c, -(long)c->nitems);
-        return DIRTY_LIST;
-    case 'G':
-    case KEYS_FN + KEY_END:
-        move_cursor(c, (long)c->nitems);
-        return DIRTY_LIST;
-    case KEY_CTRL('f'):
-    case KEYS_FN + KEY_NPAGE:
-        page(c, 1);
-        return DIRTY_LIST;
-    case KEY_CTRL('b'):
-    case KEYS_FN + KEY_PPAGE:
-        page(c, -1);
-        return DIRTY_LIST;
-    case 'r':
-    case 'R':
+    case CV_REPLY:
         return write_to_driver(c, true);
-    case 'm':
+    case CV_NEW:
         return write_to_driver(c, false);
-    case KEY_CTRL('r'):
+    case CV_REFRESH:
         conv_fetch(c);
         return DIRTY_LIST;
-    case '?':
-        help_open(a);
-        return DIRTY_ALL;
-    case KEYS_ENTER:
+    case CV_OPEN:
         if (c->cursor < c->nitems && (c->items[c->cursor].m->flags & CF_LOCAL)) {
             char op[UUID_STR_LEN];
             snprintf(op, sizeof op, "%s", strpool_get(c->items[c->cursor].pool, c->items[c->cursor].m->op_id));
@@ -592,12 +498,8 @@ static unsigned conv_key(void *state, app *a, int key)
         }
         app_set_message(a, SLOT_STATUS_MUTED, "r replies to the selected message; m writes a new one.");
         return DIRTY_MESSAGE;
-    default: {
-        char name[32];
-        keys_name(key, name, sizeof name);
-        app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; Esc closes the conversation.", name);
-        return DIRTY_MESSAGE;
-    }
+    default:
+        return 0;
     }
 }
 
@@ -635,10 +537,10 @@ static void conv_destroy(void *state, app *a)
 static const overlay_ops conv_ops = {
     .name = "conversation",
     .draw = conv_draw,
-    .key = conv_key,
+    .keymap = &conversation_keymap,
+    .command = conv_command,
     .destroy = conv_destroy,
     .idle = conv_idle,
-    .hint = " r reply · m new message · j/k select · g/G oldest/newest · Ctrl-R refresh · Esc close",
     .pane_keys = true,
 };
 

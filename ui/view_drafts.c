@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ typedef struct drafts_view {
     draft *list;
     size_t n, skipped;
     size_t cursor, top;
+    int rows; /* rows of drafts at the last draw (for paging) */
     bool confirm_delete;
 } drafts_view;
 
@@ -47,6 +49,7 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
              v->skipped ? " (some unreadable files were skipped)" : "");
     draw_text_at(top, 0, width, SLOT_HEADER, line);
     int rows = height - 1;
+    v->rows = rows;
     if (v->n == 0) {
         draw_text_at(top + 1, 0, width, SLOT_STATUS_MUTED, "  No drafts: everything you wrote was accepted.");
         for (int r = 2; r < height; r++)
@@ -86,42 +89,70 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
     }
 }
 
-static unsigned drafts_key(void *state, app *a, int key)
+enum { DR_OPEN, DR_DELETE, DR_CLOSE, DR_MOVE, DR_YES };
+
+static const overlay_key drafts_keys[] = {
+    {"<Enter>", DR_OPEN, "Re-open the draft", "reopens", 0},
+    {"x", DR_DELETE, "Delete the draft (asks first)", "deletes", 0},
+    {"<Esc> q", DR_CLOSE, "Close the list", "closes", 0},
+    {SCROLL_KEYS_LINE, DR_MOVE, "Next or previous draft", NULL, 0},
+    {SCROLL_KEYS_PAGE, DR_MOVE, "A page of drafts", NULL, 0},
+    {SCROLL_KEYS_ENDS, DR_MOVE, "Newest or oldest draft", NULL, 0},
+};
+const overlay_keymap drafts_keymap = OVERLAY_KEYMAP("drafts list", drafts_keys);
+
+/* While x asks "Delete this draft for good?". */
+static const overlay_key confirm_keys[] = {
+    {"y Y", DR_YES, "Delete the draft; any other key keeps it", "deletes · any other key keeps it", 0},
+};
+const overlay_keymap drafts_confirm_keymap = OVERLAY_KEYMAP("drafts list, asked to delete", confirm_keys);
+
+static const overlay_keymap *drafts_keys_now(const void *state)
+{
+    return ((const drafts_view *)state)->confirm_delete ? &drafts_confirm_keymap : &drafts_keymap;
+}
+
+/* Any key but y while the question is asked: the draft is kept. */
+static unsigned drafts_other_key(void *state, app *a, int key)
 {
     drafts_view *v = state;
-    if (v->confirm_delete) {
+    (void)key;
+    if (!v->confirm_delete)
+        return 0;
+    v->confirm_delete = false;
+    app_set_message(a, SLOT_STATUS_MUTED, "Kept.");
+    return DIRTY_ALL;
+}
+
+static unsigned drafts_command(void *state, app *a, int cmd, int key)
+{
+    drafts_view *v = state;
+    switch (cmd) {
+    case DR_YES:
         v->confirm_delete = false;
-        if ((key == 'y' || key == 'Y') && v->cursor < v->n) {
+        if (v->cursor < v->n) {
             draft_remove(v->list[v->cursor].id);
             reload(v);
             app_set_message(a, SLOT_STATUS_MUTED, "Draft deleted.");
-        } else {
-            app_set_message(a, SLOT_STATUS_MUTED, "Kept.");
         }
         return DIRTY_ALL;
-    }
-    switch (key) {
-    case KEYS_ESC:
-    case 'q':
+    case DR_CLOSE:
         app_overlay_pop(a);
         return DIRTY_ALL;
-    case 'j':
-    case KEYS_FN + KEY_DOWN:
-        if (v->cursor + 1 < v->n)
-            v->cursor++;
+    case DR_MOVE: {
+        long delta = 0;
+        size_t page = v->rows > 2 ? (size_t)v->rows - 1 : 1;
+        scroll_delta(key, (long)page, (long)v->n, &delta);
+        v->cursor = scroll_apply(v->cursor, delta, v->n ? v->n - 1 : 0);
         return DIRTY_LIST;
-    case 'k':
-    case KEYS_FN + KEY_UP:
-        if (v->cursor > 0)
-            v->cursor--;
-        return DIRTY_LIST;
-    case 'x':
+    }
+    case DR_DELETE:
         if (v->cursor < v->n) {
             v->confirm_delete = true;
             app_set_message(a, SLOT_STATUS_WARN, "Delete this draft for good? y deletes, any other key keeps it.");
         }
         return DIRTY_MESSAGE;
-    case '\n': {
+    case DR_OPEN: {
         if (v->cursor >= v->n)
             return 0;
         draft *d = draft_clone(&v->list[v->cursor]);
@@ -150,9 +181,11 @@ static void drafts_destroy(void *state, app *a)
 static const overlay_ops drafts_ops = {
     .name = "drafts",
     .draw = drafts_draw,
-    .key = drafts_key,
+    .keymap = &drafts_keymap,
+    .command = drafts_command,
+    .key = drafts_other_key,
+    .keys_now = drafts_keys_now,
     .destroy = drafts_destroy,
-    .hint = " Enter reopens · x deletes · Esc closes",
     .pane_keys = true,
 };
 

@@ -7,7 +7,8 @@
 #include "core/api_writes.h"
 #include "core/text.h"
 #include "ui/flows.h"
-#include "ui/pane_ops.h"
+#include "ui/overlay.h"
+#include "ui/send.h"
 #include "ui/view_form_private.h"
 
 #include <stdarg.h>
@@ -15,13 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Outlives the form when it is closed while a request is in flight. */
+/* Outlives the form when it is closed while its record is loading. */
 struct form_ticket {
     app *a;
-    form *f;       /* NULL once the form is gone */
-    draft *d;      /* save: a copy, to update the draft file whatever happens to the form */
-    char label[300];
-    bool create;
+    form *f; /* NULL once the form is gone */
 };
 
 static void set_status(form *f, theme_slot slot, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -167,15 +165,6 @@ void formview_set_value(form *f, int field, const char *value)
 
 /* ------------------------------------------------------------------ loading */
 
-static void drop_ticket_ref(form_ticket *t)
-{
-    if (t->d) {
-        draft_free(t->d);
-        free(t->d);
-    }
-    free(t);
-}
-
 /* Values read from the API are shown on screen: sanitize them (keeping newlines in notes). */
 static void sanitize_values(form *f)
 {
@@ -197,7 +186,7 @@ static void on_loaded(void *ud, const api_reply *r)
     form_ticket *t = ud;
     form *f = t->f;
     app *a = t->a;
-    drop_ticket_ref(t);
+    free(t);
     if (!f)
         return; /* closed before the answer came */
     f->load_ticket = NULL;
@@ -250,20 +239,6 @@ void formview_reload(app *a, form *f)
 
 /* ------------------------------------------------------------------ saving */
 
-static void remove_overlay(app *a, form *f)
-{
-    for (int i = a->noverlays - 1; i >= 0; i--) {
-        if (a->overlays[i].state != f)
-            continue;
-        ui_overlay keep = a->overlays[i];
-        memmove(&a->overlays[i], &a->overlays[i + 1], sizeof(ui_overlay) * (size_t)(a->noverlays - i - 1));
-        a->noverlays--;
-        keep.ops->destroy(keep.state, a);
-        a->dirty |= DIRTY_ALL;
-        return;
-    }
-}
-
 /* 422 paths name the field, maybe with a prefix ("body.status") or an index ("status.0"). */
 static int field_of_path(const form *f, const char *path)
 {
@@ -276,70 +251,25 @@ static int field_of_path(const form *f, const char *path)
     return form_field_index(f->spec, buf);
 }
 
-static void failure_text(const write_result *r, char *out, size_t cap)
+static void on_accepted(app *a, const draft *d, const char *label, const write_result *r, const char *op_id)
 {
-    if (r->kind == WR_TSP_FAILED) {
-        snprintf(out, cap, "the TSP refused it: %s", r->tsp_error[0] ? r->tsp_error : "no details");
-        return;
-    }
-    if (r->kind == WR_INVALID && r->nerrors) {
-        size_t n = 0;
-        out[0] = '\0';
-        for (int i = 0; i < r->nerrors && n + 1 < cap; i++) {
-            snprintf(out + n, cap - n, "%s%s%s%s", i ? "; " : "", r->errors[i].path, r->errors[i].path[0] ? ": " : "",
-                     r->errors[i].message);
-            n = strlen(out);
-        }
-        return;
-    }
-    snprintf(out, cap, "%s", r->message);
+    (void)d;
+    (void)op_id;
+    if (strcmp(r->op_status, "success") == 0)
+        app_set_message(a, SLOT_STATUS_OK, "%s: saved and confirmed by the TSP; r reloads the list.", label);
+    else
+        app_set_message(a, SLOT_STATUS_OK, "%s: saved; the list updates when the TSP confirms.", label);
 }
 
-static void on_saved(void *ud, const write_result *r)
+static void on_refused(void *owner, app *a, const write_result *r, const draft *d)
 {
-    form_ticket *t = ud;
-    app *a = t->a;
-    form *f = t->f;
-    if (f) {
-        f->sending = false;
-        f->send_ticket = NULL;
-    }
-    a->dirty |= DIRTY_ALL;
-    if (r->kind == WR_ACCEPTED) {
-        draft_remove(t->d->id);
-        ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->create ? NULL : t->d->form_record_id);
-        if (strcmp(r->op_status, "success") == 0)
-            app_set_message(a, SLOT_STATUS_OK, "%s: saved and confirmed by the TSP; r reloads the list.", t->label);
-        else
-            app_set_message(a, SLOT_STATUS_OK, "%s: saved; the list updates when the TSP confirms.",
-                            t->label);
-        if (f) {
-            f->on_disk = false;
-            remove_overlay(a, f);
-        }
-        drop_ticket_ref(t);
-        return;
-    }
-    /* Not accepted: the draft stays, with why. */
+    form *f = owner;
+    f->sending = false;
     char why[400];
-    failure_text(r, why, sizeof why);
-    free(t->d->last_error);
-    t->d->last_error = text_sanitize_str(why);
-    /* Once a save may have gone through, every later one warns first until one is accepted. */
-    t->d->maybe_sent = t->d->maybe_sent || r->kind == WR_UNKNOWN;
-    if (r->kind == WR_TSP_FAILED && r->op_json)
-        ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->create ? NULL : t->d->form_record_id);
-    if (!f) {
-        char *err = NULL;
-        draft_save(t->d, &err);
-        free(err);
-        app_set_message(a, SLOT_STATUS_ERROR, "%s not saved: %s (kept in drafts, D)", t->label, t->d->last_error);
-        drop_ticket_ref(t);
-        return;
-    }
+    send_failure_text(r, why, sizeof why);
     free(f->d.last_error);
-    f->d.last_error = xstrdup(t->d->last_error);
-    f->d.maybe_sent = t->d->maybe_sent;
+    f->d.last_error = xstrdup(d->last_error);
+    f->d.maybe_sent = d->maybe_sent;
     int first = -1, unplaced = 0;
     for (int i = 0; i < r->nerrors; i++) {
         int k = field_of_path(f, r->errors[i].path);
@@ -377,8 +307,9 @@ static void on_saved(void *ud, const write_result *r)
         break;
     }
     save_draft(a, f);
-    drop_ticket_ref(t);
 }
+
+static const send_hooks form_send = {on_accepted, on_refused, NULL};
 
 unsigned formview_save(app *a, form *f)
 {
@@ -425,13 +356,8 @@ unsigned formview_save(app *a, form *f)
         return DIRTY_LIST;
     }
     save_draft(a, f);
-    form_ticket *t = xcalloc(1, sizeof *t);
-    t->a = a;
-    t->f = f;
-    t->d = draft_clone(&f->d);
-    t->create = !update;
-    op_label(f, t->label, sizeof t->label);
-    f->send_ticket = t;
+    char label[300];
+    op_label(f, label, sizeof label);
     f->sending = true;
     f->confirm_resend = false;
     for (int i = 0; i < f->spec->nfields; i++) {
@@ -439,7 +365,10 @@ unsigned formview_save(app *a, form *f)
         f->server_err[i] = NULL;
     }
     set_status(f, SLOT_STATUS_MUTED, "Saving%s…", f->d.sync ? " and waiting for the TSP" : "");
-    writes_send(a->api, f->spec->resource, update ? f->record_id : NULL, f->d.sync, body, on_saved, t);
+    send_request rq = {.resource = f->spec->resource, .record_id = update ? f->record_id : NULL, .body = body,
+                       .d = &f->d, .label = label, .target_id = update ? f->d.form_record_id : NULL, .verb = "saved",
+                       .hooks = &form_send, .owner = f, .slot = &f->send_ticket};
+    send_start(a, &rq);
     free(body);
     return DIRTY_ALL;
 }
@@ -464,7 +393,7 @@ void formview_close(app *a, form *f)
     } else if (f->on_disk) {
         app_set_message(a, SLOT_STATUS_MUTED, "Draft kept (D lists drafts).");
     }
-    remove_overlay(a, f);
+    app_overlay_remove(a, f);
 }
 
 /* ------------------------------------------------------------------ overlay */
@@ -482,8 +411,7 @@ static void form_destroy(void *state, app *a)
     (void)a;
     if (f->load_ticket)
         f->load_ticket->f = NULL;
-    if (f->send_ticket)
-        f->send_ticket->f = NULL;
+    send_detach(f->send_ticket);
     for (int i = 0; i < f->spec->nfields; i++)
         free(f->server_err[i]);
     free(f->server_err);
@@ -497,10 +425,12 @@ static void form_destroy(void *state, app *a)
 static const overlay_ops form_ops = {
     .name = "form",
     .draw = formview_draw,
+    .keymap = &form_keymap,
+    .command = formview_command,
     .key = formview_key,
+    .keys_now = formview_keys_now,
     .destroy = form_destroy,
     .idle = form_idle,
-    .hint = " Ctrl-X save · Enter edit · Del clear · Ctrl-R undo · Ctrl-T sync · Esc close",
 };
 
 static form *form_new(const form_spec *spec, const char *conn_id, const char *record_id)

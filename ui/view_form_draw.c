@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/view_form_private.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -22,59 +23,30 @@ static void put(int y, int x, int w, int width, theme_slot slot, const char *tex
     draw_text_at(y, x, w, slot, text);
 }
 
-/* Word-wrapped text in at most maxlines lines from y; returns the lines used. */
+/* Word-wrapped text in at most maxlines lines from y, a column in; the last line takes the rest
+ * (cut with …). Returns the lines used. */
 static int put_wrapped(int y, int width, int maxlines, theme_slot slot, const char *text)
 {
     int used = 0;
-    const char *p = text;
-    while (*p && used < maxlines) {
-        int cols;
-        size_t n = text_fit(p, width - 1, &cols);
-        if (p[n] && used + 1 < maxlines) {
-            size_t cut = n;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut > 0)
-                n = cut;
-        }
-        if (n == 0)
-            n = strlen(p) ? 1 : 0;
+    text_wrap w;
+    wrap_init(&w, text, width - 1);
+    const char *p;
+    size_t n;
+    while (*text && used < maxlines && wrap_next(&w, &p, &n)) {
         char line[1024];
         if (used + 1 == maxlines || n >= sizeof line)
-            snprintf(line, sizeof line, " %s", p); /* the last line: cut with … */
+            snprintf(line, sizeof line, " %s", p);
         else
             snprintf(line, sizeof line, " %.*s", (int)n, p);
-        draw_text_at(y + used, 0, width, slot, line);
-        used++;
-        p += n;
-        while (*p == ' ')
-            p++;
+        draw_text_at(y + used++, 0, width, slot, line);
     }
     return used;
 }
 
 static int wrapped_lines(int width, const char *text, int maxlines)
 {
-    int n = 0;
-    const char *p = text;
-    while (*p && n < maxlines) {
-        int cols;
-        size_t k = text_fit(p, width - 1, &cols);
-        if (p[k]) {
-            size_t cut = k;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut > 0)
-                k = cut;
-        }
-        if (k == 0)
-            k = 1;
-        p += k;
-        while (*p == ' ')
-            p++;
-        n++;
-    }
-    return n;
+    int n = *text ? wrap_count(text, width - 1) : 0;
+    return n < maxlines ? n : maxlines;
 }
 
 /* The message that belongs next to field i: a server error, an edit or validation error, a warning. */
@@ -134,13 +106,14 @@ static void detail_line(const form *f, char *out, size_t cap, theme_slot *slot)
     const field_spec *fs = &f->spec->fields[f->cursor];
     char help[120], msg[400];
     *slot = SLOT_STATUS_MUTED;
+    /* The keys of the picker and of the field editor are on the hint line (their tables). */
     if (f->picking) {
-        snprintf(out, cap, " Type to filter · ↑/↓ choose · Enter picks · Esc cancels");
+        snprintf(out, cap, " %s: type to filter the values", fs->label);
         return;
     }
     if (f->editing && !f->edit_err[0]) {
         type_help(fs, help, sizeof help);
-        snprintf(out, cap, " %s: %s · Enter keeps · Esc cancels", fs->label, help);
+        snprintf(out, cap, " %s: %s", fs->label, help);
         return;
     }
     if (field_message(f, f->cursor, msg, sizeof msg, slot)) {

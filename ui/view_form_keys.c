@@ -1,7 +1,10 @@
-/* Record forms: what keys do on a field row, while editing a field, and in the enum picker. */
+/* Record forms: what keys do on a field row, while editing a field, and in the enum picker. A
+ * field row only moves and runs the table's commands; Enter (or Space) starts editing a field,
+ * Esc leaves it: keys never mean both a command and text. */
 #include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 #include "ui/view_form_private.h"
 
 #include <curses.h>
@@ -9,16 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wchar.h>
-
-static bool printable(int key)
-{
-    return key >= 32 && key < KEYS_FN && key != 127;
-}
 
 static const field_spec *cur_field(const form *f)
 {
     return &f->spec->fields[f->cursor];
+}
+
+static size_t pick_total(const form *f)
+{
+    const field_spec *fs = cur_field(f);
+    size_t n = 0;
+    while (fs->enum_values && fs->enum_values[n])
+        n++;
+    return n;
 }
 
 static void move_cursor(form *f, int delta)
@@ -55,29 +61,9 @@ static bool commit_edit(form *f)
     return true;
 }
 
-static unsigned edit_key(app *a, form *f, int key)
+/* Keys not in the field editor's table edit the text. */
+static unsigned edit_key(form *f, int key)
 {
-    switch (key) {
-    case KEYS_ESC:
-        f->editing = false;
-        f->edit_err[0] = '\0';
-        return DIRTY_LIST;
-    case '\n':
-    case '\t':
-        commit_edit(f);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_UP:
-    case KEYS_FN + KEY_DOWN:
-        if (commit_edit(f))
-            move_cursor(f, key == KEYS_FN + KEY_UP ? -1 : 1);
-        return DIRTY_LIST;
-    case KEY_CTRL('x'):
-        if (commit_edit(f))
-            return formview_save(a, f);
-        return DIRTY_LIST;
-    default:
-        break;
-    }
     bool moved = false;
     if (textedit_key(&f->edit, key, 40, &moved)) {
         if (!moved)
@@ -89,23 +75,12 @@ static unsigned edit_key(app *a, form *f, int key)
 
 /* ------------------------------------------------------------------ enum picker */
 
-static void open_picker(form *f, int first_key)
+/* The picker starts unfiltered, on the value the field has. */
+static void open_picker(form *f)
 {
     f->picking = true;
     f->pick_filter[0] = '\0';
     f->pick_sel = f->pick_top = 0;
-    if (first_key) {
-        char mb[8];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)first_key, &st);
-        if (n != (size_t)-1 && n < sizeof f->pick_filter) {
-            memcpy(f->pick_filter, mb, n);
-            f->pick_filter[n] = '\0';
-        }
-        return;
-    }
-    /* Start on the value the field has. */
     const field_spec *fs = cur_field(f);
     const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
     for (int i = 0; fs->enum_values[i]; i++)
@@ -113,72 +88,40 @@ static void open_picker(form *f, int first_key)
             f->pick_sel = i;
 }
 
-static unsigned pick_key(form *f, int key)
+/* The value under the picker's cursor: it becomes the field's. */
+static void pick(form *f)
 {
     const field_spec *fs = cur_field(f);
-    int total = 0;
-    while (fs->enum_values[total])
-        total++;
-    int *m = xcalloc((size_t)total + 1, sizeof *m);
+    int *m = xcalloc(pick_total(f) + 1, sizeof *m);
     int n = formview_pick_matches(f, m);
-    unsigned d = DIRTY_LIST;
-    switch (key) {
-    case KEYS_ESC:
+    if (n > 0 && f->pick_sel < n) {
+        const char *val = fs->enum_values[m[f->pick_sel]];
+        if (strcmp(val, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
+            formview_set_value(f, f->cursor, val);
         f->picking = false;
-        break;
-    case '\n':
-        if (n > 0 && f->pick_sel < n) {
-            const char *val = fs->enum_values[m[f->pick_sel]];
-            if (strcmp(val, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
-                formview_set_value(f, f->cursor, val);
-            f->picking = false;
-        }
-        break;
-    case KEYS_FN + KEY_UP:
-    case KEY_CTRL('p'):
-        if (f->pick_sel > 0)
-            f->pick_sel--;
-        break;
-    case KEYS_FN + KEY_DOWN:
-    case KEY_CTRL('n'):
-        if (f->pick_sel + 1 < n)
-            f->pick_sel++;
-        break;
-    case KEYS_FN + KEY_PPAGE:
-        f->pick_sel = f->pick_sel > 10 ? f->pick_sel - 10 : 0;
-        break;
-    case KEYS_FN + KEY_NPAGE:
-        f->pick_sel = f->pick_sel + 10 < n ? f->pick_sel + 10 : (n ? n - 1 : 0);
-        break;
-    case KEYS_FN + KEY_HOME:
-        f->pick_sel = 0;
-        break;
-    case KEYS_FN + KEY_END:
-        f->pick_sel = n ? n - 1 : 0;
-        break;
-    case KEYS_FN + KEY_BACKSPACE:
-        text_pop_char(f->pick_filter);
-        f->pick_sel = f->pick_top = 0;
-        break;
-    case KEY_CTRL('u'):
-        f->pick_filter[0] = '\0';
-        f->pick_sel = f->pick_top = 0;
-        break;
-    default:
-        if (printable(key)) {
-            char mb[8];
-            mbstate_t st;
-            memset(&st, 0, sizeof st);
-            size_t k = wcrtomb(mb, (wchar_t)key, &st);
-            if (k != (size_t)-1 && strlen(f->pick_filter) + k < sizeof f->pick_filter)
-                strncat(f->pick_filter, mb, k);
-            f->pick_sel = f->pick_top = 0;
-        } else {
-            d = 0;
-        }
     }
     free(m);
-    return d;
+}
+
+static void pick_move(form *f, int key)
+{
+    int *m = xcalloc(pick_total(f) + 1, sizeof *m);
+    int n = formview_pick_matches(f, m);
+    long delta = 0;
+    scroll_delta(key, 10, n, &delta);
+    f->pick_sel = (int)scroll_apply((size_t)f->pick_sel, delta, n > 0 ? (size_t)n - 1 : 0);
+    free(m);
+}
+
+/* Keys not in the picker's table filter it. */
+static unsigned pick_key(form *f, int key)
+{
+    if (key == KEYS_FN + KEY_BACKSPACE)
+        text_pop_char(f->pick_filter);
+    else if (!keys_append(f->pick_filter, sizeof f->pick_filter, key))
+        return 0;
+    f->pick_sel = f->pick_top = 0;
+    return DIRTY_LIST;
 }
 
 /* ------------------------------------------------------------------ field rows */
@@ -205,108 +148,140 @@ static void toggle_bool(form *f)
 }
 
 /* Enter or Space: the editor that suits the field. */
-static void activate(form *f, int key)
+static void activate(form *f)
 {
     const field_spec *fs = cur_field(f);
     if (fs->type == FT_BOOL)
         toggle_bool(f);
     else if (fs->type == FT_ENUM && fs->enum_values)
-        open_picker(f, 0);
-    else if (key == '\n' || key == ' ')
+        open_picker(f);
+    else
         start_edit(f, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "");
 }
 
-/* A printable key on a row: typing replaces the value (booleans take t/y/1 and f/n/0, enums
- * open the picker filtered by what was typed). */
-static unsigned type_into(form *f, int key)
+enum {
+    FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE,           /* field rows */
+    FE_KEEP, FE_KEEP_MOVE, FE_KEEP_SAVE, FE_CANCEL,                                      /* a field edited */
+    FP_PICK, FP_MOVE, FP_CLEAR, FP_CANCEL,                                               /* the picker */
+};
+
+static const overlay_key form_keys[] = {
+    {"<C-x>", FO_SAVE, "Save: PATCH only what changed, or POST a new record", "save", 0},
+    {"<Enter> <Space>", FO_EDIT, "Edit the field (Enter keeps, Esc leaves it); booleans toggle", "edit", 0},
+    {"<Del> <Backspace>", FO_CLEAR, "Clear the field (sent as null)", "clear", 0},
+    {"<C-r>", FO_UNDO, "Undo the change to this field", "undo", 0},
+    {"<C-t>", FO_SYNC, "Async, or sync", "sync", 0},
+    {"<Esc>", FO_CLOSE, "Close; a changed form is kept as a draft", "close", 0},
+    {"<Left> <Right>", FO_CYCLE, "Cycle an enum's values or toggle a boolean", NULL, 0},
+    {"j k <Down> <Up> <C-n> <C-p>", FO_MOVE, "Next or previous field", NULL, 0},
+    {SCROLL_KEYS_PAGE, FO_MOVE, "A page of fields", NULL, 0},
+    {SCROLL_KEYS_ENDS, FO_MOVE, "First or last field", NULL, 0},
+};
+const overlay_keymap form_keymap = OVERLAY_KEYMAP("form", form_keys);
+
+static const overlay_key form_edit_keys[] = {
+    {"<Enter> <Tab>", FE_KEEP, "Keep the value (when it is valid; else why shows)", "keep", 0},
+    {"<Esc>", FE_CANCEL, "Leave the field as it was", "cancel", 0},
+    {"<C-x>", FE_KEEP_SAVE, "Keep the value and save the form", "save", 0},
+    {"<Up> <Down>", FE_KEEP_MOVE, "Keep the value and go to the previous or next field", NULL, 0},
+};
+const overlay_keymap form_edit_keymap = OVERLAY_KEYMAP("form, editing a field (other keys edit the text)",
+                                                       form_edit_keys);
+
+static const overlay_key form_pick_keys[] = {
+    {"<Enter>", FP_PICK, "Take the value under the cursor", "pick", 0},
+    {"<Up> <Down> <C-p> <C-n> " SCROLL_KEYS_PAGE " <Home> <End>", FP_MOVE, "Move in the values", "choose", 2},
+    {"<Esc>", FP_CANCEL, "Leave the value as it was", "cancel", 0},
+    {"<C-u>", FP_CLEAR, "Clear the filter (typing filters, Backspace erases)", "clear", 0},
+};
+const overlay_keymap form_pick_keymap = OVERLAY_KEYMAP("form's value picker (typing filters it)", form_pick_keys);
+
+/* The table in force: the picker's, the field editor's, or the field rows'. */
+const overlay_keymap *formview_keys_now(const void *state)
 {
-    const field_spec *fs = cur_field(f);
-    if (fs->type == FT_BOOL) {
-        if (strchr("tTyY1", key))
-            formview_set_value(f, f->cursor, "true");
-        else if (strchr("fFnN0", key))
-            formview_set_value(f, f->cursor, "false");
-        else
-            return 0;
-        return DIRTY_LIST;
-    }
-    if (fs->type == FT_ENUM && fs->enum_values) {
-        open_picker(f, key);
-        return DIRTY_LIST;
-    }
-    char mb[8];
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t n = wcrtomb(mb, (wchar_t)key, &st);
-    if (n == (size_t)-1)
-        return 0;
-    mb[n] = '\0';
-    start_edit(f, mb);
-    return DIRTY_LIST;
+    const form *f = state;
+    return f->picking ? &form_pick_keymap : f->editing ? &form_edit_keymap : &form_keymap;
 }
 
-unsigned formview_key(void *state, app *a, int key)
+/* The field editor's and the picker's commands. */
+static unsigned mode_command(app *a, form *f, int cmd, int key)
+{
+    switch (cmd) {
+    case FE_KEEP:
+        commit_edit(f);
+        return DIRTY_LIST;
+    case FE_KEEP_MOVE:
+        if (commit_edit(f))
+            move_cursor(f, key == KEYS_FN + KEY_UP ? -1 : 1);
+        return DIRTY_LIST;
+    case FE_KEEP_SAVE:
+        if (commit_edit(f))
+            return formview_save(a, f);
+        return DIRTY_LIST;
+    case FE_CANCEL:
+        f->editing = false;
+        f->edit_err[0] = '\0';
+        return DIRTY_LIST;
+    case FP_PICK:
+        pick(f);
+        return DIRTY_LIST;
+    case FP_MOVE:
+        pick_move(f, key);
+        return DIRTY_LIST;
+    case FP_CLEAR:
+        f->pick_filter[0] = '\0';
+        f->pick_sel = f->pick_top = 0;
+        return DIRTY_LIST;
+    case FP_CANCEL:
+        f->picking = false;
+        return DIRTY_LIST;
+    default:
+        return 0;
+    }
+}
+
+/* A notice from an earlier key goes with the next one (the hint line shows again). */
+static void clear_notice(app *a)
+{
+    if (a->message[0]) {
+        a->message[0] = '\0';
+        a->dirty |= DIRTY_MESSAGE;
+    }
+}
+
+unsigned formview_command(void *state, app *a, int cmd, int key)
 {
     form *f = state;
-    if (f->picking)
-        return pick_key(f, key);
-    if (f->editing)
-        return edit_key(a, f, key);
-    if (key == KEYS_ESC) {
+    clear_notice(a);
+    if (cmd >= FE_KEEP)
+        return mode_command(a, f, cmd, key);
+    if (cmd == FO_CLOSE) {
         formview_close(a, f);
-        return DIRTY_ALL;
-    }
-    if (f->state == FORM_LOAD_FAILED && key == 'r') {
-        formview_reload(a, f);
         return DIRTY_ALL;
     }
     if (f->state != FORM_READY)
         return 0;
-    int page = f->page_fields > 1 ? f->page_fields - 1 : 1;
-    switch (key) {
-    case 'j':
-    case KEYS_FN + KEY_DOWN:
-    case KEY_CTRL('n'):
-        move_cursor(f, 1);
+    if (cmd == FO_MOVE) {
+        long delta = 0;
+        scroll_delta(key, f->page_fields > 1 ? f->page_fields - 1 : 1, f->spec->nfields, &delta);
+        f->cursor = (int)scroll_apply((size_t)f->cursor, delta, (size_t)f->spec->nfields - 1);
         return DIRTY_LIST;
-    case 'k':
-    case KEYS_FN + KEY_UP:
-    case KEY_CTRL('p'):
-        move_cursor(f, -1);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_NPAGE:
-    case KEY_CTRL('f'):
-        move_cursor(f, page);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_PPAGE:
-    case KEY_CTRL('b'):
-        move_cursor(f, -page);
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_HOME:
-        f->cursor = 0;
-        return DIRTY_LIST;
-    case KEYS_FN + KEY_END:
-        f->cursor = f->spec->nfields - 1;
-        return DIRTY_LIST;
-    case KEY_CTRL('t'):
+    }
+    if (cmd == FO_SYNC) {
         f->d.sync = !f->d.sync;
         f->draft_dirty = true;
         return DIRTY_LIST;
-    default:
-        break;
     }
     if (f->sending)
         return 0; /* values are frozen while they are on their way */
     const field_spec *fs = cur_field(f);
-    switch (key) {
-    case KEY_CTRL('x'):
+    switch (cmd) {
+    case FO_SAVE:
         return formview_save(a, f);
-    case '\n':
-    case ' ':
-        activate(f, key);
+    case FO_EDIT:
+        activate(f);
         return DIRTY_LIST;
-    case KEYS_FN + KEY_LEFT:
-    case KEYS_FN + KEY_RIGHT:
+    case FO_CYCLE:
         if (fs->type == FT_BOOL)
             toggle_bool(f);
         else if (fs->type == FT_ENUM && fs->enum_values)
@@ -314,17 +289,36 @@ unsigned formview_key(void *state, app *a, int key)
         else
             return 0;
         return DIRTY_LIST;
-    case KEYS_FN + KEY_DC:
-    case KEYS_FN + KEY_BACKSPACE:
+    case FO_CLEAR:
         if (f->v.cur[f->cursor] && *f->v.cur[f->cursor])
             formview_set_value(f, f->cursor, "");
         return DIRTY_LIST;
-    case KEY_CTRL('r'):
+    case FO_UNDO:
         if (form_field_changed(&f->v, f->cursor))
             formview_set_value(f, f->cursor, f->v.orig[f->cursor] ? f->v.orig[f->cursor] : "");
         return DIRTY_LIST;
     default:
-        break;
+        return 0;
     }
-    return printable(key) ? type_into(f, key) : 0;
+}
+
+/* Keys not in the table: the picker's and the field editor's. On a field row nothing else edits:
+ * a letter there is most likely meant for a list (n, G, /), and must not become the value. */
+unsigned formview_key(void *state, app *a, int key)
+{
+    form *f = state;
+    if (f->picking)
+        return pick_key(f, key);
+    if (f->editing)
+        return edit_key(f, key);
+    clear_notice(a);
+    if (f->state == FORM_LOAD_FAILED && key == 'r') {
+        formview_reload(a, f);
+        return DIRTY_ALL;
+    }
+    char name[32];
+    keys_name(key, name, sizeof name);
+    app_set_message(a, SLOT_STATUS_MUTED, "%s does not edit here: Enter edits the field, Esc leaves it; ? shows the keys.",
+                    name);
+    return DIRTY_MESSAGE;
 }

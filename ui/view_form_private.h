@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 typedef struct form_ticket form_ticket;
+typedef struct send_ticket send_ticket;
 
 typedef enum { FORM_LOADING, FORM_LOAD_FAILED, FORM_READY } form_state;
 
@@ -41,7 +42,8 @@ typedef struct form {
     /* What the API said about each field (422), NULL when nothing. */
     char **server_err;
     /* Requests in flight; tickets outlive the form. */
-    form_ticket *load_ticket, *send_ticket;
+    form_ticket *load_ticket;
+    send_ticket *send_ticket; /* ui/send.c */
     bool sending;
     bool confirm_resend;       /* the last save may have gone: Ctrl-X again sends anyway */
     char status[400];
@@ -59,8 +61,10 @@ const char *formview_noun(const form *f);
 /* ui/view_form_draw.c */
 void formview_draw(void *state, app *a, int top, int height, int width);
 
-/* ui/view_form_keys.c */
+/* ui/view_form_keys.c: the table's commands (ui/overlay.h), and every other key. */
+unsigned formview_command(void *state, app *a, int cmd, int key);
 unsigned formview_key(void *state, app *a, int key);
+const struct overlay_keymap *formview_keys_now(const void *state);
 
 /* ui/view_form.c: actions the keys trigger. */
 void formview_set_value(form *f, int field, const char *value);

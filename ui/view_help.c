@@ -3,6 +3,7 @@
 
 #include "core/text.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -41,26 +42,25 @@ static bool help_line(const app *a, int i, char *out, size_t cap, theme_slot *sl
             return true;
         }
     }
-    /* Then the overlays' own keys, by context. */
-    const char *ctx = "";
-    for (int k = 0; k < context_keys_count; k++) {
-        if (strcmp(ctx, context_keys[k].context) != 0) {
-            ctx = context_keys[k].context;
+    /* Then the overlays' own keys, from their tables. */
+    for (int m = 0; m < overlay_keymaps_count; m++) {
+        const overlay_keymap *km = overlay_keymaps[m];
+        if (n++ == i) {
+            out[0] = '\0';
+            *slot = SLOT_NORMAL;
+            return true;
+        }
+        if (n++ == i) {
+            snprintf(out, cap, " In the %s", km->context);
+            *slot = SLOT_HELP_GROUP;
+            return true;
+        }
+        for (int k = 0; k < km->n; k++) {
             if (n++ == i) {
-                out[0] = '\0';
+                snprintf(out, cap, "   %-26s %s", km->keys[k].keys, km->keys[k].help);
                 *slot = SLOT_NORMAL;
                 return true;
             }
-            if (n++ == i) {
-                snprintf(out, cap, " In the %s", ctx);
-                *slot = SLOT_HELP_GROUP;
-                return true;
-            }
-        }
-        if (n++ == i) {
-            snprintf(out, cap, "   %-26s %s", context_keys[k].keys, context_keys[k].help);
-            *slot = SLOT_NORMAL;
-            return true;
         }
     }
     return false;
@@ -81,7 +81,10 @@ static void help_draw(void *state, app *a, int top, int height, int width)
     (void)state;
     char line[512], buf[2048];
     attrset((attr_t)theme_attr(SLOT_HEADER));
-    text_fit_pad(" Keys (Esc, q or ? closes; j/k scroll)", width, true, buf, sizeof buf);
+    char hint[256];
+    keymap_hint(&help_keymap, hint, sizeof hint);
+    snprintf(line, sizeof line, " Keys (%s)", hint + 1); /* the hint starts with its margin */
+    text_fit_pad(line, width, true, buf, sizeof buf);
     mvaddstr(top, 0, buf);
     for (int r = 1; r < height; r++) {
         theme_slot slot = SLOT_NORMAL;
@@ -102,23 +105,29 @@ static void help_draw(void *state, app *a, int top, int height, int width)
     attrset(A_NORMAL);
 }
 
-static unsigned help_key(void *state, app *a, int key)
+enum { HELP_CLOSE, HELP_SCROLL };
+
+static const overlay_key help_keys[] = {
+    {"<Esc> q ? <F1>", HELP_CLOSE, "Close the help", "closes", 3},
+    {SCROLL_KEYS_LINE, HELP_SCROLL, "Scroll a line", "scroll", 2},
+    {SCROLL_KEYS_PAGE " <Space>", HELP_SCROLL, "Scroll a page", NULL, 0},
+    {SCROLL_KEYS_ENDS, HELP_SCROLL, "Top or end", NULL, 0},
+};
+const overlay_keymap help_keymap = OVERLAY_KEYMAP("help", help_keys);
+
+static unsigned help_command(void *state, app *a, int cmd, int key)
 {
     (void)state;
-    int max = help_lines(a);
-    if (key == 'q' || key == KEYS_ESC || key == '?' || key == KEYS_FN + KEY_F(1)) {
+    if (cmd == HELP_CLOSE) {
         app_overlay_pop(a);
         return DIRTY_ALL;
     }
-    if ((key == 'j' || key == KEYS_FN + KEY_DOWN) && (int)a->help_top + 1 < max) {
-        a->help_top++;
-        return DIRTY_LIST;
-    }
-    if ((key == 'k' || key == KEYS_FN + KEY_UP) && a->help_top > 0) {
-        a->help_top--;
-        return DIRTY_LIST;
-    }
-    return 0;
+    int max = help_lines(a), rows = a->rows - 4 - (a->pane_open ? a->pane_height : 0); /* under its header */
+    long delta = 0;
+    size_t before = a->help_top, last = max > rows ? (size_t)(max - rows) : 0;
+    if (scroll_delta(key, rows > 2 ? rows - 1 : 1, max, &delta))
+        a->help_top = scroll_apply(a->help_top, delta, last);
+    return a->help_top != before ? DIRTY_LIST : 0;
 }
 
 static void help_destroy(void *state, app *a)
@@ -130,9 +139,9 @@ static void help_destroy(void *state, app *a)
 static const overlay_ops help_ops = {
     .name = "help",
     .draw = help_draw,
-    .key = help_key,
+    .keymap = &help_keymap,
+    .command = help_command,
     .destroy = help_destroy,
-    .hint = " Esc, q or ? closes · j/k scroll",
     .pane_keys = true,
 };
 

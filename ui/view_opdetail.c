@@ -12,6 +12,8 @@
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
+#include "ui/overlay.h"
+#include "ui/wrap.h"
 
 #include <curses.h>
 #include <stdint.h>
@@ -81,42 +83,18 @@ static void body_free(body *b)
     memset(b, 0, sizeof *b);
 }
 
-static size_t utf8_len1(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    for (size_t i = 1; i < n; i++)
-        if (!p[i])
-            return i;
-    return n;
-}
-
-/* Bytes of p for one line of at most cols columns. Lines break after a space when there is
- * one (the space stays at the end of the line, so nothing is lost), else where the width ends. */
-static size_t wrap_chunk(const char *p, int cols)
-{
-    size_t n = text_fit(p, cols > 0 ? cols : 1, NULL);
-    if (p[n] && n > 0) {
-        size_t cut = n;
-        while (cut > 0 && p[cut - 1] != ' ')
-            cut--;
-        if (cut > 0)
-            n = cut;
-    }
-    return n ? n : utf8_len1(p);
-}
-
 /* Adds text as lines of at most cols columns: the first led by indent columns (or, with
  * first_on_last, continuing the last line), the others by indent + more. */
 static void body_wrap(body *b, theme_slot slot, int indent, int more, int cols, const char *text, bool first_on_last)
 {
     char *clean = text_sanitize_str(text);
-    const char *p = clean;
-    bool first = true;
-    do {
+    text_wrap w;
+    wrap_init(&w, clean, cols);
+    const char *line;
+    size_t n;
+    for (bool first = true; wrap_next(&w, &line, &n); first = false) {
         int in = first ? indent : indent + more;
-        size_t n = wrap_chunk(p, cols - (in - indent));
-        char *piece = xstrndup(p, n);
+        char *piece = xstrndup(line, n);
         if (!(first && first_on_last)) {
             body_line(b);
             if (in > 0)
@@ -124,9 +102,8 @@ static void body_wrap(body *b, theme_slot slot, int indent, int more, int cols, 
         }
         body_seg(b, slot, 0, piece);
         free(piece);
-        p += n;
-        first = false;
-    } while (*p);
+        w.width = cols - more; /* the lines after the first hang `more` columns further in */
+    }
     free(clean);
 }
 
@@ -589,51 +566,32 @@ static unsigned reopen_in_composer(opdetail *v, app *a)
 
 /* ------------------------------------------------------------------ keys and life */
 
-static unsigned opdetail_key(void *state, app *a, int key)
+enum { OD_SCROLL, OD_REOPEN, OD_CLOSE };
+
+static const overlay_key opdetail_keys[] = {
+    {SCROLL_KEYS_LINE, OD_SCROLL, "Scroll a line", "scroll", 2},
+    {SCROLL_KEYS_PAGE " <Space>", OD_SCROLL, "Scroll a page", "", 2},
+    {SCROLL_KEYS_ENDS, OD_SCROLL, "Top or end", "top/end", 2},
+    {"e", OD_REOPEN, "A failed message: re-open it in the composer", "re-open a failed message", 0},
+    {"<Esc> q", OD_CLOSE, "Close", "close", 0},
+};
+const overlay_keymap opdetail_keymap = OVERLAY_KEYMAP("operation detail", opdetail_keys);
+
+static unsigned opdetail_command(void *state, app *a, int cmd, int key)
 {
     opdetail *v = state;
-    size_t maxtop = v->nlines > (size_t)v->rows ? v->nlines - (size_t)v->rows : 0;
-    size_t page = v->rows > 2 ? (size_t)v->rows - 1 : 1;
-    switch (key) {
-    case KEYS_ESC:
-    case 'q':
+    switch (cmd) {
+    case OD_CLOSE:
         app_overlay_pop(a);
         return DIRTY_ALL;
-    case 'j':
-    case KEYS_FN + KEY_DOWN:
-        if (v->top < maxtop)
-            v->top++;
-        return DIRTY_LIST;
-    case 'k':
-    case KEYS_FN + KEY_UP:
-        if (v->top > 0)
-            v->top--;
-        return DIRTY_LIST;
-    case ' ':
-    case KEY_CTRL('f'):
-    case KEYS_FN + KEY_NPAGE:
-        v->top = v->top + page < maxtop ? v->top + page : maxtop;
-        return DIRTY_LIST;
-    case KEY_CTRL('b'):
-    case KEYS_FN + KEY_PPAGE:
-        v->top = v->top > page ? v->top - page : 0;
-        return DIRTY_LIST;
-    case 'g':
-    case KEYS_FN + KEY_HOME:
-        v->top = 0;
-        return DIRTY_LIST;
-    case 'G':
-    case KEYS_FN + KEY_END:
-        v->top = maxtop;
-        return DIRTY_LIST;
-    case 'e':
+    case OD_REOPEN:
         return reopen_in_composer(v, a);
     default: {
-        char name[32];
-        keys_name(key, name, sizeof name);
-        app_set_message(a, SLOT_STATUS_MUTED, "%s does nothing here; j/k scroll, e re-opens a failed message, Esc closes.",
-                        name);
-        return DIRTY_MESSAGE;
+        size_t maxtop = v->nlines > (size_t)v->rows ? v->nlines - (size_t)v->rows : 0;
+        long delta = 0;
+        scroll_delta(key, v->rows > 2 ? v->rows - 1 : 1, (long)v->nlines, &delta);
+        v->top = scroll_apply(v->top, delta, maxtop);
+        return DIRTY_LIST;
     }
     }
 }
@@ -660,10 +618,10 @@ static void opdetail_destroy(void *state, app *a)
 static const overlay_ops opdetail_ops = {
     .name = "operation",
     .draw = opdetail_draw,
-    .key = opdetail_key,
+    .keymap = &opdetail_keymap,
+    .command = opdetail_command,
     .destroy = opdetail_destroy,
     .idle = opdetail_idle,
-    .hint = " j/k scroll · PgUp/PgDn · g/G top/end · e re-open a failed message · Esc close",
     .pane_keys = true,
 };
 

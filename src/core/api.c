@@ -484,33 +484,31 @@ static void on_table_done(void *ud, const api_pager_result *res)
         done(dud, t);
 }
 
-api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
-                          api_list_cb on_done, void *ud)
+/* Clears t for a load and the pager request that fills it. */
+static api_pager_req table_req(table *t, const char *path_query, int page_size, loader ld)
 {
     table_clear(t);
     t->state = LOAD_RUNNING;
-    loader *ld = xcalloc(1, sizeof *ld);
-    *ld = (loader){t, on_progress, on_done, ud, NULL};
-    api_pager_req req = {.path_query = path_query,
-                         .page_size = page_size,
-                         .on_page = on_table_page,
-                         .on_done = on_table_done,
-                         .ud = ld};
+    loader *copy = xcalloc(1, sizeof *copy);
+    *copy = ld;
+    return (api_pager_req){.path_query = path_query,
+                           .page_size = page_size,
+                           .on_page = on_table_page,
+                           .on_done = on_table_done,
+                           .ud = copy};
+}
+
+api_pager *api_load_table(api *a, table *t, const char *path_query, int page_size, api_list_cb on_progress,
+                          api_list_cb on_done, void *ud)
+{
+    api_pager_req req = table_req(t, path_query, page_size, (loader){t, on_progress, on_done, ud, NULL});
     return api_pager_start(a, &req);
 }
 
 api_status api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop)
 {
-    table_clear(t);
-    t->state = LOAD_RUNNING;
     api_status st = API_CANCELLED;
-    loader *ld = xcalloc(1, sizeof *ld);
-    *ld = (loader){t, NULL, NULL, NULL, &st};
-    api_pager_req req = {.path_query = path_query,
-                         .page_size = page_size,
-                         .on_page = on_table_page,
-                         .on_done = on_table_done,
-                         .ud = ld};
+    api_pager_req req = table_req(t, path_query, page_size, (loader){t, NULL, NULL, NULL, &st});
     api_pager_run(a, &req, stop);
     return st;
 }

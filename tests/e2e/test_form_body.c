@@ -164,8 +164,8 @@ END_TEST
 START_TEST(post_sends_every_filled_in_field_typed)
 {
     free(http("DELETE", "/_emulator/requests", NULL, NULL));
-    ck_assert_int_eq(run_script(":wait-idle\n4\n:wait-idle\nn\nE2E-7<Enter>\njjjjjjjjj\n2024<Enter>\nj\n12.5<Enter>\n"
-                                "j\n3<Enter>\njj\n<Space>\n<C-x>\n:wait-idle\n"
+    ck_assert_int_eq(run_script(":wait-idle\n4\n:wait-idle\nn\n<Enter>E2E-7<Enter>\njjjjjjjjj\n<Enter>2024<Enter>\nj\n<Enter>12.5<Enter>\n"
+                                "j\n<Enter>3<Enter>\njj\n<Space>\n<C-x>\n:wait-idle\n"
                                 ":expect New trailer E2E-7: saved\n:quit\n"),
                      0);
     char conn[37];

@@ -1,0 +1,123 @@
+/* send: one write's ticket, from the request to the draft's fate (see send.h). */
+#include "ui/send.h"
+
+#include "common/strbuf.h"
+#include "core/forms.h"
+#include "core/text.h"
+#include "ui/pane_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct send_ticket {
+    app *a;
+    void *owner; /* NULL once the overlay is gone */
+    send_ticket **slot;
+    draft *d;    /* a copy, to update the draft file whatever happens to the overlay */
+    char *label, *target_id, *verb;
+    const send_hooks *hooks;
+};
+
+void send_failure_text(const write_result *r, char *out, size_t cap)
+{
+    if (r->kind == WR_TSP_FAILED) {
+        snprintf(out, cap, "the TSP refused it: %s", r->tsp_error[0] ? r->tsp_error : "no details");
+        return;
+    }
+    if (r->kind == WR_INVALID && r->nerrors) {
+        size_t n = 0;
+        out[0] = '\0';
+        for (int i = 0; i < r->nerrors && n + 1 < cap; i++) {
+            snprintf(out + n, cap - n, "%s%s%s%s", i ? "; " : "", r->errors[i].path, r->errors[i].path[0] ? ": " : "",
+                     r->errors[i].message);
+            n = strlen(out);
+        }
+        return;
+    }
+    snprintf(out, cap, "%s", r->message);
+}
+
+static void ticket_free(send_ticket *t)
+{
+    draft_free(t->d);
+    free(t->d);
+    free(t->label);
+    free(t->target_id);
+    free(t->verb);
+    free(t);
+}
+
+static void on_answer(void *ud, const write_result *r)
+{
+    send_ticket *t = ud;
+    app *a = t->a;
+    a->dirty |= DIRTY_ALL;
+    if (t->slot)
+        *t->slot = NULL;
+    if (r->kind == WR_ACCEPTED) {
+        draft_remove(t->d->id);
+        const char *op = ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->target_id);
+        t->hooks->accepted(a, t->d, t->label, r, op[0] ? op : r->op_id);
+        if (t->owner)
+            app_overlay_remove(a, t->owner); /* its write is on its way: the overlay's work is done */
+        ticket_free(t);
+        return;
+    }
+    char why[400];
+    if (t->hooks->describe)
+        t->hooks->describe(r, why, sizeof why);
+    else
+        send_failure_text(r, why, sizeof why);
+    free(t->d->last_error);
+    t->d->last_error = text_sanitize_str(why);
+    /* Once a send may have gone through, every later one warns first until one is accepted. */
+    t->d->maybe_sent = t->d->maybe_sent || r->kind == WR_UNKNOWN;
+    if (r->kind == WR_TSP_FAILED && r->op_json)
+        ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->target_id);
+    if (t->owner) {
+        t->hooks->refused(t->owner, a, r, t->d);
+    } else {
+        char *err = NULL;
+        if (draft_save(t->d, &err) != 0)
+            app_set_message(a, SLOT_STATUS_ERROR, "%s not %s, and its draft could not be saved: %s", t->label, t->verb,
+                            err ? err : "?");
+        else
+            app_set_message(a, SLOT_STATUS_ERROR, "%s not %s: %s (kept in drafts, D)", t->label, t->verb,
+                            t->d->last_error);
+        free(err);
+    }
+    ticket_free(t);
+}
+
+/* The one write call: the API module maps the resource (and the record id of an update) to its path. */
+static void start_write(app *a, const send_request *rq, send_ticket *t)
+{
+    writes_send(a->api, rq->resource, rq->record_id, t->d->sync, rq->body, on_answer, t);
+}
+
+void send_start(app *a, const send_request *rq)
+{
+    send_ticket *t = xcalloc(1, sizeof *t);
+    t->a = a;
+    t->owner = rq->owner;
+    t->d = draft_clone(rq->d);
+    t->label = xstrdup(rq->label ? rq->label : "");
+    t->target_id = rq->target_id ? xstrdup(rq->target_id) : NULL;
+    t->verb = xstrdup(rq->verb ? rq->verb : "sent");
+    t->hooks = rq->hooks;
+    t->slot = rq->slot;
+    if (t->slot)
+        *t->slot = t;
+    start_write(a, rq, t);
+}
+
+void send_detach(send_ticket *t)
+{
+    if (!t)
+        return;
+    if (t->slot)
+        *t->slot = NULL;
+    t->owner = NULL;
+    t->slot = NULL;
+}
