@@ -46,6 +46,13 @@ void options_print_help(FILE *out)
         "  --client-secret S     accepted OAuth client secret (default demo-secret)\n"
         "  --hostile-strings     give the first records of each kind hostile names (terminal escape sequences,\n"
         "                        bidi overrides, C1 controls, invalid UTF-8) to test clients' sanitizing\n"
+        "  --message-history     seed 90 days of messages before the start time: each connection's\n"
+        "                        dispatcher and up to 12 of its drivers, both directions, answering each\n"
+        "                        other; sent_by_driver, delivered/read statuses and read_at set (the\n"
+        "                        dispatcher has read what drivers wrote except in the last 3 hours)\n"
+        "  --chatter             drivers talk back: 60 % of the dispatcher messages a driver reads get an\n"
+        "                        answer 20 s-4 min later, and each connection's drivers write on their own\n"
+        "                        every 4-20 min (emulated; seeded, so deterministic for the same requests)\n"
         "  --token-lifetime SEC  access token lifetime in emulated seconds (default 3600; 0 = expire at once)\n"
         "  --time-scale F        real seconds per emulated second (default 1; 0.001 = 1 s passes in 1 ms);\n"
         "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
@@ -131,6 +138,9 @@ void options_print_help(FILE *out)
         "  POST   /_emulator/share-level         {\"connection_id\":ID,\"resource\":\"vehicle\",\n"
         "                                        \"share_level\":\"read|read_write\"}\n"
         "  POST   /_emulator/operations/drain?timeout_ms=N  wait until no async operation is pending\n"
+        "  POST   /_emulator/drivers/{user_id}/messages  {\"message_text\":\"...\"[,\"recipient_id\":ID]}: the\n"
+        "                                        driver sends that text now (to the connection's\n"
+        "                                        dispatcher unless recipient_id); 201 + the MessageRead\n"
         "\n"
         "\n"
         "Seeded data (deterministic for --seed and sizes; records dated before 2026-01-01): connection i\n"
@@ -187,6 +197,10 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         }
         if (strcmp(a, "--hostile-strings") == 0) {
             o->hostile = true;
+            continue;
+        }
+        if (strcmp(a, "--message-history") == 0 || strcmp(a, "--chatter") == 0) {
+            *(a[2] == 'm' ? &o->message_history : &o->chatter) = true;
             continue;
         }
         if (!v) {

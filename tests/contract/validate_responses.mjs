@@ -92,7 +92,8 @@ function requestProblem(method, path, body) {
 
 // ---------------------------------------------------------------- scenario against a fresh emulator
 async function runScenario(bin, recordDir) {
-  const child = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9'], {
+  const child = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9',
+    '--message-history', '--chatter'], {
     env: { ...process.env, CATENA_EMU_RECORD_DIR: recordDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -193,6 +194,17 @@ async function runScenario(bin, recordDir) {
   await get(`/v2/integrations/connections/${b.conn}/resource-operations/${ops.json.items[0].id}`);
   await get('/v2/integrations/connections/resource-operations?source_id=1');
   await get('/v2/telematics/messages');
+  // Drivers talk back: a control call, the seeded history (90 days, two 45-day windows), replies and chatter.
+  await fetch(`${base}/_emulator/drivers/${b.drivers[0]}/messages`, { method: 'POST', body: JSON.stringify({ message_text: 'At the dock' }) });
+  const clock = await (await fetch(`${base}/_emulator/clock`)).json();
+  const now = Date.parse(clock.now), iso = (ms) => new Date(ms).toISOString();
+  for (const [from, to] of [[now - 90 * 864e5, now - 45 * 864e5], [now - 45 * 864e5, now]]) {
+    let page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}`);
+    if (!page.json.items.length) throw new Error('no seeded message history');
+    for (let i = 0; i < 3 && page.json.next_page; i++)
+      page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}&cursor=${encodeURIComponent(page.json.next_page)}`);
+  }
+  await get(`/v2/telematics/messages?sender_ids=${b.drivers[0]}&recipient_ids=${b.dispatcher}&from_datetime=${iso(now - 864e5)}`);
   await get('/v2/telematics/group-messages');
   await get('/v2/telematics/dvir-logs');
   await get('/v2/telematics/fuel-transactions');
