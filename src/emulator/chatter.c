@@ -104,14 +104,6 @@ static void people_of(const emu_store *st, uint32_t conn, conn_people *p)
     }
 }
 
-static void user_name(const emu_record *user, char *out, size_t cap)
-{
-    char first[128] = "", last[128] = "";
-    fragment_string(blob_field(user->blob, UF_first_name), first, sizeof first);
-    fragment_string(blob_field(user->blob, UF_last_name), last, sizeof last);
-    snprintf(out, cap, "%s%s%s", first, *first && *last ? " " : "", last);
-}
-
 static void put_uuid(rec_builder *rb, int field, const uuid *u)
 {
     char s[UUID_STR_LEN];
@@ -153,9 +145,9 @@ static uint32_t add_message(emu_store *st, emu_rng *r, const chat_msg *m)
         rb_time(&rb, MF_read_at, m->read_us);
     rb_bool(&rb, MF_sent_by_driver, from->flags & REC_IS_DRIVER);
     char name[300];
-    user_name(from, name, sizeof name);
+    user_full_name(from, name, sizeof name);
     rb_str(&rb, MF_sender_name, name);
-    user_name(to, name, sizeof name);
+    user_full_name(to, name, sizeof name);
     rb_str(&rb, MF_recipient_name, name);
     if (m->reply_to >= 0) {
         const emu_record *prev = &st->coll[RES_MESSAGE].items[m->reply_to];

@@ -37,6 +37,7 @@ static const route ROUTES[] = {
     EVENT_ROUTES("/v2/telematics/group-messages", RES_GROUP_MESSAGE),
     EVENT_ROUTES("/v2/telematics/dvir-logs", RES_DVIR_LOG),
     EVENT_ROUTES("/v2/telematics/fuel-transactions", RES_FUEL_TRANSACTION),
+    {"GET", "/v2/telematics/analytics/vehicles/live-locations", api_live_locations, 0},
 };
 
 #define TOKEN_PATH "/realms/catena/protocol/openid-connect/token"

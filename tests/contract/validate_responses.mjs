@@ -205,6 +205,15 @@ async function runScenario(bin, recordDir) {
       page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}&cursor=${encodeURIComponent(page.json.next_page)}`);
   }
   await get(`/v2/telematics/messages?sender_ids=${b.drivers[0]}&recipient_ids=${b.dispatcher}&from_datetime=${iso(now - 864e5)}`);
+  // Live locations: pages, filters, sorting, problems; after the clock moved (positions move with it).
+  const live = '/v2/telematics/analytics/vehicles/live-locations';
+  let lp = await get(`${live}?size=25`);
+  while (lp.json.next_page) lp = await get(`${live}?size=25&cursor=${encodeURIComponent(lp.json.next_page)}`);
+  for (const q of [`connection_id=${a.conn}`, `vehicle_ids=${a.vehicle}&vehicle_ids=${b.vehicle}`, `driver_ids=${a.drivers[0]}`,
+    `fleet_refs=x&sort_by=speed&sort_order=desc`, 'sort_by=fuel_level', 'source_ids=nope', 'sort_by=colour', 'size=0',
+    'cursor=bad', 'vehicle_ids=bad']) await get(`${live}?${q}`);
+  await get(live, 'garbage');
+  await call('POST', live, { token: tok, body: {} });
   await get('/v2/telematics/group-messages');
   await get('/v2/telematics/dvir-logs');
   await get('/v2/telematics/fuel-transactions');
