@@ -135,12 +135,15 @@ static void on_reply(void *ud, const api_reply *r)
 uint64_t api_inbox_poll(api *a, const char *connection_id, int64_t from_ms, const char *cursor, int page_size,
                         api_inbox_cb cb, void *ud)
 {
-    char from[32];
-    api_time_format(from_ms, from);
     strbuf q = STRBUF_INIT;
-    strbuf_puts(&q, "from_datetime=");
-    strbuf_put_urlencoded(&q, from);
-    strbuf_printf(&q, "&size=%d", page_size > 0 && page_size <= API_PAGE_SIZE_MAX ? page_size : API_PAGE_SIZE_MAX);
+    if (from_ms >= 0) {
+        char from[32];
+        api_time_format(from_ms, from);
+        strbuf_puts(&q, "from_datetime=");
+        strbuf_put_urlencoded(&q, from);
+        strbuf_putc(&q, '&');
+    }
+    strbuf_printf(&q, "size=%d", page_size > 0 && page_size <= API_PAGE_SIZE_MAX ? page_size : API_PAGE_SIZE_MAX);
     if (cursor) {
         strbuf_puts(&q, "&cursor=");
         strbuf_put_urlencoded(&q, cursor);

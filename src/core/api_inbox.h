@@ -43,8 +43,8 @@ void api_inbox_page_clear(api_inbox_page *pg);
  * callee may take pg's members (leave them NULL). */
 typedef void (*api_inbox_cb)(void *ud, const api_reply *r, api_inbox_page *pg, const char *err);
 /* GET /v2/telematics/messages?connection_id=C&from_datetime=F&size=N[&cursor=K]: one page
- * (page_size <= 0: the largest). from_ms is formatted to the millisecond. Returns the call id
- * for api_cancel. */
+ * (page_size <= 0: the largest). from_ms is formatted to the millisecond; < 0: no from_datetime
+ * (the API's default window, the last 24 hours). Returns the call id for api_cancel. */
 uint64_t api_inbox_poll(api *a, const char *connection_id, int64_t from_ms, const char *cursor, int page_size,
                         api_inbox_cb cb, void *ud);
 

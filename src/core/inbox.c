@@ -20,6 +20,7 @@ typedef struct conn_poll {
     uint64_t call_id;
     inbox_conn_state state;
     int64_t refused_until_ms;
+    bool retry_due;         /* refused: ask once more when refused_until_ms comes */
     int64_t last_ok_ms;
     char reason[200];
     char *cursor;           /* the answer went on: the next tick asks its next page */
@@ -99,6 +100,7 @@ static void refused(conn_poll *c, const api_reply *r, int64_t now)
     c->state = r->http_status == 403 ? INBOX_CONN_FORBIDDEN : INBOX_CONN_UNSUPPORTED;
     snprintf(c->reason, sizeof c->reason, "%.199s", r->message[0] ? r->message : "refused");
     c->refused_until_ms = now + INBOX_REFUSED_RETRY_MS;
+    c->retry_due = true;
     poll_slot_ok(&c->sl, now); /* an answer: nothing is stale */
     drop_cursor(c);
 }
@@ -196,6 +198,10 @@ static void schedule(inbox *ib)
         conn_poll *c = ib->conns[i];
         bool waiting = c->state != INBOX_CONN_OK && now < c->refused_until_ms;
         c->sl.active = ib->started && c->wanted && !waiting;
+        if (c->sl.active && c->retry_due) { /* the wait is over: at once, not an interval later */
+            c->retry_due = false;
+            c->sl.kick = true;
+        }
         if (waiting && ib->started && c->wanted && c->refused_until_ms < next)
             next = c->refused_until_ms;
         if (poll_slot_step(&c->sl, ib->poll_ms, now, &next))

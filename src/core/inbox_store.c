@@ -58,10 +58,10 @@ void inbox_store_free(inbox_store *s)
     free(s);
 }
 
-/* Whether a goes before b: newer, or as new with the smaller id. */
+/* Whether a goes before b: newer, or as new with the larger id (Catena's ids are UUIDv7: the later). */
 static bool before(int64_t at_a, const char *id_a, int64_t at_b, const char *id_b)
 {
-    return at_a != at_b ? at_a > at_b : strcmp(id_a, id_b) < 0;
+    return at_a != at_b ? at_a > at_b : strcmp(id_a, id_b) > 0;
 }
 
 const inbox_msg *inbox_store_find(const inbox_store *s, const char *id)

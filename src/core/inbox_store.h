@@ -35,7 +35,7 @@ void inbox_store_free(inbox_store *s);
  * than every one of a full store); true when added. */
 bool inbox_store_add(inbox_store *s, const char *conn_id, const api_inbox_msg *m, bool unread);
 size_t inbox_store_count(const inbox_store *s);
-/* Newest first (ties: by id); NULL past the end. */
+/* Newest first (ties: the larger id first); NULL past the end. */
 const inbox_msg *inbox_store_at(const inbox_store *s, size_t i);
 const inbox_msg *inbox_store_find(const inbox_store *s, const char *id);
 size_t inbox_store_unread(const inbox_store *s);
