@@ -20,10 +20,11 @@
 
 #define INBOX_REFUSED_RETRY_MS (15LL * 60 * 1000) /* a 403/501 connection is asked again after this */
 #define INBOX_SAVE_DELAY_MS 1000                  /* changes are written at most once a second */
+#define INBOX_STATE_FILE "inbox.json" /* its name in the account's directory (statefile_account_file) */
 
 typedef struct inbox_settings {
     int poll_ms;            /* the interval (the console passes poll_pending_ms; 0: 5000) */
-    const char *state_path; /* NULL: nothing kept across restarts */
+    const char *state_path; /* NULL: nothing kept across restarts; the console: INBOX_STATE_FILE */
     int page_size;          /* messages a request (0: API_PAGE_SIZE_MAX) */
 } inbox_settings;
 
