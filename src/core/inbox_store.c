@@ -6,6 +6,7 @@
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,11 +297,49 @@ int inbox_store_load(inbox_store *s, const char *path, char **err)
     return rc;
 }
 
+/* Takes what another console of the account wrote: its messages this store lacks, its read marks
+ * (read by either is read) and its marks per connection (the later). */
+static void merge_from(inbox_store *s, const inbox_store *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const inbox_msg *m = &o->v[i];
+        inbox_msg *mine = (inbox_msg *)inbox_store_find(s, m->id);
+        if (mine) {
+            mine->unread = mine->unread && m->unread;
+            continue;
+        }
+        api_inbox_msg a = {.at_ms = m->at_ms, .driver_name = m->driver_name, .text = m->text};
+        memcpy(a.id, m->id, sizeof a.id);
+        memcpy(a.driver_id, m->driver_id, sizeof a.driver_id);
+        inbox_store_add(s, m->connection_id, &a, m->unread);
+    }
+    for (size_t i = 0; i < o->nconns; i++)
+        if (o->conns[i].since_ms > inbox_store_since(s, o->conns[i].id))
+            inbox_store_set_since(s, o->conns[i].id, o->conns[i].since_ms);
+}
+
 int inbox_store_save(inbox_store *s, const char *path, char **err)
 {
+    /* Consoles of one account share the file: merge under its lock, so none erases another's
+     * messages or read marks. */
+    char lock[PATH_MAX];
+    if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock) {
+        *err = xstrdup("cannot save the inbox: its path is too long");
+        return -1;
+    }
+    int fd = statefile_lock(lock, 2000, err);
+    if (fd < 0)
+        return -1;
+    inbox_store *other = inbox_store_new(s->keep);
+    char *ignored = NULL;
+    if (inbox_store_load(other, path, &ignored) == 0) /* an unreadable file is replaced */
+        merge_from(s, other);
+    free(ignored);
+    inbox_store_free(other);
     char *json = inbox_store_encode(s);
     int rc = statefile_write(path, json, strlen(json), err);
     free(json);
+    statefile_unlock(fd);
     if (rc == 0)
         s->dirty = false;
     return rc;

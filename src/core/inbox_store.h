@@ -50,7 +50,9 @@ void inbox_store_set_since(inbox_store *s, const char *conn_id, int64_t ms);
 /* Whether anything to keep changed since the last save (or load). */
 bool inbox_store_dirty(const inbox_store *s);
 /* The state file: JSON, version 1. load: a missing file is an empty store; a file that is not
- * one is -1 with *err (the store stays empty). save: atomic, 0600. */
+ * one is -1 with *err (the store stays empty). save: atomic, 0600, under <path>.lock, merging
+ * what another console of the account wrote meanwhile into s first (its messages s lacks, its
+ * read marks: read by either is read, the later mark per connection); -1 with *err. */
 int inbox_store_load(inbox_store *s, const char *path, char **err);
 int inbox_store_save(inbox_store *s, const char *path, char **err);
 /* The same on text, for tests. */

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define CONN_A "0190e5f0-0000-7000-8000-00000000000a"
 #define CONN_B "0190e5f0-0000-7000-8000-00000000000b"
@@ -216,9 +218,61 @@ START_TEST(test_state_file_round_trip_and_hostile_files)
     ck_assert_int_eq(inbox_store_load(t, path, &err), 0);
     ck_assert_uint_eq(inbox_store_count(t), 2);
     remove(path);
+    strcat(path, ".lock");
+    remove(path);
     remove(dir);
     inbox_store_free(s);
     inbox_store_free(t);
+}
+END_TEST
+
+START_TEST(test_two_consoles_merge_on_save)
+{
+    char dir[] = "/tmp/test_inbox_merge.XXXXXX", path[64], lock[80];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/inbox.json", dir);
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    api_inbox_msg m1 = msg(1, 1000), m2 = msg(2, 2000), m3 = msg(3, 3000);
+    inbox_store *a = inbox_store_new(0), *b = inbox_store_new(0);
+    inbox_store_add(a, CONN_A, &m1, true);
+    inbox_store_add(b, CONN_A, &m1, true);
+    inbox_store_add(b, CONN_B, &m2, true);
+    inbox_store_set_since(a, CONN_A, 1000);
+    inbox_store_set_since(b, CONN_A, 500);
+    inbox_store_set_since(b, CONN_B, 2000);
+    char *err = NULL;
+    ck_assert(inbox_store_mark_read(a, m1.id)); /* console A showed m1 */
+    ck_assert_msg(inbox_store_save(a, path, &err) == 0, "%s", err);
+    inbox_store_add(b, CONN_A, &m3, true);
+    ck_assert_msg(inbox_store_save(b, path, &err) == 0, "%s", err); /* B did not see A's mark */
+    inbox_store *c = inbox_store_new(0);
+    ck_assert_int_eq(inbox_store_load(c, path, &err), 0);
+    ck_assert_uint_eq(inbox_store_count(c), 3);
+    ck_assert(!inbox_store_find(c, m1.id)->unread); /* A's read mark survived B's save */
+    ck_assert(inbox_store_find(c, m2.id)->unread);
+    ck_assert_int_eq(inbox_store_since(c, CONN_A), 1000);
+    ck_assert_int_eq(inbox_store_since(c, CONN_B), 2000);
+    ck_assert(!inbox_store_find(b, m1.id)->unread); /* and B holds it now */
+    /* Another console holding the lock: the save fails, saying so, and changes nothing. */
+    int fd = statefile_lock(lock, 0, NULL);
+    ck_assert_int_ge(fd, 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char *e = NULL;
+        inbox_store_mark_read(c, m2.id);
+        _exit(inbox_store_save(c, path, &e) == -1 && e && strstr(e, "held by another process") ? 0 : 1);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    statefile_unlock(fd);
+    inbox_store_free(a);
+    inbox_store_free(b);
+    inbox_store_free(c);
+    remove(path);
+    remove(lock);
+    remove(dir);
 }
 END_TEST
 
@@ -229,6 +283,7 @@ static Suite *inbox_suite(void)
     tcase_add_test(tc, test_decode_keeps_driver_messages_harmless);
     tcase_add_test(tc, test_store_order_dedup_limit_and_marks);
     tcase_add_test(tc, test_state_file_round_trip_and_hostile_files);
+    tcase_add_test(tc, test_two_consoles_merge_on_save);
     suite_add_tcase(s, tc);
     return s;
 }
