@@ -69,7 +69,11 @@ static void on_save_timer(void *ud)
 {
     inbox *ib = ud;
     ib->save_timer = 0;
+    size_t n = inbox_store_count(ib->s), unread = inbox_store_unread(ib->s);
     save_now(ib);
+    /* The save took in what another console of the account wrote: say so. */
+    if (ib->cb && (inbox_store_count(ib->s) != n || inbox_store_unread(ib->s) != unread))
+        ib->cb(ib->ud, 0);
 }
 
 static void save_soon(inbox *ib)

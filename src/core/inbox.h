@@ -31,8 +31,9 @@ typedef struct inbox_settings {
 typedef struct inbox inbox;
 
 /* Called after the inbox found a change by itself: new messages (added: how many came), a
- * connection's state or the health; from the loop, never from inside an inbox_* call (so not for
- * the caller's own inbox_mark_read). */
+ * connection's state or the health, or messages and read marks another console of the account
+ * saved (added 0); from the loop, never from inside an inbox_* call (so not for the caller's own
+ * inbox_mark_read). */
 typedef void (*inbox_change_cb)(void *ud, size_t added);
 
 inbox *inbox_new(loop *l, api *a, const inbox_settings *s);
