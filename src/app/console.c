@@ -237,7 +237,7 @@ int console_main(int argc, char **argv)
         return 0;
     }
     if (o.version) {
-        puts("catena-dispatch 0.1.0");
+        puts("catena-dispatch " CATENA_VERSION);
         return 0;
     }
     text_init_locale();
