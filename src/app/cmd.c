@@ -203,6 +203,16 @@ static void print_overview(FILE *out)
     fprintf(out, "\n" PROG " SUBCOMMAND --help describes one.\n\n%s", common_help);
 }
 
+const cmd_def *cmd_def_at(size_t i)
+{
+    return i < NDEFS ? &DEFS[i] : NULL;
+}
+
+const char *cmd_common_help(void)
+{
+    return common_help;
+}
+
 /* ------------------------------------------------------------------ option parsing */
 
 enum { G_API_URL = 1, G_AUTH_URL, G_PROFILE, G_CONFIG, G_REQ_TIMEOUT };

@@ -54,6 +54,11 @@ static const char usage[] =
     "Credentials come from CATENA_CLIENT_ID / CATENA_CLIENT_SECRET or the config file;\n"
     "they are never shown or logged.\n";
 
+const char *console_usage(void)
+{
+    return usage;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
