@@ -1,6 +1,7 @@
 #include "app/console.h"
 
 #include "app/cmd.h"
+#include "app/cmd_config.h"
 #include "app/demo.h"
 #include "app/script.h"
 #include "common/strbuf.h"
@@ -50,6 +51,7 @@ static const char usage[] =
     "\n"
     "Subcommands for scripts (connections, drivers, vehicles, trailers, send-message,\n"
     "send-group-message, update-*, create-*, operations, operation): catena-dispatch help\n"
+    "First sign-in: catena-dispatch config init (and config check, config show)\n"
     "\n"
     "Credentials come from CATENA_CLIENT_ID / CATENA_CLIENT_SECRET or the config file;\n"
     "they are never shown or logged.\n";
@@ -234,6 +236,8 @@ int console_main(int argc, char **argv)
 {
     if (argc > 1 && cmd_is_subcommand(argv[1]))
         return cmd_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "config") == 0)
+        return cmd_config_main(argc, argv);
     options o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;

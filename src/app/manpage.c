@@ -4,6 +4,7 @@
  * entry of every table is on its page. */
 #include "app/manpage.h"
 
+#include "app/cmd_config.h"
 #include "app/cmd_private.h"
 #include "app/console.h"
 #include "common/err.h"
@@ -212,23 +213,29 @@ static void write_keys(FILE *out)
     }
 }
 
+static void write_def(FILE *out, const cmd_def *d)
+{
+    fputs(".TP\n.B ", out);
+    manpage_put(out, d->name);
+    fputc('\n', out);
+    put_flowing(out, d->synopsis);
+    fputs(".br\n", out);
+    manpage_put(out, d->summary);
+    fputs(".\n", out);
+    if (d->details)
+        put_flowing(out, d->details);
+}
+
 static void write_subcommands(FILE *out)
 {
     fputs(".SH SUBCOMMANDS\nThe same core without a screen, for scripts: each prints JSON (or an aligned table for "
           "listings without \\-\\-json) and exits with the status below.\n",
           out);
     const cmd_def *d;
-    for (size_t i = 0; (d = cmd_def_at(i)) != NULL; i++) {
-        fputs(".TP\n.B ", out);
-        manpage_put(out, d->name);
-        fputc('\n', out);
-        put_flowing(out, d->synopsis);
-        fputs(".br\n", out);
-        manpage_put(out, d->summary);
-        fputs(".\n", out);
-        if (d->details)
-            put_flowing(out, d->details);
-    }
+    for (size_t i = 0; (d = cmd_def_at(i)) != NULL; i++)
+        write_def(out, d);
+    for (size_t i = 0; (d = cmd_config_def_at(i)) != NULL; i++)
+        write_def(out, d);
     manpage_from_help(out, cmd_common_help());
 }
 

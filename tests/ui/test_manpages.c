@@ -1,6 +1,7 @@
 /* The man pages against the tables they are made from: every action and overlay key, every
  * subcommand, every option of --help, every exit status, every config key and theme slot, every
  * option of catena-emulator --help is on its page; and the pages the build made are current. */
+#include "app/cmd_config.h"
 #include "app/cmd_private.h"
 #include "app/console.h"
 #include "app/manpage.h"
@@ -86,6 +87,10 @@ START_TEST(dispatch_page_has_every_key_subcommand_and_option)
     }
     const cmd_def *d;
     for (size_t i = 0; (d = cmd_def_at(i)) != NULL; i++) {
+        assert_on_page(pg, "catena-dispatch.1", d->name);
+        assert_on_page(pg, "catena-dispatch.1", d->summary);
+    }
+    for (size_t i = 0; (d = cmd_config_def_at(i)) != NULL; i++) {
         assert_on_page(pg, "catena-dispatch.1", d->name);
         assert_on_page(pg, "catena-dispatch.1", d->summary);
     }
