@@ -139,6 +139,7 @@ static const char common_help[] =
     "  --profile NAME         profile of the config file (env CATENA_PROFILE)\n"
     "  --config FILE          config file (default $XDG_CONFIG_HOME/catena-dispatch/config)\n"
     "  --request-timeout SEC  give up on one request after SEC seconds (default 30)\n"
+    "  --log FILE             support log: every request and answer, never a secret (config log_file)\n"
     "  --help                 this text\n"
     "C (--connection) is a connection id or its exact description. Names match exactly (case-\n"
     "sensitive first, then case-insensitive when that is unique).\n"

@@ -9,6 +9,7 @@
 #include "core/api_resources.h"
 #include "core/api_session.h"
 #include "core/config_keys.h"
+#include "core/supportlog.h"
 #include "core/text.h"
 
 #include <errno.h>
@@ -296,6 +297,12 @@ static void free_secret(char *s)
  * list is set. Returns an exit code. */
 static int sign_in(cmd_ctx *c, bool list)
 {
+    char *err = NULL;
+    if (!c->cfg.log_file && supportlog_flag_path() && supportlog_open(supportlog_flag_path(), false, &err) != 0) {
+        cmd_err(c, "%s", err); /* init builds its settings itself: --log is opened here */
+        free(err);
+        return CMD_EXIT_USAGE;
+    }
     c->l = loop_new();
     api_session s;
     api_session_open(&s, c->l, &c->cfg);
@@ -595,6 +602,8 @@ static const char *flag_of(const cmd_ctx *c, const char *key)
         return "--auth-url";
     if (!strcmp(key, "theme") && xopts.theme)
         return "--theme";
+    if (!strcmp(key, "log_file") && supportlog_flag_path())
+        return "--log";
     return NULL;
 }
 

@@ -7,6 +7,7 @@
 #include "common/strbuf.h"
 #include "core/api_session.h"
 #include "core/statefile.h"
+#include "core/supportlog.h"
 #include "core/text.h"
 #include "ui/app.h"
 #include "ui/flows.h"
@@ -44,6 +45,7 @@ static const char usage[] =
     "  --theme NAME|FILE      colour theme: default, mono, or a theme file\n"
     "  --no-color             attributes only (also NO_COLOR=1)\n"
     "  --term TERM            terminal type to use instead of $TERM\n"
+    "  --log FILE             support log: every request and answer, never a secret (config log_file)\n"
     "  --script FILE          run the UI headless from a script (see README), no terminal needed\n"
     "  --size COLSxROWS       virtual screen size for --script (default 80x24)\n"
     "  --help-keys            print the key table as Markdown\n"
@@ -234,6 +236,12 @@ static void on_tty_input(void *ud, int fd, short revents)
 
 int console_main(int argc, char **argv)
 {
+    char *lerr = NULL;
+    if (supportlog_take_flag(&argc, argv, &lerr) != 0) { /* --log FILE: every front takes it */
+        fprintf(stderr, "catena-dispatch: %s\n", lerr);
+        free(lerr);
+        return 2;
+    }
     if (argc > 1 && cmd_is_subcommand(argv[1]))
         return cmd_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "config") == 0)
