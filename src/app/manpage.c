@@ -263,7 +263,7 @@ static const struct {
     {"XDG_CONFIG_HOME", "where the config file and the user's themes are (default ~/.config)"},
     {"XDG_STATE_HOME", "where drafts and the operations journal are kept (default ~/.local/state)"},
     {"VISUAL, EDITOR", "the editor Ctrl\\-E opens in the composer"},
-    {"ESCDELAY", "milliseconds to wait after Esc for the rest of an escape sequence"},
+    {"ESCDELAY", "milliseconds to wait after Esc for the rest of an escape sequence (default 40)"},
     {"TERM", "terminal type (or --term)"},
     {"CATENA_EMULATOR", "the catena-emulator --demo starts, when none is next to catena-dispatch"},
     {"CATENA_DEBUG_CORE_DUMPS", "1 keeps core dumps and tracing by the same user possible (debugging)"},
