@@ -32,14 +32,17 @@ _catena_dispatch()
         else
             local subs
             subs=$("$prog" help 2>/dev/null | awk '/^Subcommands/ {on=1; next} on && /^  [a-z]/ {print $1} /^$/ {on=0}')
-            COMPREPLY=($(compgen -W "$subs help" -- "$cur"))
+            COMPREPLY=($(compgen -W "$subs help config" -- "$cur"))
         fi
         return
     fi
-    if [ "$sub" = config ] && [ "$cword" -eq $((i + 1)) ]; then
-        COMPREPLY=($(compgen -W "init check show" -- "$cur"))
-        return
+    if [ "$sub" = config ]; then
+        if [ "$cword" -eq $((i + 1)) ]; then
+            COMPREPLY=($(compgen -W "init check show" -- "$cur"))
+            return
+        fi
+        sub="config ${words[i+1]}"
     fi
-    COMPREPLY=($(compgen -W "$("$prog" "$sub" --help 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)" -- "$cur"))
+    COMPREPLY=($(compgen -W "$("$prog" $sub --help 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)" -- "$cur"))
 }
 complete -F _catena_dispatch catena-dispatch

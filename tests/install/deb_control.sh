@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the .deb with cpack and checks its control fields and contents with dpkg-deb (never
-# installs it). Usage: deb_control.sh CPACK BUILD_DIR [./usr/share/man/... expected files]
+# Builds the .deb with cpack, checks its control fields and contents with dpkg-deb and runs the
+# programs unpacked from it (never installs it). Usage: deb_control.sh CPACK BUILD_DIR [./usr/share/man/... expected files]
 set -eu
 cpack=$1 build=$2
 shift 2
@@ -27,4 +27,14 @@ for f in ./usr/bin/catena-dispatch ./usr/bin/catena-emulator ./usr/share/catena-
          ./usr/share/bash-completion/completions/catena-dispatch "$@"; do
     grep -q " $f\$" "$tmp/files" || fail "$f not in the package"
 done
+# The unpacked package runs: the versions, and a theme only the package holds.
+dpkg-deb -x "$deb" "$tmp/x"
+env -i PATH=/usr/bin:/bin HOME="$tmp" "$tmp/x/usr/bin/catena-dispatch" --version | grep -q '^catena-dispatch [0-9]' ||
+    fail "the packaged catena-dispatch does not run"
+env -i PATH=/usr/bin:/bin "$tmp/x/usr/bin/catena-emulator" --version | grep -q '^catena-emulator [0-9]' ||
+    fail "the packaged catena-emulator does not run"
+printf ':quit\n' >"$tmp/q.script"
+env -i PATH=/usr/bin:/bin HOME="$tmp" XDG_CONFIG_HOME="$tmp/c" XDG_STATE_HOME="$tmp/s" \
+    "$tmp/x/usr/bin/catena-dispatch" --theme eight --script "$tmp/q.script" >"$tmp/run.out" 2>&1 ||
+    { cat "$tmp/run.out" >&2; fail "the packaged console does not find its themes"; }
 echo "deb_control: ok ($(basename "$deb"))"
