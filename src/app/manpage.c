@@ -269,6 +269,48 @@ static const struct {
     {"CATENA_DEBUG_CORE_DUMPS", "1 keeps core dumps and tracing by the same user possible (debugging)"},
 };
 
+/* What the README says about using the console, for the man page (prose, not a table). */
+static const struct {
+    const char *title, *text;
+} console_topics[] = {
+    {"Writing to the TSPs",
+     "In the drivers list m opens the composer (multi-line text, priority, sender, async or sync, Ctrl-E edits in "
+     "$VISUAL or $EDITOR, Ctrl-X sends); Space marks drivers and M writes one message to all of them; Enter on a "
+     "driver shows the conversation, where r replies. Enter or e edits a vehicle, trailer or driver (only the "
+     "fields you changed are sent) and n creates one. An action the connection cannot do is refused with the "
+     "reason."},
+    {"Nothing typed is lost",
+     "Every unsent message and unsaved form is kept as a draft as you type and removed only once the API "
+     "accepted it; after a crash or a dropped SSH session the next start offers the drafts back, and D lists "
+     "them. A send whose outcome is unknown (a timeout after sending) is never retried on its own."},
+    {"Operations",
+     "Every write becomes a resource operation. The operations pane (o shows or hides it, O moves the cursor "
+     "into it) lists them with their status, polled about every second while one is pending and every 15 s "
+     "otherwise (poll_pending_ms, poll_idle_ms), with a stale-since or OFFLINE marker when the API cannot be "
+     "reached. Enter opens one: the payload sent, the ids it got and every attempt's log. A failure rings the "
+     "bell (bell = flash flashes the screen, bell = no does neither). Operations are kept in a journal per "
+     "profile and API URL, so they are still tracked after a restart."},
+    {"Script mode",
+     "catena-dispatch --script FILE --size COLSxROWS runs the real console on a virtual screen with no "
+     "terminal. A script line is keys in the notation of the KEYS section (j, <Enter>, /Truck<Enter>), a # "
+     "comment, or a command: :wait-idle, :save-screen FILE, :save-screen-attrs FILE, :expect TEXT, "
+     ":expect-not TEXT, :resize COLSxROWS, :advance DURATION, :mark-output, :expect-output-bytes N, "
+     ":print-output-bytes, :bench-keys KEYS, :emulator METHOD /_emulator/PATH, :quit. The exit status is not "
+     "0 when an expectation fails or a line errors."},
+};
+
+static void write_console_topics(FILE *out)
+{
+    fputs(".SH USING THE CONSOLE\n", out);
+    for (size_t i = 0; i < sizeof console_topics / sizeof console_topics[0]; i++) {
+        fputs(".SS ", out);
+        manpage_put(out, console_topics[i].title);
+        fputs("\n", out);
+        manpage_put(out, console_topics[i].text);
+        fputc('\n', out);
+    }
+}
+
 static void write_dispatch(FILE *out)
 {
     header(out, "CATENA-DISPATCH", 1, "catena-dispatch", "terminal dispatcher console for the Catena telematics API");
@@ -284,6 +326,7 @@ static void write_dispatch(FILE *out)
           out);
     fputs(".SH OPTIONS\n", out);
     manpage_from_help(out, console_usage());
+    write_console_topics(out);
     write_keys(out);
     write_subcommands(out);
     fputs(".SH EXIT STATUS\n", out);
