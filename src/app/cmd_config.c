@@ -2,6 +2,7 @@
  * lists the connections, writes a 0600 profile), a check of the config file, and the effective
  * settings with where each came from. */
 #include "app/cmd_config.h"
+#include "app/cmd_config_file.h"
 #include "app/cmd_private.h"
 
 #include "common/err.h"
@@ -12,8 +13,6 @@
 #include "core/supportlog.h"
 #include "core/text.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,179 +65,6 @@ static const char *profile_name(const cmd_ctx *c)
 {
     const char *p = c->args.profile ? c->args.profile : getenv("CATENA_PROFILE");
     return p && *p ? p : "default";
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        strbuf_append(&sb, buf, n);
-    fclose(f);
-    return strbuf_detach(&sb);
-}
-
-/* The profile named by a "[profile NAME]" line, else NULL (a key line, a comment). */
-static bool section_line(const char *line, size_t len, char *name, size_t cap)
-{
-    while (len && (*line == ' ' || *line == '\t'))
-        line++, len--;
-    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
-        len--;
-    if (len < 2 || line[0] != '[' || line[len - 1] != ']')
-        return false;
-    const char *p = line + 1, *end = line + len - 1;
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    if (end - p < 8 || strncmp(p, "profile", 7) != 0)
-        return false;
-    p += 7;
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-        end--;
-    snprintf(name, cap, "%.*s", (int)(end - p), p);
-    return true;
-}
-
-/* Calls fn for each key line of the sections that apply to profile (the common keys and its own
- * section), with the key, the value as written and the line number. */
-typedef void (*key_fn)(void *ud, const char *key, unsigned lineno);
-static void scan_keys(const char *text, const char *profile, key_fn fn, void *ud)
-{
-    bool applies = true;
-    unsigned lineno = 0;
-    for (const char *p = text; p && *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        lineno++;
-        char name[128];
-        if (section_line(p, len, name, sizeof name)) {
-            applies = strcmp(name, profile) == 0;
-        } else if (applies) {
-            const char *k = p;
-            while (k < p + len && (*k == ' ' || *k == '\t'))
-                k++;
-            const char *eq = memchr(k, '=', len - (size_t)(k - p));
-            if (eq && *k != '#') {
-                const char *ke = eq;
-                while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
-                    ke--;
-                char key[64];
-                snprintf(key, sizeof key, "%.*s", (int)(ke - k), k);
-                fn(ud, key, lineno);
-            }
-        }
-        p = eol ? eol + 1 : NULL;
-    }
-}
-
-/* text without the section of profile (from its header to the next section). */
-static char *without_profile(const char *text, const char *profile)
-{
-    strbuf sb = STRBUF_INIT;
-    bool skipping = false;
-    for (const char *p = text; p && *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
-        char name[128];
-        if (section_line(p, eol ? len - 1 : len, name, sizeof name))
-            skipping = strcmp(name, profile) == 0;
-        if (!skipping)
-            strbuf_append(&sb, p, len);
-        p += len;
-    }
-    return strbuf_detach(&sb);
-}
-
-static bool has_profile(const char *text, const char *profile)
-{
-    for (const char *p = text; p && *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char name[128];
-        if (section_line(p, len, name, sizeof name) && strcmp(name, profile) == 0)
-            return true;
-        p = eol ? eol + 1 : NULL;
-    }
-    return false;
-}
-
-/* `key = value`, quoted when the value would not survive unquoted. */
-static void put_setting(strbuf *sb, const char *key, const char *value)
-{
-    bool plain = *value && value[0] != '"' && value[0] != ' ' && value[strlen(value) - 1] != ' ';
-    strbuf_printf(sb, "%s = ", key);
-    if (plain) {
-        strbuf_puts(sb, value);
-    } else {
-        strbuf_putc(sb, '"');
-        for (const char *v = value; *v; v++) {
-            if (*v == '"' || *v == '\\')
-                strbuf_putc(sb, '\\');
-            strbuf_putc(sb, *v);
-        }
-        strbuf_putc(sb, '"');
-    }
-    strbuf_putc(sb, '\n');
-}
-
-/* Makes the directories of path (0700). */
-static int make_parent_dirs(const char *path, char **err)
-{
-    char *dir = xstrdup(path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            err_set(err, "cannot create %s: %s", dir, strerror(errno));
-            free(dir);
-            return -1;
-        }
-        *p = '/';
-    }
-    free(dir);
-    return 0;
-}
-
-/* Replaces path with text, mode 0600 from the first byte (a temporary file renamed over it). */
-static int write_private(const char *path, const char *text, char **err)
-{
-    if (make_parent_dirs(path, err) != 0)
-        return -1;
-    char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        err_set(err, "cannot write %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    size_t len = strlen(text), off = 0;
-    int rc = fchmod(fd, 0600);
-    while (rc == 0 && off < len) {
-        ssize_t n = write(fd, text + off, len - off);
-        if (n <= 0)
-            rc = -1;
-        else
-            off += (size_t)n;
-    }
-    if (rc == 0)
-        rc = fsync(fd);
-    if (close(fd) != 0)
-        rc = -1;
-    if (rc == 0)
-        rc = rename(tmp, path);
-    if (rc != 0) {
-        err_set(err, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
 }
 
 /* ------------------------------------------------------------------ asking */
@@ -342,10 +168,10 @@ static int run_init(cmd_ctx *c)
         cmd_err(c, "no config file: HOME is not set (give --config FILE)");
         return CMD_EXIT_USAGE;
     }
-    char *old = read_file(path);
+    char *old = cfgfile_read(path);
     int rc = CMD_EXIT_OK;
     char *api_url = NULL, *auth_url = NULL, *id = NULL, *secret = NULL, *err = NULL;
-    if (old && has_profile(old, profile) && !xopts.force) {
+    if (old && cfgfile_has_profile(old, profile) && !xopts.force) {
         char *q = xasprintf("Profile '%s' is already in %s. Replace it? (y/N)", profile, path);
         char *yes = ask(q, NULL, false);
         free(q);
@@ -393,7 +219,7 @@ static int run_init(cmd_ctx *c)
         cmd_err(c, "nothing was written to %s", path);
         goto out;
     }
-    char *rest = old ? without_profile(old, profile) : xstrdup("");
+    char *rest = old ? cfgfile_without_profile(old, profile) : xstrdup("");
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, rest);
     free(rest);
@@ -402,11 +228,11 @@ static int run_init(cmd_ctx *c)
     if (sb.len)
         strbuf_putc(&sb, '\n');
     strbuf_printf(&sb, "[profile %s]\n", profile);
-    put_setting(&sb, "api_url", c->cfg.api_url);
-    put_setting(&sb, "auth_url", c->cfg.auth_url);
-    put_setting(&sb, "client_id", id);
-    put_setting(&sb, "client_secret", secret);
-    int wrc = write_private(path, sb.data, &err);
+    cfgfile_put_setting(&sb, "api_url", c->cfg.api_url);
+    cfgfile_put_setting(&sb, "auth_url", c->cfg.auth_url);
+    cfgfile_put_setting(&sb, "client_id", id);
+    cfgfile_put_setting(&sb, "client_secret", secret);
+    int wrc = cfgfile_write_private(path, sb.data, &err);
     memset(sb.data, 0, sb.len); /* held the secret */
     strbuf_free(&sb);
     if (wrc != 0)
@@ -438,33 +264,6 @@ out:
 
 /* ------------------------------------------------------------------ check */
 
-/* A "quoted" value unquoted (\" and \\ escapes) in place; false when malformed. */
-static bool unquote_value(char *v)
-{
-    if (*v != '"')
-        return true;
-    char *w = v;
-    for (char *r = v + 1; *r; r++) {
-        if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
-            *w++ = *++r;
-        else if (*r == '"')
-            return (*w = '\0', r[1] == '\0');
-        else
-            *w++ = *r;
-    }
-    return false;
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
 /* Every problem of every line (not only the first), each on stderr; returns how many. */
 static int check_lines(const cmd_ctx *c, const char *path, const char *text, bool *has_secret)
 {
@@ -475,12 +274,12 @@ static int check_lines(const cmd_ctx *c, const char *path, const char *text, boo
     for (const char *p = text; p && *p;) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char *line = xstrndup(p, len), *s = trim(line), name[128];
+        char *line = xstrndup(p, len), *s = cfgfile_trim(line), name[128];
         lineno++;
         p = eol ? eol + 1 : NULL;
         if (*s == '\0' || *s == '#') {
         } else if (*s == '[') {
-            if (!section_line(s, strlen(s), name, sizeof name) || !*name) {
+            if (!cfgfile_section(s, strlen(s), name, sizeof name) || !*name) {
                 cmd_err(c, "%s:%u: expected [profile NAME]", path, lineno);
                 problems++;
             }
@@ -492,10 +291,10 @@ static int check_lines(const cmd_ctx *c, const char *path, const char *text, boo
                 problems++;
             } else {
                 *eq = '\0';
-                char *key = trim(s), *value = trim(eq + 1);
+                char *key = cfgfile_trim(s), *value = cfgfile_trim(eq + 1);
                 if (strcmp(key, "client_secret") == 0 && *value)
                     *has_secret = true;
-                if (!unquote_value(value)) {
+                if (!cfgfile_unquote(value)) {
                     cmd_err(c, "%s:%u: unterminated or malformed quoted value", path, lineno);
                     problems++;
                 } else if (config_set(&scratch, key, value, &err) != 0) {
@@ -523,7 +322,7 @@ static int run_check(cmd_ctx *c)
         free(path);
         return CMD_EXIT_USAGE;
     }
-    char *text = read_file(path);
+    char *text = cfgfile_read(path);
     bool has_secret = false;
     int problems = text ? check_lines(c, path, text, &has_secret) : (cmd_err(c, "cannot read %s", path), 1);
     if ((st.st_mode & 077) && has_secret) {
@@ -626,9 +425,9 @@ static int run_show(cmd_ctx *c)
         return CMD_EXIT_USAGE;
     }
     file_keys fk = {.n = 0};
-    char *text = c->cfg.config_path ? read_file(c->cfg.config_path) : NULL;
+    char *text = c->cfg.config_path ? cfgfile_read(c->cfg.config_path) : NULL;
     if (text)
-        scan_keys(text, c->cfg.profile, note_key, &fk);
+        cfgfile_scan_keys(text, c->cfg.profile, note_key, &fk);
     free_secret(text);
     printf("# profile %s; config file %s\n", c->cfg.profile, c->cfg.config_path ? c->cfg.config_path : "(none)");
     for (size_t i = 0; i < n; i++) {
