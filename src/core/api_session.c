@@ -10,26 +10,26 @@
 
 int api_session_config(config *cfg, const api_session_opts *o, char **err)
 {
+    char *e = NULL;
     const char *profile = o->profile ? o->profile : getenv("CATENA_PROFILE");
-    if (config_load_file(cfg, o->config_path, profile, err) != 0)
+    if (config_load_file(cfg, o->config_path, profile, &e) != 0)
         goto fail;
     config_apply_env(cfg);
-    if ((o->api_url && config_set(cfg, "api_url", o->api_url, err)) ||
-        (o->auth_url && config_set(cfg, "auth_url", o->auth_url, err)) ||
-        (o->theme && config_set(cfg, "theme", o->theme, err)))
+    if ((o->api_url && config_set(cfg, "api_url", o->api_url, &e)) ||
+        (o->auth_url && config_set(cfg, "auth_url", o->auth_url, &e)) ||
+        (o->theme && config_set(cfg, "theme", o->theme, &e)))
         goto fail;
     if (o->request_timeout_ms > 0)
         cfg->request_timeout_ms = (int)(o->request_timeout_ms < 3600000 ? o->request_timeout_ms : 3600000);
-    if (config_validate(cfg, err) != 0)
+    if (config_validate(cfg, &e) != 0)
         goto fail;
-    if (supportlog_flag_path() && config_set(cfg, "log_file", supportlog_flag_path(), err) != 0)
+    if (supportlog_flag_path() && config_set(cfg, "log_file", supportlog_flag_path(), &e) != 0)
         goto fail;
-    if (cfg->log_file && supportlog_open(cfg->log_file, cfg->log_debug, err) != 0)
+    if (cfg->log_file && supportlog_open(cfg->log_file, cfg->log_debug, &e) != 0)
         goto fail;
     return 0;
 fail:
-    if (!*err)
-        *err = xstrdup("configuration error");
+    *err = e ? e : xstrdup("configuration error");
     return -1;
 }
 
