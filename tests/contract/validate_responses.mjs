@@ -196,7 +196,8 @@ async function runScenario(bin, recordDir) {
   await get('/v2/integrations/connections/resource-operations?source_id=1');
   await get('/v2/telematics/messages');
   // Drivers talk back: a control call, the seeded history (90 days, two 45-day windows), replies and chatter.
-  await fetch(`${base}/_emulator/drivers/${b.drivers[0]}/messages`, { method: 'POST', body: JSON.stringify({ message_text: 'At the dock' }) });
+  const says = await fetch(`${base}/_emulator/drivers/${b.drivers[0]}/messages`, { method: 'POST', body: JSON.stringify({ message_text: 'At the dock' }) });
+  if (says.status !== 201) throw new Error(`POST /_emulator/drivers/{id}/messages answered ${says.status}`);
   const clock = await (await fetch(`${base}/_emulator/clock`)).json();
   const now = Date.parse(clock.now), iso = (ms) => new Date(ms).toISOString();
   for (const [from, to] of [[now - 90 * 864e5, now - 45 * 864e5], [now - 45 * 864e5, now]]) {
