@@ -4,9 +4,13 @@
 #include "core/api_decode.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define AUTH_TOKEN_MAX 16384      /* bytes; Keycloak's JWTs are 1-3 KB */
+#define AUTH_LIFETIME_MAX_S 86400 /* a longer expires_in is refreshed after a day anyway */
 
 typedef struct waiter {
     auth_token_cb cb;
@@ -68,6 +72,25 @@ void auth_free(auth *a)
     free(a);
 }
 
+/* A bearer token is one line of visible ASCII (RFC 6750's b64token is a subset), of sane length. */
+static bool token_ok(const char *t)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++, n++)
+        if (*p < 0x21 || *p > 0x7E || n >= AUTH_TOKEN_MAX)
+            return false;
+    return n > 0;
+}
+
+/* expires_in as whole seconds, clamped before the conversion (a huge or NaN double is undefined
+ * behaviour to convert): 0 .. AUTH_LIFETIME_MAX_S. */
+static long lifetime_s(double v)
+{
+    if (!(v > 0))
+        return 0;
+    return v >= AUTH_LIFETIME_MAX_S ? AUTH_LIFETIME_MAX_S : (long)v;
+}
+
 static void notify(auth *a, int cred_err)
 {
     waiter *w = a->waiters;
@@ -105,10 +128,13 @@ static void on_token(void *ud, const http_response *r)
         cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
         const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
         const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
-        if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring) {
-            long life = cJSON_IsNumber(exp) ? (long)exp->valuedouble : 300;
-            if (life < 0)
-                life = 0;
+        if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring && !token_ok(tok->valuestring)) {
+            /* It goes into an Authorization header: a CR/LF in it would add headers of the server's choosing. */
+            a->state = AUTH_FAILED;
+            snprintf(a->error, sizeof a->error,
+                     "the auth server sent an access token that is not a single printable line: refused");
+        } else if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring) {
+            long life = cJSON_IsNumber(exp) ? lifetime_s(exp->valuedouble) : 300;
             wipe_free(a->token);
             a->token = xstrdup(tok->valuestring);
             int64_t now = loop_real_now_ms();

@@ -137,6 +137,14 @@ int store_find_connection(const emu_store *st, const uuid *id)
     return -1;
 }
 
+void user_full_name(const emu_record *user, char *out, size_t cap)
+{
+    char first[128] = "", last[128] = "";
+    fragment_string(blob_field(user->blob, UF_first_name), first, sizeof first);
+    fragment_string(blob_field(user->blob, UF_last_name), last, sizeof last);
+    snprintf(out, cap, "%s%s%s", first, *first && *last ? " " : "", last);
+}
+
 const char *blob_field(const char *blob, size_t idx)
 {
     const char *p = blob;

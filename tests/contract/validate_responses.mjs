@@ -92,7 +92,8 @@ function requestProblem(method, path, body) {
 
 // ---------------------------------------------------------------- scenario against a fresh emulator
 async function runScenario(bin, recordDir) {
-  const child = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9'], {
+  const child = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9',
+    '--message-history', '--chatter'], {
     env: { ...process.env, CATENA_EMU_RECORD_DIR: recordDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -193,6 +194,26 @@ async function runScenario(bin, recordDir) {
   await get(`/v2/integrations/connections/${b.conn}/resource-operations/${ops.json.items[0].id}`);
   await get('/v2/integrations/connections/resource-operations?source_id=1');
   await get('/v2/telematics/messages');
+  // Drivers talk back: a control call, the seeded history (90 days, two 45-day windows), replies and chatter.
+  await fetch(`${base}/_emulator/drivers/${b.drivers[0]}/messages`, { method: 'POST', body: JSON.stringify({ message_text: 'At the dock' }) });
+  const clock = await (await fetch(`${base}/_emulator/clock`)).json();
+  const now = Date.parse(clock.now), iso = (ms) => new Date(ms).toISOString();
+  for (const [from, to] of [[now - 90 * 864e5, now - 45 * 864e5], [now - 45 * 864e5, now]]) {
+    let page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}`);
+    if (!page.json.items.length) throw new Error('no seeded message history');
+    for (let i = 0; i < 3 && page.json.next_page; i++)
+      page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}&cursor=${encodeURIComponent(page.json.next_page)}`);
+  }
+  await get(`/v2/telematics/messages?sender_ids=${b.drivers[0]}&recipient_ids=${b.dispatcher}&from_datetime=${iso(now - 864e5)}`);
+  // Live locations: pages, filters, sorting, problems; after the clock moved (positions move with it).
+  const live = '/v2/telematics/analytics/vehicles/live-locations';
+  let lp = await get(`${live}?size=25`);
+  while (lp.json.next_page) lp = await get(`${live}?size=25&cursor=${encodeURIComponent(lp.json.next_page)}`);
+  for (const q of [`connection_id=${a.conn}`, `vehicle_ids=${a.vehicle}&vehicle_ids=${b.vehicle}`, `driver_ids=${a.drivers[0]}`,
+    `fleet_refs=x&sort_by=speed&sort_order=desc`, 'sort_by=fuel_level', 'source_ids=nope', 'sort_by=colour', 'size=0',
+    'cursor=bad', 'vehicle_ids=bad']) await get(`${live}?${q}`);
+  await get(live, 'garbage');
+  await call('POST', live, { token: tok, body: {} });
   await get('/v2/telematics/group-messages');
   await get('/v2/telematics/dvir-logs');
   await get('/v2/telematics/fuel-transactions');

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 #define VID "019ddd87-eedd-710f-967c-1c6cc72ac985"
 #define CID "7c2f6fec-0000-4000-8000-000000000001"
@@ -160,9 +161,6 @@ int main(void)
     tcase_add_test(tc, hostile_strings_are_sanitized);
     tcase_add_loop_test(tc, error_summaries, 0, (int)(sizeof summaries / sizeof summaries[0]));
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     return failed ? 1 : 0;
 }
