@@ -18,6 +18,7 @@ struct app;
     X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
     X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \
     X(VIEW_TRAILERS, "view-trailers", "4", "Views", "Show the selected connection's trailers", action_needs_connection) \
+    X(VIEW_GROUP_MESSAGES, "view-group-messages", "5", "Views", "Show the selected connection's group messages (30 days)", action_needs_connection) \
     X(NEXT_VIEW, "next-view", "<Tab>", "Views", "Next list", NULL)                                                 \
     X(PREV_VIEW, "prev-view", "<BackTab>", "Views", "Previous list", NULL)                                         \
     X(MOVE_DOWN, "move-down", "j <Down>", "Navigation", "Next row", NULL)                                          \

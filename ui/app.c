@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_caps.h"
+#include "core/api_messages.h"
 #include "core/api_session.h"
 #include "core/ops.h"
 #include "core/text.h"
@@ -227,7 +228,10 @@ static void load_connection_tables(app *a, long ci)
         {&ct->vehicles, "vehicle", NULL},
         {&ct->trailers, "trailer", NULL},
         {&ct->staff, "user", "is_driver=false"},
+        {&ct->by_kind[KIND_GROUP_MESSAGE], "group_message", NULL}, /* its window: below */
     };
+    char *window = api_msgs_window_query(loop_wall_ms(a->l) - (int64_t)GROUP_MSGS_WINDOW_DAYS * 86400 * 1000, 0);
+    lists[4].filter = window;
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         if (lists[i].t->state == LOAD_RUNNING || lists[i].t->state == LOAD_DONE)
             continue;
@@ -235,6 +239,7 @@ static void load_connection_tables(app *a, long ci)
         api_load_table(a->api, lists[i].t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
         free(path);
     }
+    free(window);
 }
 
 static void select_connection(app *a, long ci)
@@ -362,6 +367,9 @@ static unsigned open_row(app *a)
     case VIEW_DRIVERS:
         conversation_open(a, row, t);
         return DIRTY_ALL;
+    case VIEW_GROUP_MESSAGES:
+        group_message_open(a, row, t);
+        return DIRTY_ALL;
     default: {
         const char *why = action_can_edit(a);
         if (why) {
@@ -407,6 +415,7 @@ static unsigned run_action(app *a, action_id act)
     case ACT_VIEW_DRIVERS:
     case ACT_VIEW_VEHICLES:
     case ACT_VIEW_TRAILERS:
+    case ACT_VIEW_GROUP_MESSAGES:
         return switch_view(a, act - ACT_VIEW_CONNECTIONS);
     case ACT_NEXT_VIEW:
     case ACT_PREV_VIEW: {

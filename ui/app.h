@@ -24,7 +24,7 @@ enum {
 };
 
 /* Indexes of the registered list views (ui/views.c). */
-enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS = 3 };
+enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS = 3, VIEW_GROUP_MESSAGES = 4 };
 
 #define APP_MAX_VIEWS 8
 #define APP_MAX_OVERLAYS 8

@@ -65,7 +65,9 @@ static void draw_title(app *a)
     }
     const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
     int left = text_width(prefix);
-    bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
+    /* The other tabs go before the connection's name is cut (up to 32 columns of it). */
+    int conn_w = *conn ? (text_width(conn) < 32 ? text_width(conn) : 32) : 0;
+    bool show_all = COLS - all >= left + 3 + (*conn ? conn_w + 4 : 0);
     int right = show_all ? all : ((a->noverlays > 0) ? 0 : tabw[a->current]);
     char line[1200], buf[1024];
     int room = COLS - right - left - 4;

@@ -240,6 +240,10 @@ static void draw_meta(const conv *c, const conv_item *it, bool sel, int y, int w
     status_text(it, buf, sizeof buf);
     int sw = text_width(buf) + 2;
     field(y, &x, width, sw < 17 ? 17 : sw, status_slot(m), buf);
+    if (m->flags & CF_GROUP) {
+        snprintf(buf, sizeof buf, "group message to %u  ", (unsigned)m->group_n);
+        field(y, &x, width, 0, SLOT_STATUS_MUTED, buf);
+    }
     if (m->priority == CP_HIGH || m->priority == CP_LOW)
         field(y, &x, width, 0, m->priority == CP_HIGH ? SLOT_STATUS_WARN : SLOT_STATUS_MUTED,
               m->priority == CP_HIGH ? "high priority  " : "low priority  ");

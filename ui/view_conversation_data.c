@@ -21,7 +21,7 @@ static void on_tick(void *ud)
     c->a->dirty |= DIRTY_LIST;
 }
 
-static void on_fetched(void *ud, conv_list *got, const char *error)
+static void on_fetched(void *ud, conv_list *got, const char *error, const char *group_error)
 {
     conv *c = ud;
     c->fetch = NULL;
@@ -34,6 +34,8 @@ static void on_fetched(void *ud, conv_list *got, const char *error)
         *got = keep;
         c->loaded = true;
         c->error[0] = '\0';
+        if (group_error) /* the driver's own messages came: say what is missing, keep them */
+            snprintf(c->error, sizeof c->error, " ✗ Group messages not loaded: %s", group_error);
         c->updated_wall_ms = loop_wall_ms(c->a->l);
     } else {
         snprintf(c->error, sizeof c->error, " ✗ %s %s", c->loaded ? "Refresh failed:" : "Could not load the messages:",

@@ -41,6 +41,12 @@ static const cmd_def DEFS[] = {
      "\"oem\",\"model_type\",\"model_year\",\"trailer_length\",\"status\",\"is_active\",\"source_id\",\n"
      "\"connection_id\"}.\n",
      -1},
+    {"group-messages", cmd_run_group_messages, O_CONNECTION | O_JSON, 0, NULL, "[--connection C] [--json]",
+     "list the group messages of the last 30 days (of every connection without --connection)",
+     "Columns: id, time, sender, number of recipients, status (one for the whole group), text.\n"
+     "--json prints one object per line: {\"id\",\"occurred_at\",\"sender_id\",\"sender_name\",\n"
+     "\"message_text\",\"status\",\"recipient_ids\":[...],\"source_id\",\"connection_id\"}.\n",
+     -1},
     {"send-message", cmd_run_send_message, O_CONNECTION | O_FROM | O_TO | O_TEXT | O_PRIORITY | O_SYNC | O_REPLY_TO,
      O_CONNECTION | O_FROM | O_TO | O_TEXT, NULL,
      "--connection C --from USER --to USER --text TEXT [--priority low|medium|high]\n"

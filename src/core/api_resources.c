@@ -16,12 +16,14 @@
 
 #include "common/strbuf.h"
 #include "core/api_enums.h"
+#include "core/api_messages.h"
 #include "core/forms.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define NF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -120,6 +122,18 @@ static const field_spec user_fields[] = {
     TELEMATICS_TAIL(user_rec),
 };
 
+static const field_spec group_message_fields[] = {
+    RO_UUID("id", group_msg_rec, id),
+    RO_STR("occurred_at", group_msg_rec, occurred_at),
+    RO_STR("sender_name", group_msg_rec, sender_name),
+    RO_STR("message_text", group_msg_rec, text),
+    RO_STR("status", group_msg_rec, status),
+    RO_STR("recipient_ids", group_msg_rec, recipients),
+    {"sender_id", NULL, FT_STRING, NULL, 0, 0, false, ST_UUID, offsetof(group_msg_rec, sender_id), REQ_NO, NULL},
+    RO_STR("source_id", group_msg_rec, source_id),
+    RO_STR("connection_id", group_msg_rec, connection_id), /* --json of every connection's list */
+};
+
 /* ------------------------------------------------------------------ columns */
 
 #define C_STR(t, w, mn, fl, p, rec, m) {t, w, mn, fl, p, ST_STR, offsetof(rec, m), 0, NULL, NULL}
@@ -190,6 +204,42 @@ static const api_column trailer_cli_cols[] = {
     L_STR("SOURCE ID", trailer_rec, source_id),
 };
 
+/* A group message's time, local ("01-05 08:30"), its recipients ("3"), from the kept strings. */
+static void group_time_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    int64_t ms;
+    const char *iso = table_str(t, ((const group_msg_rec *)row)->occurred_at);
+    buf[0] = '\0';
+    if (!conv_parse_time(iso, &ms))
+        return;
+    time_t tt = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(buf, cap, "%m-%d %H:%M", &tm);
+}
+
+static void group_count_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    const char *ids = table_str(t, ((const group_msg_rec *)row)->recipients);
+    size_t n = *ids ? 1 : 0;
+    for (; *ids; ids++)
+        n += *ids == ',';
+    snprintf(buf, cap, "%zu", n);
+}
+
+static const api_column group_message_cols[] = {
+    C_FN("Sent", 11, 11, false, 1, group_time_cell),
+    C_STR("From", 18, 8, false, 2, group_msg_rec, sender_name),
+    C_FN("To", 3, 3, false, 4, group_count_cell),
+    C_STR("Status", 9, 6, false, 3, group_msg_rec, status),
+    C_STR("Text", 40, 12, true, 0, group_msg_rec, text),
+};
+static const api_column group_message_cli_cols[] = {
+    L_ID("ID", group_msg_rec), L_STR("OCCURRED AT", group_msg_rec, occurred_at),
+    L_STR("FROM", group_msg_rec, sender_name), L_FN("RECIPIENTS", group_count_cell),
+    L_STR("STATUS", group_msg_rec, status), L_STR("TEXT", group_msg_rec, text),
+};
+
 /* ------------------------------------------------------------------ --json keys */
 
 static const char *const connection_json[] = {"id", "description", "source_name", "status", "fleet_ref", "tsp_id",
@@ -203,6 +253,8 @@ static const char *const vehicle_json[] = {"id", "vehicle_name", "vin", "license
 static const char *const trailer_json[] = {"id", "trailer_name", "trailer_type", "license_plate_number", "oem",
                                            "model_type", "model_year", "trailer_length", "status", "is_active",
                                            "source_id", "connection_id", NULL};
+static const char *const group_message_json[] = {"id", "occurred_at", "sender_id", "sender_name", "message_text",
+                                                 "status", "recipient_ids", "source_id", "connection_id", NULL};
 
 /* ------------------------------------------------------------------ the table */
 
@@ -222,6 +274,9 @@ static const api_resource resources[KIND__COUNT] = {
                       COLS(vehicle_cols), COLS(vehicle_cli_cols), vehicle_json, NULL, FORM_VEHICLE},
     [KIND_TRAILER] = {KIND_TRAILER, "trailer", PATH_TRAILERS, NULL, true, sizeof(trailer_rec), COLS(trailer_fields),
                       COLS(trailer_cols), COLS(trailer_cli_cols), trailer_json, NULL, FORM_TRAILER},
+    [KIND_GROUP_MESSAGE] = {KIND_GROUP_MESSAGE, "group_message", "/v2/telematics/group-messages", NULL, true,
+                            sizeof(group_msg_rec), COLS(group_message_fields), COLS(group_message_cols),
+                            COLS(group_message_cli_cols), group_message_json, NULL, -1},
 };
 
 /* The forms: the writable part of each resource's fields. */
@@ -303,6 +358,20 @@ static void add_key(cJSON *o, const api_resource *r, const table *t, const void 
         sref ref;
         memcpy(&ref, p, sizeof ref);
         const char *s = table_str(t, ref);
+        size_t kl = strlen(key);
+        if (kl > 4 && strcmp(key + kl - 4, "_ids") == 0) { /* a list kept joined by ", ": an array again */
+            cJSON *arr = cJSON_AddArrayToObject(o, key);
+            for (const char *q = s; *q;) {
+                size_t n = strcspn(q, ",");
+                char id[64];
+                snprintf(id, sizeof id, "%.*s", (int)(n < 63 ? n : 63), q);
+                cJSON_AddItemToArray(arr, cJSON_CreateString(id));
+                q += n;
+                while (*q == ',' || *q == ' ')
+                    q++;
+            }
+            return;
+        }
         if (*s)
             cJSON_AddStringToObject(o, key, s);
         else

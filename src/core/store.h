@@ -21,7 +21,7 @@ sref strpool_add(strpool *p, const char *s);
 const char *strpool_get(const strpool *p, sref r);
 void strpool_free(strpool *p);
 
-typedef enum { KIND_CONNECTION, KIND_DRIVER, KIND_VEHICLE, KIND_TRAILER, KIND__COUNT } record_kind;
+typedef enum { KIND_CONNECTION, KIND_DRIVER, KIND_VEHICLE, KIND_TRAILER, KIND_GROUP_MESSAGE, KIND__COUNT } record_kind;
 
 typedef struct connection_rec {
     uuid id, tsp_id;
@@ -48,6 +48,13 @@ typedef struct trailer_rec {
     int16_t year;
     uint8_t is_active;
 } trailer_rec;
+
+/* A group message: one text to several drivers; the API gives one status for the whole group.
+ * recipients: their ids joined by ", " (as decoding keeps a list of strings). */
+typedef struct group_msg_rec {
+    uuid id, sender_id;
+    sref occurred_at, text, sender_name, status, recipients, source_id, connection_id;
+} group_msg_rec;
 
 typedef enum { LOAD_IDLE, LOAD_RUNNING, LOAD_DONE, LOAD_FAILED } load_state;
 

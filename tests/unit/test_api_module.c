@@ -117,6 +117,43 @@ START_TEST(message_pages_decode_merge_and_flag_who_wrote)
 }
 END_TEST
 
+START_TEST(group_pages_keep_the_drivers_as_group_messages)
+{
+    conv_list l = {0};
+    conv_who who = {0};
+    uuid_parse(DRV, &who.driver_id);
+    const char *page =
+        "{\"items\":["
+        "{\"id\":\"019b0000-0000-7000-8000-000000000010\",\"sender_id\":\"" YOU "\",\"message_text\":\"all\","
+        "\"recipient_ids\":[\"" YOU "\",\"" DRV "\",\"junk\"],\"status\":\"sent\",\"sent_by_driver\":true,"
+        "\"occurred_at\":\"2026-01-02T00:00:02Z\"},"
+        "{\"id\":\"019b0000-0000-7000-8000-000000000011\",\"message_text\":\"others\","
+        "\"recipient_ids\":[\"" YOU "\"]},"
+        "{\"id\":\"019b0000-0000-7000-8000-000000000012\",\"message_text\":\"none\"}]}";
+    char *err = NULL;
+    ck_assert_int_eq(conv_decode_group_page(&l, &who, page, strlen(page), &err), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(strpool_get(&l.pool, l.v[0].text), "all");
+    ck_assert(l.v[0].flags & CF_GROUP);
+    ck_assert(!(l.v[0].flags & CF_DRIVER)); /* sent to the driver, whatever sent_by_driver says */
+    ck_assert_uint_eq(l.v[0].group_n, 3);
+    ck_assert_int_eq(conv_decode_group_page(&l, &who, "[]", 2, &err), -1);
+    free(err);
+    conv_list_free(&l);
+}
+END_TEST
+
+START_TEST(window_queries_are_utc_and_encoded)
+{
+    char *q = api_msgs_window_query(1767225600000LL, 0); /* 2026-01-01T00:00:00Z */
+    ck_assert_str_eq(q, "from_datetime=2026-01-01T00%3A00%3A00Z");
+    free(q);
+    q = api_msgs_window_query(1767225600000LL, 1767225600000LL + 86400000LL);
+    ck_assert_str_eq(q, "from_datetime=2026-01-01T00%3A00%3A00Z&to_datetime=2026-01-02T00%3A00%3A00Z");
+    free(q);
+}
+END_TEST
+
 START_TEST(message_payloads_read_as_plain_data)
 {
     api_msg_payload p;
@@ -176,6 +213,8 @@ static Suite *api_suite(void)
     tcase_add_test(tc, caps_reasons_are_sanitized);
     tcase_add_test(tc, message_pages_decode_merge_and_flag_who_wrote);
     tcase_add_test(tc, message_payloads_read_as_plain_data);
+    tcase_add_test(tc, group_pages_keep_the_drivers_as_group_messages);
+    tcase_add_test(tc, window_queries_are_utc_and_encoded);
     tcase_add_test(tc, only_a_failed_operation_in_a_502_is_a_refusal);
     suite_add_tcase(s, tc);
     return s;
