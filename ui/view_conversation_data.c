@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------ fetching */
 
@@ -71,8 +72,12 @@ void conv_fetch(conv *c)
         c->timer = 0;
     }
     c->stale = false;
-    /* The window: the last 30 days by the wall clock (the API allows at most 45). */
-    c->from_ms = loop_wall_ms(a->l) - (int64_t)CONV_WINDOW_DAYS * 86400 * 1000;
+    /* The window: the last 30 days by the wall clock (the API allows at most 45). Once history
+     * is loaded below from_ms, the window keeps its start (that is where history ends) until it
+     * would grow past 45 days. */
+    int64_t now = loop_wall_ms(a->l), floor = now - ((int64_t)API_MSGS_WINDOW_MAX_DAYS * 24 - 1) * 3600 * 1000;
+    if (!c->older_from_ms || c->from_ms < floor)
+        c->from_ms = now - (int64_t)CONV_WINDOW_DAYS * 86400 * 1000;
     const user_rec *you = app_default_sender(a, NULL);
     c->have_you = you != NULL;
     if (you)
@@ -88,6 +93,73 @@ void conv_fetch(conv *c)
         c->fetch = f;
 }
 
+static void day_text(int64_t ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%d", &tm);
+}
+
+static void on_older(void *ud, conv_list *got, const char *error, const char *group_error)
+{
+    conv *c = ud;
+    (void)group_error; /* the window's own messages came; its group messages are a detail here */
+    c->older_fetch = NULL;
+    c->older_loading = false;
+    if (c->closing)
+        return;
+    c->a->dirty |= DIRTY_LIST;
+    c->older_failed = error != NULL;
+    if (error) {
+        snprintf(c->older_note, sizeof c->older_note, " ✗ Older messages not loaded: %s (k at the top tries again)",
+                 error);
+        return;
+    }
+    c->older_from_ms -= (int64_t)CONV_HISTORY_WINDOW_DAYS * 86400 * 1000;
+    c->older_note[0] = '\0';
+    if (got->n) {
+        conv_list_append_all(&c->older, got);
+        conv_list_sort(&c->older);
+        conv_rebuild_items(c);
+        return;
+    }
+    conv_fetch_older(c); /* an empty window: walk on back (or say where it stopped) */
+}
+
+void conv_fetch_older(conv *c)
+{
+    app *a = c->a;
+    if (c->closing || c->older_loading || c->older_done || !a->api || !c->loaded)
+        return;
+    if (!c->older_from_ms)
+        c->older_from_ms = c->from_ms;
+    int64_t bound = loop_wall_ms(a->l) - (int64_t)CONV_HISTORY_MAX_DAYS * 86400 * 1000;
+    if (c->older_from_ms <= bound) {
+        char day[32];
+        day_text(c->older_from_ms, day, sizeof day);
+        c->older_done = true;
+        snprintf(c->older_note, sizeof c->older_note, "  No older messages: searched back to %s (%d days).", day,
+                 CONV_HISTORY_MAX_DAYS);
+        a->dirty |= DIRTY_LIST;
+        return;
+    }
+    int64_t from = c->older_from_ms - (int64_t)CONV_HISTORY_WINDOW_DAYS * 86400 * 1000;
+    api_msgs_req req = {.connection_id = c->conn_s,
+                        .driver_id = c->driver_s,
+                        .from_wall_ms = from > bound ? from : bound,
+                        .to_wall_ms = c->older_from_ms,
+                        .who = {c->driver_id, c->have_you, c->you_id}};
+    char day[32];
+    day_text(req.from_wall_ms, day, sizeof day);
+    snprintf(c->older_note, sizeof c->older_note, "  loading older… (from %s)", day);
+    c->older_loading = true;
+    a->dirty |= DIRTY_LIST;
+    api_msgs_fetch *f = api_msgs_fetch_start(a->api, &req, on_older, c);
+    if (f) /* else it already ended */
+        c->older_fetch = f;
+}
+
 void conv_fetch_cancel(conv *c)
 {
     c->closing = true;
@@ -98,6 +170,9 @@ void conv_fetch_cancel(conv *c)
     if (c->fetch)
         api_msgs_fetch_cancel(c->fetch); /* answers at once, as cancelled */
     c->fetch = NULL;
+    if (c->older_fetch)
+        api_msgs_fetch_cancel(c->older_fetch);
+    c->older_fetch = NULL;
     free(c->triggered);
     c->triggered = NULL;
 }

@@ -38,6 +38,19 @@ conv_msg *conv_list_append(conv_list *l)
     return m;
 }
 
+void conv_list_append_all(conv_list *dst, const conv_list *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const conv_msg *s = &src->v[i];
+        conv_msg *m = conv_list_append(dst);
+        *m = *s;
+        m->text = s->text ? strpool_add(&dst->pool, strpool_get(&src->pool, s->text)) : 0;
+        m->sender_name = s->sender_name ? strpool_add(&dst->pool, strpool_get(&src->pool, s->sender_name)) : 0;
+        m->status_raw = s->status_raw ? strpool_add(&dst->pool, strpool_get(&src->pool, s->status_raw)) : 0;
+        m->op_id = s->op_id ? strpool_add(&dst->pool, strpool_get(&src->pool, s->op_id)) : 0;
+    }
+}
+
 const conv_msg *conv_find(const conv_list *l, const uuid *id)
 {
     if (uuid_is_nil(id))

@@ -47,6 +47,8 @@ void conv_list_free(conv_list *l);
 void conv_list_clear(conv_list *l);
 /* Appends a zeroed message. */
 conv_msg *conv_list_append(conv_list *l);
+/* Appends copies of src's messages (their strings into dst's pool). */
+void conv_list_append_all(conv_list *dst, const conv_list *src);
 /* Oldest first (ties by id). */
 void conv_list_sort(conv_list *l);
 const conv_msg *conv_find(const conv_list *l, const uuid *id);
