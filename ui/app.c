@@ -43,6 +43,7 @@ void app_free(app *a)
     while (a->noverlays)
         app_overlay_pop(a);
     ops_pane_detach(a);
+    app_live_free(a->live);
     caps_free(a->caps);
     api_free(a->api);
     auth_free(a->auth);
@@ -246,6 +247,7 @@ static void select_connection(app *a, long ci)
 {
     a->conn_sel = ci;
     load_connection_tables(a, ci);
+    app_live_open(a->live, ci);
     marks_sync(a);
     char id[37];
     if (a->ops && app_connection_id(a, id))
@@ -291,6 +293,8 @@ void app_connect(app *a, const char *api_url, const char *auth_url, const char *
     load_connections(a);
     a->caps = caps_new();
     caps_load(a->caps, a->api, on_caps_loaded, a);
+    if (a->cfg->live_locations)
+        a->live = app_live_new(a);
     ops_pane_attach(a);
 }
 

@@ -85,6 +85,8 @@ typedef struct app {
     size_t pane_cursor, pane_top;
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
+    /* Live locations of the connections opened (ui/app_live.c), NULL when off. */
+    struct app_live *live;
     bool bell_pending;
     int64_t last_draw_ms;
     bool searching;
@@ -133,6 +135,13 @@ const connection_rec *app_connection(app *a);
 void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id);
 /* Row of the connection with this id in the connections table, or -1. */
 long app_connection_index(app *a, const char *connection_id);
+
+/* Live locations (ui/app_live.c): started by app_connect unless config live_locations is off;
+ * app_live_open loads a connection's now and keeps it on the idle poll cadence. */
+typedef struct app_live app_live;
+app_live *app_live_new(app *a);
+void app_live_open(app_live *l, long connection_row);
+void app_live_free(app_live *l);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);

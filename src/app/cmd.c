@@ -47,6 +47,12 @@ static const cmd_def DEFS[] = {
      "--json prints one object per line: {\"id\",\"occurred_at\",\"sender_id\",\"sender_name\",\n"
      "\"message_text\",\"status\",\"recipient_ids\":[...],\"source_id\",\"connection_id\"}.\n",
      -1},
+    {"locations", cmd_run_locations, O_CONNECTION | O_JSON, 0, NULL, "[--connection C] [--json]",
+     "where every vehicle is (live locations; of every connection without --connection)",
+     "Columns: vehicle id, vehicle, driver, location (place or lat, long), speed, age of the report.\n"
+     "--json prints one object per line: {\"vehicle_id\",\"vehicle_name\",\"driver_id\",\"driver_name\",\n"
+     "\"location\",\"speed\",\"occurred_at\",\"connection_id\"}.\n",
+     -1},
     {"send-message", cmd_run_send_message, O_CONNECTION | O_FROM | O_TO | O_TEXT | O_PRIORITY | O_SYNC | O_REPLY_TO,
      O_CONNECTION | O_FROM | O_TO | O_TEXT, NULL,
      "--connection C --from USER --to USER --text TEXT [--priority low|medium|high]\n"

@@ -137,6 +137,7 @@ int cmd_run_trailers(cmd_ctx *c);
 
 /* ---- cmd_live.c */
 int cmd_run_group_messages(cmd_ctx *c);
+int cmd_run_locations(cmd_ctx *c);
 
 /* ---- cmd_write.c */
 int cmd_run_send_message(cmd_ctx *c);

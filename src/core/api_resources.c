@@ -16,6 +16,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_enums.h"
+#include "core/api_live.h"
 #include "core/api_messages.h"
 #include "core/forms.h"
 
@@ -150,6 +151,60 @@ static void user_name_cell(const table *t, const void *row, char *buf, size_t ca
     user_display_name(t, row, buf, cap);
 }
 
+/* Live locations (core/api_live.h): where the vehicle, or the driver's vehicle, last reported. */
+static const live_loc *vehicle_live(const table *t, const void *row)
+{
+    return t->live ? live_find_vehicle(t->live, &((const vehicle_rec *)row)->id) : NULL;
+}
+
+static const live_loc *driver_live(const table *t, const void *row)
+{
+    return t->live ? live_find_driver(t->live, &((const user_rec *)row)->id) : NULL;
+}
+
+static void put_live(const table *t, const live_loc *l, sref r, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", l ? live_str(t->live, r) : "");
+}
+
+static void vehicle_place_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    const live_loc *l = vehicle_live(t, row);
+    put_live(t, l, l ? l->place : 0, buf, cap);
+}
+
+static void vehicle_speed_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    const live_loc *l = vehicle_live(t, row);
+    put_live(t, l, l ? l->speed : 0, buf, cap);
+}
+
+static void vehicle_age_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    const live_loc *l = vehicle_live(t, row);
+    buf[0] = '\0';
+    if (l)
+        live_age_text(t->live->now_wall_ms, l->at_ms, buf, cap);
+}
+
+static void driver_vehicle_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    const live_loc *l = driver_live(t, row);
+    put_live(t, l, l ? l->vehicle_name : 0, buf, cap);
+}
+
+static void driver_place_cell(const table *t, const void *row, char *buf, size_t cap)
+{
+    const live_loc *l = driver_live(t, row);
+    put_live(t, l, l ? l->place : 0, buf, cap);
+}
+
+bool api_column_needs_live(const api_column *c)
+{
+    return c->cell == vehicle_place_cell || c->cell == vehicle_speed_cell || c->cell == vehicle_age_cell ||
+           c->cell == driver_vehicle_cell || c->cell == driver_place_cell;
+}
+
 static const api_column connection_cols[] = {
     C_STR("Description", 40, 12, true, 0, connection_rec, description),
     C_STR("TSP", 16, 8, false, 1, connection_rec, source_name),
@@ -164,11 +219,13 @@ static const api_column connection_cli_cols[] = {
 
 static const api_column user_cols[] = {
     C_FN("Name", 24, 12, true, 0, user_name_cell),
-    C_STR("Username", 14, 8, false, 3, user_rec, username),
-    C_STR("Phone", 13, 12, false, 1, user_rec, phone),
-    C_STR("Status", 8, 8, false, 2, user_rec, status),
-    C_STR("License", 10, 9, false, 4, user_rec, license),
-    C_STR("TSP id", 16, 8, false, 5, user_rec, source_id),
+    C_FN("Vehicle", 12, 10, false, 1, driver_vehicle_cell), /* these two only with live locations */
+    C_FN("Location", 18, 18, false, 2, driver_place_cell),
+    C_STR("Username", 14, 8, false, 5, user_rec, username),
+    C_STR("Phone", 13, 12, false, 3, user_rec, phone),
+    C_STR("Status", 8, 8, false, 4, user_rec, status),
+    C_STR("License", 10, 9, false, 6, user_rec, license),
+    C_STR("TSP id", 16, 8, false, 7, user_rec, source_id),
 };
 static const api_column user_cli_cols[] = {
     L_ID("ID", user_rec), L_FN("NAME", user_name_cell), L_STR("USERNAME", user_rec, username),
@@ -178,11 +235,14 @@ static const api_column user_cli_cols[] = {
 
 static const api_column vehicle_cols[] = {
     C_STR("Name", 20, 8, true, 0, vehicle_rec, name),
-    C_STR("Plate", 10, 8, false, 1, vehicle_rec, plate),
-    C_STR("VIN", 17, 17, false, 4, vehicle_rec, vin),
-    C_JOIN("Make / model", 26, 10, true, 3, vehicle_rec, oem, model),
-    C_NUM("Year", 4, 4, false, 5, ST_I16, "%d", vehicle_rec, year),
-    C_STR("Status", 14, 10, false, 2, vehicle_rec, status),
+    C_STR("Plate", 10, 8, false, 3, vehicle_rec, plate),
+    C_FN("Location", 18, 18, false, 1, vehicle_place_cell), /* these three only with live locations */
+    C_FN("Speed", 8, 8, false, 4, vehicle_speed_cell),
+    C_FN("Seen", 10, 10, false, 2, vehicle_age_cell),
+    C_STR("VIN", 17, 17, false, 7, vehicle_rec, vin),
+    C_JOIN("Make / model", 26, 10, true, 6, vehicle_rec, oem, model),
+    C_NUM("Year", 4, 4, false, 8, ST_I16, "%d", vehicle_rec, year),
+    C_STR("Status", 14, 10, false, 5, vehicle_rec, status),
 };
 static const api_column vehicle_cli_cols[] = {
     L_ID("ID", vehicle_rec), L_STR("NAME", vehicle_rec, name), L_STR("VIN", vehicle_rec, vin),

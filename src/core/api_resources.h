@@ -103,6 +103,8 @@ char *api_resource_list_path(const api_resource *r, const char *connection_id, c
 char *api_resource_item_path(const api_resource *r, const char *id);
 /* One row as the --json object of the listings (heap JSON text): json_keys in order. */
 char *api_resource_row_json(const api_resource *r, const table *t, const void *row, const char *connection_id);
+/* The column shows live locations (the list leaves it out while its table has none). */
+bool api_column_needs_live(const api_column *c);
 /* Writes a column's cell of one record (text already sanitized by decoding) into buf. */
 void api_cell(const api_column *c, const table *t, const void *row, char *buf, size_t cap);
 

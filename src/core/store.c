@@ -78,11 +78,13 @@ void table_clear(table *t)
 {
     record_kind k = t->kind;
     uint64_t gen = t->generation;
+    const struct live_set *live = t->live;
     free(t->rows);
     free(t->error);
     strpool_free(&t->pool);
     table_init(t, k);
     t->generation = gen + 1;
+    t->live = live;
 }
 
 void table_set_error(table *t, const char *msg)

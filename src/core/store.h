@@ -68,6 +68,9 @@ typedef struct table {
     long total;           /* from the page's `total`, -1 if unknown */
     char *error;          /* one-line explanation when state == LOAD_FAILED */
     uint64_t generation;  /* bumped on every change, so views know to refilter */
+    /* Vehicles and drivers: the connection's live locations (core/api_live.h) their location
+     * columns show, NULL when none are loaded (the columns are then left out). Kept by table_clear. */
+    const struct live_set *live;
 } table;
 
 size_t record_size(record_kind k);
