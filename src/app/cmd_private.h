@@ -33,7 +33,12 @@ enum {
     O_WATCH = 1u << 8,
     O_WAIT = 1u << 9,
     O_REPLY_TO = 1u << 10,
-    O_TIMEOUT = 1u << 11
+    O_TIMEOUT = 1u << 11,
+    O_DRIVER = 1u << 12,  /* listings of logs: filters */
+    O_VEHICLE = 1u << 13,
+    O_TRAILER = 1u << 14,
+    O_SINCE = 1u << 15,
+    O_UNTIL = 1u << 16
 };
 
 typedef struct cmd_args {
@@ -43,6 +48,7 @@ typedef struct cmd_args {
     const char **sets; /* --set FIELD=VALUE, repeatable */
     size_t nsets;
     const char *positional;
+    const char *driver, *vehicle, *trailer, *since, *until; /* listing filters */
     bool sync, json, watch, wait;
     double timeout_s; /* operation --wait --timeout; 0 = none */
     const char *api_url, *auth_url, *profile, *config_path;
@@ -134,6 +140,8 @@ int cmd_run_connections(cmd_ctx *c);
 int cmd_run_drivers(cmd_ctx *c);
 int cmd_run_vehicles(cmd_ctx *c);
 int cmd_run_trailers(cmd_ctx *c);
+int cmd_run_dvir_logs(cmd_ctx *c);
+int cmd_run_fuel_transactions(cmd_ctx *c);
 
 /* ---- cmd_write.c */
 int cmd_run_send_message(cmd_ctx *c);
