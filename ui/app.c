@@ -214,6 +214,35 @@ static void on_table_done(void *ud, table *t)
         app_set_message(a, SLOT_STATUS_ERROR, "%s", t->error);
 }
 
+static void load_connection_tables(app *a, long ci);
+
+/* Logs (DVIR, fuel) are loaded when their list is shown (the API's last 24 hours), not with the
+ * connection. */
+static void load_shown_logs(app *a, long ci)
+{
+    table *t = ci >= 0 && ci == a->conn_sel ? app_view_table(a, a->current) : NULL;
+    const api_resource *r = t ? api_resource_get(t->kind) : NULL;
+    if (!a->api || !r || !api_resource_has_log_filters(r) || t->state == LOAD_RUNNING || t->state == LOAD_DONE)
+        return;
+    char id[UUID_STR_LEN];
+    uuid_format(&store_conn_tables(&a->st, (size_t)ci)->connection_id, id);
+    char *path = api_resource_list_path(r, id, NULL);
+    api_load_table(a->api, t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
+    free(path);
+}
+
+void app_reload_list(app *a, long ci, record_kind kind)
+{
+    table *t = ci >= 0 ? store_table(&a->st, (size_t)ci, kind) : NULL;
+    if (!t || t->state == LOAD_RUNNING || t->state == LOAD_IDLE) /* a list never loaded loads when shown */
+        return;
+    t->state = LOAD_IDLE;
+    if (api_resource_has_log_filters(api_resource_get(kind)))
+        load_shown_logs(a, ci);
+    else
+        load_connection_tables(a, ci);
+}
+
 static void load_connection_tables(app *a, long ci)
 {
     conn_tables *ct = store_conn_tables(&a->st, (size_t)ci);
@@ -235,6 +264,7 @@ static void load_connection_tables(app *a, long ci)
         api_load_table(a->api, lists[i].t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
         free(path);
     }
+    load_shown_logs(a, ci);
 }
 
 static void select_connection(app *a, long ci)
@@ -318,6 +348,7 @@ static unsigned switch_view(app *a, int vi)
     a->current = vi;
     a->searching = false;
     a->pane_focus = false;
+    load_shown_logs(a, a->conn_sel);
     return DIRTY_ALL;
 }
 
@@ -351,6 +382,12 @@ static unsigned mark_all(app *a)
     return DIRTY_LIST | DIRTY_STATUS | DIRTY_MESSAGE;
 }
 
+/* The form of a list: its resource's (core/api_resources.c). */
+static form_kind form_of_view(const app *a, int vi)
+{
+    return (form_kind)api_resource_get(a->views[vi].ops->kind)->form;
+}
+
 static unsigned open_row(app *a)
 {
     const table *t;
@@ -368,15 +405,10 @@ static unsigned open_row(app *a)
             app_set_message(a, SLOT_STATUS_WARN, "edit: %s", why);
             return DIRTY_MESSAGE;
         }
-        form_open(a, a->current == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER, (const uuid *)row);
+        form_open(a, form_of_view(a, a->current), (const uuid *)row);
         return DIRTY_ALL;
     }
     }
-}
-
-static form_kind form_of_view(int vi)
-{
-    return vi == VIEW_DRIVERS ? FORM_DRIVER : vi == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER;
 }
 
 static unsigned run_action(app *a, action_id act)
@@ -407,6 +439,8 @@ static unsigned run_action(app *a, action_id act)
     case ACT_VIEW_DRIVERS:
     case ACT_VIEW_VEHICLES:
     case ACT_VIEW_TRAILERS:
+    case ACT_VIEW_DVIR:
+    case ACT_VIEW_FUEL:
         return switch_view(a, act - ACT_VIEW_CONNECTIONS);
     case ACT_NEXT_VIEW:
     case ACT_PREV_VIEW: {
@@ -472,11 +506,11 @@ static unsigned run_action(app *a, action_id act)
         return DIRTY_ALL;
     case ACT_EDIT: {
         const void *row = current_row(a, NULL);
-        form_open(a, form_of_view(a->current), (const uuid *)row);
+        form_open(a, form_of_view(a, a->current), (const uuid *)row);
         return DIRTY_ALL;
     }
     case ACT_CREATE:
-        form_open(a, form_of_view(a->current), NULL);
+        form_open(a, form_of_view(a, a->current), NULL);
         return DIRTY_ALL;
     case ACT_OPS_PANE:
         a->pane_open = !a->pane_open;

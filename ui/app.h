@@ -131,6 +131,8 @@ const connection_rec *app_connection(app *a);
 /* After a successful write of a vehicle, trailer or user: fetch that record and put it in its
  * list (replacing the old row, or appended when it is new). */
 void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id);
+/* Loads a connection's list of kind again (one that was loaded; the others load when shown). */
+void app_reload_list(app *a, long conn_index, record_kind kind);
 /* Row of the connection with this id in the connections table, or -1. */
 long app_connection_index(app *a, const char *connection_id);
 

@@ -243,28 +243,37 @@ static const api_column trailer_cli_cols[] = {
 
 /* A log's driver, vehicle or trailer by name from its connection's lists; the id's first 8
  * characters when the list does not have it (or the table has no connection, a listing). */
+bool api_record_name(const table *list, const uuid *id, char *buf, size_t cap)
+{
+    long i = list ? table_find_id(list, id) : -1;
+    if (cap)
+        buf[0] = '\0';
+    if (i < 0 || cap == 0)
+        return false;
+    const char *row = table_row(list, (size_t)i);
+    if (list->kind == KIND_DRIVER) {
+        user_display_name(list, (const user_rec *)(const void *)row, buf, cap);
+        return true;
+    }
+    sref name;
+    if (list->kind == KIND_VEHICLE)
+        memcpy(&name, row + offsetof(vehicle_rec, name), sizeof name);
+    else if (list->kind == KIND_TRAILER)
+        memcpy(&name, row + offsetof(trailer_rec, name), sizeof name);
+    else
+        return false;
+    snprintf(buf, cap, "%s", table_str(list, name));
+    return true;
+}
+
 static void ref_cell(const table *t, const uuid *id, record_kind k, char *buf, size_t cap)
 {
     static const uuid zero;
     buf[0] = '\0';
     if (memcmp(id, &zero, sizeof zero) == 0)
         return;
-    const table *list = t->owner ? &t->owner->by_kind[k] : NULL;
-    long i = list ? table_find_id(list, id) : -1;
-    if (i >= 0 && k == KIND_DRIVER) {
-        user_display_name(list, table_row(list, (size_t)i), buf, cap);
+    if (t->owner && api_record_name(&t->owner->by_kind[k], id, buf, cap) && buf[0])
         return;
-    }
-    if (i >= 0) {
-        const char *row = table_row(list, (size_t)i);
-        sref name; /* vehicle_rec and trailer_rec keep their name right after the id */
-        memcpy(&name, row + (k == KIND_VEHICLE ? offsetof(vehicle_rec, name) : offsetof(trailer_rec, name)),
-               sizeof name);
-        if (*table_str(list, name)) {
-            snprintf(buf, cap, "%s", table_str(list, name));
-            return;
-        }
-    }
     char s[UUID_STR_LEN];
     uuid_format(id, s);
     snprintf(buf, cap, "%.8s…", s);

@@ -122,6 +122,9 @@ char *api_resource_log_query(const api_resource *r, const api_log_filter *f);
 char *api_resource_item_path(const api_resource *r, const char *id);
 /* One row as the --json object of the listings (heap JSON text): json_keys in order. */
 char *api_resource_row_json(const api_resource *r, const table *t, const void *row, const char *connection_id);
+/* The name of the record with this id in list (a driver's display name, a vehicle's or a trailer's
+ * name) into buf; false with buf "" when the list does not have it. */
+bool api_record_name(const table *list, const uuid *id, char *buf, size_t cap);
 /* A moment as ISO 8601 text -> "YYYY-MM-DD HH:MM" in the local time zone; "" when it is not one. */
 void api_local_time(const char *iso, char *buf, size_t cap);
 /* Writes a column's cell of one record (text already sanitized by decoding) into buf. */
