@@ -42,6 +42,7 @@ void app_free(app *a)
     while (a->noverlays)
         app_overlay_pop(a);
     ops_pane_detach(a);
+    app_load_free(a);
     caps_free(a->caps);
     api_free(a->api);
     auth_free(a->auth);
@@ -126,6 +127,7 @@ bool app_typing(app *a)
 
 void app_idle(app *a)
 {
+    app_load_idle(a);
     for (int i = 0; i < a->noverlays; i++)
         if (a->overlays[i].ops->idle)
             a->overlays[i].ops->idle(a->overlays[i].state, a);
@@ -196,104 +198,17 @@ static void marks_sync(app *a)
     }
 }
 
-/* ------------------------------------------------------------------ loading */
+/* ------------------------------------------------------------------ loading (app_load.c) */
 
-static void on_table_progress(void *ud, table *t)
-{
-    app *a = ud;
-    if (app_view_table(a, a->current) == t)
-        a->dirty |= DIRTY_LIST;
-    a->dirty |= DIRTY_STATUS;
-}
-
-static void on_table_done(void *ud, table *t)
-{
-    app *a = ud;
-    on_table_progress(ud, t);
-    if (t->state == LOAD_FAILED && t->error && strcmp(t->error, "cancelled") != 0)
-        app_set_message(a, SLOT_STATUS_ERROR, "%s", t->error);
-}
-
-static void load_connection_tables(app *a, long ci);
-
-/* Logs (DVIR, fuel) are loaded when their list is shown (the API's last 24 hours), not with the
- * connection. */
-static void load_shown_logs(app *a, long ci)
-{
-    table *t = ci >= 0 && ci == a->conn_sel ? app_view_table(a, a->current) : NULL;
-    const api_resource *r = t ? api_resource_get(t->kind) : NULL;
-    if (!a->api || !r || !api_resource_has_log_filters(r) || t->state == LOAD_RUNNING || t->state == LOAD_DONE)
-        return;
-    char id[UUID_STR_LEN];
-    uuid_format(&store_conn_tables(&a->st, (size_t)ci)->connection_id, id);
-    char *path = api_resource_list_path(r, id, NULL);
-    api_load_table(a->api, t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
-    free(path);
-}
-
-void app_reload_list(app *a, long ci, record_kind kind)
-{
-    table *t = ci >= 0 ? store_table(&a->st, (size_t)ci, kind) : NULL;
-    if (!t || t->state == LOAD_RUNNING || t->state == LOAD_IDLE) /* a list never loaded loads when shown */
-        return;
-    t->state = LOAD_IDLE;
-    if (api_resource_has_log_filters(api_resource_get(kind)))
-        load_shown_logs(a, ci);
-    else
-        load_connection_tables(a, ci);
-}
-
-static void load_connection_tables(app *a, long ci)
-{
-    conn_tables *ct = store_conn_tables(&a->st, (size_t)ci);
-    char id[UUID_STR_LEN];
-    uuid_format(&ct->connection_id, id);
-    struct {
-        table *t;
-        const char *resource, *filter;
-    } lists[] = {
-        {&ct->drivers, "user", "is_driver=true"},
-        {&ct->vehicles, "vehicle", NULL},
-        {&ct->trailers, "trailer", NULL},
-        {&ct->staff, "user", "is_driver=false"},
-    };
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        if (lists[i].t->state == LOAD_RUNNING || lists[i].t->state == LOAD_DONE)
-            continue;
-        char *path = api_list_path(lists[i].resource, id, lists[i].filter);
-        api_load_table(a->api, lists[i].t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
-        free(path);
-    }
-    load_shown_logs(a, ci);
-}
-
-static void select_connection(app *a, long ci)
+void app_select_connection(app *a, long ci)
 {
     a->conn_sel = ci;
-    load_connection_tables(a, ci);
+    app_load_connection_tables(a, ci);
     marks_sync(a);
     char id[37];
     if (a->ops && app_connection_id(a, id))
         ops_tracker_follow_connection(a->ops, id);
     a->dirty |= DIRTY_ALL;
-}
-
-static void on_connections_done(void *ud, table *t)
-{
-    app *a = ud;
-    on_table_done(ud, t);
-    if (t->state != LOAD_DONE || t->count == 0)
-        return;
-    /* Allocate every connection's tables now, so that table addresses never move under a load. */
-    store_conn_tables(&a->st, t->count - 1);
-    if (a->conn_sel < 0 || (size_t)a->conn_sel >= t->count)
-        select_connection(a, 0);
-}
-
-static void load_connections(app *a)
-{
-    api_load_table(a->api, &a->st.connections, api_collection_path("connection"), a->cfg->page_size,
-                   on_table_progress, on_connections_done, a);
 }
 
 static void on_caps_loaded(void *ud)
@@ -313,7 +228,7 @@ void app_connect(app *a, const char *api_url, const char *auth_url, const char *
     a->connected = true;
     a->startup_note[0] = '\0';
     a->dirty |= DIRTY_ALL;
-    load_connections(a);
+    app_load_connections(a);
     a->caps = caps_new();
     caps_load(a->caps, a->api, on_caps_loaded, a);
     ops_pane_attach(a);
@@ -348,7 +263,7 @@ static unsigned switch_view(app *a, int vi)
     a->current = vi;
     a->searching = false;
     a->pane_focus = false;
-    load_shown_logs(a, a->conn_sel);
+    app_load_connection_tables(a, a->conn_sel); /* a list of logs loads when shown */
     return DIRTY_ALL;
 }
 
@@ -394,7 +309,7 @@ static unsigned open_row(app *a)
     const void *row = current_row(a, &t);
     switch (a->current) {
     case VIEW_CONNECTIONS:
-        select_connection(a, listview_selected_row(&a->views[a->current]));
+        app_select_connection(a, listview_selected_row(&a->views[a->current]));
         return switch_view(a, VIEW_DRIVERS) | DIRTY_ALL;
     case VIEW_DRIVERS:
         conversation_open(a, row, t);
@@ -480,15 +395,9 @@ static unsigned run_action(app *a, action_id act)
         return DIRTY_LIST | DIRTY_MESSAGE | DIRTY_STATUS;
     case ACT_RELOAD: {
         table *t = app_view_table(a, a->current);
-        if (!a->api || !t || t->state == LOAD_RUNNING)
+        if (!a->api || !t || t->state == LOAD_RUNNING || app_table_reloading(a, t))
             return 0;
-        if (a->current == VIEW_CONNECTIONS) {
-            load_connections(a);
-        } else {
-            t->state = LOAD_IDLE;
-            load_connection_tables(a, a->conn_sel);
-        }
-        app_set_message(a, SLOT_STATUS_MUTED, "Reloading %s…", v->ops->noun);
+        app_reload_view(a, a->current); /* the status line says "reloading…" until it ends */
         return DIRTY_ALL;
     }
     case ACT_MESSAGE: {

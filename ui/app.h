@@ -85,6 +85,10 @@ typedef struct app {
     size_t pane_cursor, pane_top;
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
+    struct reload_job *reloads; /* reloads in flight (ui/app_load.c) */
+    uint64_t retry_timer;       /* while offline: loads again what failed when it fires */
+    int retry_delay_ms;
+    bool was_offline;
     bool bell_pending;
     int64_t last_draw_ms;
     bool searching;
@@ -135,6 +139,21 @@ void app_refresh_record(app *a, const char *connection_id, const char *resource,
 void app_reload_list(app *a, long conn_index, record_kind kind);
 /* Row of the connection with this id in the connections table, or -1. */
 long app_connection_index(app *a, const char *connection_id);
+
+/* Loading (ui/app_load.c). A list with rows reloads into a table of its own; its rows are replaced
+ * only when the reload succeeds, else they stay, stale (LOAD_FAILED with rows). */
+void app_select_connection(app *a, long ci);
+void app_load_connections(app *a);
+/* Loads the lists of connection ci that are not loaded (or failed). */
+void app_load_connection_tables(app *a, long ci);
+/* Reloads the list of view vi. */
+void app_reload_view(app *a, int vi);
+bool app_table_reloading(const app *a, const table *t);
+/* The API cannot be reached (the lists' loads or the ops tracker's polls); since when (app clock). */
+bool app_offline(const app *a, int64_t *since_ms);
+/* After each loop turn: notices the API coming back (then reloads what failed) or schedules a retry. */
+void app_load_idle(app *a);
+void app_load_free(app *a);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);

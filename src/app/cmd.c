@@ -116,7 +116,8 @@ static const cmd_def DEFS[] = {
     {"operation", cmd_run_operation, O_CONNECTION | O_WAIT | O_TIMEOUT, O_CONNECTION, "OP_ID",
      "--connection C OP_ID [--wait [--timeout SECONDS]]", "print one resource operation as JSON",
      "With --wait, polls every second until the operation is final, prints it, and exits 0 when it\n"
-     "succeeded, 1 when it failed (4 when --timeout runs out first).\n",
+     "succeeded, 1 when it failed (with the reason of its last attempt), 4 when --timeout runs out\n"
+     "first, 5 when there is no such operation on the connection.\n",
      -1},
 };
 #define NDEFS (sizeof DEFS / sizeof DEFS[0])
@@ -132,6 +133,54 @@ static const cmd_def *find_def(const char *name)
 bool cmd_is_subcommand(const char *name)
 {
     return find_def(name) != NULL || (name && strcmp(name, "help") == 0);
+}
+
+/* Edit distance of a and b (both short), for the "did you mean" of an unknown subcommand. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+int cmd_unknown_subcommand(const char *name)
+{
+    char *clean = text_sanitize_str(name);
+    const char *best = NULL;
+    size_t best_d = 99, len = strlen(name);
+    for (size_t i = 0; i <= NDEFS; i++) {
+        const char *cand = i < NDEFS ? DEFS[i].name : "help";
+        size_t d = distance(name, cand);
+        /* a prefix ("create" of create-vehicle) is close whatever its length */
+        if (len >= 3 && strncmp(cand, name, len) == 0)
+            d = 1;
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    fprintf(stderr, PROG ": unknown subcommand '%s'", clean);
+    if (best && best_d <= (len < 6 ? 2 : 3))
+        fprintf(stderr, "; did you mean '%s'?", best);
+    fprintf(stderr, "\nTry '" PROG " help' for the subcommands (without one " PROG " is the console).\n");
+    free(clean);
+    return CMD_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------------ messages */
@@ -173,7 +222,9 @@ static const char common_help[] =
     "C (--connection) is a connection id or its exact description. Names match exactly (case-\n"
     "sensitive first, then case-insensitive when that is unique).\n"
     "Credentials come from CATENA_CLIENT_ID / CATENA_CLIENT_SECRET or the config file.\n"
-    "Exit status: 0 success, 1 rejected (validation or TSP), 2 usage, 3 auth, 4 network or API error.\n";
+    "Exit status: 0 success, 1 rejected (validation or TSP; an operation that failed), 2 usage, 3 auth,\n"
+    "4 network or API error (a retry may fix it: 5xx, 429, no answer), 5 refused for good (403 read-only\n"
+    "share, 501 not supported by the TSP, 404 not found).\n";
 
 static const char *type_hint(const field_spec *f)
 {

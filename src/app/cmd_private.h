@@ -16,7 +16,8 @@ enum {
     CMD_EXIT_REJECTED = 1, /* the TSP or validation (422/400/502) said no; an op that failed */
     CMD_EXIT_USAGE = 2,    /* bad arguments, unknown field, no/ambiguous match */
     CMD_EXIT_AUTH = 3,     /* no credentials, or the credentials were refused */
-    CMD_EXIT_API = 4,      /* network or any other API error, unknown outcome */
+    CMD_EXIT_API = 4,      /* network or any other API error, unknown outcome: a retry may fix it */
+    CMD_EXIT_REFUSED = 5,  /* refused for good: read-only share (403), not supported (501), not found (404) */
     CMD_EXIT_INTERRUPTED = 130
 };
 
@@ -107,6 +108,8 @@ void cmd_get_operation(cmd_ctx *c, const char *conn_id, const char *op_id, cmd_r
 void cmd_reply_free(cmd_reply *r);
 /* 0 for API_OK, 3 for auth errors, 4 for the rest. */
 int cmd_exit_for_status(api_status s);
+/* The same for an answer with an HTTP status: the refusals no retry changes give CMD_EXIT_REFUSED. */
+int cmd_exit_for_reply(api_status s, long http_status);
 /* Loads every page of path_query (no size/cursor) into t; prints the error and returns the exit
  * code on failure, 0 on success. */
 int cmd_load_table(cmd_ctx *c, table *t, const char *path_query);

@@ -76,7 +76,7 @@ static void on_write(void *ud, const write_result *r)
         break;
     }
     cmd_err(c, "%s", r->message);
-    w->rc = CMD_EXIT_API;
+    w->rc = r->kind == WR_ERROR ? cmd_exit_for_reply(API_HTTP_ERROR, r->http_status) : CMD_EXIT_API;
 }
 
 static int send_write(cmd_ctx *c, const char *resource, const char *record_id, const char *conn_id, const char *body)
@@ -250,6 +250,11 @@ static int resolve_refs(cmd_ctx *c, const form_spec *fs, const char *conn, char 
 int cmd_run_create(cmd_ctx *c)
 {
     const form_spec *fs = form_spec_get((form_kind)c->def->form);
+    size_t given = 0; /* an empty VALUE leaves the field out of a create */
+    for (size_t i = 0; i < c->args.nsets; i++)
+        given += strchr(c->args.sets[i], '=') && strchr(c->args.sets[i], '=')[1] != '\0';
+    if (!given) /* as the console's form refuses to save an empty record */
+        return cmd_usage(c, "nothing to create: give at least one --set FIELD=VALUE");
     char conn[37];
     int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
     if (rc)
