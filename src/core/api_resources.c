@@ -314,12 +314,12 @@ static bool dvir_alert(const table *t, const void *row)
 }
 
 static const api_column dvir_cols[] = {
-    C_FN("Time", 16, 11, false, 0, dvir_time_cell),
-    C_FN("Driver", 18, 8, true, 1, dvir_driver_cell),
-    C_FN("Vehicle", 12, 7, false, 2, dvir_vehicle_cell),
-    C_FN("Trailer", 10, 7, false, 5, dvir_trailer_cell),
-    C_STR("Type", 9, 8, false, 3, dvir_rec, log_type),
-    C_STR("Defects", 24, 8, true, 0, dvir_rec, defects),
+    C_FN("Time", 16, 16, false, 0, dvir_time_cell),
+    C_FN("Driver", 18, 10, true, 1, dvir_driver_cell),
+    C_FN("Vehicle", 12, 10, false, 2, dvir_vehicle_cell),
+    C_FN("Trailer", 12, 8, false, 6, dvir_trailer_cell),
+    C_STR("Type", 9, 9, false, 4, dvir_rec, log_type),
+    C_STR("Defects", 30, 14, true, 0, dvir_rec, defects),
     C_FN("Safety", 8, 8, false, 0, dvir_safety_cell),
 };
 static const api_column dvir_cli_cols[] = {
@@ -330,13 +330,13 @@ static const api_column dvir_cli_cols[] = {
 };
 
 static const api_column fuel_cols[] = {
-    C_FN("Time", 16, 11, false, 0, fuel_time_cell),
-    C_FN("Driver", 18, 8, true, 1, fuel_driver_cell),
-    C_FN("Vehicle", 12, 7, false, 2, fuel_vehicle_cell),
+    C_FN("Time", 16, 16, false, 0, fuel_time_cell),
+    C_FN("Driver", 18, 10, true, 1, fuel_driver_cell),
+    C_FN("Vehicle", 12, 10, false, 2, fuel_vehicle_cell),
     C_NUM("Volume", 8, 6, false, 0, ST_F32, "%.1f", fuel_rec, volume),
     C_STR("Fuel", 11, 6, false, 4, fuel_rec, fuel_type),
-    C_JOIN("Cost", 12, 8, false, 3, fuel_rec, total_cost, currency),
-    C_STR("Vendor", 14, 8, true, 5, fuel_rec, vendor),
+    C_JOIN("Cost", 12, 10, false, 3, fuel_rec, total_cost, currency),
+    C_STR("Vendor", 14, 10, true, 5, fuel_rec, vendor),
 };
 static const api_column fuel_cli_cols[] = {
     L_ID("ID", fuel_rec), L_STR("TIME", fuel_rec, occurred_at),
