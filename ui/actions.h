@@ -37,7 +37,7 @@ struct app;
     X(MARK_ALL, "mark-all", "*", "Write", "Mark every driver matching the filter (again: unmark all)", action_in_drivers) \
     X(GROUP_MESSAGE, "group-message", "M", "Write", "Write one message to every marked driver", action_can_group) \
     X(EDIT, "edit", "e", "Write", "Edit the vehicle, trailer or driver under the cursor", action_can_edit)         \
-    X(CREATE, "create", "n", "Write", "Create a vehicle, trailer, driver, DVIR log or fuel transaction on this connection", action_can_create)  \
+    X(CREATE, "create", "n", "Write", "Create a vehicle, trailer, driver, DVIR log or fuel transaction", action_can_create)  \
     X(OPS_PANE, "operations", "o", "Operations", "Show or hide the operations pane", NULL)                         \
     X(OPS_FOCUS, "operations-focus", "O", "Operations", "Move the cursor into the operations pane and back", NULL) \
     X(PANE_GROW, "pane-grow", "+", "Operations", "Make the operations pane taller", action_needs_pane)              \

@@ -66,7 +66,8 @@ static void draw_title(app *a)
     }
     const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
     int left = text_width(prefix);
-    bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
+    int conn_w = *conn ? text_width(conn) : 0; /* the fleet's name is worth more than the other tabs */
+    bool show_all = COLS - all >= left + 3 + (conn_w < 30 ? conn_w : 30);
     int right = show_all ? all : ((a->noverlays > 0) ? 0 : tabw[a->current]);
     char line[1200], buf[1024];
     int room = COLS - right - left - 4;
