@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -715,8 +716,71 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ moments and derived counts */
+
+static int64_t fixed_now(void *ud)
+{
+    return *(const int64_t *)ud;
+}
+
+static const char *canon_dt(const char *in, char *err, size_t errcap)
+{
+    static const field_spec f = {.name = "occurred_at", .label = "Time", .type = FT_DATETIME};
+    static strbuf out = STRBUF_INIT;
+    strbuf_reset(&out);
+    return form_canonical(&f, in, &out, err, errcap) == 0 ? strbuf_cstr(&out) : NULL;
+}
+
+START_TEST(test_datetime_local_zone_and_the_future)
+{
+    int64_t now = 1772409600000LL; /* 2026-03-02T00:00:00Z */
+    forms_set_clock(fixed_now, &now);
+    char err[200];
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    char buf[40];
+    forms_local_now(buf, sizeof buf);
+    ck_assert_str_eq(buf, "2026-03-01 19:00");
+    ck_assert_str_eq(canon_dt("now", err, sizeof err), "2026-03-01T19:00:00-05:00");
+    ck_assert_str_eq(canon_dt(" 2026-03-01 18:30 ", err, sizeof err), "2026-03-01T18:30:00-05:00");
+    ck_assert_str_eq(canon_dt("2026-03-01T20:30:00.25Z", err, sizeof err), "2026-03-01T15:30:00-05:00");
+    ck_assert_str_eq(canon_dt("2026-03-01T23:00+02:00", err, sizeof err), "2026-03-01T16:00:00-05:00");
+    /* A clock a little ahead is not the future; more is. */
+    ck_assert_ptr_nonnull(canon_dt("2026-03-01 19:01", err, sizeof err));
+    ck_assert_ptr_null(canon_dt("2026-03-01 19:03", err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "is in the future"));
+    static const char *const bad[] = {"2026-03-01", "2026-3-1 10:00", "2026-03-01 24:00", "2026-02-29 10:00",
+                                      "2026-03-01 10:00 +02:00", "2026-03-01T10:00+2", "tomorrow"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(canon_dt(bad[i], err, sizeof err) == NULL, "%s accepted", bad[i]);
+    setenv("TZ", "UTC", 1);
+    tzset();
+    forms_set_clock(NULL, NULL);
+    ck_assert_int_gt(forms_now_ms(), now); /* the real clock again */
+}
+END_TEST
+
+START_TEST(test_defect_count_follows_the_defects)
+{
+    const form_spec *fs = form_spec_get(FORM_DVIR);
+    form_values v;
+    form_values_init(&v, fs);
+    int defects = form_field_index(fs, "defects"), count = form_field_index(fs, "defect_count");
+    form_values_set(&v, defects, "tires, Brakes,tires mirrors");
+    ck_assert_str_eq(v.cur[count], "3");
+    form_values_set(&v, defects, "brakes, warp_drive"); /* not a list of defects: no count */
+    ck_assert_str_eq(v.cur[count], "");
+    form_values_set(&v, defects, "");
+    ck_assert_str_eq(v.cur[count], "");
+    ck_assert_int_eq(form_list_count("a, b, c"), 3);
+    ck_assert_int_eq(form_list_count(""), 0);
+    form_values_free(&v);
+}
+END_TEST
+
 static Suite *forms_suite(void)
 {
+
     Suite *s = suite_create("forms");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, test_spec_fields_match_contract, 0, N(spec_cases));
@@ -735,6 +799,8 @@ static Suite *forms_suite(void)
     tcase_add_test(tc, test_body_first_invalid_and_connection);
     tcase_add_test(tc, test_required_on_create);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_datetime_local_zone_and_the_future);
+    tcase_add_test(tc, test_defect_count_follows_the_defects);
     suite_add_tcase(s, tc);
     return s;
 }
