@@ -2,16 +2,23 @@
  * exactly the properties of its Update schema in contract/openapi.yaml, minus connection_id, in
  * the order the form shows them: names, identifiers, the rest; notes last (multi-line).
  *
- * Adding a resource (e.g. DVIR logs):
+ * Adding a resource (as DVIR logs and fuel transactions were):
  *  1. store.h: its record struct (uuid id first; strings as sref, numbers int16_t/float, flags
- *     uint8_t) and a KIND_ before KIND__COUNT (conn_tables.by_kind grows with it).
- *  2. Here: its fields (id, the form's fields in form order, TELEMATICS_TAIL), list-view columns,
- *     listing columns, --json keys, and its entry in resources[].
- *  3. If it is written: a FORM_ in forms.h and its api_form_specs entry below.
- *  4. ui/view_NAME.c (one view_ops line) and its line in ui/views.c; the subcommands' entries in
- *     src/app/cmd.c (a listing runs run_listing(c, KIND_...) in cmd_list.c).
+ *     uint8_t) and a KIND_ before KIND__COUNT, and its name in conn_tables (store.c asserts it).
+ *  2. Here: its fields (id, the form's fields in form order, read-only ones, TELEMATICS_TAIL),
+ *     list-view columns (a reference to a driver/vehicle/trailer is named by REF_CELL from the
+ *     connection's lists), listing columns, --json keys, and its entry in resources[] (no_item_get
+ *     when the API has no GET of one record; alert for rows drawn in the error colour).
+ *  3. If it is written: a FORM_ in forms.h and its api_form_specs entry below. Field types: FT_REF
+ *     (a record of the connection: a picker in the form, an id or a name on the command line),
+ *     FT_ENUM_LIST (a multi-select picker, a JSON array), FT_DATETIME (now by default in a new
+ *     form, the future refused), count_of (derived, never typed).
+ *  4. ui/view_NAME.c (one view_ops line) and its line in ui/views.c; its list in conn_lists of
+ *     ui/app_load.c; its view key in ui/actions.h; the subcommands' entries in src/app/cmd.c (a
+ *     listing runs run_listing(c, KIND_...) in cmd_list.c; api_resource_log_query's filters when
+ *     the API takes driver/vehicle/time filters).
  *  5. tests/unit/test_api_resources.c checks the new entry's shape by itself; add its rows to
- *     the item, cell, row and --set tables there. */
+ *     the item, cell, row and --set tables there; screen tests of its list and form. */
 #include "core/api_resources.h"
 
 #include "common/strbuf.h"
