@@ -9,7 +9,7 @@
 
 int api_session_config(config *cfg, const api_session_opts *o, char **err)
 {
-    config_error e = {0};
+    char *e = NULL;
     const char *profile = o->profile ? o->profile : getenv("CATENA_PROFILE");
     if (config_load_file(cfg, o->config_path, profile, &e) != 0)
         goto fail;
@@ -24,7 +24,7 @@ int api_session_config(config *cfg, const api_session_opts *o, char **err)
         goto fail;
     return 0;
 fail:
-    *err = e.message ? e.message : xstrdup("configuration error");
+    *err = e ? e : xstrdup("configuration error");
     return -1;
 }
 

@@ -1,13 +1,17 @@
 /* Unit tests of src/core/forms.c: the field specs against the contract, typed validation, VIN
  * check digits, reading records and building POST/PATCH bodies. */
+#include "core/api_enums.h"
 #include "core/forms.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "suite_runner.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -716,6 +720,51 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* The log forms are exactly DvirLogCreate and FuelTransactionCreate minus connection_id, with
+ * their required fields required, references typed as such and the contract's enums. */
+static const char *const dvir_props[] = {"driver_id", "vehicle_id", "trailer_id", "occurred_at", "log_type",
+                                         "inspected_by", "defect_count", "defects", "is_safety_critical",
+                                         "driver_comment", "certify_comment", "odometer", "odometer_unit", NULL};
+static const char *const fuel_props[] = {"driver_id", "vehicle_id", "co_driver_id", "latitude", "longitude",
+                                         "location_string", "odometer", "odometer_unit", "transaction_time",
+                                         "transaction_jurisdiction", "fuel_type", "fuel_volume", "fuel_volume_unit",
+                                         "fuel_vendor", "total_cost", "currency", NULL};
+
+START_TEST(test_log_forms_match_the_contract)
+{
+    static const struct {
+        form_kind kind;
+        const char *const *props;
+        const char *required[5];
+    } cases[] = {{FORM_DVIR, dvir_props, {"driver_id", NULL}},
+                 {FORM_FUEL, fuel_props, {"driver_id", "vehicle_id", "fuel_volume", "fuel_volume_unit", NULL}}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const form_spec *s = form_spec_get(cases[c].kind);
+        int n = 0;
+        for (const char *const *p = cases[c].props; *p; p++, n++)
+            ck_assert_msg(form_field_index(s, *p) >= 0, "%s lacks %s", s->title, *p);
+        ck_assert_int_eq(s->nfields, n);
+        for (int i = 0; i < s->nfields; i++) {
+            const field_spec *f = &s->fields[i];
+            bool req = false;
+            for (int k = 0; cases[c].required[k]; k++)
+                req |= strcmp(cases[c].required[k], f->name) == 0;
+            ck_assert_msg(f->required_on_create == req, "%s.%s", s->title, f->name);
+            ck_assert((strstr(f->name, "_id") != NULL) == (f->type == FT_REF));
+        }
+        ck_assert_ptr_eq(form_spec_by_name(s->resource), s);
+    }
+    ck_assert_ptr_eq(field(FORM_DVIR, "defects")->enum_values, api_enum_DvirDefectEnum);
+    ck_assert_ptr_eq(field(FORM_DVIR, "log_type")->enum_values, api_enum_DvirLogTypeEnum);
+    ck_assert_ptr_eq(field(FORM_DVIR, "odometer_unit")->enum_values, api_enum_DistanceUnitEnum);
+    ck_assert_ptr_eq(field(FORM_FUEL, "fuel_volume_unit")->enum_values, api_enum_FuelVolumeUnitEnum);
+    ck_assert_ptr_eq(field(FORM_FUEL, "fuel_type")->enum_values, api_enum_EngineType);
+    ck_assert_int_eq(field(FORM_FUEL, "latitude")->min, -90);
+    ck_assert_int_eq(field(FORM_FUEL, "longitude")->max, 180);
+    ck_assert_str_eq(field(FORM_DVIR, "defect_count")->count_of, "defects");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ moments and derived counts */
 
 static int64_t fixed_now(void *ud)
@@ -801,15 +850,13 @@ static Suite *forms_suite(void)
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_datetime_local_zone_and_the_future);
     tcase_add_test(tc, test_defect_count_follows_the_defects);
+    tcase_add_test(tc, test_log_forms_match_the_contract);
     suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(forms_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(forms_suite());
     return failed != 0;
 }
