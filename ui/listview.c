@@ -186,7 +186,8 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
             api_cell(&res->cols[c], t, row, cells[c], sizeof cells[c]);
             texts[c] = cells[c];
         }
-        attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
+        /* An alert row (a safety-critical DVIR log) in the error colour; its own cell says why too. */
+        attr_t a = (attr_t)theme_attr(res->alert && res->alert(t, row) ? SLOT_STATUS_ERROR : SLOT_NORMAL);
         if (i == v->cursor)
             a = (attr_t)theme_attr(focused ? SLOT_CURSOR : SLOT_CURSOR_UNFOCUSED);
         if (x0) {

@@ -229,6 +229,8 @@ int console_main(int argc, char **argv)
 {
     if (argc > 1 && cmd_is_subcommand(argv[1]))
         return cmd_main(argc, argv);
+    if (argc > 1 && argv[1][0] != '-') /* the console takes options only: a word is a mistyped subcommand */
+        return cmd_unknown_subcommand(argv[1]);
     options o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;

@@ -3,7 +3,6 @@
 #include "common/strbuf.h"
 #include "core/api_decode.h"
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,18 +124,19 @@ static void on_token(void *ud, const http_response *r)
         a->state = AUTH_FAILED;
         snprintf(a->error, sizeof a->error, "cannot reach the auth server: %s", r->error_text);
     } else if (r->status == 200) {
-        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
-        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
-        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
-        if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring && !token_ok(tok->valuestring)) {
+        char *tok = NULL;
+        double exp = -1;
+        decode_token_answer(r->body, r->body_len, &tok, &exp);
+        if (tok && !token_ok(tok)) {
             /* It goes into an Authorization header: a CR/LF in it would add headers of the server's choosing. */
             a->state = AUTH_FAILED;
             snprintf(a->error, sizeof a->error,
                      "the auth server sent an access token that is not a single printable line: refused");
-        } else if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring) {
-            long life = cJSON_IsNumber(exp) ? lifetime_s(exp->valuedouble) : 300;
+        } else if (tok) {
+            long life = exp >= 0 ? lifetime_s(exp) : 300;
             wipe_free(a->token);
-            a->token = xstrdup(tok->valuestring);
+            a->token = tok;
+            tok = NULL;
             int64_t now = loop_real_now_ms();
             a->expires_at = now + life * 1000;
             /* Refresh 30 s early, or at 90% of a short lifetime. */
@@ -148,7 +148,7 @@ static void on_token(void *ud, const http_response *r)
             a->state = AUTH_FAILED;
             snprintf(a->error, sizeof a->error, "the auth server's reply has no access_token");
         }
-        cJSON_Delete(root);
+        wipe_free(tok);
     } else {
         a->state = AUTH_FAILED;
         cred_err = r->status == 400 || r->status == 401;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PAGE_SIZE_MIN 1
 #define PAGE_SIZE_MAX 1000
@@ -194,6 +195,18 @@ int config_set(config *c, const char *key, const char *value, char **err)
     return 0;
 }
 
+/* Removes NAME from the environment after zeroing its value where it is stored (for a variable we
+ * were started with, the block /proc/PID/environ shows), so neither a child nor a reader of /proc
+ * sees it. */
+static void scrub_env(const char *name)
+{
+    size_t n = strlen(name);
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            memset(*e + n + 1, 0, strlen(*e + n + 1));
+    unsetenv(name);
+}
+
 void config_apply_env(config *c)
 {
     static const struct {
@@ -209,6 +222,7 @@ void config_apply_env(config *c)
         if (v && *v)
             config_set(c, map[i].key, v, NULL);
     }
+    scrub_env("CATENA_CLIENT_SECRET"); /* read once: $EDITOR and other children must not inherit it */
     const char *nc = getenv("NO_COLOR");
     if (nc && *nc)
         c->no_color = true;

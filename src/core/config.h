@@ -37,7 +37,8 @@ void config_init_defaults(config *c);
  * other users (any group/other permission bit) is refused with the chmod to run, as ssh does.
  * Returns 0 or -1 with *err set (a heap string, caller frees: the error convention, common/err.h). */
 int config_load_file(config *c, const char *path, const char *profile, char **err);
-/* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR. */
+/* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR.
+ * CATENA_CLIENT_SECRET is then wiped and removed from the process's environment. */
 void config_apply_env(config *c);
 /* Sets one key ("api_url", "auth_url", "client_id", "client_secret", "theme", "sender_id",
  * "page_size", "poll_pending_ms", "poll_idle_ms", "request_timeout_ms", "bell", "no_color",

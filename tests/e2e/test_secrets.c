@@ -1,5 +1,6 @@
 /* What a child of the console can learn: $EDITOR (Ctrl-E) must inherit none of the console's
- * descriptors (API sockets, the signal pipe, files) and the console must not dump core. */
+ * descriptors (API sockets, the signal pipe, files) nor CATENA_CLIENT_SECRET (which must not stay
+ * in the console's /proc/PID/environ either), and the console must not dump core. */
 #include "e2e_console.h"
 
 #include <check.h>
@@ -35,6 +36,8 @@ static void write_probe(const char *probe, const char *out)
             "#!/bin/sh\n"
             "exec >'%s'\n"
             "grep -i 'core file' /proc/$PPID/limits\n"
+            "echo \"secret in my environment: $(env | grep -c '^CATENA_CLIENT_SECRET=')\"\n"
+            "echo \"secret in the console's: $(tr '\\0' '\\n' < /proc/$PPID/environ | grep -c demo-secret)\"\n"
             "exec ls -l /proc/self/fd/\n",
             out);
     fclose(f);
@@ -75,7 +78,7 @@ static const char *run_probe(const char *sub, char *leaks, size_t cap)
     return got;
 }
 
-START_TEST(the_editor_inherits_no_descriptor_and_the_console_dumps_no_core)
+START_TEST(the_editor_inherits_no_descriptor_nor_secret_and_no_core_dumps)
 {
     /* Allow core dumps in what we start, so only the console itself can turn them off. */
     struct rlimit rl;
@@ -91,6 +94,8 @@ START_TEST(the_editor_inherits_no_descriptor_and_the_console_dumps_no_core)
     const char *l = strstr(got, "Max core file size");
     ck_assert_msg(l && sscanf(l, "Max core file size %ld", &soft) == 1, "no limits line:\n%s", got);
     ck_assert_msg(soft == 0, "the console would dump core:\n%s", got);
+    ck_assert_msg(strstr(got, "secret in my environment: 0"), "$EDITOR got the client secret:\n%s", got);
+    ck_assert_msg(strstr(got, "secret in the console's: 0"), "/proc/PID/environ shows the secret:\n%s", got);
 }
 END_TEST
 
@@ -126,7 +131,7 @@ int main(void)
         return 1;
     Suite *s = suite_create("secrets");
     TCase *tc = tcase_create("e2e");
-    tcase_add_test(tc, the_editor_inherits_no_descriptor_and_the_console_dumps_no_core);
+    tcase_add_test(tc, the_editor_inherits_no_descriptor_nor_secret_and_no_core_dumps);
     tcase_add_test(tc, a_debug_setting_keeps_core_dumps);
     suite_add_tcase(s, tc);
     int failed = run_suite_nofork(s);

@@ -138,6 +138,7 @@ START_TEST(test_precedence)
     setenv("CATENA_CLIENT_SECRET", "", 1); /* empty: ignored */
     setenv("NO_COLOR", "1", 1);
     config_apply_env(&c);
+    ck_assert_ptr_null(getenv("CATENA_CLIENT_SECRET")); /* read once, then gone */
     ck_assert_str_eq(c.client_id, "env-id");
     ck_assert_str_eq(c.api_url, "https://env.example.com");
     ck_assert_str_eq(c.client_secret, SECRET);
