@@ -188,7 +188,8 @@ static uint64_t fnv(uint64_t h, const char *s)
 
 static bool is_message_op(const conv *c, const op_rec *op)
 {
-    return op->resource && strcmp(op->resource, "message") == 0 && strcmp(op->connection_id, c->conn_s) == 0;
+    return op->resource && (strcmp(op->resource, "message") == 0 || strcmp(op->resource, "group_message") == 0) &&
+           strcmp(op->connection_id, c->conn_s) == 0;
 }
 
 /* True the first time an op is seen succeeded (each asks for one refetch, no more). */
@@ -225,8 +226,11 @@ static bool add_local(conv *c, const op_rec *op)
     api_msg_payload pl;
     api_msg_payload_read(op->payload_json, &pl); /* empty when unknown */
     const char *rcpt = pl.recipient_id ? pl.recipient_id : op->target_id, *from = pl.sender_id;
-    bool due = false, by_driver = from && strcmp(from, c->driver_s) == 0;
-    if (!by_driver && (!rcpt || strcmp(rcpt, c->driver_s) != 0))
+    bool group = strcmp(op->resource, "group_message") == 0, to_driver = false;
+    for (size_t i = 0; group && i < pl.nrecipients; i++)
+        to_driver |= strcmp(pl.recipient_ids[i], c->driver_s) == 0;
+    bool due = false, by_driver = !group && from && strcmp(from, c->driver_s) == 0;
+    if (group ? !to_driver : !by_driver && (!rcpt || strcmp(rcpt, c->driver_s) != 0))
         goto out;
     uuid rid = {{0}};
     if (op->status == OP_SUCCESS && op->resource_id && uuid_parse(op->resource_id, &rid) && conv_find(&c->msgs, &rid))
@@ -240,7 +244,8 @@ static bool add_local(conv *c, const op_rec *op)
     m->id = rid;
     m->at_ms = at;
     m->status = op->status == OP_SUCCESS ? CM_SENT : op->status == OP_FAILED ? CM_FAILED : CM_PENDING;
-    m->flags = CF_LOCAL;
+    m->flags = group ? CF_LOCAL | CF_GROUP : CF_LOCAL;
+    m->group_n = (uint16_t)(pl.nrecipients < 65535 ? pl.nrecipients : 65535);
     m->op_id = strpool_add(&c->locals.pool, op->id);
     m->text = conv_put_text(&c->locals.pool, pl.text);
     m->priority = conv_priority_of(pl.priority);
