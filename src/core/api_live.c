@@ -151,7 +151,7 @@ int64_t live_next_change_ms(const live_set *s, int64_t now_ms)
         if (!s->v[i].at_ms)
             continue;
         int64_t age = now_ms - s->v[i].at_ms, step = age < 90 * MIN_MS ? MIN_MS : age < 48 * HOUR_MS ? HOUR_MS : DAY_MS;
-        int64_t next = age < 0 ? -age : step - age % step;
+        int64_t next = age < 0 ? MIN_MS - age : step - age % step; /* a report from the future is "now" */
         if (best < 0 || next < best)
             best = next;
     }

@@ -201,6 +201,11 @@ START_TEST(live_locations_decode_to_places_speeds_and_drivers)
     live_age_text(at - 5000, at, age, sizeof age);
     ck_assert_str_eq(age, "now");
     ck_assert_int_eq(live_next_change_ms(&s, at + 20000), 40000);
+    live_set one = {0};
+    const char *p1 = "{\"items\":[{\"vehicle_id\":\"" V1 "\",\"occurred_at\":\"2026-01-05T00:00:00Z\"}]}";
+    ck_assert_int_eq(live_decode_page(&one, p1, strlen(p1), &err), 0);
+    ck_assert_int_eq(live_next_change_ms(&one, at - 5000), 65000); /* from the future: "now" until a minute on */
+    live_set_free(&one);
     uint64_t sig = live_signature(&s);
     ck_assert_int_eq(live_decode_page(&s, "{}", 2, &err), -1);
     free(err);
