@@ -246,6 +246,8 @@ int console_main(int argc, char **argv)
         return cmd_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "config") == 0)
         return cmd_config_main(argc, argv);
+    if (argc > 1 && argv[1][0] != '-') /* the console takes options only: a word is a mistyped subcommand */
+        return cmd_unknown_subcommand(argv[1]);
     options o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;

@@ -45,6 +45,7 @@ void config_init_defaults(config *c)
     c->poll_idle_ms = 15000;
     c->bell_on_failure = true;
     c->request_timeout_ms = 30000;
+    c->live_locations = true;
 }
 
 static void config_copy(config *dst, const config *src)
@@ -183,6 +184,10 @@ int config_set(config *c, const char *key, const char *value, char **err)
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
+    } else if (strcmp(key, "live_locations") == 0) {
+        if (!parse_bool(value, &c->live_locations))
+            return err_set(err, "live_locations must be yes/no, true/false, on/off or 1/0 (got '%s')",
+                           printable_or(value, "?"));
     } else if (strcmp(key, "allow_insecure_http") == 0) {
         if (!parse_bool(value, &c->allow_insecure_http))
             return err_set(err, "allow_insecure_http must be yes/no, true/false, on/off or 1/0 (got '%s')",

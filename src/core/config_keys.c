@@ -30,6 +30,9 @@ static const config_key_info keys[] = {
      false},
     {"bell", "yes|no|flash", "yes", "flash", "What a failed operation does: ring the bell, nothing, or flash the screen.",
      false},
+    {"live_locations", "yes|no", "yes", "no",
+     "The vehicles and drivers lists show where each vehicle is (live locations, refreshed every poll_idle_ms).",
+     false},
     {"allow_insecure_http", "yes|no", "no", "yes",
      "Accept plain http:// to another machine (the secret and the token cross the network unencrypted).", false},
     {"log_file", "FILE", NULL, "/tmp/catena-dispatch.log",
@@ -86,6 +89,8 @@ char *config_key_value(const config *c, const char *name)
         return xasprintf("%d", c->request_timeout_ms);
     if (!strcmp(name, "bell"))
         return xstrdup(c->flash_on_failure ? "flash" : yn[c->bell_on_failure]);
+    if (!strcmp(name, "live_locations"))
+        return xstrdup(yn[c->live_locations]);
     if (!strcmp(name, "allow_insecure_http"))
         return xstrdup(yn[c->allow_insecure_http]);
     if (!strcmp(name, "log_file"))
