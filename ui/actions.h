@@ -18,8 +18,8 @@ struct app;
     X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
     X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \
     X(VIEW_TRAILERS, "view-trailers", "4", "Views", "Show the selected connection's trailers", action_needs_connection) \
-    X(VIEW_DVIR, "view-dvir-logs", "5", "Views", "Show the selected connection's DVIR logs (inspection reports)", action_needs_connection) \
-    X(VIEW_FUEL, "view-fuel", "6", "Views", "Show the selected connection's fuel transactions", action_needs_connection) \
+    X(VIEW_DVIR, "view-dvir-logs", "5", "Views", "Show the connection's DVIR logs", action_needs_connection) \
+    X(VIEW_FUEL, "view-fuel", "6", "Views", "Show the connection's fuel transactions", action_needs_connection) \
     X(NEXT_VIEW, "next-view", "<Tab>", "Views", "Next list", NULL)                                                 \
     X(PREV_VIEW, "prev-view", "<BackTab>", "Views", "Previous list", NULL)                                         \
     X(MOVE_DOWN, "move-down", "j <Down>", "Navigation", "Next row", NULL)                                          \

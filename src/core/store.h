@@ -21,7 +21,15 @@ sref strpool_add(strpool *p, const char *s);
 const char *strpool_get(const strpool *p, sref r);
 void strpool_free(strpool *p);
 
-typedef enum { KIND_CONNECTION, KIND_DRIVER, KIND_VEHICLE, KIND_TRAILER, KIND_DVIR, KIND_FUEL, KIND__COUNT } record_kind;
+typedef enum {
+    KIND_CONNECTION,
+    KIND_DRIVER,
+    KIND_VEHICLE,
+    KIND_TRAILER,
+    KIND_DVIR, /* DVIR logs */
+    KIND_FUEL, /* fuel transactions */
+    KIND__COUNT
+} record_kind;
 
 typedef struct connection_rec {
     uuid id, tsp_id;

@@ -214,7 +214,8 @@ START_TEST(create_dvir_log_resolves_names_and_lists_it_back)
     snprintf(v, sizeof v, "vehicle_ids=%s", veh_id);
     const char *q = str(req, "query");
     ck_assert_ptr_nonnull(q);
-    ck_assert_msg(strstr(q, d) && strstr(q, v) && strstr(q, "from_datetime=2025-12-31T00%3A00%3A00%2B00%3A00"), "%s", q);
+    ck_assert_msg(strstr(q, d) && strstr(q, v) && strstr(q, "from_datetime=2025-12-31T00%3A00%3A00%2B00%3A00"), "%s",
+                  q);
     cJSON_Delete(arr);
     /* Another vehicle: none; the table has the safety marker. */
     r = CLI("dvir-logs", "--connection", conn, "--since", set_since, "--vehicle", foreign_veh);
@@ -289,7 +290,8 @@ START_TEST(bad_input_exits_2_before_sending)
          "'warp_drive': must be one of"},
         {{"create-dvir-log", "--connection", conn, "--set", d, "--set", "occurred_at=2099-01-01 00:00", NULL},
          "is in the future"},
-        {{"create-dvir-log", "--connection", conn, "--set", d, "--set", "defect_count=3", NULL}, "counted from defects"},
+        {{"create-dvir-log", "--connection", conn, "--set", d, "--set", "defect_count=3", NULL},
+         "counted from defects"},
         {{"create-dvir-log", "--connection", conn, "--set", "driver_id=Nobody Atall", NULL}, "Nobody Atall"},
         {{"dvir-logs", "--connection", conn, "--since", "yesterday", NULL}, "--since must be a date and time"},
         {{"fuel-transactions", "--connection", conn, "--trailer", "x", NULL}, "--trailer"},
@@ -321,11 +323,14 @@ START_TEST(help_lists_every_field_with_its_type_and_values)
 {
     cli_out r = CLI("create-dvir-log", "--help");
     ASSERT_EXIT(r, 0);
-    static const char *const want[] = {"driver_id", "id or exact name of a driver of the connection, required",
-                                       "occurred_at", "not in the future", "defect_count",
-                                       "derived: the number of defects", "defects", "comma-separated list",
-                                       "first_aid_kit", "windshield_wiper_fluid", "log_type",
-                                       "pre_trip post_trip mechanic unknown", "odometer_unit", "miles meters kilo_meters"};
+    static const char *const want[] = {
+        "driver_id",     "id or exact name of a driver of the connection, required",
+        "occurred_at",   "not in the future",
+        "defect_count",  "derived: the number of defects",
+        "defects",       "comma-separated list",
+        "first_aid_kit", "windshield_wiper_fluid",
+        "log_type",      "pre_trip post_trip mechanic unknown",
+        "odometer_unit", "miles meters kilo_meters"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         ck_assert_msg(strstr(r.out, want[i]), "no '%s' in\n%s", want[i], r.out);
     cli_free(&r);
