@@ -3,7 +3,8 @@
  * name or id on the connection, defects as a list, the count derived), the exact bodies read
  * back from the request log, the listings dvir-logs / fuel-transactions with --json and their
  * filters, bad input refused with exit 2 before anything is sent, a TSP that does not support
- * the write (501) refused with exit 5 and the reason, and --help listing every field. */
+ * the write (501) refused with exit 5 and the reason, a sync write the TSP refuses exit 1, and
+ * --help listing every field. */
 #include "e2e_console.h"
 
 #include <check.h>
@@ -319,6 +320,21 @@ START_TEST(a_tsp_without_the_write_exits_5_with_the_reason)
 }
 END_TEST
 
+START_TEST(a_sync_write_the_tsp_refuses_exits_1)
+{
+    char set[80];
+    snprintf(set, sizeof set, "driver_id=%s", drv_id);
+    cli_out r = CLI("create-dvir-log", "--connection", conn, "--set", set, "--set",
+                    "driver_comment=Cracked mirror FAIL-PERMANENT", "--sync");
+    ASSERT_EXIT(r, 1);
+    cJSON *op = cJSON_Parse(r.out); /* the failed operation is still printed */
+    ck_assert_str_eq(str(op, "status"), "failed");
+    cJSON_Delete(op);
+    ck_assert_ptr_nonnull(strstr(r.err, "rejected"));
+    cli_free(&r);
+}
+END_TEST
+
 START_TEST(help_lists_every_field_with_its_type_and_values)
 {
     cli_out r = CLI("create-dvir-log", "--help");
@@ -365,6 +381,7 @@ int main(void)
     tcase_add_test(tc, create_fuel_transaction_sends_typed_values_and_lists_them);
     tcase_add_test(tc, bad_input_exits_2_before_sending);
     tcase_add_test(tc, a_tsp_without_the_write_exits_5_with_the_reason);
+    tcase_add_test(tc, a_sync_write_the_tsp_refuses_exits_1);
     tcase_add_test(tc, help_lists_every_field_with_its_type_and_values);
     suite_add_tcase(s, tc);
     int failed = run_suite_nofork(s);
