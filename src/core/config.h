@@ -25,6 +25,8 @@ typedef struct config {
     bool flash_on_failure; /* "bell = flash": flash the screen instead of ringing */
     int request_timeout_ms; /* one HTTP request, default 30000 */
     bool allow_insecure_http; /* plain http:// to a host that is not loopback; default false */
+    char *log_file;      /* support log (core/supportlog), NULL: none */
+    bool log_debug;      /* log_level = debug: bodies too */
 } config;
 
 void config_init_defaults(config *c);
@@ -50,6 +52,8 @@ int config_validate(const config *c, char **err);
 bool config_url_is_loopback(const char *url);
 /* Host[:port] of a URL into out (for the status bar). */
 void config_url_host(const char *url, char *out, unsigned outcap);
+/* The config file read when none is given, or NULL (no HOME); heap. */
+char *config_default_path(void);
 void config_free(config *c);
 
 #endif
