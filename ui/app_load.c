@@ -87,6 +87,7 @@ static void on_reload_done(void *ud, table *t)
         table old = *real;
         *real = j->fresh;
         real->generation = old.generation + 1; /* the views refilter */
+        real->owner = old.owner;               /* the connection's tables it belongs to */
         table_clear(&old);
         if (app_view_table(a, a->current) == real) /* in place of an error the reload may have left */
             app_set_message(a, SLOT_STATUS_MUTED, "Reloaded: %zu %s.", real->count, a->views[a->current].ops->noun);

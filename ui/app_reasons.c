@@ -71,7 +71,8 @@ const char *action_can_edit(const app *a)
 {
     const char *res = resource_of_view(a, a->current);
     if (!res || api_resource_get(a->views[a->current].ops->kind)->no_item_get)
-        return res ? "a filed report is not changed; n files a new one" : "works in the drivers, vehicles and trailers lists";
+        return res ? "a filed report is not changed; n files a new one"
+                   : "works in the drivers, vehicles and trailers lists";
     const char *why = action_needs_row(a);
     return why ? why : write_blocked(a, res);
 }

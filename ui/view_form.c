@@ -36,6 +36,7 @@ static void set_status(form *f, theme_slot slot, const char *fmt, ...)
     snprintf(f->status, sizeof f->status, "%s", clean);
     free(clean);
     f->status_slot = slot;
+    f->status_local = false;
 }
 
 const char *formview_noun(const form *f)
@@ -239,6 +240,10 @@ void formview_set_value(form *f, int field, const char *value)
     form_values_set(&f->v, field, value);
     free(f->server_err[field]);
     f->server_err[field] = NULL;
+    if (f->status_local) { /* "Fill in Volume first" is stale once something changed */
+        f->status[0] = '\0';
+        f->status_local = false;
+    }
     f->draft_dirty = true;
     f->confirm_resend = false;
 }
@@ -414,12 +419,14 @@ unsigned formview_save(app *a, form *f)
             formview_field_problem(f, a, i, err, sizeof err)) {
             f->cursor = i;
             set_status(f, SLOT_STATUS_ERROR, "Fix %s first: %s", f->spec->fields[i].label, err);
+            f->status_local = true;
             return DIRTY_LIST;
         }
         if (!update && f->spec->fields[i].required_on_create && !*f->v.cur[i]) {
             f->cursor = i;
             set_status(f, SLOT_STATUS_ERROR, "Fill in %s first: a %s needs it.", f->spec->fields[i].label,
                        formview_noun(f));
+            f->status_local = true;
             return DIRTY_LIST;
         }
     }

@@ -344,7 +344,8 @@ static void draw_picker(form *f, int y, int area, int width)
     const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
     if (n == 0 && y < bottom)
         draw_text_at(y++, 0, width, SLOT_STATUS_MUTED,
-                     total ? "   No value matches; Backspace edits the filter." : "   The list is empty (not loaded yet?).");
+                     total ? "   No value matches; Backspace edits the filter."
+                           : "   The list is empty (not loaded yet?).");
     for (int k = f->pick_top; k < n && y < bottom; k++) {
         int i = m[k];
         char *label = text_sanitize_str(f->pick_labels[i]);

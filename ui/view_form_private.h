@@ -53,6 +53,7 @@ typedef struct form {
     bool confirm_resend;       /* the last save may have gone: Ctrl-X again sends anyway */
     char status[400];
     theme_slot status_slot;
+    bool status_local;         /* the status is the form's own refusal to save: a change clears it */
 } form;
 
 /* The field's value as shown: sanitized, newlines as ↵ (caller frees). */

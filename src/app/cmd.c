@@ -567,7 +567,8 @@ static int check_sets(cmd_ctx *c)
             bool name_ref = fs->fields[idx].type == FT_REF && eq[1] && !uuid_parse(eq + 1, &u); /* resolved later */
             if (!rc && fs->fields[idx].count_of)
                 rc = cmd_usage(c, "--set %s: counted from %s; set that instead", clean, fs->fields[idx].count_of);
-            else if (!rc && !name_ref && form_validate(&fs->fields[idx], eq + 1, err, sizeof err, warn, sizeof warn) != 0)
+            else if (!rc && !name_ref &&
+                     form_validate(&fs->fields[idx], eq + 1, err, sizeof err, warn, sizeof warn) != 0)
                 rc = cmd_usage(c, "--set %s: %s", clean, err);
             else if (!rc && warn[0])
                 cmd_err(c, "warning: %s: %s", fs->fields[idx].label, warn);

@@ -1,4 +1,5 @@
-/* cmd_list: the listings (connections, drivers, vehicles, trailers, DVIR logs, fuel transactions): an aligned table by default
+/* cmd_list: the listings (connections, drivers, vehicles, trailers, DVIR logs, fuel
+ * transactions): an aligned table by default
  * (columns measured in terminal columns), or one JSON object per line with --json; columns and
  * keys are the resource table's (core/api_resources.c). */
 #include "app/cmd_private.h"

@@ -38,40 +38,39 @@
 
 /* ------------------------------------------------------------------ fields */
 
+/* A field that is no reference and no derived count, in field_spec's order. */
+#define FS(n, l, t, ev, lo, hi, rq, st, off, req) {n, l, t, ev, lo, hi, rq, st, off, req, NULL, KIND_CONNECTION, NULL}
 /* Form fields, kept in the record (rec.m) or not. */
-#define S_(n, l, st, off) {n, l, FT_STRING, NULL, 0, 0, false, st, off, REQ_NO, NULL, KIND_CONNECTION, NULL}
+#define S_(n, l, st, off) FS(n, l, FT_STRING, NULL, 0, 0, false, st, off, REQ_NO)
 #define S(n, l) S_(n, l, ST_NONE, 0)
 #define SK(n, l, rec, m) S_(n, l, ST_STR, offsetof(rec, m))
-#define T(n, l) {n, l, FT_TEXT, NULL, 0, 0, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define I(n, l, lo, hi) {n, l, FT_INT, NULL, lo, hi, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define IK(n, l, lo, hi, rec, m) {n, l, FT_INT, NULL, lo, hi, false, ST_I16, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define NUMK(n, l, rec, m) {n, l, FT_NUMBER, NULL, 0, 0, false, ST_F32, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define B(n, l) {n, l, FT_BOOL, NULL, 0, 0, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define BK(n, l, rec, m) {n, l, FT_BOOL, NULL, 0, 0, false, ST_BOOL, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define E(n, l, v) {n, l, FT_ENUM, v, 0, 0, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define EK(n, l, v, rec, m) {n, l, FT_ENUM, v, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define F(n, l, t) {n, l, t, NULL, 0, 0, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define FK(n, l, t, rec, m) {n, l, t, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
+#define T(n, l) FS(n, l, FT_TEXT, NULL, 0, 0, false, ST_NONE, 0, REQ_NO)
+#define I(n, l, lo, hi) FS(n, l, FT_INT, NULL, lo, hi, false, ST_NONE, 0, REQ_NO)
+#define IK(n, l, lo, hi, rec, m) FS(n, l, FT_INT, NULL, lo, hi, false, ST_I16, offsetof(rec, m), REQ_NO)
+#define NUMK(n, l, rec, m) FS(n, l, FT_NUMBER, NULL, 0, 0, false, ST_F32, offsetof(rec, m), REQ_NO)
+#define B(n, l) FS(n, l, FT_BOOL, NULL, 0, 0, false, ST_NONE, 0, REQ_NO)
+#define BK(n, l, rec, m) FS(n, l, FT_BOOL, NULL, 0, 0, false, ST_BOOL, offsetof(rec, m), REQ_NO)
+#define E(n, l, v) FS(n, l, FT_ENUM, v, 0, 0, false, ST_NONE, 0, REQ_NO)
+#define EK(n, l, v, rec, m) FS(n, l, FT_ENUM, v, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO)
+#define F(n, l, t) FS(n, l, t, NULL, 0, 0, false, ST_NONE, 0, REQ_NO)
+#define FK(n, l, t, rec, m) FS(n, l, t, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO)
 /* Read-only fields: required (an item without them is refused) or optional. */
-#define RO_UUID(n, rec, m) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_UUID, offsetof(rec, m), REQ_UUID, NULL, KIND_CONNECTION, NULL}
-#define RO_STR(n, rec, m) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define REQ_STR(n, rec, m) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_STRING, NULL, KIND_CONNECTION, NULL}
-#define REQ_STR_UNKEPT(n) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_NONE, 0, REQ_STRING, NULL, KIND_CONNECTION, NULL}
-#define REQ_UUID_UNKEPT(n) {n, NULL, FT_STRING, NULL, 0, 0, false, ST_NONE, 0, REQ_UUID, NULL, KIND_CONNECTION, NULL}
+#define RO_UUID(n, rec, m) FS(n, NULL, FT_STRING, NULL, 0, 0, false, ST_UUID, offsetof(rec, m), REQ_UUID)
+#define RO_STR(n, rec, m) FS(n, NULL, FT_STRING, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO)
+#define REQ_STR(n, rec, m) FS(n, NULL, FT_STRING, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_STRING)
+#define REQ_STR_UNKEPT(n) FS(n, NULL, FT_STRING, NULL, 0, 0, false, ST_NONE, 0, REQ_STRING)
+#define REQ_UUID_UNKEPT(n) FS(n, NULL, FT_STRING, NULL, 0, 0, false, ST_NONE, 0, REQ_UUID)
 /* A record picked from the connection's list of kind k (rq: required on create), kept as a uuid. */
 #define REF(n, l, k, rq, rec, m) {n, l, FT_REF, NULL, 0, 0, rq, ST_UUID, offsetof(rec, m), REQ_NO, NULL, k, NULL}
-#define REFU(n, l, k) {n, l, FT_REF, NULL, 0, 0, false, ST_NONE, 0, REQ_NO, NULL, k, NULL}
-#define DTK(n, l, rec, m) {n, l, FT_DATETIME, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define DT(n, l) {n, l, FT_DATETIME, NULL, 0, 0, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define LISTK(n, l, v, rec, m) {n, l, FT_ENUM_LIST, v, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO, NULL, \
-    KIND_CONNECTION, NULL}
-#define COUNTK(n, l, of, rec, m) {n, l, FT_INT, NULL, 0, 0, false, ST_I16, offsetof(rec, m), REQ_NO, NULL, \
-    KIND_CONNECTION, of}
-#define TK(n, l, rec, m) {n, l, FT_TEXT, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define NUMR(n, l, lo, hi) {n, l, FT_NUMBER, NULL, lo, hi, false, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
-#define NUMRQ(n, l, rec, m) {n, l, FT_NUMBER, NULL, 0, 0, true, ST_F32, offsetof(rec, m), REQ_NO, NULL, \
-    KIND_CONNECTION, NULL}
-#define ERQ(n, l, v) {n, l, FT_ENUM, v, 0, 0, true, ST_NONE, 0, REQ_NO, NULL, KIND_CONNECTION, NULL}
+#define DTK(n, l, rec, m) FS(n, l, FT_DATETIME, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO)
+#define DT(n, l) FS(n, l, FT_DATETIME, NULL, 0, 0, false, ST_NONE, 0, REQ_NO)
+#define LISTK(n, l, v, rec, m) FS(n, l, FT_ENUM_LIST, v, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO)
+#define COUNTK(n, l, of, rec, m)                                                                              \
+    {n, l, FT_INT, NULL, 0, 0, false, ST_I16, offsetof(rec, m), REQ_NO, NULL, KIND_CONNECTION, of}
+#define TK(n, l, rec, m) FS(n, l, FT_TEXT, NULL, 0, 0, false, ST_STR, offsetof(rec, m), REQ_NO)
+#define NUMR(n, l, lo, hi) FS(n, l, FT_NUMBER, NULL, lo, hi, false, ST_NONE, 0, REQ_NO)
+#define NUMRQ(n, l, rec, m) FS(n, l, FT_NUMBER, NULL, 0, 0, true, ST_F32, offsetof(rec, m), REQ_NO)
+#define ERQ(n, l, v) FS(n, l, FT_ENUM, v, 0, 0, true, ST_NONE, 0, REQ_NO)
 
 /* A telematics record's fields: its id, then its form's fields, then these TELEMATICS_TAIL_LEN.
  * FORM_FIELDS(a, tail) is the form's part of such an array (test_api_resources checks that it is
@@ -131,7 +130,8 @@ static const field_spec user_fields[] = {
     SK("username", "Username", user_rec, username), FK("user_email", "Email", FT_EMAIL, user_rec, email),
     SK("phone_number", "Phone", user_rec, phone), S("employee_number", "Employee number"),
     SK("user_designation", "Designation", user_rec, designation),
-    {"is_driver", "Is a driver", FT_BOOL, NULL, 0, 0, false, ST_BOOL, offsetof(user_rec, is_driver), REQ_NO, "true", KIND_CONNECTION, NULL},
+    {"is_driver", "Is a driver", FT_BOOL, NULL, 0, 0, false, ST_BOOL, offsetof(user_rec, is_driver), REQ_NO, "true",
+     KIND_CONNECTION, NULL},
     EK("status", "Status", api_enum_UserStatusEnum, user_rec, status), BK("is_active", "Active", user_rec, is_active),
     SK("license_number", "License number", user_rec, license), S("license_region", "License region"),
     F("license_country", "License country", FT_COUNTRY3),
@@ -172,8 +172,10 @@ static const field_spec fuel_fields[] = {
     NUMR("latitude", "Latitude", -90, 90), NUMR("longitude", "Longitude", -180, 180),
     S("location_string", "Location"), NUMK("odometer", "Odometer", fuel_rec, odometer),
     E("odometer_unit", "Odometer unit", api_enum_DistanceUnitEnum), DT("transaction_time", "Time"),
-    S("transaction_jurisdiction", "Jurisdiction"), EK("fuel_type", "Fuel type", api_enum_EngineType, fuel_rec, fuel_type),
-    NUMRQ("fuel_volume", "Volume", fuel_rec, volume), ERQ("fuel_volume_unit", "Volume unit", api_enum_FuelVolumeUnitEnum),
+    S("transaction_jurisdiction", "Jurisdiction"),
+    EK("fuel_type", "Fuel type", api_enum_EngineType, fuel_rec, fuel_type),
+    NUMRQ("fuel_volume", "Volume", fuel_rec, volume),
+    ERQ("fuel_volume_unit", "Volume unit", api_enum_FuelVolumeUnitEnum),
     SK("fuel_vendor", "Vendor", fuel_rec, vendor), FK("total_cost", "Total cost", FT_NUMBER, fuel_rec, total_cost),
     SK("currency", "Currency", fuel_rec, currency),
     RO_STR("occurred_at", fuel_rec, occurred_at),

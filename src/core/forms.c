@@ -544,7 +544,10 @@ static int check_enum_list(const field_spec *f, const char *t, strbuf *out, char
 
 static const char *kind_noun(record_kind k)
 {
-    return k == KIND_DRIVER ? "a driver" : k == KIND_VEHICLE ? "a vehicle" : k == KIND_TRAILER ? "a trailer" : "a record";
+    return k == KIND_DRIVER    ? "a driver"
+           : k == KIND_VEHICLE ? "a vehicle"
+           : k == KIND_TRAILER ? "a trailer"
+                               : "a record";
 }
 
 static int check_ref(const field_spec *f, const char *t, strbuf *out, char *err, size_t errcap)

@@ -163,8 +163,9 @@ START_TEST(a_fuel_transaction_is_sent_typed)
     free(http("DELETE", "/_emulator/requests", NULL, NULL));
     /* Driver and co-driver picked (first and second), vehicle the first; latitude/longitude
      * signed; volume, unit, fuel type; cost a number, currency text. */
-    ck_assert_int_eq(run_script(":wait-idle\n6\n:wait-idle\nn\n<Enter>\n<Enter>\nj\n<Enter>\n<Enter>\nj\n<Enter>\n<Down>\n"
-                                "<Enter>\nj\n<Enter>-41.5<Enter>\nj\n<Enter>174.78<Enter>\nj\n<Enter>Wellington<Enter>\n"
+    ck_assert_int_eq(run_script(":wait-idle\n6\n:wait-idle\nn\n<Enter>\n<Enter>\nj\n<Enter>\n<Enter>\nj\n"
+                                "<Enter>\n<Down>\n<Enter>\nj\n<Enter>-41.5<Enter>\nj\n<Enter>174.78<Enter>\nj\n"
+                                "<Enter>Wellington<Enter>\n"
                                 "jjjjj\n<Enter>dies\n<Enter>\nj\n<Enter>75.25<Enter>\nj\n<Enter>lit\n<Enter>\nj\n"
                                 "<Enter>Z Energy<Enter>\nj\n<Enter>142.10<Enter>\nj\n<Enter>NZD<Enter>\n<C-x>\n"
                                 ":wait-idle\n:expect New fuel transaction 75.25 LITER: saved\n:quit\n"),
@@ -260,8 +261,8 @@ START_TEST(what_the_form_refuses_is_not_sent_and_is_kept)
     nth_id("/v2/telematics/vehicles", "", other, 0, foreign);
     ck_assert_int_eq(draft_path(path, sizeof path), 0);
     replace_in_file(path, vehicle, foreign);
-    ck_assert_int_eq(run_script(":wait-idle\n:expect 1 unsent draft\n<Enter>\n:wait-idle\n:expect New fuel transaction\n"
-                                ":expect not a vehicle of this connection\n<C-x>\n"
+    ck_assert_int_eq(run_script(":wait-idle\n:expect 1 unsent draft\n<Enter>\n:wait-idle\n"
+                                ":expect New fuel transaction\n:expect not a vehicle of this connection\n<C-x>\n"
                                 ":expect Fix Vehicle first: not a vehicle of this connection\n<Esc>\n:quit\n"),
                      0);
     ck_assert_int_eq(count_posts("/v2/telematics/fuel-transactions"), 0);

@@ -3,7 +3,8 @@
  * name or id on the connection, defects as a list, the count derived), the exact bodies read
  * back from the request log, the listings dvir-logs / fuel-transactions with --json and their
  * filters, bad input refused with exit 2 before anything is sent, a TSP that does not support
- * the write (501) refused with exit 5 and the reason, and --help listing every field. */
+ * the write (501) refused with exit 5 and the reason, a sync write the TSP refuses exit 1, and
+ * --help listing every field. */
 #include "e2e_console.h"
 
 #include <check.h>
@@ -214,7 +215,8 @@ START_TEST(create_dvir_log_resolves_names_and_lists_it_back)
     snprintf(v, sizeof v, "vehicle_ids=%s", veh_id);
     const char *q = str(req, "query");
     ck_assert_ptr_nonnull(q);
-    ck_assert_msg(strstr(q, d) && strstr(q, v) && strstr(q, "from_datetime=2025-12-31T00%3A00%3A00%2B00%3A00"), "%s", q);
+    ck_assert_msg(strstr(q, d) && strstr(q, v) && strstr(q, "from_datetime=2025-12-31T00%3A00%3A00%2B00%3A00"), "%s",
+                  q);
     cJSON_Delete(arr);
     /* Another vehicle: none; the table has the safety marker. */
     r = CLI("dvir-logs", "--connection", conn, "--since", set_since, "--vehicle", foreign_veh);
@@ -289,7 +291,8 @@ START_TEST(bad_input_exits_2_before_sending)
          "'warp_drive': must be one of"},
         {{"create-dvir-log", "--connection", conn, "--set", d, "--set", "occurred_at=2099-01-01 00:00", NULL},
          "is in the future"},
-        {{"create-dvir-log", "--connection", conn, "--set", d, "--set", "defect_count=3", NULL}, "counted from defects"},
+        {{"create-dvir-log", "--connection", conn, "--set", d, "--set", "defect_count=3", NULL},
+         "counted from defects"},
         {{"create-dvir-log", "--connection", conn, "--set", "driver_id=Nobody Atall", NULL}, "Nobody Atall"},
         {{"dvir-logs", "--connection", conn, "--since", "yesterday", NULL}, "--since must be a date and time"},
         {{"fuel-transactions", "--connection", conn, "--trailer", "x", NULL}, "--trailer"},
@@ -317,15 +320,33 @@ START_TEST(a_tsp_without_the_write_exits_5_with_the_reason)
 }
 END_TEST
 
+START_TEST(a_sync_write_the_tsp_refuses_exits_1)
+{
+    char set[80];
+    snprintf(set, sizeof set, "driver_id=%s", drv_id);
+    cli_out r = CLI("create-dvir-log", "--connection", conn, "--set", set, "--set",
+                    "driver_comment=Cracked mirror FAIL-PERMANENT", "--sync");
+    ASSERT_EXIT(r, 1);
+    cJSON *op = cJSON_Parse(r.out); /* the failed operation is still printed */
+    ck_assert_str_eq(str(op, "status"), "failed");
+    cJSON_Delete(op);
+    ck_assert_ptr_nonnull(strstr(r.err, "rejected"));
+    cli_free(&r);
+}
+END_TEST
+
 START_TEST(help_lists_every_field_with_its_type_and_values)
 {
     cli_out r = CLI("create-dvir-log", "--help");
     ASSERT_EXIT(r, 0);
-    static const char *const want[] = {"driver_id", "id or exact name of a driver of the connection, required",
-                                       "occurred_at", "not in the future", "defect_count",
-                                       "derived: the number of defects", "defects", "comma-separated list",
-                                       "first_aid_kit", "windshield_wiper_fluid", "log_type",
-                                       "pre_trip post_trip mechanic unknown", "odometer_unit", "miles meters kilo_meters"};
+    static const char *const want[] = {
+        "driver_id",     "id or exact name of a driver of the connection, required",
+        "occurred_at",   "not in the future",
+        "defect_count",  "derived: the number of defects",
+        "defects",       "comma-separated list",
+        "first_aid_kit", "windshield_wiper_fluid",
+        "log_type",      "pre_trip post_trip mechanic unknown",
+        "odometer_unit", "miles meters kilo_meters"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         ck_assert_msg(strstr(r.out, want[i]), "no '%s' in\n%s", want[i], r.out);
     cli_free(&r);
@@ -360,6 +381,7 @@ int main(void)
     tcase_add_test(tc, create_fuel_transaction_sends_typed_values_and_lists_them);
     tcase_add_test(tc, bad_input_exits_2_before_sending);
     tcase_add_test(tc, a_tsp_without_the_write_exits_5_with_the_reason);
+    tcase_add_test(tc, a_sync_write_the_tsp_refuses_exits_1);
     tcase_add_test(tc, help_lists_every_field_with_its_type_and_values);
     suite_add_tcase(s, tc);
     int failed = run_suite_nofork(s);

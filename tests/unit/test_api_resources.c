@@ -355,8 +355,8 @@ static const row_case row_cases[] = {
      "\"fleet_ref\":null,\"tsp_id\":\"" CID "\"}"},
     /* defects as a list again; an optional id not given is null */
     {KIND_DVIR,
-     "{" TELEMATICS ",\"occurred_at\":\"2026-03-01T10:20:30Z\",\"driver_id\":\"" CID "\",\"defects\":[\"brakes\",\"tires\"],"
-     "\"defect_count\":2,\"is_safety_critical\":true,\"odometer\":1234.5}",
+     "{" TELEMATICS ",\"occurred_at\":\"2026-03-01T10:20:30Z\",\"driver_id\":\"" CID "\","
+     "\"defects\":[\"brakes\",\"tires\"],\"defect_count\":2,\"is_safety_critical\":true,\"odometer\":1234.5}",
      "{\"id\":\"" VID "\",\"occurred_at\":\"2026-03-01T10:20:30Z\",\"driver_id\":\"" CID "\",\"vehicle_id\":null,"
      "\"trailer_id\":null,\"log_type\":null,\"defects\":[\"brakes\",\"tires\"],\"defect_count\":2,"
      "\"is_safety_critical\":true,\"inspected_by\":null,\"driver_comment\":null,\"odometer\":1234.5,"
@@ -468,7 +468,8 @@ static const sets_case sets_cases[] = {
      "{\"connection_id\":\"c\",\"driver_id\":\"" CID "\",\"occurred_at\":\"2026-01-01T08:00:00+00:00\","
      "\"defects\":[\"brakes\",\"tires\"],\"defect_count\":2}",
      NULL},
-    {FORM_DVIR, false, {"driver_id=" CID, "occurred_at=2026-01-01T08:00:00-05:00", "odometer=12.5", "odometer_unit=MILES"},
+    {FORM_DVIR, false,
+     {"driver_id=" CID, "occurred_at=2026-01-01T08:00:00-05:00", "odometer=12.5", "odometer_unit=MILES"},
      "{\"connection_id\":\"c\",\"driver_id\":\"" CID "\",\"occurred_at\":\"2026-01-01T13:00:00+00:00\","
      "\"odometer\":12.5,\"odometer_unit\":\"miles\"}",
      NULL},
