@@ -182,7 +182,7 @@ const char *caps_write_blocked(const caps *c, const char *connection_id, const c
     for (size_t i = 0; i < c->nunsupported; i++) {
         const unsupported *u = &c->unsupported[i];
         if (!strcmp(u->connection_id, connection_id) && !strcmp(u->resource, resource)) {
-            snprintf(why, whycap, "%s (the API said so earlier in this session)", u->why);
+            snprintf(why, whycap, "refused earlier in this session: %s", u->why);
             return why;
         }
     }

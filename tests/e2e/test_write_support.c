@@ -52,11 +52,11 @@ START_TEST(unlisted_write_is_sent_and_its_501_refuses_the_next_up_front)
              ":expect-not ↳ not now: geotab\n<Esc>\n"
              "M\n:expect Group message\nBay 3 closes at noon\n<C-x>\n:wait-idle\n"
              ":expect Not supported by this TSP (501)\n<Esc>\n:wait-idle\n"
-             "M\n:expect group-message: Not supported by this TSP (501): Geotab does not support writing\n"
-             ":expect the API said so earlier in this session\n"
+             "M\n:expect group-message: refused earlier in this session: Not supported by this TSP (501): Geotab does "
+             "not support writing resource 'group_message'\n"
              /* the draft sent again from D is refused up front too */
              "D\n:wait-idle\n<Enter>\n:wait-idle\n:expect Bay 3 closes at noon\n<C-x>\n:wait-idle\n"
-             ":expect the API said so earlier in this session\n<Esc>\n"
+             ":expect refused earlier in this session: Not supported by this TSP (501)\n<Esc>\n"
              /* other writes of the connection are not affected: a driver's message is sent */
              "m\n:expect To:\nOn my way\n<C-x>\n:wait-idle\n:expect sent, operation\n:quit\n",
              GEOTAB_SCRIPT_START);

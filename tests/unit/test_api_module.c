@@ -118,7 +118,7 @@ START_TEST(caps_gate_on_share_level_and_remembered_501_only)
     caps_remember_unsupported(c, CONN, "group_message", "Not supported by this TSP (501): no group messages");
     r = caps_write_blocked(c, CONN, "group_message", why, sizeof why);
     ck_assert_ptr_nonnull(r);
-    ck_assert_str_eq(r, "Not supported by this TSP (501): no group messages (the API said so earlier in this session)");
+    ck_assert_str_eq(r, "refused earlier in this session: Not supported by this TSP (501): no group messages");
     ck_assert_ptr_null(caps_write_blocked(c, CONN, "message", why, sizeof why));
     ck_assert_ptr_null(caps_write_blocked(c, DRV, "group_message", why, sizeof why));
     caps_free(c);
