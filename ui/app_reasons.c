@@ -86,7 +86,6 @@ const char *action_needs_pane(const app *a)
     return a->pane_open ? NULL : "the operations pane is hidden (o shows it)";
 }
 
-
 /* The TSP's support map on a write the action may make: shown under it in the help, never a wall. */
 const char *action_write_hint(const app *a, int act)
 {
@@ -96,7 +95,7 @@ const char *action_write_hint(const app *a, int act)
     const connection_rec *c = app_connection((app *)a);
     if (!res || !c || (ai->disabled && ai->disabled(a)))
         return NULL;
-    char tsp[37];
+    char tsp[UUID_STR_LEN];
     uuid_format(&c->tsp_id, tsp);
     return caps_write_hint(a->caps, tsp, res, why_buf, sizeof why_buf);
 }

@@ -1,6 +1,7 @@
 #include "core/api_caps.h"
 
 #include "common/strbuf.h"
+#include "common/uuid.h"
 #include "core/api_pager.h"
 #include "core/text.h"
 
@@ -24,7 +25,7 @@ typedef struct support {
 
 /* A 501 the API gave to a write: kept for the session, through reloads. */
 typedef struct unsupported {
-    char connection_id[37];
+    char connection_id[UUID_STR_LEN];
     char resource[32];
     char *why; /* sanitized */
 } unsupported;
@@ -216,7 +217,7 @@ const char *caps_write_hint(const caps *c, const char *tsp_id, const char *resou
 
 void caps_remember_unsupported(caps *c, const char *connection_id, const char *resource, const char *why)
 {
-    if (!c || !connection_id || strlen(connection_id) != 36 || !resource || strlen(resource) >= 32)
+    if (!c || !connection_id || strlen(connection_id) != UUID_STR_LEN - 1 || !resource || strlen(resource) >= 32)
         return;
     unsupported *u = NULL;
     for (size_t i = 0; i < c->nunsupported && !u; i++)
