@@ -70,6 +70,8 @@ const char *action_can_group(const struct app *a);
 const char *action_can_edit(const struct app *a);
 const char *action_can_create(const struct app *a);
 const char *action_needs_pane(const struct app *a);
+/* The TSP's support map's word on the write an action makes (help), or NULL: a hint, not a reason. */
+const char *action_write_hint(const struct app *a, int act);
 
 const action_info *action_get(action_id id);
 /* Which action a key triggers in lists (or ACT_NONE). */

@@ -33,10 +33,9 @@ static const char *write_blocked(const app *a, const char *resource)
     const connection_rec *c = app_connection((app *)a);
     if (!c)
         return "no connection is selected";
-    char conn[37], tsp[37];
+    char conn[37];
     uuid_format(&c->id, conn);
-    uuid_format(&c->tsp_id, tsp);
-    return caps_write_blocked(a->caps, conn, tsp, resource, why_buf, sizeof why_buf);
+    return caps_write_blocked(a->caps, conn, resource, why_buf, sizeof why_buf);
 }
 
 const char *action_can_message(const app *a)
@@ -90,3 +89,16 @@ const char *action_needs_pane(const app *a)
     return a->pane_open ? NULL : "the operations pane is hidden (o shows it)";
 }
 
+/* The TSP's support map on a write the action may make: shown under it in the help, never a wall. */
+const char *action_write_hint(const app *a, int act)
+{
+    const action_info *ai = action_get((action_id)act);
+    const char *res = act == ACT_MESSAGE ? "message" : act == ACT_GROUP_MESSAGE ? "group_message"
+                      : act == ACT_EDIT || act == ACT_CREATE ? resource_of_view(a, a->current) : NULL;
+    const connection_rec *c = app_connection((app *)a);
+    if (!res || !c || (ai->disabled && ai->disabled(a)))
+        return NULL;
+    char tsp[UUID_STR_LEN];
+    uuid_format(&c->tsp_id, tsp);
+    return caps_write_hint(a->caps, tsp, res, why_buf, sizeof why_buf);
+}

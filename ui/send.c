@@ -2,6 +2,7 @@
 #include "ui/send.h"
 
 #include "common/strbuf.h"
+#include "core/api_caps.h"
 #include "core/forms.h"
 #include "core/text.h"
 #include "ui/pane_ops.h"
@@ -15,7 +16,7 @@ struct send_ticket {
     void *owner; /* NULL once the overlay is gone */
     send_ticket **slot;
     draft *d;    /* a copy, to update the draft file whatever happens to the overlay */
-    char *label, *target_id, *verb;
+    char *label, *target_id, *verb, *resource;
     const send_hooks *hooks;
 };
 
@@ -45,6 +46,7 @@ static void ticket_free(send_ticket *t)
     free(t->label);
     free(t->target_id);
     free(t->verb);
+    free(t->resource);
     free(t);
 }
 
@@ -64,6 +66,8 @@ static void on_answer(void *ud, const write_result *r)
         ticket_free(t);
         return;
     }
+    if (r->kind == WR_ERROR && r->http_status == 501) /* the TSP cannot take it: the next one is refused up front */
+        caps_remember_unsupported(a->caps, t->d->connection_id, t->resource, r->message);
     char why[400];
     if (t->hooks->describe)
         t->hooks->describe(r, why, sizeof why);
@@ -107,8 +111,14 @@ void send_start(app *a, const send_request *rq)
     t->verb = xstrdup(rq->verb ? rq->verb : "sent");
     t->hooks = rq->hooks;
     t->slot = rq->slot;
+    t->resource = xstrdup(rq->resource ? rq->resource : "");
     if (t->slot)
         *t->slot = t;
+    write_result no = {.kind = WR_ERROR}; /* a read-only share, or a 501 earlier: nothing is sent */
+    if (caps_write_blocked(a->caps, t->d->connection_id, t->resource, no.message, sizeof no.message)) {
+        on_answer(t, &no);
+        return;
+    }
     start_write(a, rq, t);
 }
 

@@ -41,6 +41,12 @@ static bool help_line(const app *a, int i, char *out, size_t cap, theme_slot *sl
             *slot = SLOT_STATUS_MUTED;
             return true;
         }
+        const char *hint = why ? NULL : action_write_hint(a, k);
+        if (hint && n++ == i) {
+            snprintf(out, cap, "   %-26s ↳ note: %s", "", hint);
+            *slot = SLOT_STATUS_MUTED;
+            return true;
+        }
     }
     /* Then the overlays' own keys, from their tables. */
     for (int m = 0; m < overlay_keymaps_count; m++) {

@@ -17,6 +17,7 @@ typedef struct write_wait {
     const char *conn_id;
     bool done;
     int rc;
+    bool unsupported; /* the API answered 501: the TSP cannot take this write */
 } write_wait;
 
 static void print_unknown_hint(const write_wait *w)
@@ -33,6 +34,7 @@ static void on_write(void *ud, const write_result *r)
     write_wait *w = ud;
     cmd_ctx *c = w->c;
     w->done = true;
+    w->unsupported = r->kind == WR_ERROR && r->http_status == 501;
     switch (r->kind) {
     case WR_ACCEPTED:
         if (!r->op_json || cmd_print_json_text(r->op_json, r->op_json_len) != 0) {
@@ -81,10 +83,13 @@ static void on_write(void *ud, const write_result *r)
 
 static int send_write(cmd_ctx *c, const char *resource, const char *record_id, const char *conn_id, const char *body)
 {
-    write_wait w = {c, conn_id, false, CMD_EXIT_API};
+    write_wait w = {c, conn_id, false, CMD_EXIT_API, false};
     writes_send(c->a, resource, record_id, c->args.sync, body, on_write, &w);
     while (!w.done)
         cmd_pump(c);
+    if (w.unsupported) /* the TSP's support map is no guide to writes: the 501 is the answer */
+        fprintf(stderr, "This connection's TSP does not take %s writes: sending it again will not help.\n",
+                resource);
     return w.rc;
 }
 

@@ -1,6 +1,7 @@
 #include "core/api_caps.h"
 
 #include "common/strbuf.h"
+#include "common/uuid.h"
 #include "core/api_pager.h"
 #include "core/text.h"
 
@@ -22,7 +23,16 @@ typedef struct support {
     char level[20]; /* implemented | not_implemented | not_supported */
 } support;
 
+/* A 501 the API gave to a write: kept for the session, through reloads. */
+typedef struct unsupported {
+    char connection_id[UUID_STR_LEN];
+    char resource[32];
+    char *why; /* sanitized */
+} unsupported;
+
 struct caps {
+    unsupported *unsupported;
+    size_t nunsupported;
     share *shares;
     size_t nshares, capshares;
     support *supports;
@@ -58,6 +68,9 @@ void caps_free(caps *c)
     if (!c)
         return;
     cancel_loads(c);
+    for (size_t i = 0; i < c->nunsupported; i++)
+        free(c->unsupported[i].why);
+    free(c->unsupported);
     free(c->shares);
     free(c->supports);
     free(c);
@@ -159,10 +172,10 @@ static const char *noun(const char *resource)
     return resource;
 }
 
-const char *caps_write_blocked(const caps *c, const char *connection_id, const char *tsp_id, const char *resource,
-                               char *why, size_t whycap)
+const char *caps_write_blocked(const caps *c, const char *connection_id, const char *resource, char *why,
+                               size_t whycap)
 {
-    if (!c || !connection_id)
+    if (!c || !connection_id || !resource)
         return NULL;
     for (size_t i = 0; i < c->nshares; i++) {
         const share *s = &c->shares[i];
@@ -171,15 +184,58 @@ const char *caps_write_blocked(const caps *c, const char *connection_id, const c
             return why;
         }
     }
-    for (size_t i = 0; tsp_id && i < c->nsupports; i++) {
-        const support *s = &c->supports[i];
-        if (!strcmp(s->tsp_id, tsp_id) && !strcmp(s->resource, resource) && strcmp(s->level, "implemented") != 0) {
-            snprintf(why, whycap, "%s does not support writing %s (%s)", *s->source_name ? s->source_name : "this TSP",
-                     noun(resource), s->level);
+    for (size_t i = 0; i < c->nunsupported; i++) {
+        const unsupported *u = &c->unsupported[i];
+        if (!strcmp(u->connection_id, connection_id) && !strcmp(u->resource, resource)) {
+            snprintf(why, whycap, "refused earlier in this session: %s", u->why);
             return why;
         }
     }
     return NULL;
+}
+
+const char *caps_write_hint(const caps *c, const char *tsp_id, const char *resource, char *out, size_t cap)
+{
+    if (!c || !tsp_id || !resource)
+        return NULL;
+    const support *of_tsp = NULL;
+    for (size_t i = 0; i < c->nsupports; i++) {
+        const support *s = &c->supports[i];
+        if (strcmp(s->tsp_id, tsp_id) != 0)
+            continue;
+        of_tsp = s;
+        if (strcmp(s->resource, resource) != 0)
+            continue;
+        if (!strcmp(s->level, "implemented"))
+            return NULL;
+        snprintf(out, cap, "%s's support map says %s: %s (it describes reads); the API will say",
+                 *s->source_name ? s->source_name : "the TSP", noun(resource), s->level);
+        return out;
+    }
+    if (!of_tsp) /* the TSP's map is not known: nothing to say */
+        return NULL;
+    snprintf(out, cap, "%s's support map does not list %s; the API will say",
+             *of_tsp->source_name ? of_tsp->source_name : "the TSP", noun(resource));
+    return out;
+}
+
+void caps_remember_unsupported(caps *c, const char *connection_id, const char *resource, const char *why)
+{
+    if (!c || !connection_id || strlen(connection_id) != UUID_STR_LEN - 1 || !resource || strlen(resource) >= 32)
+        return;
+    unsupported *u = NULL;
+    for (size_t i = 0; i < c->nunsupported && !u; i++)
+        if (!strcmp(c->unsupported[i].connection_id, connection_id) && !strcmp(c->unsupported[i].resource, resource))
+            u = &c->unsupported[i];
+    if (!u) {
+        c->unsupported = xrealloc(c->unsupported, (c->nunsupported + 1) * sizeof *c->unsupported);
+        u = &c->unsupported[c->nunsupported++];
+        snprintf(u->connection_id, sizeof u->connection_id, "%s", connection_id);
+        snprintf(u->resource, sizeof u->resource, "%s", resource);
+    } else {
+        free(u->why);
+    }
+    u->why = text_sanitize_str(why && *why ? why : "not supported by this TSP (501)");
 }
 
 bool caps_loaded(const caps *c)

@@ -127,7 +127,7 @@ void api_data_freshness(emu_app *app, emu_request *req, emu_response *resp, int 
         for (size_t r = 0; FRESHNESS_RESOURCES[r]; r++) {
             const char *name = FRESHNESS_RESOURCES[r];
             const resource_def *def = resource_by_name(name);
-            if (def && tsp_integration(t, name) == INTEG_NOT_SUPPORTED)
+            if (def && tsp_write_support(t, def->kind) == INTEG_NOT_SUPPORTED)
                 continue;
             if (any)
                 strbuf_putc(sb, ',');
@@ -190,6 +190,8 @@ static void render_tsp(strbuf *sb, const tsp_info *t)
     bool f2 = true;
     for (size_t i = 0; ENUM_ResourceEnum[i]; i++) {
         integration_status s = tsp_integration(t, ENUM_ResourceEnum[i]);
+        if (s == INTEG_UNLISTED)
+            continue;
         counts[s]++;
         json_member_str(sb, &f2, ENUM_ResourceEnum[i], integration_status_name(s));
     }

@@ -142,7 +142,7 @@ static void handle_write(emu_app *app, emu_request *req, emu_response *resp, emu
     const emu_connection *c = &st->conns[conn];
     const tsp_info *t = tsp_get((size_t)c->tsp);
     bool read_only = c->read_only[res];
-    integration_status integ = tsp_integration(t, def->name);
+    integration_status integ = tsp_write_support(t, res); /* not the support map: it describes reads */
     pthread_rwlock_unlock(&st->lock);
     if (p.n) {
         free(payload);

@@ -10,7 +10,8 @@
 
 /* Write to a resource whose share level is "read". */
 #define POLICY_READ_ONLY_STATUS 403
-/* Write to a TSP whose integrations entry says not_supported / not_implemented. */
+/* Write of a resource the TSP cannot take (its write table in tsp_catalog.c). The support map
+ * (GET /v2/integrations/tsps) describes reads and lists no group_message, so it does not say. */
 #define POLICY_UNSUPPORTED_STATUS 501
 /* PATCH of an id that does not exist or belongs to another connection. */
 #define POLICY_PATCH_UNKNOWN_STATUS 404

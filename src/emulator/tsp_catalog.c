@@ -79,16 +79,22 @@ void tsp_format_source_id(const tsp_info *t, emu_resource res, uint64_t seq, cha
     }
 }
 
+integration_status tsp_write_support(const tsp_info *t, emu_resource res)
+{
+    if (t->write_not_supported & BIT(res))
+        return INTEG_NOT_SUPPORTED;
+    if (t->write_not_implemented & BIT(res))
+        return INTEG_NOT_IMPLEMENTED;
+    return INTEG_IMPLEMENTED;
+}
+
 integration_status tsp_integration(const tsp_info *t, const char *resource_name)
 {
     const resource_def *def = resource_by_name(resource_name);
-    if (def) {
-        if (t->write_not_supported & BIT(def->kind))
-            return INTEG_NOT_SUPPORTED;
-        if (t->write_not_implemented & BIT(def->kind))
-            return INTEG_NOT_IMPLEMENTED;
-        return INTEG_IMPLEMENTED;
-    }
+    if (def && def->kind == RES_GROUP_MESSAGE)
+        return INTEG_UNLISTED; /* write-only as far as the map goes: whatever the TSP can do */
+    if (def)
+        return tsp_write_support(t, def->kind);
     /* Reads of other resources: a deterministic, plausible mix. */
     static const char *const rare[] = {"asset", "workflow", "vehicle_region_segment", "location_segment",
                                        "hos_event_attachment", "driver_safety_event", NULL};

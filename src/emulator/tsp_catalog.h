@@ -7,7 +7,13 @@
 
 #include "resource_defs.h"
 
-typedef enum integration_status { INTEG_IMPLEMENTED, INTEG_NOT_IMPLEMENTED, INTEG_NOT_SUPPORTED } integration_status;
+/* INTEG_UNLISTED: left out of the support map (as public samples leave out group_message). */
+typedef enum integration_status {
+    INTEG_IMPLEMENTED,
+    INTEG_NOT_IMPLEMENTED,
+    INTEG_NOT_SUPPORTED,
+    INTEG_UNLISTED
+} integration_status;
 
 typedef struct tsp_info {
     const char *source_name; /* TspEnum value */
@@ -31,8 +37,12 @@ const tsp_info *tsp_get(size_t idx);
 int tsp_find_by_id(const char *tsp_id);
 /* Formats the TSP's own id for record number seq of a resource (e.g. samsara "281474977075211"). */
 void tsp_format_source_id(const tsp_info *t, emu_resource res, uint64_t seq, char *out, size_t cap);
-/* Integration support of a ResourceEnum value for the TSP. */
+/* The TSP's support map entry of a ResourceEnum value (GET /v2/integrations/tsps): it describes
+ * what is read from the TSP, and lists no group_message. */
 integration_status tsp_integration(const tsp_info *t, const char *resource_name);
+/* Whether a write of the resource reaches the TSP (else 501): the TSP's write table, which the
+ * support map does not reveal (policy.h). */
+integration_status tsp_write_support(const tsp_info *t, emu_resource res);
 const char *integration_status_name(integration_status s);
 
 #endif

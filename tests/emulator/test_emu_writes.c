@@ -353,16 +353,26 @@ START_TEST(unsupported_resource_501)
     j = world_write(&w, "POST", "/v2/telematics/dvir-logs", body, &st);
     ck_assert_int_eq(st, 501);
     cJSON_Delete(j);
-    /* the TSP catalogue agrees */
+    /* Samsara takes them, and its support map does not list them either */
+    snprintf(body, sizeof body,
+             "{\"connection_id\":\"%s\",\"sender_id\":\"%s\",\"recipient_ids\":[\"%s\"],\"message_text\":\"hi\"}",
+             w.conn[0], w.dispatcher[0], w.driver[0][0]);
+    j = world_write(&w, "POST", "/v2/telematics/group-messages", body, &st);
+    ck_assert_int_eq(st, 202);
+    cJSON_Delete(j);
+    /* the support map describes reads: it lists no group_message for any TSP (issue 13.3) */
     cJSON *tsps = http_get_json(&w.e, "/v2/integrations/tsps", w.tok, &st);
     ck_assert_int_eq(st, 200);
     const cJSON *t;
     bool found = false;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(tsps, "items"))
     {
+        const cJSON *integ = cJSON_GetObjectItemCaseSensitive(t, "integrations");
+        ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(integ, "group_message"));
+        ck_assert_str_eq(json_str(integ, "message"), "implemented");
+        if (strcmp(json_str(t, "source_name"), "omnitracs") == 0)
+            ck_assert_str_eq(json_str(integ, "dvir_log"), "not_implemented");
         if (strcmp(json_str(t, "source_name"), "geotab") == 0) {
-            ck_assert_str_eq(json_str(cJSON_GetObjectItemCaseSensitive(t, "integrations"), "group_message"),
-                             "not_supported");
             char path[128];
             snprintf(path, sizeof path, "/v2/integrations/tsps/%s", json_str(t, "tsp_id"));
             cJSON *one = http_get_json(&w.e, path, w.tok, &st);

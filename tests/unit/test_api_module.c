@@ -67,7 +67,7 @@ START_TEST(output_lines_are_sanitized_and_objects_round_trip)
 }
 END_TEST
 
-/* Issue 14.8: the TSP's source_name and level reach the "why is this blocked" line sanitized. */
+/* Issue 14.8: the TSP's source_name and level reach the support map's hint sanitized. */
 START_TEST(caps_reasons_are_sanitized)
 {
     caps *c = caps_new();
@@ -75,11 +75,53 @@ START_TEST(caps_reasons_are_sanitized)
                        "\"integrations\":{\"vehicle\":\"not\\u001b[2J\"}}]}";
     ck_assert_int_eq(caps_add_tsps(c, tsps, strlen(tsps)), 0);
     char why[200];
-    const char *r = caps_write_blocked(c, CONN, TSP, "vehicle", why, sizeof why);
+    const char *r = caps_write_hint(c, TSP, "vehicle", why, sizeof why);
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_null(strchr(r, '\x1b'));
     ck_assert_ptr_null(strchr(r, '\x07'));
     ck_assert_ptr_nonnull(strstr(r, "Evil"));
+    caps_remember_unsupported(c, CONN, "vehicle", "Not supported (501): \x1b[2Jgone");
+    r = caps_write_blocked(c, CONN, "vehicle", why, sizeof why);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_null(strchr(r, '\x1b'));
+    caps_free(c);
+}
+END_TEST
+
+/* Issue 13.3: writes are gated on the share level and on a 501 remembered for the connection
+ * and resource; the support map (what is read from a TSP) is a hint, never a wall. */
+START_TEST(caps_gate_on_share_level_and_remembered_501_only)
+{
+    caps *c = caps_new();
+    const char *fresh = "[{\"connection_id\":\"" CONN "\",\"resource\":\"vehicle\",\"share_level\":\"read\"},"
+                        "{\"connection_id\":\"" CONN "\",\"resource\":\"trailer\",\"share_level\":\"read_write\"}]";
+    const char *tsps = "{\"items\":[{\"tsp_id\":\"" TSP "\",\"source_name\":\"geotab\","
+                       "\"integrations\":{\"vehicle\":\"implemented\",\"trailer\":\"not_supported\"}}]}";
+    ck_assert_int_eq(caps_add_freshness(c, fresh, strlen(fresh)), 0);
+    ck_assert_int_eq(caps_add_tsps(c, tsps, strlen(tsps)), 0);
+    char why[300], hint[300];
+    const char *r = caps_write_blocked(c, CONN, "vehicle", why, sizeof why);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r, "this fleet shares vehicles read-only with you");
+    /* read_write, though the map says not_supported: sent, with a hint */
+    ck_assert_ptr_null(caps_write_blocked(c, CONN, "trailer", why, sizeof why));
+    r = caps_write_hint(c, TSP, "trailer", hint, sizeof hint);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r, "geotab's support map says trailers: not_supported (it describes reads); the API will say");
+    /* not in the map at all, nor in data-freshness */
+    ck_assert_ptr_null(caps_write_blocked(c, CONN, "group_message", why, sizeof why));
+    r = caps_write_hint(c, TSP, "group_message", hint, sizeof hint);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r, "geotab's support map does not list group messages; the API will say");
+    ck_assert_ptr_null(caps_write_hint(c, TSP, "vehicle", hint, sizeof hint));
+    ck_assert_ptr_null(caps_write_hint(c, DRV, "vehicle", hint, sizeof hint)); /* a TSP the map lacks */
+    /* a 501: remembered for that connection and resource only */
+    caps_remember_unsupported(c, CONN, "group_message", "Not supported by this TSP (501): no group messages");
+    r = caps_write_blocked(c, CONN, "group_message", why, sizeof why);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r, "refused earlier in this session: Not supported by this TSP (501): no group messages");
+    ck_assert_ptr_null(caps_write_blocked(c, CONN, "message", why, sizeof why));
+    ck_assert_ptr_null(caps_write_blocked(c, DRV, "group_message", why, sizeof why));
     caps_free(c);
 }
 END_TEST
@@ -272,6 +314,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, paths_come_from_resource_names);
     tcase_add_test(tc, output_lines_are_sanitized_and_objects_round_trip);
     tcase_add_test(tc, caps_reasons_are_sanitized);
+    tcase_add_test(tc, caps_gate_on_share_level_and_remembered_501_only);
     tcase_add_test(tc, message_pages_decode_merge_and_flag_who_wrote);
     tcase_add_test(tc, message_payloads_read_as_plain_data);
     tcase_add_test(tc, group_pages_keep_the_drivers_as_group_messages);
