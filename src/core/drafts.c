@@ -2,11 +2,9 @@
  * Files are read back defensively: anything that is not a version-1 draft object is skipped. */
 #include "core/drafts.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +16,10 @@
 #include <unistd.h>
 
 #include "common/strbuf.h"
+#include "core/api_drafts.h"
 #include "core/statefile.h"
 
-#define DRAFT_VERSION 1
 #define DRAFT_MAX_FILE (4u << 20) /* larger files are not drafts we wrote */
-
-static const char *const kind_names[] = {"message", "group_message", "form"};
 
 static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char **err, const char *fmt, ...)
@@ -70,100 +66,6 @@ static bool id_ok(const char *id)
     return n > 0 && n < 40 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* ------------------------------------------------------------------ (de)serializing */
-
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
-static char *draft_to_json(const draft *d)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "version", DRAFT_VERSION);
-    cJSON_AddStringToObject(o, "id", d->id);
-    cJSON_AddStringToObject(o, "kind", kind_names[d->kind]);
-    add_str(o, "connection_id", d->connection_id);
-    add_str(o, "sender_id", d->sender_id);
-    add_str(o, "recipient_id", d->recipient_id);
-    cJSON *ids = cJSON_AddArrayToObject(o, "recipient_ids");
-    for (size_t i = 0; d->recipient_ids && i < d->nrecipients; i++)
-        if (d->recipient_ids[i])
-            cJSON_AddItemToArray(ids, cJSON_CreateString(d->recipient_ids[i]));
-    add_str(o, "profile", d->profile);
-    add_str(o, "recipient_label", d->recipient_label);
-    add_str(o, "text", d->text);
-    add_str(o, "priority", d->priority);
-    cJSON_AddBoolToObject(o, "sync", d->sync);
-    add_str(o, "reply_to_message_id", d->reply_to_message_id);
-    add_str(o, "form_resource", d->form_resource);
-    add_str(o, "form_record_id", d->form_record_id);
-    add_str(o, "form_json", d->form_json);
-    add_str(o, "last_error", d->last_error);
-    cJSON_AddBoolToObject(o, "maybe_sent", d->maybe_sent);
-    cJSON_AddNumberToObject(o, "updated_unix", (double)d->updated_unix);
-    char *p = cJSON_Print(o);
-    char *s = p ? xstrdup(p) : NULL;
-    cJSON_free(p);
-    cJSON_Delete(o);
-    return s;
-}
-
-static char *get_str(const cJSON *o, const char *k)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(it) && it->valuestring ? xstrdup(it->valuestring) : NULL;
-}
-
-static bool get_bool(const cJSON *o, const char *k)
-{
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
-/* Fills d from a parsed file; false if it is not a version-1 draft. Other members that are
- * missing or of the wrong type take their defaults. */
-static bool draft_from_json(const cJSON *o, draft *d, int64_t fallback_time)
-{
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
-    if (!cJSON_IsObject(o) || !cJSON_IsNumber(ver) || ver->valuedouble != DRAFT_VERSION || !cJSON_IsString(kind))
-        return false;
-    int k = -1;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(kind->valuestring, kind_names[i]) == 0)
-            k = i;
-    if (k < 0)
-        return false;
-    d->kind = (draft_kind)k;
-    d->connection_id = get_str(o, "connection_id");
-    d->sender_id = get_str(o, "sender_id");
-    d->recipient_id = get_str(o, "recipient_id");
-    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "recipient_ids");
-    int n = cJSON_IsArray(ids) ? cJSON_GetArraySize(ids) : 0;
-    d->recipient_ids = n > 0 ? xcalloc((size_t)n, sizeof(char *)) : NULL;
-    for (const cJSON *it = n > 0 ? ids->child : NULL; it; it = it->next)
-        if (cJSON_IsString(it) && it->valuestring)
-            d->recipient_ids[d->nrecipients++] = xstrdup(it->valuestring);
-    d->profile = get_str(o, "profile");
-    d->recipient_label = get_str(o, "recipient_label");
-    d->text = get_str(o, "text");
-    d->priority = get_str(o, "priority");
-    d->sync = get_bool(o, "sync");
-    d->reply_to_message_id = get_str(o, "reply_to_message_id");
-    d->form_resource = get_str(o, "form_resource");
-    d->form_record_id = get_str(o, "form_record_id");
-    d->form_json = get_str(o, "form_json");
-    d->last_error = get_str(o, "last_error");
-    d->maybe_sent = get_bool(o, "maybe_sent");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "updated_unix");
-    bool sane = cJSON_IsNumber(t) && isfinite(t->valuedouble) && t->valuedouble >= 0 && t->valuedouble < 1e15;
-    d->updated_unix = sane ? (int64_t)t->valuedouble : fallback_time;
-    return true;
-}
-
 /* Reads one draft file (a regular file, not a link, of sane size); false if it is not one. */
 static bool load_file(const char *dir, const char *name, draft *d)
 {
@@ -177,13 +79,8 @@ static bool load_file(const char *dir, const char *name, draft *d)
         free(buf);
         return false;
     }
-    cJSON *root = cJSON_ParseWithLength(buf, got);
+    bool ok = api_draft_decode(buf, got, d, (int64_t)st.st_mtime);
     free(buf);
-    memset(d, 0, sizeof *d);
-    bool ok = root && draft_from_json(root, d, (int64_t)st.st_mtime);
-    cJSON_Delete(root);
-    if (!ok)
-        draft_free(d);
     return ok;
 }
 
@@ -213,7 +110,7 @@ int draft_save(draft *d, char **err)
         free(d->profile); /* the account it is kept in is the one it belongs to */
         d->profile = xstrdup(profile);
     }
-    char *json = draft_to_json(d), *why = NULL;
+    char *json = api_draft_encode(d), *why = NULL;
     int rc = statefile_write(path, json, strlen(json), &why);
     if (rc != 0)
         set_err(err, "cannot save the draft: %s", why ? why : "unknown error");

@@ -1,5 +1,6 @@
 /* Unit tests of src/core/drafts.c and core/statefile.c: the state directory, atomic writes, round trips of every
  * kind of draft, ordering, permissions, and hostile files in the drafts directory. */
+#include "core/api_drafts.h"
 #include "core/drafts.h"
 #include "core/statefile.h"
 
@@ -624,6 +625,35 @@ START_TEST(test_clone_and_free)
 }
 END_TEST
 
+/* The file's JSON is the API module's (api_drafts): a text round trip without the disk, and what
+ * is not a version-1 draft leaves the draft empty. */
+START_TEST(test_api_draft_text)
+{
+    for (int i = 0; i < N(rt_cases); i++) {
+        char *text = api_draft_encode(&rt_cases[i]);
+        draft d;
+        ck_assert(api_draft_decode(text, strlen(text), &d, 7));
+        memcpy(d.id, rt_cases[i].id, sizeof d.id); /* the id is the file's name, not its content */
+        assert_draft_eq(&d, &rt_cases[i]);
+        draft_free(&d);
+        free(text);
+    }
+    const char *bad[] = {"", "[]", "{\"version\":2,\"kind\":\"message\"}", "{\"version\":1,\"kind\":\"fax\"}",
+                         "{\"version\":1}", "{\"version\":\"1\",\"kind\":\"form\"}"};
+    for (int i = 0; i < N(bad); i++) {
+        draft d;
+        ck_assert_msg(!api_draft_decode(bad[i], strlen(bad[i]), &d, 0), "%s", bad[i]);
+        ck_assert_ptr_null(d.text);
+    }
+    draft d;
+    const char *t = "{\"version\":1,\"kind\":\"message\",\"text\":\"hi\",\"updated_unix\":1e300}";
+    ck_assert(api_draft_decode(t, strlen(t), &d, 42));
+    ck_assert_int_eq(d.updated_unix, 42);
+    ck_assert_str_eq(d.text, "hi");
+    draft_free(&d);
+}
+END_TEST
+
 static Suite *drafts_suite(void)
 {
     Suite *s = suite_create("drafts");
@@ -640,6 +670,7 @@ static Suite *drafts_suite(void)
     tcase_add_test(tc, test_statefile_write);
     tcase_add_test(tc, test_read_only_dir);
     tcase_add_test(tc, test_clone_and_free);
+    tcase_add_test(tc, test_api_draft_text);
     suite_add_tcase(s, tc);
     return s;
 }
