@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 #include "core/api_caps.h"
 #include "core/api_session.h"
+#include "core/drafts.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
@@ -126,6 +127,7 @@ bool app_typing(app *a)
 
 void app_idle(app *a)
 {
+    drafts_retry_unsaved(); /* drafts the disk did not take (core/drafts), once a second */
     for (int i = 0; i < a->noverlays; i++)
         if (a->overlays[i].ops->idle)
             a->overlays[i].ops->idle(a->overlays[i].state, a);

@@ -79,9 +79,9 @@ static void on_answer(void *ud, const write_result *r)
         t->hooks->refused(t->owner, a, r, t->d);
     } else {
         char *err = NULL;
-        if (draft_save(t->d, &err) != 0)
-            app_set_message(a, SLOT_STATUS_ERROR, "%s not %s, and its draft could not be saved: %s", t->label, t->verb,
-                            err ? err : "?");
+        if (draft_save(t->d, &err) != 0) /* core/drafts keeps it in memory and tries again */
+            app_set_message(a, SLOT_STATUS_ERROR, "%s not %s; its draft is NOT saved, only kept in memory (D): %s",
+                            t->label, t->verb, err ? err : "?");
         else
             app_set_message(a, SLOT_STATUS_ERROR, "%s not %s: %s (kept in drafts, D)", t->label, t->verb,
                             t->d->last_error);

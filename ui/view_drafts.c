@@ -23,6 +23,7 @@ typedef struct drafts_view {
 
 static void reload(drafts_view *v)
 {
+    drafts_retry_unsaved(); /* the disk may take them now */
     drafts_free_all(v->list, v->n);
     v->list = NULL;
     v->n = v->skipped = 0;
@@ -45,8 +46,15 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
     drafts_view *v = state;
     (void)a;
     char line[800];
-    snprintf(line, sizeof line, " Drafts · %zu kept on disk%s", v->n,
-             v->skipped ? " (some unreadable files were skipped)" : "");
+    size_t unsaved = 0;
+    for (size_t i = 0; i < v->n; i++)
+        unsaved += v->list[i].save_error != NULL;
+    if (unsaved) /* kept in memory only (core/drafts), until the disk takes them */
+        snprintf(line, sizeof line, " Drafts · %zu kept on disk, %zu NOT SAVED (in memory only)%s", v->n - unsaved,
+                 unsaved, v->skipped ? " (some unreadable files were skipped)" : "");
+    else
+        snprintf(line, sizeof line, " Drafts · %zu kept on disk%s", v->n,
+                 v->skipped ? " (some unreadable files were skipped)" : "");
     draw_text_at(top, 0, width, SLOT_HEADER, line);
     int rows = height - 1;
     v->rows = rows;
@@ -79,12 +87,13 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
         char *err = text_sanitize_str(d->last_error ? d->last_error : "");
         char tocol[160];
         text_fit_pad(to, 26, true, tocol, sizeof tocol); /* by columns: names may be CJK */
-        snprintf(line, sizeof line, " %-7s %s %s%s%s%s", kind_name(d), tocol, clean, *err ? "  ✗ " : "", err,
-                 d->maybe_sent ? " (may have gone)" : "");
+        snprintf(line, sizeof line, " %-7s %s %s%s%s%s%s", kind_name(d), tocol, d->save_error ? "NOT SAVED · " : "",
+                 clean, *err ? "  ✗ " : "", err, d->maybe_sent ? " (may have gone)" : "");
         free(clean);
         free(to);
         free(err);
-        theme_slot slot = i == v->cursor ? SLOT_CURSOR : d->last_error ? SLOT_STATUS_WARN : SLOT_NORMAL;
+        theme_slot slot = i == v->cursor ? SLOT_CURSOR : d->save_error ? SLOT_STATUS_ERROR
+                          : d->last_error ? SLOT_STATUS_WARN : SLOT_NORMAL;
         draw_text_at(top + 1 + r, 0, width, slot, line);
     }
 }

@@ -141,8 +141,8 @@ static void draw_header(const form *f, int y, int width)
     char extra[120] = "";
     if (changed)
         snprintf(extra, sizeof extra, " · %d changed", changed);
-    snprintf(line, sizeof line, " %s%s · %s%s", title, extra, f->d.sync ? "sync" : "async",
-             f->sending ? " · saving…" : "");
+    snprintf(line, sizeof line, " %s%s · %s%s%s", title, extra, f->d.sync ? "sync" : "async",
+             f->sending ? " · saving…" : "", f->unsaved ? " · draft NOT SAVED to disk (trying again)" : "");
     draw_text_at(y, 0, width, SLOT_HEADER, line);
 }
 

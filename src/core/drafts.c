@@ -84,7 +84,95 @@ static bool load_file(const char *dir, const char *name, draft *d)
     return ok;
 }
 
+/* ------------------------------------------------------------------ not saved */
+
+/* Drafts whose last save failed (each with save_error): nothing typed is lost while the process
+ * lives, and the drafts list shows them. */
+static draft *unsaved;
+static size_t nunsaved;
+
+static long unsaved_index(const char *id)
+{
+    for (size_t i = 0; i < nunsaved; i++)
+        if (strcmp(unsaved[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void unsaved_drop(const char *id)
+{
+    long i = unsaved_index(id);
+    if (i < 0)
+        return;
+    draft_free(&unsaved[i]);
+    unsaved[i] = unsaved[--nunsaved];
+    if (nunsaved == 0) {
+        free(unsaved);
+        unsaved = NULL;
+    }
+}
+
+static void unsaved_keep(const draft *d, const char *why)
+{
+    draft *c = draft_clone(d);
+    free(c->save_error);
+    c->save_error = xstrdup(why);
+    long i = unsaved_index(d->id);
+    if (i >= 0) {
+        draft_free(&unsaved[i]);
+    } else {
+        unsaved = xrealloc(unsaved, (nunsaved + 1) * sizeof *unsaved);
+        i = (long)nunsaved++;
+    }
+    unsaved[i] = *c;
+    free(c);
+}
+
+void drafts_forget(const char *id)
+{
+    if (id)
+        unsaved_drop(id);
+}
+
+size_t drafts_retry_unsaved(void)
+{
+    static time_t last;
+    time_t now = time(NULL);
+    if (nunsaved == 0 || now == last)
+        return nunsaved;
+    last = now;
+    for (size_t i = nunsaved; i-- > 0;) {
+        draft d = unsaved[i]; /* draft_save drops it from the list on success, keeps a new copy otherwise */
+        draft *c = draft_clone(&d);
+        char *err = NULL;
+        draft_save(c, &err);
+        free(err);
+        draft_free(c);
+        free(c);
+    }
+    return nunsaved;
+}
+
 /* ------------------------------------------------------------------ public */
+
+/* The file write of draft_save. */
+static int write_file(draft *d, char **err)
+{
+    char dir[PATH_MAX - 64], path[PATH_MAX];
+    if (statefile_account_dir("drafts", dir, sizeof dir, err) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s.json", dir, d->id);
+    d->updated_unix = (int64_t)time(NULL);
+    const char *profile = statefile_account_profile();
+    if (profile && (!d->profile || strcmp(d->profile, profile) != 0)) {
+        free(d->profile); /* the account it is kept in is the one it belongs to */
+        d->profile = xstrdup(profile);
+    }
+    char *json = api_draft_encode(d);
+    int rc = statefile_write(path, json, strlen(json), err);
+    free(json);
+    return rc;
+}
 
 int draft_save(draft *d, char **err)
 {
@@ -100,28 +188,31 @@ int draft_save(draft *d, char **err)
         set_err(err, "cannot save the draft: bad draft id");
         return -1;
     }
-    char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (statefile_account_dir("drafts", dir, sizeof dir, err) != 0)
+    char *why = NULL;
+    if (write_file(d, &why) != 0) {
+        char *msg = NULL;
+        set_err(&msg, "cannot save the draft: %s", why ? why : "unknown error");
+        unsaved_keep(d, msg);
+        free(d->save_error);
+        d->save_error = xstrdup(msg);
+        if (err)
+            *err = msg;
+        else
+            free(msg);
+        free(why);
         return -1;
-    snprintf(path, sizeof path, "%s/%s.json", dir, d->id);
-    d->updated_unix = (int64_t)time(NULL);
-    const char *profile = statefile_account_profile();
-    if (profile && (!d->profile || strcmp(d->profile, profile) != 0)) {
-        free(d->profile); /* the account it is kept in is the one it belongs to */
-        d->profile = xstrdup(profile);
     }
-    char *json = api_draft_encode(d), *why = NULL;
-    int rc = statefile_write(path, json, strlen(json), &why);
-    if (rc != 0)
-        set_err(err, "cannot save the draft: %s", why ? why : "unknown error");
-    free(why);
-    free(json);
-    return rc;
+    unsaved_drop(d->id);
+    free(d->save_error);
+    d->save_error = NULL;
+    return 0;
 }
 
 int draft_remove(const char *id)
 {
     char dir[PATH_MAX - 64], path[PATH_MAX];
+    if (id)
+        unsaved_drop(id);
     if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
@@ -143,15 +234,13 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
     if (skipped)
         *skipped = 0;
     char dir[PATH_MAX];
-    if (statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
-        return -1;
-    DIR *dp = opendir(dir);
-    if (!dp)
+    DIR *dp = statefile_account_dir("drafts", dir, sizeof dir, NULL) == 0 ? opendir(dir) : NULL;
+    if (!dp && nunsaved == 0)
         return -1;
     size_t cap = 0;
     draft *list = NULL;
     struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
+    while (dp && (e = readdir(dp)) != NULL) {
         size_t len = strlen(e->d_name);
         if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue; /* not a draft: temp files are hidden, other names are not ours */
@@ -171,13 +260,24 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
         memcpy(d.id, id, sizeof id); /* the file name is the id */
         if (!d.profile && statefile_account_profile()) /* kept before drafts named their profile */
             d.profile = xstrdup(statefile_account_profile());
+        if (unsaved_index(d.id) >= 0) {
+            draft_free(&d); /* the copy in memory is newer */
+            continue;
+        }
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             list = xrealloc(list, cap * sizeof *list);
         }
         list[(*n)++] = d;
     }
-    closedir(dp);
+    if (dp)
+        closedir(dp);
+    list = xrealloc(list, (*n + nunsaved + 1) * sizeof *list);
+    for (size_t i = 0; i < nunsaved; i++) {
+        draft *c = draft_clone(&unsaved[i]);
+        list[(*n)++] = *c;
+        free(c);
+    }
     if (*n > 1)
         qsort(list, *n, sizeof *list, newest_first);
     *out = list;
@@ -190,7 +290,7 @@ void draft_free(draft *d)
         return;
     char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->profile, &d->recipient_label, &d->text,
                      &d->priority, &d->reply_to_message_id, &d->form_resource, &d->form_record_id,
-                     &d->form_json, &d->last_error};
+                     &d->form_json, &d->last_error, &d->save_error};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -236,5 +336,6 @@ draft *draft_clone(const draft *d)
     c->form_record_id = dup_or_null(d->form_record_id);
     c->form_json = dup_or_null(d->form_json);
     c->last_error = dup_or_null(d->last_error);
+    c->save_error = dup_or_null(d->save_error);
     return c;
 }

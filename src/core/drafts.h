@@ -31,15 +31,27 @@ typedef struct draft {
     char *last_error;       /* why the last send failed, if it did */
     bool maybe_sent;        /* the last send timed out after sending: it may have gone */
     int64_t updated_unix;   /* seconds since the epoch */
+    char *save_error;       /* in memory only: why it could not be written (NULL: it is on disk) */
 } draft;
 
 /* The drafts directory (created with 0700 if missing). -1 if no HOME/XDG_STATE_HOME. */
 int drafts_dir(char *out, size_t cap);
 void drafts_new_id(char out[40]);
-/* Atomic write of d (sets updated_unix). -1 with *err (heap). */
+/* Atomic write of d (sets updated_unix). -1 with *err (heap): then a copy of d stays in memory
+ * as "not saved" (drafts_load_all lists it with save_error set) until a save of it succeeds, it is
+ * removed, or drafts_forget drops it. */
 int draft_save(draft *d, char **err);
+/* Removes the file and any copy kept in memory. */
 int draft_remove(const char *id);
-/* Every readable draft, newest first; unreadable files are skipped (and counted in *skipped). */
+/* Writes the drafts kept in memory again, at most once a second (calls in between do nothing);
+ * returns how many are still not saved. */
+size_t drafts_retry_unsaved(void);
+/* The dispatcher agreed to lose what could not be saved: the copy in memory goes (a file written
+ * before, if any, stays). */
+void drafts_forget(const char *id);
+/* Every readable draft, newest first, with the ones kept in memory (they replace a file of the
+ * same id); unreadable files are skipped (and counted in *skipped). -1 when the directory
+ * cannot be read and nothing is kept in memory. */
 int drafts_load_all(draft **out, size_t *n, size_t *skipped);
 void draft_free(draft *d);          /* frees the members, not d */
 void drafts_free_all(draft *list, size_t n);

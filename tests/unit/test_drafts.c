@@ -167,6 +167,7 @@ START_TEST(test_state_dir)
     ck_assert_int_eq(draft_save(&d, &err), -1);
     ck_assert_msg(err && strstr(err, "Not a directory"), "%s", err);
     free(err);
+    drafts_forget(d.id);
 
     /* Neither set. */
     unsetenv("XDG_STATE_HOME");
@@ -176,6 +177,8 @@ START_TEST(test_state_dir)
     ck_assert_int_eq(draft_save(&d, &err), -1);
     ck_assert_msg(err && strstr(err, "neither XDG_STATE_HOME nor HOME"), "%s", err);
     free(err);
+    drafts_forget(d.id);
+    draft_free(&d);
     draft *list = (draft *)1;
     size_t n = 9, skipped = 9;
     ck_assert_int_eq(drafts_load_all(&list, &n, &skipped), -1);
@@ -557,6 +560,9 @@ static int save_must_fail(draft *d)
     }
     fprintf(stderr, "(expected) %s\n", err);
     free(err);
+    drafts_forget(d->id); /* the copy kept in memory: not this test's subject */
+    free(d->save_error);
+    d->save_error = NULL;
     return 0;
 }
 
@@ -654,6 +660,70 @@ START_TEST(test_api_draft_text)
 }
 END_TEST
 
+/* Issue 14 item 4: a draft the disk does not take stays in memory, listed as not saved (replacing
+ * an older file of it), until a save succeeds (also by drafts_retry_unsaved), it is removed, or
+ * drafts_forget drops it. The save fails for root too: the draft's path is a directory. */
+START_TEST(test_unsaved_kept_in_memory)
+{
+    draft d = {.kind = DRAFT_MESSAGE};
+    d.text = strdup("first");
+    ck_assert_int_eq(draft_save(&d, NULL), 0);
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s.json", ddir, d.id);
+    ck_assert_int_eq(remove(path), 0);
+    ck_assert_int_eq(mkdir(path, 0700), 0); /* rename onto a directory fails with EISDIR */
+    free(d.text);
+    d.text = strdup("typed while the disk refused");
+    char *err = NULL;
+    ck_assert_int_eq(draft_save(&d, &err), -1);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(d.save_error);
+    ck_assert_str_eq(d.save_error, err);
+    free(err);
+    draft *list = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(list[0].id, d.id);
+    ck_assert_str_eq(list[0].text, "typed while the disk refused");
+    ck_assert_ptr_nonnull(list[0].save_error);
+    drafts_free_all(list, n);
+    ck_assert_uint_eq(drafts_retry_unsaved(), 1); /* still refused */
+
+    /* The disk takes it again: the next retry writes the memory copy. */
+    ck_assert_int_eq(rmdir(path), 0);
+    sleep(1); /* retries run at most once a second */
+    ck_assert_uint_eq(drafts_retry_unsaved(), 0);
+    ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(list[0].text, "typed while the disk refused");
+    ck_assert_ptr_null(list[0].save_error);
+    drafts_free_all(list, n);
+
+    /* Refused again, then forgotten (or removed): the memory copy goes. */
+    for (int round = 0; round < 2; round++) {
+        free(d.text);
+        d.text = strdup("third");
+        ck_assert_int_eq(remove(path), 0);
+        ck_assert_int_eq(mkdir(path, 0700), 0);
+        ck_assert_int_eq(draft_save(&d, NULL), -1);
+        ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
+        ck_assert_uint_eq(n, 1);
+        drafts_free_all(list, n);
+        if (round == 0)
+            drafts_forget(d.id);
+        else
+            draft_remove(d.id);
+        ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
+        ck_assert_uint_eq(n, 0); /* the directory in its place is no draft */
+        drafts_free_all(list, n);
+        ck_assert_int_eq(rmdir(path), 0);
+        ck_assert_int_eq(draft_save(&d, NULL), 0);
+    }
+    draft_free(&d);
+}
+END_TEST
+
 static Suite *drafts_suite(void)
 {
     Suite *s = suite_create("drafts");
@@ -671,6 +741,7 @@ static Suite *drafts_suite(void)
     tcase_add_test(tc, test_read_only_dir);
     tcase_add_test(tc, test_clone_and_free);
     tcase_add_test(tc, test_api_draft_text);
+    tcase_add_test(tc, test_unsaved_kept_in_memory);
     suite_add_tcase(s, tc);
     return s;
 }
