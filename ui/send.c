@@ -40,6 +40,7 @@ void send_failure_text(const write_result *r, char *out, size_t cap)
 
 static void ticket_free(send_ticket *t)
 {
+    draft_release(t->d->id);
     draft_free(t->d);
     free(t->d);
     free(t->label);
@@ -56,6 +57,11 @@ static void on_answer(void *ud, const write_result *r)
     if (t->slot)
         *t->slot = NULL;
     if (r->kind == WR_ACCEPTED) {
+        /* Sent: the draft says so on disk before it goes, and the claim lasts until then, so no
+         * console can send it again even if the removal fails. */
+        free(t->d->operation_id);
+        t->d->operation_id = xstrdup(r->op_id[0] ? r->op_id : "unknown");
+        draft_save(t->d, NULL);
         draft_remove(t->d->id);
         const char *op = ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->target_id);
         t->hooks->accepted(a, t->d, t->label, r, op[0] ? op : r->op_id);
@@ -102,6 +108,7 @@ void send_start(app *a, const send_request *rq)
     t->a = a;
     t->owner = rq->owner;
     t->d = draft_clone(rq->d);
+    draft_claim(t->d->id, NULL); /* its owner holds it: counted, it lasts until the answer */
     t->label = xstrdup(rq->label ? rq->label : "");
     t->target_id = rq->target_id ? xstrdup(rq->target_id) : NULL;
     t->verb = xstrdup(rq->verb ? rq->verb : "sent");

@@ -441,6 +441,7 @@ static void composer_destroy(void *state, app *a)
     composer *c = state;
     (void)a;
     send_detach(c->ticket);
+    draft_release(c->d.id);
     draft_free(&c->d);
     textedit_free(&c->text);
     free(c);
@@ -461,6 +462,7 @@ static composer *composer_new(app *a, draft_kind kind)
     composer *c = xcalloc(1, sizeof *c);
     c->d.kind = kind;
     drafts_new_id(c->d.id);
+    draft_claim(c->d.id, NULL); /* a new id: nobody else has it */
     char conn[37];
     if (app_connection_id(a, conn))
         c->d.connection_id = xstrdup(conn);
@@ -525,6 +527,12 @@ void composer_open_group(app *a)
 
 void composer_open_draft(app *a, const draft *d)
 {
+    char *err = NULL;
+    if (draft_claim(d->id, &err) != 0) { /* open in another console: it would be sent twice */
+        app_set_message(a, SLOT_STATUS_ERROR, "%s.", err);
+        free(err);
+        return;
+    }
     composer *c = xcalloc(1, sizeof *c);
     draft *copy = draft_clone(d);
     c->d = *copy;

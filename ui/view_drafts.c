@@ -87,8 +87,9 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
         char *err = text_sanitize_str(d->last_error ? d->last_error : "");
         char tocol[160];
         text_fit_pad(to, 26, true, tocol, sizeof tocol); /* by columns: names may be CJK */
-        snprintf(line, sizeof line, " %-7s %s %s%s%s%s%s", kind_name(d), tocol, d->save_error ? "NOT SAVED · " : "",
-                 clean, *err ? "  ✗ " : "", err, d->maybe_sent ? " (may have gone)" : "");
+        snprintf(line, sizeof line, " %-7s %s %s%s%s%s%s%s", kind_name(d), tocol, d->save_error ? "NOT SAVED · " : "",
+                 d->claimed_by ? "OPEN IN ANOTHER CONSOLE · " : d->operation_id ? "SENT · " : "", clean,
+                 *err ? "  ✗ " : "", err, d->maybe_sent ? " (may have gone)" : "");
         free(clean);
         free(to);
         free(err);
@@ -140,7 +141,16 @@ static unsigned drafts_command(void *state, app *a, int cmd, int key)
     case DR_YES:
         v->confirm_delete = false;
         if (v->cursor < v->n) {
-            draft_remove(v->list[v->cursor].id);
+            char *err = NULL;
+            const char *id = v->list[v->cursor].id;
+            if (draft_claim(id, &err) != 0) { /* open in another console: not ours to delete */
+                app_set_message(a, SLOT_STATUS_ERROR, "%s.", err);
+                free(err);
+                reload(v);
+                return DIRTY_ALL;
+            }
+            draft_remove(id);
+            draft_release(id);
             reload(v);
             app_set_message(a, SLOT_STATUS_MUTED, "Draft deleted.");
         }
@@ -164,14 +174,32 @@ static unsigned drafts_command(void *state, app *a, int cmd, int key)
     case DR_OPEN: {
         if (v->cursor >= v->n)
             return 0;
-        draft *d = draft_clone(&v->list[v->cursor]);
+        /* Claimed first, then read again: another console may have sent or changed it since the
+         * list was read (issue 14 item 6: never send one draft twice). */
+        char id[sizeof v->list[0].id], *err = NULL;
+        snprintf(id, sizeof id, "%s", v->list[v->cursor].id);
+        draft d;
+        if (draft_claim(id, &err) != 0 || draft_load(id, &d, &err) != 0) {
+            app_set_message(a, SLOT_STATUS_ERROR, "%s.", err ? err : "This draft cannot be opened");
+            free(err);
+            draft_release(id);
+            reload(v);
+            return DIRTY_ALL;
+        }
+        if (d.operation_id) {
+            app_set_message(a, SLOT_STATUS_WARN, "This draft was sent already (operation %.8s…); x deletes it.",
+                            d.operation_id);
+            draft_free(&d);
+            draft_release(id);
+            return DIRTY_ALL;
+        }
         app_overlay_pop(a); /* frees v */
-        if (d->kind == DRAFT_FORM)
-            form_open_draft(a, d);
+        if (d.kind == DRAFT_FORM)
+            form_open_draft(a, &d);
         else
-            composer_open_draft(a, d);
-        draft_free(d);
-        free(d);
+            composer_open_draft(a, &d);
+        draft_free(&d);
+        draft_release(id); /* the composer or form holds its own claim */
         return DIRTY_ALL;
     }
     default:

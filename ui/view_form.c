@@ -455,6 +455,7 @@ static void form_destroy(void *state, app *a)
     form_values_free(&f->v);
     free(f->pending_json);
     textedit_free(&f->edit);
+    draft_release(f->d.id);
     draft_free(&f->d);
     free(f);
 }
@@ -502,6 +503,7 @@ void form_open(app *a, form_kind kind, const uuid *record_id)
         uuid_format(record_id, rid);
     form *f = form_new(spec, conn, record_id ? rid : NULL);
     drafts_new_id(f->d.id);
+    draft_claim(f->d.id, NULL); /* a new id: nobody else has it */
     app_overlay_push(a, &form_ops, f);
     if (record_id)
         formview_reload(a, f);
@@ -515,6 +517,12 @@ void form_open_draft(app *a, const draft *d)
         (d->form_record_id && !uuid_parse(d->form_record_id, &id))) {
         app_set_message(a, SLOT_STATUS_ERROR, "This draft names no valid %s; it cannot be reopened (x deletes it).",
                         spec ? "connection or record" : "record type");
+        return;
+    }
+    char *err = NULL;
+    if (draft_claim(d->id, &err) != 0) { /* open in another console: it would be saved twice */
+        app_set_message(a, SLOT_STATUS_ERROR, "%s.", err);
+        free(err);
         return;
     }
     form *f = form_new(spec, d->connection_id, d->form_record_id);

@@ -42,6 +42,8 @@ char *api_draft_encode(const draft *d)
     add_str(o, "form_record_id", d->form_record_id);
     add_str(o, "form_json", d->form_json);
     add_str(o, "last_error", d->last_error);
+    if (d->operation_id)
+        cJSON_AddStringToObject(o, "operation_id", d->operation_id);
     cJSON_AddBoolToObject(o, "maybe_sent", d->maybe_sent);
     cJSON_AddNumberToObject(o, "updated_unix", (double)d->updated_unix);
     char *p = cJSON_Print(o);
@@ -94,6 +96,7 @@ static bool from_tree(const cJSON *o, draft *d, int64_t fallback_time)
     d->form_record_id = get_str(o, "form_record_id");
     d->form_json = get_str(o, "form_json");
     d->last_error = get_str(o, "last_error");
+    d->operation_id = get_str(o, "operation_id");
     d->maybe_sent = get_bool(o, "maybe_sent");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "updated_unix");
     bool sane = cJSON_IsNumber(t) && isfinite(t->valuedouble) && t->valuedouble >= 0 && t->valuedouble < 1e15;

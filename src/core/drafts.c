@@ -4,11 +4,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -83,6 +85,8 @@ static bool load_file(const char *dir, const char *name, draft *d)
     free(buf);
     return ok;
 }
+
+static void claim_unlink(const char *id);
 
 /* ------------------------------------------------------------------ not saved */
 
@@ -211,8 +215,10 @@ int draft_save(draft *d, char **err)
 int draft_remove(const char *id)
 {
     char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (id)
+    if (id) {
         unsaved_drop(id);
+        claim_unlink(id);
+    }
     if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
@@ -260,6 +266,7 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
         memcpy(d.id, id, sizeof id); /* the file name is the id */
         if (!d.profile && statefile_account_profile()) /* kept before drafts named their profile */
             d.profile = xstrdup(statefile_account_profile());
+        d.claimed_by = draft_claimed_elsewhere(d.id);
         if (unsaved_index(d.id) >= 0) {
             draft_free(&d); /* the copy in memory is newer */
             continue;
@@ -284,13 +291,176 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
     return 0;
 }
 
+/* ------------------------------------------------------------------ claims */
+
+typedef struct claim {
+    char id[40];
+    int fd;   /* the flocked lock file, -1 when the directory could not be used */
+    int refs;
+} claim;
+
+static claim *claims;
+static size_t nclaims;
+
+static claim *claim_find(const char *id)
+{
+    for (size_t i = 0; i < nclaims; i++)
+        if (strcmp(claims[i].id, id) == 0)
+            return &claims[i];
+    return NULL;
+}
+
+static int lock_path(const char *id, char *out, size_t cap)
+{
+    char dir[PATH_MAX - 64];
+    if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
+        return -1;
+    return snprintf(out, cap, "%s/.%s.lock", dir, id) < (int)cap ? 0 : -1;
+}
+
+/* The holder's process id as it wrote it into the lock file; 1 when unreadable. */
+static long holder_pid(int fd)
+{
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 1;
+    buf[n] = '\0';
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 ? pid : 1;
+}
+
+/* Opens and flocks the lock file: the descriptor, -2 when another process holds it (*pid set),
+ * -1 when it cannot be opened. A file removed by its holder meanwhile (draft_remove) is opened again. */
+static int lock_file(const char *path, long *pid)
+{
+    for (int tries = 0; tries < 20; tries++) {
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            *pid = holder_pid(fd);
+            close(fd);
+            if (e != EWOULDBLOCK && e != EINTR)
+                return -1;
+            if (tries >= 2) /* a short look by draft_claimed_elsewhere lets go at once */
+                return -2;
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+            char buf[32];
+            int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+            if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+                *pid = 0; /* the claim holds; only the holder's name is missing */
+            return fd;
+        }
+        close(fd); /* locked a file its holder removed: take the new one */
+    }
+    return -1;
+}
+
+int draft_claim(const char *id, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (!id_ok(id)) {
+        set_err(err, "cannot claim the draft: bad draft id");
+        return -1;
+    }
+    claim *c = claim_find(id);
+    if (c) {
+        c->refs++;
+        return 0;
+    }
+    char path[PATH_MAX];
+    long pid = 0;
+    int fd = lock_path(id, path, sizeof path) == 0 ? lock_file(path, &pid) : -1;
+    if (fd == -2) {
+        set_err(err, "This draft is open in another console (process %ld): it can be opened here once that one "
+                     "closes it", pid);
+        return -1;
+    }
+    claims = xrealloc(claims, (nclaims + 1) * sizeof *claims);
+    c = &claims[nclaims++];
+    snprintf(c->id, sizeof c->id, "%s", id);
+    c->fd = fd < 0 ? -1 : fd;
+    c->refs = 1;
+    return 0;
+}
+
+void draft_release(const char *id)
+{
+    claim *c = id ? claim_find(id) : NULL;
+    if (!c || --c->refs > 0)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    *c = claims[--nclaims];
+    if (nclaims == 0) {
+        free(claims);
+        claims = NULL;
+    }
+}
+
+long draft_claimed_elsewhere(const char *id)
+{
+    char path[PATH_MAX];
+    if (!id_ok(id) || claim_find(id) || lock_path(id, path, sizeof path) != 0)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    long pid = 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+        pid = errno == EWOULDBLOCK ? holder_pid(fd) : 0;
+    close(fd); /* also lets go of the shared lock */
+    return pid;
+}
+
+/* The claim's lock file goes with its draft, removed while held (lock_file checks for that). */
+static void claim_unlink(const char *id)
+{
+    char path[PATH_MAX];
+    claim *c = claim_find(id);
+    if (c && c->fd >= 0 && lock_path(id, path, sizeof path) == 0)
+        unlink(path);
+}
+
+int draft_load(const char *id, draft *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    long i = id ? unsaved_index(id) : -1;
+    if (i >= 0) {
+        draft *c = draft_clone(&unsaved[i]);
+        *out = *c;
+        free(c);
+        return 0;
+    }
+    char dir[PATH_MAX], name[64];
+    if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0) {
+        set_err(err, "This draft is not there");
+        return -1;
+    }
+    snprintf(name, sizeof name, "%s.json", id);
+    if (!load_file(dir, name, out)) {
+        set_err(err, "This draft is no longer there: it was sent or deleted (in another console?)");
+        return -1;
+    }
+    snprintf(out->id, sizeof out->id, "%s", id);
+    return 0;
+}
+
 void draft_free(draft *d)
 {
     if (!d)
         return;
     char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->profile, &d->recipient_label, &d->text,
                      &d->priority, &d->reply_to_message_id, &d->form_resource, &d->form_record_id,
-                     &d->form_json, &d->last_error, &d->save_error};
+                     &d->form_json, &d->last_error, &d->operation_id, &d->save_error};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -336,6 +506,7 @@ draft *draft_clone(const draft *d)
     c->form_record_id = dup_or_null(d->form_record_id);
     c->form_json = dup_or_null(d->form_json);
     c->last_error = dup_or_null(d->last_error);
+    c->operation_id = dup_or_null(d->operation_id);
     c->save_error = dup_or_null(d->save_error);
     return c;
 }

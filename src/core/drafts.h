@@ -31,7 +31,10 @@ typedef struct draft {
     char *last_error;       /* why the last send failed, if it did */
     bool maybe_sent;        /* the last send timed out after sending: it may have gone */
     int64_t updated_unix;   /* seconds since the epoch */
+    char *operation_id;     /* the API accepted it as this operation: it was sent and is never sent again */
     char *save_error;       /* in memory only: why it could not be written (NULL: it is on disk) */
+    long claimed_by;        /* in memory only, set by drafts_load_all: the process of another console that
+                             * has it open (draft_claim), 0 when none */
 } draft;
 
 /* The drafts directory (created with 0700 if missing). -1 if no HOME/XDG_STATE_HOME. */
@@ -53,6 +56,23 @@ void drafts_forget(const char *id);
  * same id); unreadable files are skipped (and counted in *skipped). -1 when the directory
  * cannot be read and nothing is kept in memory. */
 int drafts_load_all(draft **out, size_t *n, size_t *skipped);
+/* One draft by id: the copy kept in memory when its save failed, else its file. -1 with *err when
+ * there is neither (it was sent or deleted) or the file is not a draft. */
+int draft_load(const char *id, draft *out, char **err);
+
+/* Claims, so that one draft is never edited or sent by two consoles at once: a draft open in a
+ * composer or form, or being sent, is claimed by its process (a non-blocking flock on the hidden
+ * file .<id>.lock beside the drafts, which dies with the process: a dead console's claim is taken
+ * over). Claims are counted per process: each draft_claim is matched by one draft_release. When
+ * the drafts directory cannot be used there is nothing another console could open, and the claim
+ * succeeds without a file. -1 with *err ("open in another console (process N)") when another
+ * process holds it. */
+int draft_claim(const char *id, char **err);
+void draft_release(const char *id);
+/* The process id of another process holding the claim of id (1 when it cannot be read), 0 when
+ * none or this process holds it. */
+long draft_claimed_elsewhere(const char *id);
+
 void draft_free(draft *d);          /* frees the members, not d */
 void drafts_free_all(draft *list, size_t n);
 draft *draft_clone(const draft *d);

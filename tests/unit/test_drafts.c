@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,6 +725,99 @@ START_TEST(test_unsaved_kept_in_memory)
 }
 END_TEST
 
+/* Issue 14 item 6: one draft is never open in two consoles. Another process's claim refuses ours
+ * and names it; the drafts list says who has it; a killed holder's claim is taken over; claims are
+ * counted; an accepted draft records its operation id, and once removed it cannot be reopened. */
+static pid_t claim_in_child(const char *id, bool release_inherited)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (release_inherited)
+            draft_release(id); /* the parent's claim came along with fork: hold none of our own */
+        _exit(draft_claim(id, NULL) == 0 ? 0 : 1);
+    }
+    int st = 0;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st));
+    return WEXITSTATUS(st); /* 0: claimed, 1: refused */
+}
+
+START_TEST(test_claim_two_processes)
+{
+    draft d = {.kind = DRAFT_MESSAGE};
+    d.text = strdup("once only");
+    ck_assert_int_eq(draft_save(&d, NULL), 0);
+
+    /* Console B claims it and stays. */
+    int up[2], go[2];
+    ck_assert_int_eq(pipe(up), 0);
+    ck_assert_int_eq(pipe(go), 0);
+    pid_t b = fork();
+    ck_assert_int_ge(b, 0);
+    if (b == 0) {
+        char c = draft_claim(d.id, NULL) == 0 ? 'y' : 'n';
+        if (write(up[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
+            _exit(2);
+        _exit(0);
+    }
+    char c = 0;
+    ck_assert_int_eq(read(up[0], &c, 1), 1);
+    ck_assert_int_eq(c, 'y');
+    char *err = NULL, want[64];
+    ck_assert_int_eq(draft_claim(d.id, &err), -1);
+    snprintf(want, sizeof want, "another console (process %ld)", (long)b);
+    ck_assert_msg(err && strstr(err, want), "%s", err);
+    free(err);
+    ck_assert_int_eq(draft_claimed_elsewhere(d.id), b);
+    draft *list = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(list[0].claimed_by, b);
+    drafts_free_all(list, n);
+
+    /* B dies without letting go: its claim is taken over. */
+    ck_assert_int_eq(kill(b, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(b, NULL, 0), b);
+    ck_assert_int_eq(draft_claimed_elsewhere(d.id), 0);
+    ck_assert_int_eq(draft_claim(d.id, &err), 0);
+    ck_assert_int_eq(draft_claimed_elsewhere(d.id), 0); /* ours */
+    ck_assert_int_eq(claim_in_child(d.id, true), 1);
+
+    /* Counted: the second claim (a send in flight) keeps it after the first is released. */
+    ck_assert_int_eq(draft_claim(d.id, NULL), 0);
+    draft_release(d.id);
+    ck_assert_int_eq(claim_in_child(d.id, true), 1);
+    draft_release(d.id);
+    ck_assert_int_eq(claim_in_child(d.id, false), 0);
+
+    /* Accepted: the operation id is on disk before the draft goes; removed, it is no more to load. */
+    ck_assert_int_eq(draft_claim(d.id, NULL), 0);
+    d.operation_id = strdup("3f1c2a9e-0000-4000-8000-000000000001");
+    ck_assert_int_eq(draft_save(&d, NULL), 0);
+    draft back;
+    ck_assert_int_eq(draft_load(d.id, &back, NULL), 0);
+    ck_assert_str_eq(back.operation_id, d.operation_id);
+    ck_assert_str_eq(back.id, d.id);
+    draft_free(&back);
+    char lock[PATH_MAX + 64];
+    snprintf(lock, sizeof lock, "%s/.%s.lock", ddir, d.id);
+    ck_assert_int_eq(access(lock, F_OK), 0);
+    ck_assert_int_eq(draft_remove(d.id), 0);
+    ck_assert_int_eq(access(lock, F_OK), -1); /* the claim's file goes with the draft */
+    draft_release(d.id);
+    ck_assert_int_eq(draft_load(d.id, &back, &err), -1);
+    ck_assert_msg(err && strstr(err, "sent or deleted"), "%s", err);
+    free(err);
+    close(up[0]);
+    close(up[1]);
+    close(go[0]);
+    close(go[1]);
+    draft_free(&d);
+}
+END_TEST
+
 static Suite *drafts_suite(void)
 {
     Suite *s = suite_create("drafts");
@@ -742,6 +836,7 @@ static Suite *drafts_suite(void)
     tcase_add_test(tc, test_clone_and_free);
     tcase_add_test(tc, test_api_draft_text);
     tcase_add_test(tc, test_unsaved_kept_in_memory);
+    tcase_add_test(tc, test_claim_two_processes);
     suite_add_tcase(s, tc);
     return s;
 }
