@@ -225,6 +225,31 @@ int draft_remove(const char *id)
     return statefile_remove(path, NULL);
 }
 
+/* A claim file nobody holds whose draft is gone (its console died before saving anything, or
+ * after sending) is removed; a holder that opened it meanwhile notices and opens a new one. */
+static void drop_stale_claim(const char *dir, const char *name)
+{
+    char path[PATH_MAX], draft_path[PATH_MAX];
+    size_t len = strlen(name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+        snprintf(draft_path, sizeof draft_path, "%s/%.*s.json", dir, (int)(len - 6), name + 1) >= (int)sizeof draft_path)
+        return;
+    struct stat st;
+    if (lstat(draft_path, &st) == 0 || errno != ENOENT)
+        return;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        unlink(path);
+    close(fd);
+}
+
+size_t drafts_unsaved_count(void)
+{
+    return nunsaved;
+}
+
 static int newest_first(const void *a, const void *b)
 {
     const draft *x = a, *y = b;
@@ -248,6 +273,8 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
     struct dirent *e;
     while (dp && (e = readdir(dp)) != NULL) {
         size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' && len > 6 && strcmp(e->d_name + len - 5, ".lock") == 0)
+            drop_stale_claim(dir, e->d_name);
         if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue; /* not a draft: temp files are hidden, other names are not ours */
         char id[40];

@@ -52,6 +52,8 @@ size_t drafts_retry_unsaved(void);
 /* The dispatcher agreed to lose what could not be saved: the copy in memory goes (a file written
  * before, if any, stays). */
 void drafts_forget(const char *id);
+/* How many drafts are kept in memory only (a quit would lose them). */
+size_t drafts_unsaved_count(void);
 /* Every readable draft, newest first, with the ones kept in memory (they replace a file of the
  * same id); unreadable files are skipped (and counted in *skipped). -1 when the directory
  * cannot be read and nothing is kept in memory. */

@@ -810,6 +810,18 @@ START_TEST(test_claim_two_processes)
     ck_assert_int_eq(draft_load(d.id, &back, &err), -1);
     ck_assert_msg(err && strstr(err, "sent or deleted"), "%s", err);
     free(err);
+    /* Claim files nobody holds whose draft is gone are cleaned up by a listing; held ones stay. */
+    char stale[PATH_MAX + 64], held[PATH_MAX + 64];
+    snprintf(stale, sizeof stale, "%s/.1-dead-console.lock", ddir);
+    WRITE(".1-dead-console.lock", "12345\n");
+    ck_assert_int_eq(draft_claim("2-new-composer", NULL), 0);
+    snprintf(held, sizeof held, "%s/.2-new-composer.lock", ddir);
+    ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
+    drafts_free_all(list, n);
+    ck_assert_int_eq(access(stale, F_OK), -1);
+    ck_assert_int_eq(access(held, F_OK), 0);
+    ck_assert_int_eq(claim_in_child("2-new-composer", true), 1);
+    draft_release("2-new-composer");
     close(up[0]);
     close(up[1]);
     close(go[0]);
