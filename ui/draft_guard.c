@@ -7,8 +7,8 @@ static const overlay_key guard_keys[] = {
     {"y Y", DRAFT_GUARD_LOSE, "Close and lose the text that could not be saved; any other key keeps it open",
      "loses it · any other key keeps it open", 0},
 };
-const overlay_keymap draft_guard_keymap = OVERLAY_KEYMAP("composer or form, asked to lose an unsaved draft",
-                                                         guard_keys);
+const overlay_keymap draft_guard_keymap =
+    OVERLAY_KEYMAP("composer or form, asked to lose an unsaved draft", guard_keys);
 
 void draft_guard_ask(app *a, const char *what, const char *why)
 {

@@ -27,9 +27,9 @@ typedef struct composer {
     textedit text;
     char sender_label[160];
     bool draft_dirty;
-    bool unsaved;        /* the last save failed: the text is only here (and in core/drafts' memory) */
-    bool confirm_lose;   /* Esc asked whether to close and lose it */
-    time_t save_tried;   /* when the idle hook last tried again */
+    bool unsaved;      /* the last save failed: the text is only here (and in core/drafts' memory) */
+    bool confirm_lose; /* Esc asked whether to close and lose it */
+    time_t save_tried; /* when the idle hook last tried again */
     bool sending;
     bool confirm_resend; /* the last send may have gone: Ctrl-X again to send anyway */
     send_ticket *ticket; /* the send in flight (ui/send.c), NULL when none */

@@ -232,7 +232,8 @@ static void drop_stale_claim(const char *dir, const char *name)
     char path[PATH_MAX], draft_path[PATH_MAX];
     size_t len = strlen(name);
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
-        snprintf(draft_path, sizeof draft_path, "%s/%.*s.json", dir, (int)(len - 6), name + 1) >= (int)sizeof draft_path)
+        snprintf(draft_path, sizeof draft_path, "%s/%.*s.json", dir, (int)(len - 6), name + 1) >=
+            (int)sizeof draft_path)
         return;
     struct stat st;
     if (lstat(draft_path, &st) == 0 || errno != ENOENT)
@@ -322,7 +323,7 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
 
 typedef struct claim {
     char id[40];
-    int fd;   /* the flocked lock file, -1 when the directory could not be used */
+    int fd; /* the flocked lock file, -1 when the directory could not be used */
     int refs;
 } claim;
 
@@ -407,8 +408,10 @@ int draft_claim(const char *id, char **err)
     long pid = 0;
     int fd = lock_path(id, path, sizeof path) == 0 ? lock_file(path, &pid) : -1;
     if (fd == -2) {
-        set_err(err, "This draft is open in another console (process %ld): it can be opened here once that one "
-                     "closes it", pid);
+        set_err(err,
+                "This draft is open in another console (process %ld): it can be opened here once that one "
+                "closes it",
+                pid);
         return -1;
     }
     claims = xrealloc(claims, (nclaims + 1) * sizeof *claims);
