@@ -20,6 +20,7 @@
 #include "common/strbuf.h"
 #include "core/api_drafts.h"
 #include "core/statefile.h"
+#include "core/text.h"
 
 #define DRAFT_MAX_FILE (4u << 20) /* larger files are not drafts we wrote */
 
@@ -248,6 +249,24 @@ static void drop_stale_claim(const char *dir, const char *name)
 
 size_t drafts_unsaved_count(void)
 {
+    return nunsaved;
+}
+
+size_t drafts_print_unsaved(FILE *out)
+{
+    drafts_retry_unsaved();
+    for (size_t i = 0; i < nunsaved; i++) {
+        const draft *d = &unsaved[i];
+        const char *body = d->kind == DRAFT_FORM ? d->form_json : d->text;
+        char *to = text_sanitize_str(d->recipient_label ? d->recipient_label : "?");
+        char *why = text_sanitize_str(d->save_error ? d->save_error : "");
+        char *text = text_sanitize(body ? body : "", body ? strlen(body) : 0, true);
+        fprintf(out, "catena-dispatch: a %s to %s could not be saved (%s); here it is, so that it is not lost:\n%s\n",
+                d->kind == DRAFT_FORM ? "form" : "message", to, why, text);
+        free(to);
+        free(why);
+        free(text);
+    }
     return nunsaved;
 }
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum { DRAFT_MESSAGE, DRAFT_GROUP_MESSAGE, DRAFT_FORM } draft_kind;
 
@@ -54,6 +55,9 @@ size_t drafts_retry_unsaved(void);
 void drafts_forget(const char *id);
 /* How many drafts are kept in memory only (a quit would lose them). */
 size_t drafts_unsaved_count(void);
+/* At exit: writes every draft kept in memory only to out (sanitized, newlines kept), saying why
+ * it could not be saved, so that its text survives the process. Returns how many. */
+size_t drafts_print_unsaved(FILE *out);
 /* Every readable draft, newest first, with the ones kept in memory (they replace a file of the
  * same id); unreadable files are skipped (and counted in *skipped). -1 when the directory
  * cannot be read and nothing is kept in memory. */
