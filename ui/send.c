@@ -17,7 +17,10 @@ struct send_ticket {
     draft *d;    /* a copy, to update the draft file whatever happens to the overlay */
     char *label, *target_id, *verb;
     const send_hooks *hooks;
+    send_ticket *next; /* the tickets alive, for send_draft_in_flight */
 };
+
+static send_ticket *live;
 
 void send_failure_text(const write_result *r, char *out, size_t cap)
 {
@@ -38,8 +41,21 @@ void send_failure_text(const write_result *r, char *out, size_t cap)
     snprintf(out, cap, "%s", r->message);
 }
 
+bool send_draft_in_flight(const char *draft_id)
+{
+    for (const send_ticket *t = live; t && draft_id; t = t->next)
+        if (strcmp(t->d->id, draft_id) == 0)
+            return true;
+    return false;
+}
+
 static void ticket_free(send_ticket *t)
 {
+    for (send_ticket **p = &live; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
     draft_release(t->d->id);
     draft_free(t->d);
     free(t->d);
@@ -108,6 +124,8 @@ void send_start(app *a, const send_request *rq)
     t->a = a;
     t->owner = rq->owner;
     t->d = draft_clone(rq->d);
+    t->next = live;
+    live = t;
     draft_claim(t->d->id, NULL); /* its owner holds it: counted, it lasts until the answer */
     t->label = xstrdup(rq->label ? rq->label : "");
     t->target_id = rq->target_id ? xstrdup(rq->target_id) : NULL;

@@ -6,6 +6,7 @@
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
+#include "ui/send.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -88,7 +89,11 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
         char tocol[160];
         text_fit_pad(to, 26, true, tocol, sizeof tocol); /* by columns: names may be CJK */
         snprintf(line, sizeof line, " %-7s %s %s%s%s%s%s%s", kind_name(d), tocol, d->save_error ? "NOT SAVED · " : "",
-                 d->claimed_by ? "OPEN IN ANOTHER CONSOLE · " : d->operation_id ? "SENT · " : "", clean,
+                 d->claimed_by                 ? "OPEN IN ANOTHER CONSOLE · "
+                 : send_draft_in_flight(d->id) ? "SENDING · "
+                 : d->operation_id             ? "SENT · "
+                                               : "",
+                 clean,
                  *err ? "  ✗ " : "", err, d->maybe_sent ? " (may have gone)" : "");
         free(clean);
         free(to);
@@ -178,6 +183,10 @@ static unsigned drafts_command(void *state, app *a, int cmd, int key)
          * list was read (issue 14 item 6: never send one draft twice). */
         char id[sizeof v->list[0].id], *err = NULL;
         snprintf(id, sizeof id, "%s", v->list[v->cursor].id);
+        if (send_draft_in_flight(id)) { /* closed while sending: the answer decides its fate first */
+            app_set_message(a, SLOT_STATUS_WARN, "This draft is being sent; it can be opened once the answer came.");
+            return DIRTY_MESSAGE;
+        }
         draft d;
         if (draft_claim(id, &err) != 0 || draft_load(id, &d, &err) != 0) {
             app_set_message(a, SLOT_STATUS_ERROR, "%s.", err ? err : "This draft cannot be opened");
