@@ -6,6 +6,7 @@
 #include "core/api_caps.h"
 #include "core/api_messages.h"
 #include "core/api_session.h"
+#include "core/drafts.h"
 #include "core/ops.h"
 #include "core/text.h"
 #include "ui/flows.h"
@@ -130,6 +131,7 @@ bool app_typing(app *a)
 void app_idle(app *a)
 {
     app_load_idle(a);
+    drafts_retry_unsaved(); /* drafts the disk did not take (core/drafts), once a second */
     for (int i = 0; i < a->noverlays; i++)
         if (a->overlays[i].ops->idle)
             a->overlays[i].ops->idle(a->overlays[i].state, a);

@@ -18,7 +18,10 @@ struct send_ticket {
     draft *d;    /* a copy, to update the draft file whatever happens to the overlay */
     char *label, *target_id, *verb, *resource;
     const send_hooks *hooks;
+    send_ticket *next; /* the tickets alive, for send_draft_in_flight */
 };
+
+static send_ticket *live;
 
 void send_failure_text(const write_result *r, char *out, size_t cap)
 {
@@ -39,8 +42,22 @@ void send_failure_text(const write_result *r, char *out, size_t cap)
     snprintf(out, cap, "%s", r->message);
 }
 
+bool send_draft_in_flight(const char *draft_id)
+{
+    for (const send_ticket *t = live; t && draft_id; t = t->next)
+        if (strcmp(t->d->id, draft_id) == 0)
+            return true;
+    return false;
+}
+
 static void ticket_free(send_ticket *t)
 {
+    for (send_ticket **p = &live; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    draft_release(t->d->id);
     draft_free(t->d);
     free(t->d);
     free(t->label);
@@ -58,6 +75,11 @@ static void on_answer(void *ud, const write_result *r)
     if (t->slot)
         *t->slot = NULL;
     if (r->kind == WR_ACCEPTED) {
+        /* Sent: the draft says so on disk before it goes, and the claim lasts until then, so no
+         * console can send it again even if the removal fails. */
+        free(t->d->operation_id);
+        t->d->operation_id = xstrdup(r->op_id[0] ? r->op_id : "unknown");
+        draft_save(t->d, NULL);
         draft_remove(t->d->id);
         const char *op = ops_pane_track(a, r->op_json, r->op_json_len, t->label, t->target_id);
         t->hooks->accepted(a, t->d, t->label, r, op[0] ? op : r->op_id);
@@ -83,9 +105,9 @@ static void on_answer(void *ud, const write_result *r)
         t->hooks->refused(t->owner, a, r, t->d);
     } else {
         char *err = NULL;
-        if (draft_save(t->d, &err) != 0)
-            app_set_message(a, SLOT_STATUS_ERROR, "%s not %s, and its draft could not be saved: %s", t->label, t->verb,
-                            err ? err : "?");
+        if (draft_save(t->d, &err) != 0) /* core/drafts keeps it in memory and tries again */
+            app_set_message(a, SLOT_STATUS_ERROR, "%s not %s; its draft is NOT saved, only kept in memory (D): %s",
+                            t->label, t->verb, err ? err : "?");
         else
             app_set_message(a, SLOT_STATUS_ERROR, "%s not %s: %s (kept in drafts, D)", t->label, t->verb,
                             t->d->last_error);
@@ -106,6 +128,9 @@ void send_start(app *a, const send_request *rq)
     t->a = a;
     t->owner = rq->owner;
     t->d = draft_clone(rq->d);
+    t->next = live;
+    live = t;
+    draft_claim(t->d->id, NULL); /* its owner holds it: counted, it lasts until the answer */
     t->label = xstrdup(rq->label ? rq->label : "");
     t->target_id = rq->target_id ? xstrdup(rq->target_id) : NULL;
     t->verb = xstrdup(rq->verb ? rq->verb : "sent");

@@ -14,6 +14,7 @@
 #include "core/api_writes.h"
 #include "ui/app.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct send_ticket send_ticket;
@@ -47,6 +48,9 @@ typedef struct send_request {
 void send_start(app *a, const send_request *rq);
 /* The owner is going away: the answer will no longer be shown in it. NULL is fine. */
 void send_detach(send_ticket *t);
+/* A write of this draft is on its way (its answer has not come): it must not be opened to be sent
+ * again meanwhile. */
+bool send_draft_in_flight(const char *draft_id);
 /* "the TSP refused it: …", the 422's fields, or the result's message. */
 void send_failure_text(const write_result *r, char *out, size_t cap);
 

@@ -4,6 +4,7 @@
 #include "core/api_writes.h"
 #include "core/drafts.h"
 #include "core/text.h"
+#include "ui/draft_guard.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const priorities[] = {"low", "medium", "high"};
@@ -25,6 +27,9 @@ typedef struct composer {
     textedit text;
     char sender_label[160];
     bool draft_dirty;
+    bool unsaved;      /* the last save failed: the text is only here (and in core/drafts' memory) */
+    bool confirm_lose; /* Esc asked whether to close and lose it */
+    time_t save_tried; /* when the idle hook last tried again */
     bool sending;
     bool confirm_resend; /* the last send may have gone: Ctrl-X again to send anyway */
     send_ticket *ticket; /* the send in flight (ui/send.c), NULL when none */
@@ -33,16 +38,34 @@ typedef struct composer {
     char field_error[300]; /* a 422 about message_text, shown under the text */
 } composer;
 
-static void save_draft(app *a, composer *c)
+/* False when the disk did not take it: the text stays here and the idle hook tries again. */
+static bool save_draft(app *a, composer *c)
 {
     free(c->d.text);
     c->d.text = xstrdup(textedit_text(&c->text));
     char *err = NULL;
-    if (draft_save(&c->d, &err) != 0) {
-        app_set_message(a, SLOT_STATUS_ERROR, "Could not save the draft: %s", err ? err : "?");
-        free(err);
-    }
     c->draft_dirty = false;
+    c->save_tried = time(NULL);
+    if (draft_save(&c->d, &err) != 0) {
+        if (!c->unsaved) /* once a streak: the header keeps saying it */
+            app_set_message(a, SLOT_STATUS_ERROR, "Could not save the draft: %s. It stays open until it can be.",
+                            err ? err : "?");
+        c->unsaved = true;
+        free(err);
+        return false;
+    }
+    if (c->unsaved)
+        app_set_message(a, SLOT_STATUS_OK, "The draft is saved now.");
+    c->unsaved = false;
+    return true;
+}
+
+/* What Esc would lose: "the message to José Muñoz (42 characters)". */
+static void lost_text(const composer *c, char *out, size_t cap)
+{
+    size_t n = textedit_chars(&c->text);
+    snprintf(out, cap, "the %s to %s (%zu character%s)", c->d.kind == DRAFT_GROUP_MESSAGE ? "group message" : "message",
+             c->d.recipient_label ? c->d.recipient_label : "?", n, n == 1 ? "" : "s");
 }
 
 static void find_sender_label(app *a, composer *c)
@@ -86,8 +109,8 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
     (void)a;
     char line[600];
     bool group = c->d.kind == DRAFT_GROUP_MESSAGE;
-    snprintf(line, sizeof line, " %s%s", group ? "Group message" : c->d.reply_to_message_id ? "Reply" : "Message",
-             c->sending ? " · sending…" : "");
+    snprintf(line, sizeof line, " %s%s%s", group ? "Group message" : c->d.reply_to_message_id ? "Reply" : "Message",
+             c->sending ? " · sending…" : "", c->unsaved ? " · NOT SAVED to disk (trying again)" : "");
     draw_text_at(top, 0, width, SLOT_HEADER, line);
     int y = top + 1;
     if (height < 6) {
@@ -168,10 +191,11 @@ static void on_refused(void *owner, app *a, const write_result *r, const draft *
         snprintf(c->status, sizeof c->status,
                  " No answer after sending: it may have gone through. Check the operations pane; Ctrl-X "
                  "again sends anyway.");
-    else
-        snprintf(c->status, sizeof c->status, " Not sent; draft kept. %.340s", r->message);
     c->status_slot = SLOT_STATUS_ERROR;
-    save_draft(a, c);
+    bool kept = save_draft(a, c);
+    if (r->kind != WR_UNKNOWN)
+        snprintf(c->status, sizeof c->status, " Not sent; %s. %.300s",
+                 kept ? "draft kept" : "the draft is NOT saved (kept open)", r->message);
 }
 
 /* The draft keeps the TSP's own words for a 502 (the composer shows them as "Last attempt"). */
@@ -321,14 +345,31 @@ static unsigned composer_command(void *state, app *a, int cmd, int key)
 {
     composer *c = state;
     (void)key;
+    char what[400];
+    lost_text(c, what, sizeof what);
+    if (c->confirm_lose) { /* a command key while Esc asks: the composer stays open */
+        c->confirm_lose = false;
+        draft_guard_keep(a);
+        return DIRTY_ALL;
+    }
+    if (cmd == DRAFT_GUARD_LOSE) {
+        draft_guard_lose(a, c->d.id, what);
+        app_overlay_pop(a);
+        return DIRTY_ALL;
+    }
     if (cmd == CO_CLOSE) {
-        if (c->draft_dirty || c->d.id[0])
-            save_draft(a, c);
+        bool saved = save_draft(a, c);
         bool empty = !*textedit_text(&c->text);
-        if (empty && !c->sending)
+        if (empty && !c->sending) {
             draft_remove(c->d.id);
-        else
-            app_set_message(a, SLOT_STATUS_MUTED, "Draft kept%s (D lists drafts).", c->sending ? ", still sending" : "");
+        } else if (!saved && !c->sending) { /* a send in flight keeps its own copy */
+            c->confirm_lose = true;
+            draft_guard_ask(a, what, c->d.save_error);
+            return DIRTY_ALL;
+        } else {
+            app_set_message(a, SLOT_STATUS_MUTED, "Draft kept%s%s (D lists drafts).", saved ? "" : " in memory only",
+                            c->sending ? ", still sending" : "");
+        }
         app_overlay_pop(a);
         return DIRTY_ALL;
     }
@@ -361,10 +402,19 @@ static unsigned composer_command(void *state, app *a, int cmd, int key)
     }
 }
 
-/* Every other key edits the text. */
+/* Every other key edits the text; while Esc asks whether to lose it, y loses it and any other key
+ * keeps the composer open (y is looked up here: a keys_now table would make the composer one that
+ * takes no typing). */
 static unsigned composer_key(void *state, app *a, int key)
 {
     composer *c = state;
+    if (c->confirm_lose) {
+        c->confirm_lose = false;
+        if (keymap_lookup(&draft_guard_keymap, key) == DRAFT_GUARD_LOSE)
+            return composer_command(c, a, DRAFT_GUARD_LOSE, key);
+        draft_guard_keep(a);
+        return DIRTY_ALL;
+    }
     if (c->sending)
         return 0;
     bool moved = false;
@@ -382,7 +432,7 @@ static unsigned composer_key(void *state, app *a, int key)
 static void composer_idle(void *state, app *a)
 {
     composer *c = state;
-    if (c->draft_dirty)
+    if (c->draft_dirty || (c->unsaved && !c->sending && time(NULL) != c->save_tried))
         save_draft(a, c);
 }
 
@@ -391,6 +441,7 @@ static void composer_destroy(void *state, app *a)
     composer *c = state;
     (void)a;
     send_detach(c->ticket);
+    draft_release(c->d.id);
     draft_free(&c->d);
     textedit_free(&c->text);
     free(c);
@@ -411,6 +462,7 @@ static composer *composer_new(app *a, draft_kind kind)
     composer *c = xcalloc(1, sizeof *c);
     c->d.kind = kind;
     drafts_new_id(c->d.id);
+    draft_claim(c->d.id, NULL); /* a new id: nobody else has it */
     char conn[37];
     if (app_connection_id(a, conn))
         c->d.connection_id = xstrdup(conn);
@@ -475,6 +527,12 @@ void composer_open_group(app *a)
 
 void composer_open_draft(app *a, const draft *d)
 {
+    char *err = NULL;
+    if (draft_claim(d->id, &err) != 0) { /* open in another console: it would be sent twice */
+        app_set_message(a, SLOT_STATUS_ERROR, "%s.", err);
+        free(err);
+        return;
+    }
     composer *c = xcalloc(1, sizeof *c);
     draft *copy = draft_clone(d);
     c->d = *copy;

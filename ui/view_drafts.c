@@ -6,6 +6,7 @@
 #include "ui/flows.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
+#include "ui/send.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ typedef struct drafts_view {
 
 static void reload(drafts_view *v)
 {
+    drafts_retry_unsaved(); /* the disk may take them now */
     drafts_free_all(v->list, v->n);
     v->list = NULL;
     v->n = v->skipped = 0;
@@ -45,8 +47,15 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
     drafts_view *v = state;
     (void)a;
     char line[800];
-    snprintf(line, sizeof line, " Drafts · %zu kept on disk%s", v->n,
-             v->skipped ? " (some unreadable files were skipped)" : "");
+    size_t unsaved = 0;
+    for (size_t i = 0; i < v->n; i++)
+        unsaved += v->list[i].save_error != NULL;
+    if (unsaved) /* kept in memory only (core/drafts), until the disk takes them */
+        snprintf(line, sizeof line, " Drafts · %zu kept on disk, %zu NOT SAVED (in memory only)%s", v->n - unsaved,
+                 unsaved, v->skipped ? " (some unreadable files were skipped)" : "");
+    else
+        snprintf(line, sizeof line, " Drafts · %zu kept on disk%s", v->n,
+                 v->skipped ? " (some unreadable files were skipped)" : "");
     draw_text_at(top, 0, width, SLOT_HEADER, line);
     int rows = height - 1;
     v->rows = rows;
@@ -79,12 +88,18 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
         char *err = text_sanitize_str(d->last_error ? d->last_error : "");
         char tocol[160];
         text_fit_pad(to, 26, true, tocol, sizeof tocol); /* by columns: names may be CJK */
-        snprintf(line, sizeof line, " %-7s %s %s%s%s%s", kind_name(d), tocol, clean, *err ? "  ✗ " : "", err,
-                 d->maybe_sent ? " (may have gone)" : "");
+        snprintf(line, sizeof line, " %-7s %s %s%s%s%s%s%s", kind_name(d), tocol, d->save_error ? "NOT SAVED · " : "",
+                 d->claimed_by                 ? "OPEN IN ANOTHER CONSOLE · "
+                 : send_draft_in_flight(d->id) ? "SENDING · "
+                 : d->operation_id             ? "SENT · "
+                                               : "",
+                 clean,
+                 *err ? "  ✗ " : "", err, d->maybe_sent ? " (may have gone)" : "");
         free(clean);
         free(to);
         free(err);
-        theme_slot slot = i == v->cursor ? SLOT_CURSOR : d->last_error ? SLOT_STATUS_WARN : SLOT_NORMAL;
+        theme_slot slot = i == v->cursor ? SLOT_CURSOR : d->save_error ? SLOT_STATUS_ERROR
+                          : d->last_error ? SLOT_STATUS_WARN : SLOT_NORMAL;
         draw_text_at(top + 1 + r, 0, width, slot, line);
     }
 }
@@ -131,7 +146,16 @@ static unsigned drafts_command(void *state, app *a, int cmd, int key)
     case DR_YES:
         v->confirm_delete = false;
         if (v->cursor < v->n) {
-            draft_remove(v->list[v->cursor].id);
+            char *err = NULL;
+            const char *id = v->list[v->cursor].id;
+            if (draft_claim(id, &err) != 0) { /* open in another console: not ours to delete */
+                app_set_message(a, SLOT_STATUS_ERROR, "%s.", err);
+                free(err);
+                reload(v);
+                return DIRTY_ALL;
+            }
+            draft_remove(id);
+            draft_release(id);
             reload(v);
             app_set_message(a, SLOT_STATUS_MUTED, "Draft deleted.");
         }
@@ -155,14 +179,36 @@ static unsigned drafts_command(void *state, app *a, int cmd, int key)
     case DR_OPEN: {
         if (v->cursor >= v->n)
             return 0;
-        draft *d = draft_clone(&v->list[v->cursor]);
+        /* Claimed first, then read again: another console may have sent or changed it since the
+         * list was read (issue 14 item 6: never send one draft twice). */
+        char id[sizeof v->list[0].id], *err = NULL;
+        snprintf(id, sizeof id, "%s", v->list[v->cursor].id);
+        if (send_draft_in_flight(id)) { /* closed while sending: the answer decides its fate first */
+            app_set_message(a, SLOT_STATUS_WARN, "This draft is being sent; it can be opened once the answer came.");
+            return DIRTY_MESSAGE;
+        }
+        draft d;
+        if (draft_claim(id, &err) != 0 || draft_load(id, &d, &err) != 0) {
+            app_set_message(a, SLOT_STATUS_ERROR, "%s.", err ? err : "This draft cannot be opened");
+            free(err);
+            draft_release(id);
+            reload(v);
+            return DIRTY_ALL;
+        }
+        if (d.operation_id) {
+            app_set_message(a, SLOT_STATUS_WARN, "This draft was sent already (operation %.8s…); x deletes it.",
+                            d.operation_id);
+            draft_free(&d);
+            draft_release(id);
+            return DIRTY_ALL;
+        }
         app_overlay_pop(a); /* frees v */
-        if (d->kind == DRAFT_FORM)
-            form_open_draft(a, d);
+        if (d.kind == DRAFT_FORM)
+            form_open_draft(a, &d);
         else
-            composer_open_draft(a, d);
-        draft_free(d);
-        free(d);
+            composer_open_draft(a, &d);
+        draft_free(&d);
+        draft_release(id); /* the composer or form holds its own claim */
         return DIRTY_ALL;
     }
     default:

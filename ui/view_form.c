@@ -6,6 +6,7 @@
 #include "core/api_json.h"
 #include "core/api_writes.h"
 #include "core/text.h"
+#include "ui/draft_guard.h"
 #include "ui/flows.h"
 #include "ui/overlay.h"
 #include "ui/send.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Outlives the form when it is closed while its record is loading. */
 struct form_ticket {
@@ -194,17 +196,26 @@ static void fill_draft(form *f)
     }
 }
 
-static void save_draft(app *a, form *f)
+/* False when the disk did not take it: the values stay here and the idle hook tries again. */
+static bool save_draft(app *a, form *f)
 {
     fill_draft(f);
     char *err = NULL;
-    if (draft_save(&f->d, &err) != 0) {
-        app_set_message(a, SLOT_STATUS_ERROR, "Could not save the draft: %s", err ? err : "?");
-        free(err);
-    } else {
-        f->on_disk = true;
-    }
     f->draft_dirty = false;
+    f->save_tried = time(NULL);
+    if (draft_save(&f->d, &err) != 0) {
+        if (!f->unsaved) /* once a streak: the header keeps saying it */
+            app_set_message(a, SLOT_STATUS_ERROR, "Could not save the draft: %s. The form stays open until it can be.",
+                            err ? err : "?");
+        f->unsaved = true;
+        free(err);
+        return false;
+    }
+    if (f->unsaved)
+        app_set_message(a, SLOT_STATUS_OK, "The draft is saved now.");
+    f->unsaved = false;
+    f->on_disk = true;
+    return true;
 }
 
 /* Keeps the disk in step with the form: a draft while something differs, none otherwise. */
@@ -215,9 +226,10 @@ static void sync_draft(app *a, form *f)
     if (form_changed_count(&f->v) > 0) {
         save_draft(a, f);
     } else {
-        if (f->on_disk && !f->sending)
+        if ((f->on_disk || f->unsaved) && !f->sending)
             draft_remove(f->d.id);
         f->on_disk = f->on_disk && f->sending;
+        f->unsaved = f->unsaved && f->sending;
         f->draft_dirty = false;
     }
 }
@@ -367,19 +379,21 @@ static void on_refused(void *owner, app *a, const write_result *r, const draft *
         if (first < 0 || k < first)
             first = k;
     }
+    bool saved = save_draft(a, f);
+    const char *kept = saved ? "The draft is kept." : "The draft is NOT saved (the form stays open).";
     switch (r->kind) {
     case WR_INVALID:
         if (first >= 0) {
             f->cursor = first;
-            set_status(f, SLOT_STATUS_ERROR, "Not saved: the API rejected %d field%s (marked ✗)%s%s. The draft is kept.",
+            set_status(f, SLOT_STATUS_ERROR, "Not saved: the API rejected %d field%s (marked ✗)%s%s. %s",
                        r->nerrors - unplaced, r->nerrors - unplaced == 1 ? "" : "s", unplaced ? "; also: " : "",
-                       unplaced ? why : "");
+                       unplaced ? why : "", kept);
         } else {
-            set_status(f, SLOT_STATUS_ERROR, "Not saved: %s. The draft is kept.", why);
+            set_status(f, SLOT_STATUS_ERROR, "Not saved: %s. %s", why, kept);
         }
         break;
     case WR_TSP_FAILED:
-        set_status(f, SLOT_STATUS_ERROR, "Not saved: %s. The draft is kept.", why);
+        set_status(f, SLOT_STATUS_ERROR, "Not saved: %s. %s", why, kept);
         break;
     case WR_UNKNOWN:
         set_status(f, SLOT_STATUS_ERROR,
@@ -388,10 +402,9 @@ static void on_refused(void *owner, app *a, const write_result *r, const draft *
                    r->message);
         break;
     default:
-        set_status(f, SLOT_STATUS_ERROR, "%s The draft is kept.", r->message);
+        set_status(f, SLOT_STATUS_ERROR, "%s %s", r->message, kept);
         break;
     }
-    save_draft(a, f);
 }
 
 static const send_hooks form_send = {on_accepted, on_refused, NULL};
@@ -467,13 +480,37 @@ unsigned formview_save(app *a, form *f)
     return DIRTY_ALL;
 }
 
-/* Esc: the form goes; what was typed stays on disk when anything differs from the record. */
+/* What Esc would lose: "3 changes to the vehicle Truck 7". */
+static void lost_text(const form *f, char *out, size_t cap)
+{
+    int n = form_changed_count(&f->v);
+    char label[300];
+    op_label(f, label, sizeof label);
+    snprintf(out, cap, "%d change%s (%s)", n, n == 1 ? "" : "s", label);
+}
+
+void formview_lose(app *a, form *f)
+{
+    char what[400];
+    lost_text(f, what, sizeof what);
+    draft_guard_lose(a, f->d.id, what);
+    app_overlay_remove(a, f);
+}
+
+/* Esc: the form goes; what was typed stays on disk when anything differs from the record. When
+ * the disk does not take it, Esc asks first (ui/draft_guard.h) and the form stays meanwhile. */
 void formview_close(app *a, form *f)
 {
     if (f->state == FORM_READY && !f->sending) {
         int n = form_changed_count(&f->v);
+        if (n > 0 && !save_draft(a, f)) {
+            char what[400];
+            lost_text(f, what, sizeof what);
+            f->confirm_lose = true;
+            draft_guard_ask(a, what, f->d.save_error);
+            return;
+        }
         if (n > 0) {
-            save_draft(a, f);
             app_set_message(a, SLOT_STATUS_MUTED, "Draft kept: %d unsaved change%s (D lists drafts).", n,
                             n == 1 ? "" : "s");
         } else if (f->on_disk) {
@@ -495,7 +532,7 @@ void formview_close(app *a, form *f)
 static void form_idle(void *state, app *a)
 {
     form *f = state;
-    if (f->draft_dirty)
+    if (f->draft_dirty || (f->unsaved && !f->sending && time(NULL) != f->save_tried))
         sync_draft(a, f);
 }
 
@@ -513,6 +550,7 @@ static void form_destroy(void *state, app *a)
     free(f->pending_json);
     textedit_free(&f->edit);
     formview_pick_free(f);
+    draft_release(f->d.id);
     draft_free(&f->d);
     free(f);
 }
@@ -575,6 +613,7 @@ void form_open(app *a, form_kind kind, const uuid *record_id)
     forms_set_clock(app_wall_ms, a);
     form *f = form_new(spec, conn, record_id ? rid : NULL);
     drafts_new_id(f->d.id);
+    draft_claim(f->d.id, NULL); /* a new id: nobody else has it */
     app_overlay_push(a, &form_ops, f);
     if (record_id)
         formview_reload(a, f);
@@ -591,6 +630,12 @@ void form_open_draft(app *a, const draft *d)
         return;
     }
     forms_set_clock(app_wall_ms, a);
+    char *err = NULL;
+    if (draft_claim(d->id, &err) != 0) { /* open in another console: it would be saved twice */
+        app_set_message(a, SLOT_STATUS_ERROR, "%s.", err);
+        free(err);
+        return;
+    }
     form *f = form_new(spec, d->connection_id, d->form_record_id);
     snprintf(f->d.id, sizeof f->d.id, "%s", d->id);
     f->on_disk = true;

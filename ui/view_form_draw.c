@@ -185,8 +185,9 @@ static void draw_header(const form *f, int y, int width)
     if (changed)
         snprintf(extra, sizeof extra, " · %d changed", changed);
     bool alert = formview_safety_alert(f);
-    snprintf(line, sizeof line, " %s%s%s · %s%s", alert ? "⚠ SAFETY-CRITICAL · " : "", title, extra,
-             f->d.sync ? "sync" : "async", f->sending ? " · saving…" : "");
+    snprintf(line, sizeof line, " %s%s%s · %s%s%s", alert ? "⚠ SAFETY-CRITICAL · " : "", title, extra,
+             f->d.sync ? "sync" : "async", f->sending ? " · saving…" : "",
+             f->unsaved ? " · draft NOT SAVED to disk (trying again)" : "");
     draw_text_at(y, 0, width, alert ? SLOT_STATUS_ERROR : SLOT_HEADER, line);
 }
 

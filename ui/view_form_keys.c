@@ -3,6 +3,7 @@
  * Esc leaves it: keys never mean both a command and text. */
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/draft_guard.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/view_form_private.h"
@@ -235,6 +236,8 @@ const overlay_keymap form_pick_keymap = OVERLAY_KEYMAP("form's value picker (typ
 const overlay_keymap *formview_keys_now(const void *state)
 {
     const form *f = state;
+    if (f->confirm_lose)
+        return &draft_guard_keymap;
     return f->picking ? &form_pick_keymap : f->editing ? &form_edit_keymap : &form_keymap;
 }
 
@@ -289,6 +292,10 @@ static void clear_notice(app *a)
 unsigned formview_command(void *state, app *a, int cmd, int key)
 {
     form *f = state;
+    if (cmd == DRAFT_GUARD_LOSE) {
+        formview_lose(a, f);
+        return DIRTY_ALL;
+    }
     clear_notice(a);
     if (cmd >= FE_KEEP)
         return mode_command(a, f, cmd, key);
@@ -346,6 +353,11 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
 unsigned formview_key(void *state, app *a, int key)
 {
     form *f = state;
+    if (f->confirm_lose) { /* any key but y: the form stays open */
+        f->confirm_lose = false;
+        draft_guard_keep(a);
+        return DIRTY_ALL;
+    }
     if (f->picking)
         return pick_key(f, key);
     if (f->editing)

@@ -10,6 +10,7 @@
 #include "ui/textedit.h"
 
 #include <stdbool.h>
+#include <time.h>
 
 typedef struct form_ticket form_ticket;
 typedef struct send_ticket send_ticket;
@@ -28,6 +29,9 @@ typedef struct form {
     draft d;
     bool on_disk;              /* a draft file with d.id exists */
     bool draft_dirty;          /* values changed since the last save to disk */
+    bool unsaved;              /* the last save failed: the values are only here (and in core/drafts' memory) */
+    bool confirm_lose;         /* Esc asked whether to close and lose them */
+    time_t save_tried;         /* when the idle hook last tried again */
     /* Field cursor, and the first visible field. */
     int cursor, top;
     int page_fields;           /* fields the last frame showed (for PageDown) */
@@ -87,6 +91,8 @@ const struct overlay_keymap *formview_keys_now(const void *state);
 void formview_set_value(form *f, int field, const char *value);
 unsigned formview_save(app *a, form *f);
 void formview_close(app *a, form *f);
+/* y to "close and lose": the form goes with its unsaved values. */
+void formview_lose(app *a, form *f);
 void formview_reload(app *a, form *f);
 
 #endif

@@ -6,6 +6,7 @@
 #include "app/script.h"
 #include "common/strbuf.h"
 #include "core/api_session.h"
+#include "core/drafts.h"
 #include "core/statefile.h"
 #include "core/supportlog.h"
 #include "core/text.h"
@@ -352,6 +353,7 @@ int console_main(int argc, char **argv)
     }
     app_free(s.a);
     screen_close();
+    drafts_print_unsaved(stderr); /* the disk did not take them: the terminal keeps their text */
     if (s.demo_running)
         demo_stop(&s.d);
     loop_free(l);

@@ -6,6 +6,7 @@
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,4 +156,120 @@ uint64_t api_inbox_poll(api *a, const char *connection_id, int64_t from_ms, cons
     uint64_t id = api_call(a, "GET", path, NULL, on_reply, c);
     free(path);
     return id;
+}
+
+/* ------------------------------------------------------------------ the inbox state file */
+
+#define API_INBOX_STATE_VERSION 1
+
+char *api_inbox_state_encode(const api_inbox_state *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "version", API_INBOX_STATE_VERSION);
+    cJSON *conns = cJSON_AddArrayToObject(o, "connections");
+    for (size_t i = 0; i < st->nmarks; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "id", st->marks[i].connection_id);
+        cJSON_AddNumberToObject(c, "since_ms", (double)st->marks[i].since_ms);
+        cJSON_AddItemToArray(conns, c);
+    }
+    cJSON *msgs = cJSON_AddArrayToObject(o, "messages");
+    for (size_t i = 0; i < st->n; i++) {
+        const api_inbox_kept *k = &st->msgs[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "id", k->m.id);
+        cJSON_AddStringToObject(j, "connection_id", k->connection_id);
+        cJSON_AddStringToObject(j, "driver_id", k->m.driver_id);
+        cJSON_AddStringToObject(j, "driver_name", k->m.driver_name ? k->m.driver_name : "");
+        cJSON_AddStringToObject(j, "text", k->m.text ? k->m.text : "");
+        cJSON_AddNumberToObject(j, "at_ms", (double)k->m.at_ms);
+        cJSON_AddBoolToObject(j, "unread", k->unread);
+        cJSON_AddItemToArray(msgs, j);
+    }
+    char *p = cJSON_PrintUnformatted(o);
+    char *out = xstrdup(p ? p : "{}");
+    cJSON_free(p);
+    cJSON_Delete(o);
+    return out;
+}
+
+/* A millisecond time the file holds, if it is a sane one (a hostile file may hold 1e300). */
+static bool state_ms(const cJSON *o, const char *k, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 || v->valuedouble > 1e15)
+        return false;
+    *out = (int64_t)v->valuedouble;
+    return true;
+}
+
+static const char *state_str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
+}
+
+static bool state_uuid(const cJSON *o, const char *k, char out[UUID_STR_LEN])
+{
+    uuid u;
+    const char *s = state_str(o, k);
+    if (!s || !uuid_parse(s, &u))
+        return false;
+    uuid_format(&u, out);
+    return true;
+}
+
+int api_inbox_state_decode(const char *json, size_t len, api_inbox_state *st, char **err)
+{
+    memset(st, 0, sizeof *st);
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    const cJSON *ver = root ? cJSON_GetObjectItemCaseSensitive(root, "version") : NULL;
+    if (!cJSON_IsObject(root) || !cJSON_IsNumber(ver) || ver->valuedouble != API_INBOX_STATE_VERSION) {
+        *err = xstrdup("the inbox state file is not one this version wrote");
+        cJSON_Delete(root);
+        return -1;
+    }
+    const cJSON *conns = cJSON_GetObjectItemCaseSensitive(root, "connections");
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
+    conns = cJSON_IsArray(conns) ? conns : NULL; /* an object's members are not entries */
+    msgs = cJSON_IsArray(msgs) ? msgs : NULL;
+    int nc = conns ? cJSON_GetArraySize(conns) : 0;
+    int nm = msgs ? cJSON_GetArraySize(msgs) : 0;
+    st->marks = xcalloc((size_t)nc + 1, sizeof *st->marks);
+    st->msgs = xcalloc((size_t)nm + 1, sizeof *st->msgs);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, conns)
+    {
+        api_inbox_mark *mk = &st->marks[st->nmarks];
+        if (state_uuid(it, "id", mk->connection_id) && state_ms(it, "since_ms", &mk->since_ms))
+            st->nmarks++;
+    }
+    cJSON_ArrayForEach(it, msgs)
+    {
+        api_inbox_kept *k = &st->msgs[st->n];
+        const char *name = state_str(it, "driver_name"), *text = state_str(it, "text");
+        if (!state_uuid(it, "id", k->m.id) || !state_uuid(it, "connection_id", k->connection_id) ||
+            !state_uuid(it, "driver_id", k->m.driver_id) || !state_ms(it, "at_ms", &k->m.at_ms) || !text ||
+            strlen(text) > API_INBOX_TEXT_MAX + 3 || (name && strlen(name) > API_INBOX_NAME_MAX + 3)) {
+            memset(k, 0, sizeof *k);
+            continue; /* not an entry this program wrote */
+        }
+        k->m.driver_name = text_sanitize_str(name ? name : "");
+        k->m.text = text_sanitize_str(text);
+        k->unread = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it, "unread"));
+        st->n++;
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
+void api_inbox_state_clear(api_inbox_state *st)
+{
+    for (size_t i = 0; st->msgs && i < st->n; i++) {
+        free(st->msgs[i].m.driver_name);
+        free(st->msgs[i].m.text);
+    }
+    free(st->marks);
+    free(st->msgs);
+    memset(st, 0, sizeof *st);
 }

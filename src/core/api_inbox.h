@@ -48,4 +48,34 @@ typedef void (*api_inbox_cb)(void *ud, const api_reply *r, api_inbox_page *pg, c
 uint64_t api_inbox_poll(api *a, const char *connection_id, int64_t from_ms, const char *cursor, int page_size,
                         api_inbox_cb cb, void *ud);
 
+/* ------------------------------------------------------------------ the inbox state file */
+
+/* What core/inbox_store keeps in its state file: per connection where the next poll starts, and
+ * the kept messages with their connection and whether this console has shown them. */
+typedef struct api_inbox_mark {
+    char connection_id[UUID_STR_LEN];
+    int64_t since_ms;
+} api_inbox_mark;
+
+typedef struct api_inbox_kept {
+    char connection_id[UUID_STR_LEN];
+    api_inbox_msg m; /* m.read unused */
+    bool unread;
+} api_inbox_kept;
+
+typedef struct api_inbox_state {
+    api_inbox_mark *marks;
+    size_t nmarks;
+    api_inbox_kept *msgs;
+    size_t n;
+} api_inbox_state;
+
+/* The state file's text (compact JSON, heap); st is only read. */
+char *api_inbox_state_encode(const api_inbox_state *st);
+/* Reads a state file's text into *st (members heap; strings sanitized again, since the file is
+ * trusted no more than the API). Entries that are not ones this program wrote are left out.
+ * 0, or -1 with *err when the text is not a state file of this version. */
+int api_inbox_state_decode(const char *json, size_t len, api_inbox_state *st, char **err);
+void api_inbox_state_clear(api_inbox_state *st);
+
 #endif

@@ -2,15 +2,15 @@
  * Files are read back defensively: anything that is not a version-1 draft object is skipped. */
 #include "core/drafts.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -18,12 +18,11 @@
 #include <unistd.h>
 
 #include "common/strbuf.h"
+#include "core/api_drafts.h"
 #include "core/statefile.h"
+#include "core/text.h"
 
-#define DRAFT_VERSION 1
 #define DRAFT_MAX_FILE (4u << 20) /* larger files are not drafts we wrote */
-
-static const char *const kind_names[] = {"message", "group_message", "form"};
 
 static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(char **err, const char *fmt, ...)
@@ -70,100 +69,6 @@ static bool id_ok(const char *id)
     return n > 0 && n < 40 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* ------------------------------------------------------------------ (de)serializing */
-
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
-static char *draft_to_json(const draft *d)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "version", DRAFT_VERSION);
-    cJSON_AddStringToObject(o, "id", d->id);
-    cJSON_AddStringToObject(o, "kind", kind_names[d->kind]);
-    add_str(o, "connection_id", d->connection_id);
-    add_str(o, "sender_id", d->sender_id);
-    add_str(o, "recipient_id", d->recipient_id);
-    cJSON *ids = cJSON_AddArrayToObject(o, "recipient_ids");
-    for (size_t i = 0; d->recipient_ids && i < d->nrecipients; i++)
-        if (d->recipient_ids[i])
-            cJSON_AddItemToArray(ids, cJSON_CreateString(d->recipient_ids[i]));
-    add_str(o, "profile", d->profile);
-    add_str(o, "recipient_label", d->recipient_label);
-    add_str(o, "text", d->text);
-    add_str(o, "priority", d->priority);
-    cJSON_AddBoolToObject(o, "sync", d->sync);
-    add_str(o, "reply_to_message_id", d->reply_to_message_id);
-    add_str(o, "form_resource", d->form_resource);
-    add_str(o, "form_record_id", d->form_record_id);
-    add_str(o, "form_json", d->form_json);
-    add_str(o, "last_error", d->last_error);
-    cJSON_AddBoolToObject(o, "maybe_sent", d->maybe_sent);
-    cJSON_AddNumberToObject(o, "updated_unix", (double)d->updated_unix);
-    char *p = cJSON_Print(o);
-    char *s = p ? xstrdup(p) : NULL;
-    cJSON_free(p);
-    cJSON_Delete(o);
-    return s;
-}
-
-static char *get_str(const cJSON *o, const char *k)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(it) && it->valuestring ? xstrdup(it->valuestring) : NULL;
-}
-
-static bool get_bool(const cJSON *o, const char *k)
-{
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
-/* Fills d from a parsed file; false if it is not a version-1 draft. Other members that are
- * missing or of the wrong type take their defaults. */
-static bool draft_from_json(const cJSON *o, draft *d, int64_t fallback_time)
-{
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
-    if (!cJSON_IsObject(o) || !cJSON_IsNumber(ver) || ver->valuedouble != DRAFT_VERSION || !cJSON_IsString(kind))
-        return false;
-    int k = -1;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(kind->valuestring, kind_names[i]) == 0)
-            k = i;
-    if (k < 0)
-        return false;
-    d->kind = (draft_kind)k;
-    d->connection_id = get_str(o, "connection_id");
-    d->sender_id = get_str(o, "sender_id");
-    d->recipient_id = get_str(o, "recipient_id");
-    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "recipient_ids");
-    int n = cJSON_IsArray(ids) ? cJSON_GetArraySize(ids) : 0;
-    d->recipient_ids = n > 0 ? xcalloc((size_t)n, sizeof(char *)) : NULL;
-    for (const cJSON *it = n > 0 ? ids->child : NULL; it; it = it->next)
-        if (cJSON_IsString(it) && it->valuestring)
-            d->recipient_ids[d->nrecipients++] = xstrdup(it->valuestring);
-    d->profile = get_str(o, "profile");
-    d->recipient_label = get_str(o, "recipient_label");
-    d->text = get_str(o, "text");
-    d->priority = get_str(o, "priority");
-    d->sync = get_bool(o, "sync");
-    d->reply_to_message_id = get_str(o, "reply_to_message_id");
-    d->form_resource = get_str(o, "form_resource");
-    d->form_record_id = get_str(o, "form_record_id");
-    d->form_json = get_str(o, "form_json");
-    d->last_error = get_str(o, "last_error");
-    d->maybe_sent = get_bool(o, "maybe_sent");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "updated_unix");
-    bool sane = cJSON_IsNumber(t) && isfinite(t->valuedouble) && t->valuedouble >= 0 && t->valuedouble < 1e15;
-    d->updated_unix = sane ? (int64_t)t->valuedouble : fallback_time;
-    return true;
-}
-
 /* Reads one draft file (a regular file, not a link, of sane size); false if it is not one. */
 static bool load_file(const char *dir, const char *name, draft *d)
 {
@@ -177,17 +82,102 @@ static bool load_file(const char *dir, const char *name, draft *d)
         free(buf);
         return false;
     }
-    cJSON *root = cJSON_ParseWithLength(buf, got);
+    bool ok = api_draft_decode(buf, got, d, (int64_t)st.st_mtime);
     free(buf);
-    memset(d, 0, sizeof *d);
-    bool ok = root && draft_from_json(root, d, (int64_t)st.st_mtime);
-    cJSON_Delete(root);
-    if (!ok)
-        draft_free(d);
     return ok;
 }
 
+static void claim_unlink(const char *id);
+
+/* ------------------------------------------------------------------ not saved */
+
+/* Drafts whose last save failed (each with save_error): nothing typed is lost while the process
+ * lives, and the drafts list shows them. */
+static draft *unsaved;
+static size_t nunsaved;
+
+static long unsaved_index(const char *id)
+{
+    for (size_t i = 0; i < nunsaved; i++)
+        if (strcmp(unsaved[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void unsaved_drop(const char *id)
+{
+    long i = unsaved_index(id);
+    if (i < 0)
+        return;
+    draft_free(&unsaved[i]);
+    unsaved[i] = unsaved[--nunsaved];
+    if (nunsaved == 0) {
+        free(unsaved);
+        unsaved = NULL;
+    }
+}
+
+static void unsaved_keep(const draft *d, const char *why)
+{
+    draft *c = draft_clone(d);
+    free(c->save_error);
+    c->save_error = xstrdup(why);
+    long i = unsaved_index(d->id);
+    if (i >= 0) {
+        draft_free(&unsaved[i]);
+    } else {
+        unsaved = xrealloc(unsaved, (nunsaved + 1) * sizeof *unsaved);
+        i = (long)nunsaved++;
+    }
+    unsaved[i] = *c;
+    free(c);
+}
+
+void drafts_forget(const char *id)
+{
+    if (id)
+        unsaved_drop(id);
+}
+
+size_t drafts_retry_unsaved(void)
+{
+    static time_t last;
+    time_t now = time(NULL);
+    if (nunsaved == 0 || now == last)
+        return nunsaved;
+    last = now;
+    for (size_t i = nunsaved; i-- > 0;) {
+        draft d = unsaved[i]; /* draft_save drops it from the list on success, keeps a new copy otherwise */
+        draft *c = draft_clone(&d);
+        char *err = NULL;
+        draft_save(c, &err);
+        free(err);
+        draft_free(c);
+        free(c);
+    }
+    return nunsaved;
+}
+
 /* ------------------------------------------------------------------ public */
+
+/* The file write of draft_save. */
+static int write_file(draft *d, char **err)
+{
+    char dir[PATH_MAX - 64], path[PATH_MAX];
+    if (statefile_account_dir("drafts", dir, sizeof dir, err) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s.json", dir, d->id);
+    d->updated_unix = (int64_t)time(NULL);
+    const char *profile = statefile_account_profile();
+    if (profile && (!d->profile || strcmp(d->profile, profile) != 0)) {
+        free(d->profile); /* the account it is kept in is the one it belongs to */
+        d->profile = xstrdup(profile);
+    }
+    char *json = api_draft_encode(d);
+    int rc = statefile_write(path, json, strlen(json), err);
+    free(json);
+    return rc;
+}
 
 int draft_save(draft *d, char **err)
 {
@@ -203,32 +193,81 @@ int draft_save(draft *d, char **err)
         set_err(err, "cannot save the draft: bad draft id");
         return -1;
     }
-    char dir[PATH_MAX - 64], path[PATH_MAX];
-    if (statefile_account_dir("drafts", dir, sizeof dir, err) != 0)
+    char *why = NULL;
+    if (write_file(d, &why) != 0) {
+        char *msg = NULL;
+        set_err(&msg, "cannot save the draft: %s", why ? why : "unknown error");
+        unsaved_keep(d, msg);
+        free(d->save_error);
+        d->save_error = xstrdup(msg);
+        if (err)
+            *err = msg;
+        else
+            free(msg);
+        free(why);
         return -1;
-    snprintf(path, sizeof path, "%s/%s.json", dir, d->id);
-    d->updated_unix = (int64_t)time(NULL);
-    const char *profile = statefile_account_profile();
-    if (profile && (!d->profile || strcmp(d->profile, profile) != 0)) {
-        free(d->profile); /* the account it is kept in is the one it belongs to */
-        d->profile = xstrdup(profile);
     }
-    char *json = draft_to_json(d), *why = NULL;
-    int rc = statefile_write(path, json, strlen(json), &why);
-    if (rc != 0)
-        set_err(err, "cannot save the draft: %s", why ? why : "unknown error");
-    free(why);
-    free(json);
-    return rc;
+    unsaved_drop(d->id);
+    free(d->save_error);
+    d->save_error = NULL;
+    return 0;
 }
 
 int draft_remove(const char *id)
 {
     char dir[PATH_MAX - 64], path[PATH_MAX];
+    if (id) {
+        unsaved_drop(id);
+        claim_unlink(id);
+    }
     if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
     return statefile_remove(path, NULL);
+}
+
+/* A claim file nobody holds whose draft is gone (its console died before saving anything, or
+ * after sending) is removed; a holder that opened it meanwhile notices and opens a new one. */
+static void drop_stale_claim(const char *dir, const char *name)
+{
+    char path[PATH_MAX], draft_path[PATH_MAX];
+    size_t len = strlen(name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+        snprintf(draft_path, sizeof draft_path, "%s/%.*s.json", dir, (int)(len - 6), name + 1) >=
+            (int)sizeof draft_path)
+        return;
+    struct stat st;
+    if (lstat(draft_path, &st) == 0 || errno != ENOENT)
+        return;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        unlink(path);
+    close(fd);
+}
+
+size_t drafts_unsaved_count(void)
+{
+    return nunsaved;
+}
+
+size_t drafts_print_unsaved(FILE *out)
+{
+    drafts_retry_unsaved();
+    for (size_t i = 0; i < nunsaved; i++) {
+        const draft *d = &unsaved[i];
+        const char *body = d->kind == DRAFT_FORM ? d->form_json : d->text;
+        char *to = text_sanitize_str(d->recipient_label ? d->recipient_label : "?");
+        char *why = text_sanitize_str(d->save_error ? d->save_error : "");
+        char *text = text_sanitize(body ? body : "", body ? strlen(body) : 0, true);
+        fprintf(out, "catena-dispatch: a %s to %s could not be saved (%s); here it is, so that it is not lost:\n%s\n",
+                d->kind == DRAFT_FORM ? "form" : "message", to, why, text);
+        free(to);
+        free(why);
+        free(text);
+    }
+    return nunsaved;
 }
 
 static int newest_first(const void *a, const void *b)
@@ -246,16 +285,16 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
     if (skipped)
         *skipped = 0;
     char dir[PATH_MAX];
-    if (statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
-        return -1;
-    DIR *dp = opendir(dir);
-    if (!dp)
+    DIR *dp = statefile_account_dir("drafts", dir, sizeof dir, NULL) == 0 ? opendir(dir) : NULL;
+    if (!dp && nunsaved == 0)
         return -1;
     size_t cap = 0;
     draft *list = NULL;
     struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
+    while (dp && (e = readdir(dp)) != NULL) {
         size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' && len > 6 && strcmp(e->d_name + len - 5, ".lock") == 0)
+            drop_stale_claim(dir, e->d_name);
         if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue; /* not a draft: temp files are hidden, other names are not ours */
         char id[40];
@@ -274,16 +313,193 @@ int drafts_load_all(draft **out, size_t *n, size_t *skipped)
         memcpy(d.id, id, sizeof id); /* the file name is the id */
         if (!d.profile && statefile_account_profile()) /* kept before drafts named their profile */
             d.profile = xstrdup(statefile_account_profile());
+        d.claimed_by = draft_claimed_elsewhere(d.id);
+        if (unsaved_index(d.id) >= 0) {
+            draft_free(&d); /* the copy in memory is newer */
+            continue;
+        }
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             list = xrealloc(list, cap * sizeof *list);
         }
         list[(*n)++] = d;
     }
-    closedir(dp);
+    if (dp)
+        closedir(dp);
+    list = xrealloc(list, (*n + nunsaved + 1) * sizeof *list);
+    for (size_t i = 0; i < nunsaved; i++) {
+        draft *c = draft_clone(&unsaved[i]);
+        list[(*n)++] = *c;
+        free(c);
+    }
     if (*n > 1)
         qsort(list, *n, sizeof *list, newest_first);
     *out = list;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ claims */
+
+typedef struct claim {
+    char id[40];
+    int fd; /* the flocked lock file, -1 when the directory could not be used */
+    int refs;
+} claim;
+
+static claim *claims;
+static size_t nclaims;
+
+static claim *claim_find(const char *id)
+{
+    for (size_t i = 0; i < nclaims; i++)
+        if (strcmp(claims[i].id, id) == 0)
+            return &claims[i];
+    return NULL;
+}
+
+static int lock_path(const char *id, char *out, size_t cap)
+{
+    char dir[PATH_MAX - 64];
+    if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0)
+        return -1;
+    return snprintf(out, cap, "%s/.%s.lock", dir, id) < (int)cap ? 0 : -1;
+}
+
+/* The holder's process id as it wrote it into the lock file; 1 when unreadable. */
+static long holder_pid(int fd)
+{
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 1;
+    buf[n] = '\0';
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 ? pid : 1;
+}
+
+/* Opens and flocks the lock file: the descriptor, -2 when another process holds it (*pid set),
+ * -1 when it cannot be opened. A file removed by its holder meanwhile (draft_remove) is opened again. */
+static int lock_file(const char *path, long *pid)
+{
+    for (int tries = 0; tries < 20; tries++) {
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            *pid = holder_pid(fd);
+            close(fd);
+            if (e != EWOULDBLOCK && e != EINTR)
+                return -1;
+            if (tries >= 2) /* a short look by draft_claimed_elsewhere lets go at once */
+                return -2;
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+            char buf[32];
+            int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+            if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+                *pid = 0; /* the claim holds; only the holder's name is missing */
+            return fd;
+        }
+        close(fd); /* locked a file its holder removed: take the new one */
+    }
+    return -1;
+}
+
+int draft_claim(const char *id, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (!id_ok(id)) {
+        set_err(err, "cannot claim the draft: bad draft id");
+        return -1;
+    }
+    claim *c = claim_find(id);
+    if (c) {
+        c->refs++;
+        return 0;
+    }
+    char path[PATH_MAX];
+    long pid = 0;
+    int fd = lock_path(id, path, sizeof path) == 0 ? lock_file(path, &pid) : -1;
+    if (fd == -2) {
+        set_err(err,
+                "This draft is open in another console (process %ld): it can be opened here once that one "
+                "closes it",
+                pid);
+        return -1;
+    }
+    claims = xrealloc(claims, (nclaims + 1) * sizeof *claims);
+    c = &claims[nclaims++];
+    snprintf(c->id, sizeof c->id, "%s", id);
+    c->fd = fd < 0 ? -1 : fd;
+    c->refs = 1;
+    return 0;
+}
+
+void draft_release(const char *id)
+{
+    claim *c = id ? claim_find(id) : NULL;
+    if (!c || --c->refs > 0)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    *c = claims[--nclaims];
+    if (nclaims == 0) {
+        free(claims);
+        claims = NULL;
+    }
+}
+
+long draft_claimed_elsewhere(const char *id)
+{
+    char path[PATH_MAX];
+    if (!id_ok(id) || claim_find(id) || lock_path(id, path, sizeof path) != 0)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    long pid = 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+        pid = errno == EWOULDBLOCK ? holder_pid(fd) : 0;
+    close(fd); /* also lets go of the shared lock */
+    return pid;
+}
+
+/* The claim's lock file goes with its draft, removed while held (lock_file checks for that). */
+static void claim_unlink(const char *id)
+{
+    char path[PATH_MAX];
+    claim *c = claim_find(id);
+    if (c && c->fd >= 0 && lock_path(id, path, sizeof path) == 0)
+        unlink(path);
+}
+
+int draft_load(const char *id, draft *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    long i = id ? unsaved_index(id) : -1;
+    if (i >= 0) {
+        draft *c = draft_clone(&unsaved[i]);
+        *out = *c;
+        free(c);
+        return 0;
+    }
+    char dir[PATH_MAX], name[64];
+    if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0) {
+        set_err(err, "This draft is not there");
+        return -1;
+    }
+    snprintf(name, sizeof name, "%s.json", id);
+    if (!load_file(dir, name, out)) {
+        set_err(err, "This draft is no longer there: it was sent or deleted (in another console?)");
+        return -1;
+    }
+    snprintf(out->id, sizeof out->id, "%s", id);
     return 0;
 }
 
@@ -293,7 +509,7 @@ void draft_free(draft *d)
         return;
     char **strs[] = {&d->connection_id, &d->sender_id, &d->recipient_id, &d->profile, &d->recipient_label, &d->text,
                      &d->priority, &d->reply_to_message_id, &d->form_resource, &d->form_record_id,
-                     &d->form_json, &d->last_error};
+                     &d->form_json, &d->last_error, &d->operation_id, &d->save_error};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -339,5 +555,7 @@ draft *draft_clone(const draft *d)
     c->form_record_id = dup_or_null(d->form_record_id);
     c->form_json = dup_or_null(d->form_json);
     c->last_error = dup_or_null(d->last_error);
+    c->operation_id = dup_or_null(d->operation_id);
+    c->save_error = dup_or_null(d->save_error);
     return c;
 }

@@ -3,16 +3,11 @@
 
 #include "common/strbuf.h"
 #include "core/statefile.h"
-#include "core/text.h"
 
-#include <cjson/cJSON.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define INBOX_VERSION 1
 
 typedef struct conn_mark {
     char id[UUID_STR_LEN];
@@ -193,95 +188,41 @@ bool inbox_store_dirty(const inbox_store *s)
 
 char *inbox_store_encode(const inbox_store *s)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "version", INBOX_VERSION);
-    cJSON *conns = cJSON_AddArrayToObject(o, "connections");
+    api_inbox_state st = {.nmarks = s->nconns, .n = s->n};
+    st.marks = xcalloc(s->nconns + 1, sizeof *st.marks);
+    st.msgs = xcalloc(s->n + 1, sizeof *st.msgs);
     for (size_t i = 0; i < s->nconns; i++) {
-        cJSON *c = cJSON_CreateObject();
-        cJSON_AddStringToObject(c, "id", s->conns[i].id);
-        cJSON_AddNumberToObject(c, "since_ms", (double)s->conns[i].since_ms);
-        cJSON_AddItemToArray(conns, c);
+        memcpy(st.marks[i].connection_id, s->conns[i].id, UUID_STR_LEN);
+        st.marks[i].since_ms = s->conns[i].since_ms;
     }
-    cJSON *msgs = cJSON_AddArrayToObject(o, "messages");
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = 0; i < s->n; i++) { /* borrowed strings: only read by the encoder */
         const inbox_msg *m = &s->v[i];
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "id", m->id);
-        cJSON_AddStringToObject(j, "connection_id", m->connection_id);
-        cJSON_AddStringToObject(j, "driver_id", m->driver_id);
-        cJSON_AddStringToObject(j, "driver_name", m->driver_name);
-        cJSON_AddStringToObject(j, "text", m->text);
-        cJSON_AddNumberToObject(j, "at_ms", (double)m->at_ms);
-        cJSON_AddBoolToObject(j, "unread", m->unread);
-        cJSON_AddItemToArray(msgs, j);
+        api_inbox_kept *k = &st.msgs[i];
+        memcpy(k->connection_id, m->connection_id, UUID_STR_LEN);
+        memcpy(k->m.id, m->id, UUID_STR_LEN);
+        memcpy(k->m.driver_id, m->driver_id, UUID_STR_LEN);
+        k->m.driver_name = m->driver_name;
+        k->m.text = m->text;
+        k->m.at_ms = m->at_ms;
+        k->unread = m->unread;
     }
-    char *p = cJSON_PrintUnformatted(o);
-    char *out = xstrdup(p ? p : "{}");
-    cJSON_free(p);
-    cJSON_Delete(o);
+    char *out = api_inbox_state_encode(&st);
+    free(st.marks);
+    free(st.msgs);
     return out;
-}
-
-/* A millisecond time the file holds, if it is a sane one (a hostile file may hold 1e300). */
-static bool ms_of(const cJSON *o, const char *k, int64_t *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 || v->valuedouble > 1e15)
-        return false;
-    *out = (int64_t)v->valuedouble;
-    return true;
-}
-
-static const char *str_of(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
-}
-
-static bool uuid_field(const cJSON *o, const char *k, char out[UUID_STR_LEN])
-{
-    uuid u;
-    const char *s = str_of(o, k);
-    if (!s || !uuid_parse(s, &u))
-        return false;
-    uuid_format(&u, out);
-    return true;
 }
 
 int inbox_store_decode(inbox_store *s, const char *json, size_t len, char **err)
 {
     clear(s);
-    cJSON *root = cJSON_ParseWithLength(json, len);
-    const cJSON *ver = root ? cJSON_GetObjectItemCaseSensitive(root, "version") : NULL;
-    if (!cJSON_IsObject(root) || !cJSON_IsNumber(ver) || ver->valuedouble != INBOX_VERSION) {
-        *err = xstrdup("the inbox state file is not one this version wrote");
-        cJSON_Delete(root);
+    api_inbox_state st = {0};
+    if (api_inbox_state_decode(json, len, &st, err) != 0)
         return -1;
-    }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "connections"))
-    {
-        char id[UUID_STR_LEN];
-        int64_t since;
-        if (uuid_field(it, "id", id) && ms_of(it, "since_ms", &since))
-            inbox_store_set_since(s, id, since);
-    }
-    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "messages"))
-    {
-        api_inbox_msg m = {0};
-        char conn[UUID_STR_LEN];
-        const char *name = str_of(it, "driver_name"), *text = str_of(it, "text");
-        if (!uuid_field(it, "id", m.id) || !uuid_field(it, "connection_id", conn) ||
-            !uuid_field(it, "driver_id", m.driver_id) || !ms_of(it, "at_ms", &m.at_ms) || !text ||
-            strlen(text) > API_INBOX_TEXT_MAX + 3 || (name && strlen(name) > API_INBOX_NAME_MAX + 3))
-            continue; /* not an entry this program wrote */
-        m.driver_name = text_sanitize_str(name ? name : ""); /* the file is trusted no more than the API */
-        m.text = text_sanitize_str(text);
-        inbox_store_add(s, conn, &m, !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it, "unread")));
-        free(m.driver_name);
-        free(m.text);
-    }
-    cJSON_Delete(root);
+    for (size_t i = 0; i < st.nmarks; i++)
+        inbox_store_set_since(s, st.marks[i].connection_id, st.marks[i].since_ms);
+    for (size_t i = 0; i < st.n; i++)
+        inbox_store_add(s, st.msgs[i].connection_id, &st.msgs[i].m, st.msgs[i].unread);
+    api_inbox_state_clear(&st);
     s->dirty = false;
     return 0;
 }

@@ -302,6 +302,7 @@ static struct {
     bool chosen;
     char profile[256];
     char name[STATEFILE_PROFILE_MAX + 16];
+    char why[400]; /* why the last statefile_set_account failed */
 } account;
 
 void statefile_account_name(const char *profile, const char *api_url, char *out, size_t cap)
@@ -331,7 +332,10 @@ const char *statefile_account_profile(void)
 int statefile_account_dir(const char *sub, char *out, size_t cap, char **err)
 {
     if (!account.chosen) {
-        set_err(err, "no account chosen for the state directory (a program error)");
+        if (account.why[0])
+            set_err(err, "%s", account.why);
+        else
+            set_err(err, "no account chosen for the state directory (a program error)");
         return -1;
     }
     char tail[PATH_MAX];
@@ -431,12 +435,19 @@ int statefile_set_account(const char *profile, const char *api_url, char **note,
     account.chosen = false;
     snprintf(account.profile, sizeof account.profile, "%s", profile && *profile ? profile : "default");
     statefile_account_name(account.profile, api_url, account.name, sizeof account.name);
-    char state[PATH_MAX], acct[PATH_MAX];
-    if (statefile_dir(NULL, state, sizeof state, err) != 0)
-        return -1;
-    account.chosen = true;
-    if (statefile_account_dir(NULL, acct, sizeof acct, err) != 0) {
-        account.chosen = false;
+    account.why[0] = '\0';
+    char state[PATH_MAX], acct[PATH_MAX], *e = NULL;
+    if (statefile_dir(NULL, state, sizeof state, &e) == 0) {
+        account.chosen = true;
+        if (statefile_account_dir(NULL, acct, sizeof acct, &e) != 0)
+            account.chosen = false;
+    }
+    if (!account.chosen) { /* every later use says this */
+        snprintf(account.why, sizeof account.why, "%s", e ? e : "the state directory cannot be used");
+        if (err)
+            *err = e;
+        else
+            free(e);
         return -1;
     }
     adopt_legacy(state, acct, note);

@@ -106,6 +106,8 @@ START_TEST(test_no_account_no_state)
     ck_assert_int_eq(draft_save(&d, &err), -1);
     ck_assert_msg(err && strstr(err, "no account"), "%s", err);
     free(err);
+    drafts_forget(d.id); /* kept in memory for this process (one account per process): not for the next tests */
+    free(d.save_error);
 }
 END_TEST
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Issue 14 item 4, nothing typed is lost even when the disk takes nothing: the state directory
+# lies below a regular file (ENOTDIR, also for root). The composer says NOT SAVED and Esc does not
+# close it; Ctrl-C quits anyway, and the console then writes the text it could not save to the
+# terminal (stderr), with the recipient and why.
+set -euo pipefail
+dispatch=$1 emulator=$2
+sock="catena-unsaved-$$"
+work=$(mktemp -d)
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -J -S -100 -t t 2>/dev/null || true; exit 1; }
+wait_for() {
+  local deadline=$((SECONDS + ${2:-20}))
+  while [ $SECONDS -lt $deadline ]; do
+    tmux -L "$sock" capture-pane -p -J -S -100 -t t 2>/dev/null | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+touch "$work/not-a-dir"
+tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
+  "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=xterm-256color HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/not-a-dir/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo exited; sleep 30"
+wait_for "signed in" || fail "never signed in"
+wait_for " connections" || fail "no connections"
+tmux -L "$sock" send-keys -t t 2
+wait_for " drivers" || fail "drivers did not load"
+tmux -L "$sock" send-keys -t t m
+wait_for "To:" 5 || fail "composer did not open"
+tmux -L "$sock" send-keys -t t -l "Unsaveable: gate 4 at noon"
+wait_for "NOT SAVED" 5 || fail "the composer does not say the draft is not saved"
+tmux -L "$sock" send-keys -t t Escape
+wait_for "Close and lose" 5 || fail "Esc did not ask before losing the text"
+tmux -L "$sock" send-keys -t t C-c
+wait_for "exited" 10 || fail "Ctrl-C did not quit"
+wait_for "could not be saved" 2 || fail "the unsaved draft was not written to the terminal"
+wait_for "Unsaveable: gate 4 at noon" 2 || fail "the text of the unsaved draft is missing"
+echo "ok: an unsaved draft outlives the console on the terminal"
+echo "1 passed, 0 failed"
