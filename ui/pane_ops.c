@@ -25,7 +25,7 @@ static void on_change(void *ud, const op_rec *op, op_status old)
         if (a->cfg->bell_on_failure)
             a->bell_pending = true;
     } else if (op->status == OP_SUCCESS && old != OP_UNKNOWN) {
-        app_set_message(a, SLOT_STATUS_SUCCESS, "Delivered to the TSP: %s", what ? what : "operation");
+        app_set_message(a, SLOT_STATUS_SUCCESS, "Accepted by the TSP: %s", what ? what : "operation");
     }
     if (op->status == OP_SUCCESS && op->mine && op->resource_id)
         app_refresh_record(a, op->connection_id, op->resource, op->resource_id); /* the list shows the change */
@@ -85,6 +85,12 @@ static theme_slot status_slot(op_status s)
     return s == OP_PENDING ? SLOT_STATUS_PENDING : s == OP_SUCCESS ? SLOT_STATUS_SUCCESS
                                               : s == OP_FAILED    ? SLOT_STATUS_FAILED
                                                                   : SLOT_STATUS_MUTED;
+}
+
+void ops_short_id(const char *id, char out[OPS_SHORT_ID_LEN])
+{
+    size_t n = id ? strlen(id) : 0;
+    snprintf(out, OPS_SHORT_ID_LEN, "…%s", n > 8 ? id + n - 8 : (id ? id : ""));
 }
 
 static void wall_hms(int64_t ms, char out[16])

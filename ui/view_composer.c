@@ -5,6 +5,7 @@
 #include "core/drafts.h"
 #include "core/text.h"
 #include "ui/flows.h"
+#include "ui/pane_ops.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/send.h"
@@ -147,8 +148,10 @@ static void on_accepted(app *a, const draft *d, const char *label, const write_r
         memset(a->marks, 0, a->nmarks_cap);
         a->nmarked = 0;
     }
-    app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op_id,
-                    strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
+    char shortid[OPS_SHORT_ID_LEN];
+    ops_short_id(op_id, shortid);
+    app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %s %s.", label, shortid,
+                    strcmp(r->op_status, "success") == 0 ? "accepted by the TSP" : "pending");
 }
 
 static void on_refused(void *owner, app *a, const write_result *r, const draft *d)
