@@ -12,6 +12,7 @@
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -310,7 +311,7 @@ static unsigned open_row(app *a)
     default: {
         const char *why = action_can_edit(a);
         if (why) {
-            app_set_message(a, SLOT_STATUS_WARN, "edit: %s", why);
+            app_set_message(a, SLOT_STATUS_WARN, "%c%s (Enter: edit).", toupper((unsigned char)why[0]), why + 1);
             return DIRTY_MESSAGE;
         }
         form_open(a, a->current == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER, (const uuid *)row);
@@ -330,7 +331,11 @@ static unsigned run_action(app *a, action_id act)
     if (info->disabled) {
         const char *why = info->disabled(a);
         if (why) {
-            app_set_message(a, SLOT_STATUS_WARN, "%s: %s", info->name, why);
+            /* Why first (it is what fits), then the key and the help's words, never the internal name. */
+            char key[16];
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(info->keys, " "), info->keys);
+            app_set_message(a, SLOT_STATUS_WARN, "%c%s (%s: %c%s).", toupper((unsigned char)why[0]), why + 1, key,
+                            tolower((unsigned char)info->help[0]), info->help + 1);
             return DIRTY_MESSAGE;
         }
     }

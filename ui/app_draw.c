@@ -200,12 +200,14 @@ static void draw_list(app *a, int top, int height)
             if (!a->connected)
                 snprintf(note, sizeof note, "%s", a->startup_note[0] ? a->startup_note : "Not connected.");
             else if (t->state == LOAD_FAILED)
-                snprintf(note, sizeof note, "Could not load %s: %s — r tries again.", v->ops->noun,
+                snprintf(note, sizeof note, "Could not load %s: %s\n\nPress r to try again.", v->ops->noun,
                          t->error ? t->error : "");
             else if (t->state == LOAD_RUNNING || t->state == LOAD_IDLE)
                 snprintf(note, sizeof note, "Loading %s…", v->ops->noun);
             else if (v->filter[0])
                 snprintf(note, sizeof note, "No %s match \"%s\" (Esc clears the filter).", v->ops->noun, v->filter);
+            else if (a->current == VIEW_CONNECTIONS)
+                snprintf(note, sizeof note, "No connections: these credentials see none.");
             else
                 snprintf(note, sizeof note, "No %s on this connection.", v->ops->noun);
             empty = note;
