@@ -14,6 +14,7 @@ struct app;
     X(HELP, "help", "? <F1>", "General", "Show this help", NULL)                                                    \
     X(REDRAW, "redraw", "<C-l>", "General", "Repaint the whole screen", NULL)                                     \
     X(DRAFTS, "drafts", "D", "General", "Unsent messages and forms kept on disk", NULL)                            \
+    X(NOTICES, "notices", "! <F2>", "General", "The last notices in full, newest first (F2 also while typing)", NULL) \
     X(VIEW_CONNECTIONS, "view-connections", "1", "Views", "Show connections", NULL)                               \
     X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
     X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \

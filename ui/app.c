@@ -63,6 +63,8 @@ void app_set_message(app *a, theme_slot slot, const char *fmt, ...)
     va_end(ap);
     a->message_slot = slot;
     a->dirty |= DIRTY_MESSAGE;
+    if (slot != SLOT_STATUS_MUTED || strlen(a->message) > 60) /* not every "x does nothing here" */
+        app_notice_push(a, slot, a->message);
 }
 
 void app_set_startup_note(app *a, const char *note)
@@ -353,6 +355,9 @@ static unsigned run_action(app *a, action_id act)
     case ACT_DRAFTS:
         drafts_open(a);
         return DIRTY_ALL;
+    case ACT_NOTICES:
+        notices_open(a);
+        return DIRTY_ALL;
     case ACT_VIEW_CONNECTIONS:
     case ACT_VIEW_DRIVERS:
     case ACT_VIEW_VEHICLES:
@@ -500,6 +505,9 @@ unsigned app_handle_key(app *a, int key)
     } else if (!(o && o->ops->keymap == &help_keymap) &&
                (key == KEYS_FN + KEY_F(1) || (key == '?' && o && !app_typing(a)))) {
         help_open(a); /* F1 from anywhere, even while typing; ? wherever it types nothing */
+        d = DIRTY_ALL;
+    } else if (key == KEYS_FN + KEY_F(2) && !(o && o->ops->keymap == &notices_keymap)) {
+        notices_open(a); /* from anywhere, even while typing */
         d = DIRTY_ALL;
     } else if (o) {
         d = overlay_handle_key(a, o, key);

@@ -28,6 +28,7 @@ enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS 
 
 #define APP_MAX_VIEWS 8
 #define APP_MAX_OVERLAYS 8
+#define APP_NOTICES 20
 
 struct app;
 struct ops_tracker;
@@ -56,6 +57,13 @@ typedef struct ui_overlay {
     const overlay_ops *ops;
     void *state;
 } ui_overlay;
+
+/* A notice of the message line, kept so that it can be read in full later (ui/view_notices.c). */
+typedef struct app_notice {
+    char text[320];
+    theme_slot slot;
+    int64_t wall_ms;
+} app_notice;
 
 typedef struct app {
     const config *cfg;
@@ -95,6 +103,8 @@ typedef struct app {
     char search[128];
     char message[320];
     theme_slot message_slot;
+    app_notice notices[APP_NOTICES]; /* a ring: the last notices */
+    int nnotices, notice_next;
     unsigned dirty;
     bool quit;
     int rows, cols;
@@ -155,6 +165,9 @@ void app_load_free(app *a);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);
+/* The last notices in full (ui/view_notices.c); app_set_message keeps each one there. */
+void notices_open(app *a);
+void app_notice_push(app *a, theme_slot slot, const char *text);
 
 /* Drawing helpers shared by views (ui/app_draw.c). */
 void draw_line(int y, theme_slot slot, const char *text);
