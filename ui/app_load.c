@@ -82,8 +82,11 @@ static void on_reload_done(void *ud, table *t)
     if (t->state == LOAD_DONE) {
         table old = *real;
         *real = j->fresh;
-        real->generation = old.generation + 1; /* the views refilter */
+        real->generation = old.generation + 1;
         table_clear(&old);
+        for (int i = 0; i < APP_MAX_VIEWS; i++) /* rows changed in place: the views filter again */
+            if (a->views[i].ops && app_view_table(a, i) == real)
+                a->views[i].filter_dirty = true;
         if (app_view_table(a, a->current) == real) /* in place of an error the reload may have left */
             app_set_message(a, SLOT_STATUS_MUTED, "Reloaded: %zu %s.", real->count, a->views[a->current].ops->noun);
     } else {

@@ -149,6 +149,25 @@ static void draw_cells(int y, int x0, int width, const int *w, int ncols, const 
     }
 }
 
+/* A record without a name (its first column empty) still reads as a row that can be chosen:
+ * "281475816766096 (no name, TSP id)": the id first, where a narrow column still shows it; its
+ * Catena id when the TSP's is not known either. */
+static void unnamed_placeholder(const api_resource *res, const table *t, const void *row, char *out, size_t cap)
+{
+    char id[256] = "";
+    const char *what = "id";
+    for (int c = 0; c < res->ncli_cols && !id[0]; c++)
+        if (strcmp(res->cli_cols[c].title, "SOURCE ID") == 0) {
+            api_cell(&res->cli_cols[c], t, row, id, sizeof id);
+            what = "TSP id";
+        }
+    if (!id[0] && res->ncli_cols > 0) {
+        api_cell(&res->cli_cols[0], t, row, id, sizeof id);
+        what = "id";
+    }
+    snprintf(out, cap, "%s (no name, %s)", id, what);
+}
+
 void listview_draw(view *v, const table *t, int top, int height, int width, bool focused, const uint8_t *marks,
                    size_t nmarks)
 {
@@ -186,6 +205,8 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
             api_cell(&res->cols[c], t, row, cells[c], sizeof cells[c]);
             texts[c] = cells[c];
         }
+        if (ncols > 0 && !cells[0][strspn(cells[0], " ")])
+            unnamed_placeholder(res, t, row, cells[0], sizeof cells[0]);
         attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
         if (i == v->cursor)
             a = (attr_t)theme_attr(focused ? SLOT_CURSOR : SLOT_CURSOR_UNFOCUSED);
