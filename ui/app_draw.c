@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
 #include "ui/wrap.h"
@@ -168,6 +169,36 @@ static void draw_status(app *a)
     }
 }
 
+/* The lists' hint line (issue 12, friction 7): the keys that matter in this list and work now,
+ * as the overlays have theirs. Enter's word depends on the list. */
+static void list_hint(app *a, char *out, size_t cap)
+{
+    static const struct {
+        action_id act;
+        const char *word;
+    } hints[] = {
+        {ACT_OPEN, NULL},         {ACT_MESSAGE, "message"}, {ACT_MARK, "mark"},    {ACT_GROUP_MESSAGE, "group"},
+        {ACT_EDIT, "edit"},       {ACT_CREATE, "new"},      {ACT_SEARCH, "filter"}, {ACT_OPS_PANE, "ops"},
+    }; /* ? help is on the status line */
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        const action_info *ai = action_get(hints[i].act);
+        if (ai->disabled && ai->disabled(a))
+            continue;
+        const char *word = hints[i].word;
+        if (!word) /* Enter */
+            word = a->current == VIEW_CONNECTIONS ? "drivers" : a->current == VIEW_DRIVERS ? "conversation" : "edit";
+        if (hints[i].act == ACT_EDIT && a->current != VIEW_DRIVERS)
+            continue; /* Enter edits there already */
+        const char *keys = ai->keys;
+        int key = keys_list_next(&keys);
+        char name[32];
+        keys_hint_name(key, name, sizeof name);
+        n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s %s", n ? " · " : " ", name, word);
+    }
+}
+
 static void draw_message(app *a)
 {
     ui_overlay *o = app_overlay_top(a);
@@ -181,6 +212,12 @@ static void draw_message(app *a)
         char buf[200];
         snprintf(buf, sizeof buf, "/%s", a->search);
         draw_line(a->rows - 1, SLOT_PROMPT, buf);
+        return;
+    }
+    if (!a->message[0] && !o) {
+        char hint[512];
+        list_hint(a, hint, sizeof hint);
+        draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
         return;
     }
     draw_line(a->rows - 1, a->message[0] ? a->message_slot : SLOT_NORMAL, a->message);
