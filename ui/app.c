@@ -205,6 +205,10 @@ static void marks_sync(app *a)
 
 void app_select_connection(app *a, long ci)
 {
+    if (ci != a->conn_sel) /* a filter belongs to its list on one connection */
+        for (int i = 0; i < APP_MAX_VIEWS; i++)
+            if (i != VIEW_CONNECTIONS && a->views[i].ops)
+                listview_set_filter(&a->views[i], "");
     a->conn_sel = ci;
     app_load_connection_tables(a, ci);
     marks_sync(a);
@@ -263,6 +267,10 @@ static unsigned switch_view(app *a, int vi)
 {
     if (vi == a->current)
         return 0;
+    /* From the connections, a list of the connection under the cursor (as k9s and lazygit do). */
+    long row = a->current == VIEW_CONNECTIONS ? listview_selected_row(&a->views[VIEW_CONNECTIONS]) : -1;
+    if (vi != VIEW_CONNECTIONS && row >= 0 && row != a->conn_sel)
+        app_select_connection(a, row);
     a->current = vi;
     a->searching = false;
     a->pane_focus = false;
