@@ -255,6 +255,31 @@ void app_resize(app *a, int rows, int cols)
     a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 }
 
+/* ------------------------------------------------------------------ quitting */
+
+bool app_quit_ok(app *a)
+{
+    if (a->quit_asked)
+        return true;
+    int pending = a->ops ? ops_pending_count(a->ops) : 0, drafts = 0;
+    for (int i = 0; i < a->noverlays; i++)
+        drafts += strcmp(a->overlays[i].ops->name, "composer") == 0 || strcmp(a->overlays[i].ops->name, "form") == 0;
+    if (!pending && !drafts)
+        return true;
+    char what[200] = "";
+    if (pending && a->demo)
+        snprintf(what, sizeof what, "%d operation%s still pending: quitting stops the demo emulator, so %s will "
+                 "read unknown next time.", pending, pending == 1 ? "" : "s", pending == 1 ? "it" : "they");
+    else if (pending)
+        snprintf(what, sizeof what, "%d operation%s still pending: %s go%s on at Catena and show%s here next time.",
+                 pending, pending == 1 ? "" : "s", pending == 1 ? "it" : "they", pending == 1 ? "es" : "",
+                 pending == 1 ? "s" : "");
+    app_set_message(a, SLOT_STATUS_WARN, "%s%s%s q or Ctrl-C again quits.", what, *what && drafts ? " " : "",
+                    drafts ? "The open message or form is kept as a draft (D brings it back)." : "");
+    a->quit_asked = true;
+    return false;
+}
+
 /* ------------------------------------------------------------------ actions */
 
 static int list_height(const app *a)
@@ -353,8 +378,8 @@ static unsigned run_action(app *a, action_id act)
     int page = list_height(a);
     switch (act) {
     case ACT_QUIT:
-        a->quit = true;
-        return 0;
+        a->quit = app_quit_ok(a);
+        return DIRTY_MESSAGE;
     case ACT_HELP:
         help_open(a);
         return DIRTY_ALL;
@@ -505,6 +530,8 @@ unsigned app_handle_key(app *a, int key)
     bool typing = app_typing(a);
     if (key == KEYS_FN + KEY_RESIZE)
         return 0;
+    if (a->quit_asked && !(key == 'q' && !typing && !a->searching))
+        a->quit_asked = false; /* any other key: stay */
     ui_overlay *o = app_overlay_top(a);
     if (key == KEY_CTRL('l')) {
         d = DIRTY_ALL | DIRTY_CLEAR;

@@ -107,6 +107,8 @@ typedef struct app {
     int nnotices, notice_next;
     unsigned dirty;
     bool quit;
+    bool quit_asked;            /* q or Ctrl-C was pressed with work pending: the next one quits */
+    bool demo;                  /* --demo: quitting stops the emulator the console started */
     int rows, cols;
 } app;
 
@@ -162,6 +164,10 @@ bool app_offline(const app *a, int64_t *since_ms);
 /* After each loop turn: notices the API coming back (then reloads what failed) or schedules a retry. */
 void app_load_idle(app *a);
 void app_load_free(app *a);
+
+/* q or Ctrl-C: true when the console may quit now; else says on the message line what happens to
+ * the pending operations and the open drafts, and the next q or Ctrl-C quits. */
+bool app_quit_ok(app *a);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);

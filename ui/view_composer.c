@@ -21,6 +21,9 @@
 
 static const char *const priorities[] = {"low", "medium", "high"};
 
+/* A group message to this many drivers or more is sent by a second Ctrl-X, after the count. */
+#define GROUP_CONFIRM_AT 5
+
 typedef struct composer {
     draft d;
     textedit text;
@@ -28,6 +31,7 @@ typedef struct composer {
     bool draft_dirty;
     bool sending;
     bool confirm_resend; /* the last send may have gone: Ctrl-X again to send anyway */
+    bool confirm_group;  /* a group this large was confirmed (Ctrl-X twice) */
     send_ticket *ticket; /* the send in flight (ui/send.c), NULL when none */
     char status[400];
     theme_slot status_slot;
@@ -197,6 +201,13 @@ static unsigned send_now(app *a, composer *c)
         c->confirm_resend = true;
         snprintf(c->status, sizeof c->status,
                  " The last send may have gone through (see the operations pane). Ctrl-X again sends it anyway.");
+        c->status_slot = SLOT_STATUS_WARN;
+        return DIRTY_LIST;
+    }
+    if (c->d.kind == DRAFT_GROUP_MESSAGE && c->d.nrecipients >= GROUP_CONFIRM_AT && !c->confirm_group) {
+        c->confirm_group = true;
+        snprintf(c->status, sizeof c->status, " This goes to %zu drivers at once. Ctrl-X again sends it; Esc keeps "
+                 "the draft.", c->d.nrecipients);
         c->status_slot = SLOT_STATUS_WARN;
         return DIRTY_LIST;
     }
@@ -375,6 +386,7 @@ static unsigned composer_key(void *state, app *a, int key)
         if (!moved || strcmp(textedit_text(&c->text), c->d.text ? c->d.text : "") != 0) {
             c->draft_dirty = true;
             c->confirm_resend = false;
+            c->confirm_group = false;
         }
         return DIRTY_LIST;
     }

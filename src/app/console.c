@@ -189,7 +189,10 @@ static void on_signal(void *ud, int signo)
                 app_set_message(s->a, SLOT_STATUS_ERROR, "The local emulator stopped; restart with --demo.");
             }
         }
-    } else if (signo == SIGTERM || signo == SIGINT || signo == SIGHUP) {
+    } else if (signo == SIGINT) {
+        s->a->quit = app_quit_ok(s->a); /* Ctrl-C asks first when work is pending; twice quits */
+        app_draw(s->a);
+    } else if (signo == SIGTERM || signo == SIGHUP) {
         s->a->quit = true;
         if (signo == SIGHUP)
             s->exit_code = 129;
@@ -305,6 +308,7 @@ int console_main(int argc, char **argv)
         loop_watch_fd(l, STDIN_FILENO, POLLIN, on_tty_input, &s);
 
     /* The first frame goes out before anything touches the network. */
+    s.a->demo = o.demo;
     if (o.demo)
         app_set_startup_note(s.a, "starting the local emulator…");
     app_draw(s.a);
