@@ -284,7 +284,7 @@ bool app_quit_ok(app *a)
 
 static int list_height(const app *a)
 {
-    int h = a->rows - 4 - (a->pane_open ? a->pane_height : 0);
+    int h = a->rows - 4 - app_pane_rows(a, a->rows - 3);
     return h > 1 ? h : 1;
 }
 

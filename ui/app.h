@@ -175,6 +175,11 @@ void help_open(app *a);
 void notices_open(app *a);
 void app_notice_push(app *a, theme_slot slot, const char *text);
 
+/* Rows the operations pane takes of a list area this high (0 when closed or no room). Below
+ * APP_PANE_YIELD_ROWS terminal rows it yields rows to the list: at most a third of the area. */
+#define APP_PANE_YIELD_ROWS 20
+int app_pane_rows(const app *a, int area_height);
+
 /* Drawing helpers shared by views (ui/app_draw.c). */
 void draw_line(int y, theme_slot slot, const char *text);
 void draw_text_at(int y, int x, int width, theme_slot slot, const char *text);

@@ -58,15 +58,23 @@ static void draw_title(app *a)
         const connection_rec *c = table_row(&a->st.connections, (size_t)a->conn_sel);
         conn = table_str(&a->st.connections, c->description);
     }
-    char tabs[8][48];
-    int tabw[8], all = 0, n = view_registry_count < 8 ? view_registry_count : 8;
-    for (int i = 0; i < n; i++) {
-        snprintf(tabs[i], sizeof tabs[i], " %d %s ", i + 1, view_registry[i]->name);
-        tabw[i] = text_width(tabs[i]);
-        all += tabw[i];
-    }
+    char tabs[APP_MAX_VIEWS][48];
+    int tabw[APP_MAX_VIEWS], all = 0, n = view_registry_count < APP_MAX_VIEWS ? view_registry_count : APP_MAX_VIEWS;
     const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
     int left = text_width(prefix);
+    /* Every tab with its name; when they do not fit, the others by their number only (short
+     * labels: all stay visible at 80 columns however many lists there are); else the current one. */
+    for (int pass = 0; pass < (a->noverlays ? 1 : 2); pass++) { /* under an overlay: names or nothing */
+        all = 0;
+        for (int i = 0; i < n; i++) {
+            bool named = pass == 0 || (i == a->current && !a->noverlays);
+            snprintf(tabs[i], sizeof tabs[i], named ? " %d %s " : " %d ", i + 1, view_registry[i]->name);
+            tabw[i] = text_width(tabs[i]);
+            all += tabw[i];
+        }
+        if (COLS - all >= left + 3 + (*conn ? 12 : 0))
+            break;
+    }
     bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
     int right = show_all ? all : ((a->noverlays > 0) ? 0 : tabw[a->current]);
     char line[1200], buf[1024];
@@ -274,15 +282,23 @@ static void draw_list(app *a, int top, int height)
 
 /* The area between the title and the status line: the top overlay or the current list, and the
  * operations pane below them when it is open. */
+int app_pane_rows(const app *a, int height)
+{
+    if (!a->pane_open || height < 8)
+        return 0;
+    int pane = a->pane_height < 4 ? 4 : a->pane_height;
+    if (a->rows < APP_PANE_YIELD_ROWS && pane > height / 3)
+        pane = height / 3 < 3 ? 3 : height / 3; /* a small terminal: the list keeps most rows */
+    if (pane > height - 4)
+        pane = height - 4;
+    return pane;
+}
+
 void app_draw_list_area(app *a, int top, int height)
 {
-    int pane = 0;
-    if (a->pane_open && height >= 8) {
-        pane = a->pane_height < 4 ? 4 : a->pane_height;
-        if (pane > height - 4)
-            pane = height - 4;
+    int pane = app_pane_rows(a, height);
+    if (pane)
         ops_pane_draw(a, top + height - pane, pane, COLS);
-    }
     ui_overlay *o = app_overlay_top(a);
     if (o)
         o->ops->draw(o->state, a, top, height - pane, COLS);

@@ -95,10 +95,12 @@ static void layout_columns(const api_resource *r, int width, int *w)
         for (int c = 0; c < ncols; c++) {
             if (cols[c].prio != prio)
                 continue;
-            int need = cols[c].min + (used ? 1 : 0);
+            /* The first columns (the name) take their preferred width before others come in. */
+            int want = prio == 0 && cols[c].width <= width - used - (used ? 1 : 0) ? cols[c].width : cols[c].min;
+            int need = want + (used ? 1 : 0);
             if (used + need > width)
                 continue;
-            w[c] = cols[c].min;
+            w[c] = want;
             used += need;
             if (cols[c].flex)
                 nflex++;
