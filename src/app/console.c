@@ -279,8 +279,9 @@ int console_main(int argc, char **argv)
     }
 
     char err[256];
+    const char *term_used = NULL;
     int rc = o.script ? screen_open_virtual(cols, rows, err, sizeof err)
-                      : screen_open_tty(o.term, err, sizeof err, NULL);
+                      : screen_open_tty(o.term, err, sizeof err, &term_used);
     if (rc != 0) {
         fprintf(stderr, "catena-dispatch: %s\n", err);
         config_free(&cfg);
@@ -302,6 +303,14 @@ int console_main(int argc, char **argv)
     app_resize(s.a, LINES, COLS);
     if (state_note)
         app_set_message(s.a, SLOT_STATUS_WARN, "%s", state_note);
+    /* An unknown TERM fell back to another terminal description: say so once (issue 12). */
+    const char *term_asked = o.term ? o.term : getenv("TERM");
+    if (term_used && term_asked && *term_asked && strcmp(term_used, term_asked) != 0) {
+        char *asked = text_sanitize_str(term_asked);
+        app_set_message(s.a, SLOT_STATUS_WARN, "TERM=%s cannot be used here; drawing as %s (set TERM or --term to "
+                        "change it).", asked, term_used);
+        free(asked);
+    }
     free(state_note);
     loop_handle_signals(l, on_signal, &s);
     if (s.tty)
