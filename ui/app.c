@@ -564,6 +564,8 @@ unsigned app_handle_key(app *a, int key)
     }
     if (app_typing(a) != typing)
         d |= DIRTY_STATUS; /* the status line names the help key that works now */
+    if ((d & DIRTY_LIST) && !a->noverlays)
+        d |= DIRTY_STATUS; /* it says where the cursor is */
     a->dirty |= d;
     return d;
 }

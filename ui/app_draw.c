@@ -100,14 +100,29 @@ static void draw_title(app *a)
     attrset(A_NORMAL);
 }
 
+/* n with thousands separators: 100000 -> "100,000". */
+static void thousands(size_t n, char *out, size_t cap)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < cap; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
 /* "1 connection", "27 drivers": the view's noun is plural; one row drops its final s. */
 static void count_noun(size_t n, const char *noun, char *out, size_t cap)
 {
     size_t len = strlen(noun);
+    char num[32];
+    thousands(n, num, sizeof num);
     if (n == 1 && len > 1 && noun[len - 1] == 's')
         snprintf(out, cap, "1 %.*s", (int)(len - 1), noun);
     else
-        snprintf(out, cap, "%zu %s", n, noun);
+        snprintf(out, cap, "%s %s", num, noun);
 }
 
 static void load_summary(const app *a, const table *t, const char *noun, char *out, size_t cap)
@@ -167,7 +182,13 @@ static void draw_status(app *a)
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
-    snprintf(right, sizeof right, "%s", app_typing(a) ? "F1 help " : "? help  q quit ");
+    char pos[64] = "", at[24], of[24];
+    if (!a->noverlays && !a->pane_focus && v->nvisible) { /* where the cursor is: "1,042 of 100,000" */
+        thousands(v->cursor + 1, at, sizeof at);
+        thousands(v->nvisible, of, sizeof of);
+        snprintf(pos, sizeof pos, "%s of %s │ ", at, of);
+    }
+    snprintf(right, sizeof right, "%s%s", pos, app_typing(a) ? "F1 help " : "? help  q quit ");
     draw_line(a->rows - 2, a->connected && auth_text == offline ? SLOT_STATUS_WARN : SLOT_STATUS, left);
     int rw = text_width(right);
     if (text_width(left) + rw + 1 < COLS) {
