@@ -141,6 +141,12 @@ static void draw_header(const form *f, int y, int width)
     char extra[120] = "";
     if (changed)
         snprintf(extra, sizeof extra, " · %d changed", changed);
+    else if (!f->record_id[0]) { /* a create: which fields it needs (• marks them), or that none is */
+        bool any = false;
+        for (int i = 0; i < f->spec->nfields; i++)
+            any |= f->spec->fields[i].required_on_create;
+        snprintf(extra, sizeof extra, "%s", any ? " · • required" : " · no field is required: fill in at least one");
+    }
     snprintf(line, sizeof line, " %s%s · %s%s", title, extra, f->d.sync ? "sync" : "async",
              f->sending ? " · saving…" : "");
     draw_text_at(y, 0, width, SLOT_HEADER, line);
@@ -196,6 +202,8 @@ static int draw_field(form *f, const layout *l, int i, int y, int bottom, int wi
     put(y, 0, 3, width, SLOT_NORMAL, "");
     if (changed)
         put(y, 1, 1, width, SLOT_MARKED, "*");
+    if (!f->record_id[0] && fs->required_on_create) /* a create needs it */
+        put(y, 2, 1, width, SLOT_STATUS_WARN, "•");
     snprintf(label, sizeof label, "%s", fs->label);
     put(y, 3, l->label_w, width, row, label);
     put(y, 3 + l->label_w, 1, width, row, "");
