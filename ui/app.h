@@ -90,7 +90,9 @@ typedef struct app {
     struct ops_tracker *ops;
     bool pane_open, pane_focus;
     int pane_height;            /* rows including its header */
-    size_t pane_cursor, pane_top;
+    size_t pane_cursor, pane_top;     /* in the ops shown */
+    int pane_filter;                  /* all, pending, failed (ui/pane_ops.c; f cycles) */
+    int64_t pane_cleared_ms;          /* c: finished ops that changed before this are hidden; 0 none */
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
     struct reload_job *reloads; /* reloads in flight (ui/app_load.c) */

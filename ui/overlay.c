@@ -12,6 +12,8 @@
  * so that the help and the docs list them with the others. */
 static const overlay_key pane_keys[] = {
     {"<Enter>", 0, "Open the operation under the cursor", NULL, 0},
+    {"f", 0, "Show all operations, the pending ones, or the failed ones", NULL, 0},
+    {"c", 0, "Clear the finished ones from the pane (again: show them; the journal keeps them)", NULL, 0},
     {"o + -", 0, "Also over a conversation, an operation, the drafts or the help", NULL, 0},
 };
 const overlay_keymap pane_keymap = OVERLAY_KEYMAP("operations pane", pane_keys);
