@@ -111,6 +111,7 @@ typedef struct app {
     bool quit;
     bool quit_asked;            /* q or Ctrl-C was pressed with work pending: the next one quits */
     bool demo;                  /* --demo: quitting stops the emulator the console started */
+    int tab_x[APP_MAX_VIEWS], tab_w[APP_MAX_VIEWS]; /* where the title drew each tab (w 0: not shown) */
     int rows, cols;
 } app;
 
@@ -166,6 +167,11 @@ bool app_offline(const app *a, int64_t *since_ms);
 /* After each loop turn: notices the API coming back (then reloads what failed) or schedules a retry. */
 void app_load_idle(app *a);
 void app_load_free(app *a);
+
+/* Mouse (ui/app_mouse.c): a click at column x, row y selects a row (the selected row again opens it),
+ * a tab, or an operation of the pane; the wheel scrolls what is under it. */
+typedef enum { APP_MOUSE_CLICK, APP_MOUSE_WHEEL_UP, APP_MOUSE_WHEEL_DOWN } app_mouse_kind;
+unsigned app_mouse(app *a, app_mouse_kind kind, int x, int y);
 
 /* q or Ctrl-C: true when the console may quit now; else says on the message line what happens to
  * the pending operations and the open drafts, and the next q or Ctrl-C quits. */

@@ -87,12 +87,15 @@ static void draw_title(app *a)
     }
     draw_line(0, SLOT_TITLE, line);
     int x = COLS - right;
+    memset(a->tab_w, 0, sizeof a->tab_w);
     for (int i = 0; i < n; i++) {
         bool cur = i == a->current && !(a->noverlays > 0);
         if (!show_all && !cur)
             continue;
         if (x < 0 || x + tabw[i] > COLS)
             break;
+        a->tab_x[i] = x; /* for a click on it */
+        a->tab_w[i] = tabw[i];
         attrset((attr_t)theme_attr(cur ? SLOT_CURSOR : SLOT_TITLE_DIM));
         mvaddstr(0, x, tabs[i]);
         x += tabw[i];

@@ -218,6 +218,15 @@ static void on_tty_input(void *ud, int fd, short revents)
             app_resize(s->a, LINES, COLS);
             continue;
         }
+        MEVENT ev;
+        if (key == KEYS_FN + KEY_MOUSE) {
+            if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED)))
+                s->a->dirty |= app_mouse(s->a, ev.bstate & BUTTON4_PRESSED   ? APP_MOUSE_WHEEL_UP
+                                               : ev.bstate & BUTTON5_PRESSED ? APP_MOUSE_WHEEL_DOWN
+                                                                             : APP_MOUSE_CLICK,
+                                         ev.x, ev.y);
+            continue;
+        }
         app_handle_key(s->a, key);
         if (s->a->quit)
             break;
@@ -288,6 +297,8 @@ int console_main(int argc, char **argv)
         return 2;
     }
     theme_apply(&th, cfg.no_color);
+    if (!o.script)
+        screen_mouse(!cfg.no_mouse);
 
     /* The demo's emulator listens on a new port each time: its state is kept as one account. */
     char *state_note = NULL, *state_err = NULL;

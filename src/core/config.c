@@ -194,6 +194,8 @@ int config_set(config *c, const char *key, const char *value, config_error *err)
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
+    } else if (strcmp(key, "mouse") == 0 && (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)) {
+        c->no_mouse = strcmp(value, "no") == 0;
     } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
         bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
         if (key[0] == 'b')

@@ -23,6 +23,7 @@ typedef struct config {
     int poll_idle_ms;    /* default 15000 */
     bool bell_on_failure;/* default true */
     bool flash_on_failure; /* "bell = flash": flash the screen instead of ringing */
+    bool no_mouse;        /* "mouse = no": the terminal keeps its own mouse (selecting text) */
     int request_timeout_ms; /* one HTTP request, default 30000 */
 } config;
 
