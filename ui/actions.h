@@ -31,6 +31,8 @@ struct app;
     X(SEARCH, "search", "/", "Lists", "Filter the list as you type (Enter keeps, Esc clears)", NULL)              \
     X(CLEAR_SEARCH, "clear-search", "<Esc>", "Lists", "Clear the filter", NULL)                                    \
     X(RELOAD, "reload", "r", "Lists", "Reload the list from the API", NULL)                                        \
+    X(SORT, "sort", "s", "Lists", "Sort by the next column (▲ in its header; then the API's order)", NULL) \
+    X(SORT_REVERSE, "sort-reverse", "S", "Lists", "Reverse the sort", NULL)                                        \
     X(MESSAGE, "message", "m", "Write", "Write a message to the driver under the cursor", action_can_message)      \
     X(MARK, "mark", "<Space>", "Write", "Mark or unmark the driver under the cursor", action_in_drivers)            \
     X(MARK_ALL, "mark-all", "*", "Write", "Mark every driver matching the filter (again: unmark all)", action_in_drivers) \

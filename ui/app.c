@@ -439,6 +439,9 @@ static unsigned run_action(app *a, action_id act)
         app_reload_view(a, a->current); /* the status line says "reloading…" until it ends */
         return DIRTY_ALL;
     }
+    case ACT_SORT:
+    case ACT_SORT_REVERSE:
+        return app_sort_key(a, act == ACT_SORT_REVERSE);
     case ACT_MESSAGE: {
         const table *t;
         const user_rec *d = current_row(a, &t);

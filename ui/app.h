@@ -173,6 +173,11 @@ void app_load_free(app *a);
 typedef enum { APP_MOUSE_CLICK, APP_MOUSE_WHEEL_UP, APP_MOUSE_WHEEL_DOWN } app_mouse_kind;
 unsigned app_mouse(app *a, app_mouse_kind kind, int x, int y);
 
+/* Sorting (ui/app_sort.c): s sorts the list by its next column, S reverses; app_draw sorts a list
+ * again when its rows changed since. */
+unsigned app_sort_key(app *a, bool reverse);
+void app_sort_again(app *a);
+
 /* q or Ctrl-C: true when the console may quit now; else says on the message line what happens to
  * the pending operations and the open drafts, and the next q or Ctrl-C quits. */
 bool app_quit_ok(app *a);

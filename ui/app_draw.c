@@ -334,6 +334,7 @@ void app_draw(app *a)
 {
     if (!a->dirty)
         return;
+    app_sort_again(a); /* a sorted list whose rows changed (a reload, a saved record) */
     /* Views whose table grew since the last frame must refilter before the status line counts. */
     table *t = app_view_table(a, a->current);
     if (t)

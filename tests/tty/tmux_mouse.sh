@@ -4,10 +4,11 @@
 # request), so that text can be selected as usual.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-mouse-$$"
+base="catena-mouse-$$"
+sock=$base
 work=$(mktemp -d)
 emu_pid=
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { for r in on off; do tmux -L "$sock-$r" kill-server 2>/dev/null || true; done; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
 wait_for() {
@@ -25,6 +26,7 @@ url=$(sed -n 's/^listening on //p' "$work/emu.out")
 [ -n "$url" ] || fail "emulator did not start"
 
 run() { # NAME CONFIG_LINE: the console in tmux with that config, its raw output in $work/NAME.log
+  sock="$base-$1" # a fresh server each time: a killed one may still be exiting
   mkdir -p "$work/$1/config/catena-dispatch"
   echo "$2" >"$work/$1/config/catena-dispatch/config"
   tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 "sleep 0.5; env TERM=xterm-256color HOME=$work/$1 XDG_CONFIG_HOME=$work/$1/config XDG_STATE_HOME=$work/$1/state LANG=C.UTF-8 CATENA_CLIENT_ID=demo-client CATENA_CLIENT_SECRET=demo-secret $dispatch --api-url $url --auth-url $url/realms/catena; sleep 30"
