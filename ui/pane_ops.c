@@ -21,8 +21,12 @@ static void on_change(void *ud, const op_rec *op, op_status old)
     const char *what = op->label && *op->label ? op->label : op->resource;
     if (op->status == OP_FAILED) {
         const char *why = op->nlogs ? op->logs[op->nlogs - 1].error_details : NULL;
-        app_set_message(a, SLOT_STATUS_FAILED, "Failed (O, Enter: details): %s%s%.120s", what ? what : "operation",
-                        why && *why ? ": " : "", why && *why ? why : "");
+        /* The reason first: it is what the message line has room for (! shows it all). */
+        if (why && *why)
+            app_set_message(a, SLOT_STATUS_FAILED, "Failed: %.160s · %s (O, Enter: details)", why,
+                            what ? what : "operation");
+        else
+            app_set_message(a, SLOT_STATUS_FAILED, "Failed: %s (O, Enter: details)", what ? what : "operation");
         if (a->cfg->bell_on_failure)
             a->bell_pending = true;
     } else if (op->status == OP_SUCCESS && old != OP_UNKNOWN) {
