@@ -174,6 +174,8 @@ int config_set(config *c, const char *key, const char *value, config_error *err)
         set_str(&c->client_id, *value ? value : NULL);
     } else if (strcmp(key, "client_secret") == 0) {
         set_str(&c->client_secret, *value ? value : NULL);
+    } else if (strcmp(key, "mouse") == 0) { /* any value but no/off/false/0 keeps it on */
+        c->no_mouse = !strcmp(value, "no") || !strcmp(value, "off") || !strcmp(value, "false") || !strcmp(value, "0");
     } else if (strcmp(key, "theme") == 0) {
         set_str(&c->theme, *value ? value : NULL);
     } else if (strcmp(key, "sender_id") == 0) {
@@ -194,8 +196,6 @@ int config_set(config *c, const char *key, const char *value, config_error *err)
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
-    } else if (strcmp(key, "mouse") == 0 && (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)) {
-        c->no_mouse = strcmp(value, "no") == 0;
     } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
         bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
         if (key[0] == 'b')
