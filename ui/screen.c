@@ -63,8 +63,8 @@ void screen_mouse(bool on)
 int screen_open_virtual(int cols, int rows, char *err, size_t errcap)
 {
     int fd = memfd_create("catena-virtual-tty", MFD_CLOEXEC);
-    g_out = fd >= 0 ? fdopen(fd, "w") : fopen("/dev/null", "w");
-    g_in = fopen("/dev/null", "r");
+    g_out = fd >= 0 ? fdopen(fd, "w") : fopen("/dev/null", "we");
+    g_in = fopen("/dev/null", "re");
     if (!g_out || !g_in) {
         snprintf(err, errcap, "cannot open /dev/null");
         return -1;

@@ -188,6 +188,7 @@ static const char common_help[] =
     "  --profile NAME         profile of the config file (env CATENA_PROFILE)\n"
     "  --config FILE          config file (default $XDG_CONFIG_HOME/catena-dispatch/config)\n"
     "  --request-timeout SEC  give up on one request after SEC seconds (default 30)\n"
+    "  --log FILE             support log: every request and answer, never a secret (config log_file)\n"
     "  --help                 this text\n"
     "C (--connection) is a connection id or its exact description. Names match exactly (as typed\n"
     "first, then up to case, accents and full-width forms when that is unique).\n"
@@ -252,6 +253,16 @@ static void print_overview(FILE *out)
     for (size_t i = 0; i < NDEFS; i++)
         fprintf(out, "  %-20s %s\n", DEFS[i].name, DEFS[i].summary);
     fprintf(out, "\n" PROG " SUBCOMMAND --help describes one.\n\n%s", common_help);
+}
+
+const cmd_def *cmd_def_at(size_t i)
+{
+    return i < NDEFS ? &DEFS[i] : NULL;
+}
+
+const char *cmd_common_help(void)
+{
+    return common_help;
 }
 
 /* ------------------------------------------------------------------ option parsing */

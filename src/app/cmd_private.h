@@ -148,4 +148,8 @@ int cmd_run_create(cmd_ctx *c);
 int cmd_run_operations(cmd_ctx *c);
 int cmd_run_operation(cmd_ctx *c);
 
+/* The subcommand table (NULL past its end) and the options every subcommand takes, for the man page. */
+const cmd_def *cmd_def_at(size_t i);
+const char *cmd_common_help(void);
+
 #endif

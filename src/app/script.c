@@ -334,7 +334,7 @@ static int run_command(app *a, const char *cmd, const char *where)
 
 int script_run(app *a, const char *path)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
     if (!f) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
         return 1;

@@ -263,3 +263,13 @@ char *decode_error_summary(const char *body, size_t len)
     strbuf_free(&sb);
     return clean;
 }
+
+void decode_token_answer(const char *body, size_t len, char **access_token, double *expires_in)
+{
+    cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
+    *access_token = cJSON_IsString(tok) && tok->valuestring && *tok->valuestring ? xstrdup(tok->valuestring) : NULL;
+    *expires_in = cJSON_IsNumber(exp) ? exp->valuedouble : -1;
+    cJSON_Delete(root);
+}

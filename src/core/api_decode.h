@@ -28,4 +28,8 @@ int decode_item(table *t, const struct cJSON *item, char **err);
  * or a Keycloak `error_description`), sanitized; NULL if the body is not a known error shape. */
 char *decode_error_summary(const char *body, size_t len);
 
+/* The token endpoint's answer: *access_token (heap, caller frees; NULL when it is absent, empty or
+ * not a string) and *expires_in (seconds as sent; -1 when absent or not a number). */
+void decode_token_answer(const char *body, size_t len, char **access_token, double *expires_in);
+
 #endif

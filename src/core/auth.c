@@ -3,10 +3,13 @@
 #include "common/strbuf.h"
 #include "core/api_decode.h"
 
-#include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define AUTH_TOKEN_MAX 16384      /* bytes; Keycloak's JWTs are 1-3 KB */
+#define AUTH_LIFETIME_MAX_S 86400 /* a longer expires_in is refreshed after a day anyway */
 
 typedef struct waiter {
     auth_token_cb cb;
@@ -68,6 +71,25 @@ void auth_free(auth *a)
     free(a);
 }
 
+/* A bearer token is one line of visible ASCII (RFC 6750's b64token is a subset), of sane length. */
+static bool token_ok(const char *t)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++, n++)
+        if (*p < 0x21 || *p > 0x7E || n >= AUTH_TOKEN_MAX)
+            return false;
+    return n > 0;
+}
+
+/* expires_in as whole seconds, clamped before the conversion (a huge or NaN double is undefined
+ * behaviour to convert): 0 .. AUTH_LIFETIME_MAX_S. */
+static long lifetime_s(double v)
+{
+    if (!(v > 0))
+        return 0;
+    return v >= AUTH_LIFETIME_MAX_S ? AUTH_LIFETIME_MAX_S : (long)v;
+}
+
 static void notify(auth *a, int cred_err)
 {
     waiter *w = a->waiters;
@@ -102,15 +124,19 @@ static void on_token(void *ud, const http_response *r)
         a->state = AUTH_FAILED;
         snprintf(a->error, sizeof a->error, "cannot reach the auth server: %s", r->error_text);
     } else if (r->status == 200) {
-        cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
-        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "access_token");
-        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
-        if (cJSON_IsString(tok) && tok->valuestring && *tok->valuestring) {
-            long life = cJSON_IsNumber(exp) ? (long)exp->valuedouble : 300;
-            if (life < 0)
-                life = 0;
+        char *tok = NULL;
+        double exp = -1;
+        decode_token_answer(r->body, r->body_len, &tok, &exp);
+        if (tok && !token_ok(tok)) {
+            /* It goes into an Authorization header: a CR/LF in it would add headers of the server's choosing. */
+            a->state = AUTH_FAILED;
+            snprintf(a->error, sizeof a->error,
+                     "the auth server sent an access token that is not a single printable line: refused");
+        } else if (tok) {
+            long life = exp >= 0 ? lifetime_s(exp) : 300;
             wipe_free(a->token);
-            a->token = xstrdup(tok->valuestring);
+            a->token = tok;
+            tok = NULL;
             int64_t now = loop_real_now_ms();
             a->expires_at = now + life * 1000;
             /* Refresh 30 s early, or at 90% of a short lifetime. */
@@ -122,7 +148,7 @@ static void on_token(void *ud, const http_response *r)
             a->state = AUTH_FAILED;
             snprintf(a->error, sizeof a->error, "the auth server's reply has no access_token");
         }
-        cJSON_Delete(root);
+        wipe_free(tok);
     } else {
         a->state = AUTH_FAILED;
         cred_err = r->status == 400 || r->status == 401;

@@ -3,38 +3,25 @@
  * Error messages name files, lines and keys; they echo only rejected number/boolean
  * values, never a line or a string value (it could be the client secret). */
 #include "core/config.h"
+#include "core/config_keys.h"
 
+#include "common/err.h"
 #include "common/strbuf.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PAGE_SIZE_MIN 1
 #define PAGE_SIZE_MAX 1000
 #define POLL_MS_MIN 100
 #define POLL_MS_MAX 3600000
-
-__attribute__((format(printf, 2, 3)))
-static int fail(config_error *err, const char *fmt, ...)
-{
-    if (err) {
-        strbuf sb = STRBUF_INIT;
-        va_list ap;
-        va_start(ap, fmt);
-        strbuf_vprintf(&sb, fmt, ap);
-        va_end(ap);
-        free(err->message);
-        err->message = strbuf_detach(&sb);
-    }
-    return -1;
-}
 
 static char *dup_or_null(const char *s)
 {
@@ -64,7 +51,7 @@ static void config_copy(config *dst, const config *src)
 {
     *dst = *src;
     char **strs[] = {&dst->api_url, &dst->auth_url, &dst->client_id, &dst->client_secret,
-                     &dst->profile, &dst->config_path, &dst->theme, &dst->sender_id};
+                     &dst->profile, &dst->config_path, &dst->theme, &dst->sender_id, &dst->log_file};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         *strs[i] = dup_or_null(*strs[i]);
 }
@@ -87,15 +74,8 @@ void config_free(config *c)
     free(c->config_path);
     free(c->theme);
     free(c->sender_id);
+    free(c->log_file);
     memset(c, 0, sizeof *c);
-}
-
-void config_error_free(config_error *e)
-{
-    if (!e)
-        return;
-    free(e->message);
-    e->message = NULL;
 }
 
 /* ------------------------------------------------------------------ values */
@@ -159,12 +139,14 @@ static void set_url(char **slot, const char *value)
     *slot = xstrndup(value, n);
 }
 
-int config_set(config *c, const char *key, const char *value, config_error *err)
+int config_set(config *c, const char *key, const char *value, char **err)
 {
     if (!key)
-        return fail(err, "missing setting name");
+        return err_set(err, "missing setting name");
     if (!value)
-        return fail(err, "%s: missing value", printable_or(key, "setting"));
+        return err_set(err, "%s: missing value", printable_or(key, "setting"));
+    if (!config_key_find(key)) /* the key table (config_keys.c) is the one list of settings */
+        return err_set(err, "unknown setting '%s'", printable_or(key, "?"));
 
     if (strcmp(key, "api_url") == 0) {
         set_url(&c->api_url, value);
@@ -174,39 +156,65 @@ int config_set(config *c, const char *key, const char *value, config_error *err)
         set_str(&c->client_id, *value ? value : NULL);
     } else if (strcmp(key, "client_secret") == 0) {
         set_str(&c->client_secret, *value ? value : NULL);
-    } else if (strcmp(key, "mouse") == 0) { /* any value but no/off/false/0 keeps it on */
-        c->no_mouse = !strcmp(value, "no") || !strcmp(value, "off") || !strcmp(value, "false") || !strcmp(value, "0");
+    } else if (strcmp(key, "mouse") == 0) {
+        bool on;
+        if (!parse_bool(value, &on))
+            return err_set(err, "mouse must be yes/no, true/false, on/off or 1/0 (got '%s')", printable_or(value, "?"));
+        c->no_mouse = !on;
     } else if (strcmp(key, "theme") == 0) {
         set_str(&c->theme, *value ? value : NULL);
     } else if (strcmp(key, "sender_id") == 0) {
         set_str(&c->sender_id, *value ? value : NULL);
     } else if (strcmp(key, "page_size") == 0) {
         if (!parse_int(value, PAGE_SIZE_MIN, PAGE_SIZE_MAX, &c->page_size))
-            return fail(err, "page_size must be a whole number from %d to %d (got '%s')",
-                        PAGE_SIZE_MIN, PAGE_SIZE_MAX, printable_or(value, "?"));
+            return err_set(err, "page_size must be a whole number from %d to %d (got '%s')",
+                           PAGE_SIZE_MIN, PAGE_SIZE_MAX, printable_or(value, "?"));
     } else if (strcmp(key, "poll_pending_ms") == 0 || strcmp(key, "poll_idle_ms") == 0) {
         int *slot = key[5] == 'p' ? &c->poll_pending_ms : &c->poll_idle_ms;
         if (!parse_int(value, POLL_MS_MIN, POLL_MS_MAX, slot))
-            return fail(err, "%s must be a whole number of milliseconds from %d to %d (got '%s')",
-                        key, POLL_MS_MIN, POLL_MS_MAX, printable_or(value, "?"));
+            return err_set(err, "%s must be a whole number of milliseconds from %d to %d (got '%s')",
+                           key, POLL_MS_MIN, POLL_MS_MAX, printable_or(value, "?"));
     } else if (strcmp(key, "request_timeout_ms") == 0) {
         if (!parse_int(value, 500, 600000, &c->request_timeout_ms))
-            return fail(err, "request_timeout_ms must be a whole number of milliseconds from 500 to 600000 (got '%s')",
-                        printable_or(value, "?"));
+            return err_set(err,
+                           "request_timeout_ms must be a whole number of milliseconds from 500 to 600000 (got '%s')",
+                           printable_or(value, "?"));
+    } else if (strcmp(key, "log_file") == 0) {
+        set_str(&c->log_file, *value ? value : NULL);
+    } else if (strcmp(key, "log_level") == 0) {
+        if (strcmp(value, "info") != 0 && strcmp(value, "debug") != 0)
+            return err_set(err, "log_level must be info or debug (got '%s')", printable_or(value, "?"));
+        c->log_debug = value[0] == 'd';
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
+    } else if (strcmp(key, "allow_insecure_http") == 0) {
+        if (!parse_bool(value, &c->allow_insecure_http))
+            return err_set(err, "allow_insecure_http must be yes/no, true/false, on/off or 1/0 (got '%s')",
+                           printable_or(value, "?"));
     } else if (strcmp(key, "bell") == 0 || strcmp(key, "no_color") == 0) {
         bool *slot = key[0] == 'b' ? &c->bell_on_failure : &c->no_color;
         if (key[0] == 'b')
             c->flash_on_failure = false;
         if (!parse_bool(value, slot))
-            return fail(err, "%s must be yes/no, true/false, on/off or 1/0%s (got '%s')", key, key[0] == 'b' ? " or flash" : "",
-                        printable_or(value, "?"));
+            return err_set(err, "%s must be yes/no, true/false, on/off or 1/0%s (got '%s')", key,
+                           key[0] == 'b' ? " or flash" : "", printable_or(value, "?"));
     } else {
-        return fail(err, "unknown setting '%s'", printable_or(key, "?"));
+        return err_set(err, "unknown setting '%s'", printable_or(key, "?"));
     }
     return 0;
+}
+
+/* Removes NAME from the environment after zeroing its value where it is stored (for a variable we
+ * were started with, the block /proc/PID/environ shows), so neither a child nor a reader of /proc
+ * sees it. */
+static void scrub_env(const char *name)
+{
+    size_t n = strlen(name);
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            memset(*e + n + 1, 0, strlen(*e + n + 1));
+    unsetenv(name);
 }
 
 void config_apply_env(config *c)
@@ -224,6 +232,7 @@ void config_apply_env(config *c)
         if (v && *v)
             config_set(c, map[i].key, v, NULL);
     }
+    scrub_env("CATENA_CLIENT_SECRET"); /* read once: $EDITOR and other children must not inherit it */
     const char *nc = getenv("NO_COLOR");
     if (nc && *nc)
         c->no_color = true;
@@ -362,32 +371,41 @@ void config_url_host(const char *url, char *out, unsigned outcap)
     out[n] = '\0';
 }
 
-static int validate_url(const char *name, const char *url, config_error *err)
+static int validate_url(const char *name, const char *url, bool allow_insecure, char **err)
 {
     url_parts u;
     if (!url || !*url)
-        return fail(err, "%s is empty", name);
+        return err_set(err, "%s is empty", name);
     if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
-        return fail(err, "%s must start with http:// or https://", name);
+        return err_set(err, "%s must start with http:// or https://", name);
     if (!url_split(url, &u) || !u.http)
-        return fail(err, "%s has no valid host (expected http(s)://host[:port][/path])", name);
+        return err_set(err, "%s has no valid host (expected http(s)://host[:port][/path])", name);
     for (const unsigned char *p = (const unsigned char *)url; *p; p++)
         if (*p <= 0x20 || *p == 0x7F)
-            return fail(err, "%s contains spaces or control characters", name);
+            return err_set(err, "%s contains spaces or control characters", name);
+    if (!allow_insecure && strncasecmp(url, "http://", 7) == 0 && !config_url_is_loopback(url)) {
+        char host[80];
+        config_url_host(url, host, sizeof host);
+        return err_set(err,
+                       "%s is plain http:// to %s, not this machine: the client secret and access token would "
+                       "cross the network unencrypted. Use https://, or set allow_insecure_http = yes to accept "
+                       "that risk",
+                       name, printable_or(host, "a remote host"));
+    }
     return 0;
 }
 
-int config_validate(const config *c, config_error *err)
+int config_validate(const config *c, char **err)
 {
-    if (validate_url("api_url", c->api_url, err) < 0 ||
-        validate_url("auth_url", c->auth_url, err) < 0)
+    if (validate_url("api_url", c->api_url, c->allow_insecure_http, err) < 0 ||
+        validate_url("auth_url", c->auth_url, c->allow_insecure_http, err) < 0)
         return -1;
     if (c->page_size < PAGE_SIZE_MIN || c->page_size > PAGE_SIZE_MAX)
-        return fail(err, "page_size must be from %d to %d", PAGE_SIZE_MIN, PAGE_SIZE_MAX);
+        return err_set(err, "page_size must be from %d to %d", PAGE_SIZE_MIN, PAGE_SIZE_MAX);
     if (c->poll_pending_ms < POLL_MS_MIN || c->poll_pending_ms > POLL_MS_MAX)
-        return fail(err, "poll_pending_ms must be from %d to %d", POLL_MS_MIN, POLL_MS_MAX);
+        return err_set(err, "poll_pending_ms must be from %d to %d", POLL_MS_MIN, POLL_MS_MAX);
     if (c->poll_idle_ms < POLL_MS_MIN || c->poll_idle_ms > POLL_MS_MAX)
-        return fail(err, "poll_idle_ms must be from %d to %d", POLL_MS_MIN, POLL_MS_MAX);
+        return err_set(err, "poll_idle_ms must be from %d to %d", POLL_MS_MIN, POLL_MS_MAX);
     return 0;
 }
 
@@ -449,7 +467,7 @@ static void add_profile_name(strbuf *names, const char *name)
     strbuf_puts(names, name);
 }
 
-static char *default_config_path(void)
+char *config_default_path(void)
 {
     strbuf sb = STRBUF_INIT;
     const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -466,7 +484,7 @@ static char *default_config_path(void)
 /* Parses the open file into c. Keys of sections other than the selected profile are
  * checked against a scratch config so that mistakes are reported wherever they are. */
 static int parse_file(FILE *f, const char *path, const char *profile, config *c,
-                      bool *found, strbuf *names, config_error *err)
+                      bool *found, bool *has_secret, strbuf *names, char **err)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -475,7 +493,7 @@ static int parse_file(FILE *f, const char *path, const char *profile, config *c,
     int rc = 0;
     config scratch;
     config *target = c; /* common keys apply to the selected profile */
-    config_error sub = {NULL};
+    char *sub = NULL;
 
     config_init_defaults(&scratch);
     while ((got = getline(&line, &cap, f)) >= 0) {
@@ -484,7 +502,7 @@ static int parse_file(FILE *f, const char *path, const char *profile, config *c,
         if (lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
             s += 3; /* UTF-8 byte order mark */
         if ((size_t)got != strlen(line)) {
-            rc = fail(err, "%s:%u: line contains a NUL byte", path, lineno);
+            rc = err_set(err, "%s:%u: line contains a NUL byte", path, lineno);
             break;
         }
         s = trim(s);
@@ -493,19 +511,19 @@ static int parse_file(FILE *f, const char *path, const char *profile, config *c,
         if (*s == '[') {
             size_t n = strlen(s);
             if (s[n - 1] != ']') {
-                rc = fail(err, "%s:%u: expected [profile NAME]", path, lineno);
+                rc = err_set(err, "%s:%u: expected [profile NAME]", path, lineno);
                 break;
             }
             s[n - 1] = '\0';
             char *inner = trim(s + 1);
             if (strncmp(inner, "profile", 7) != 0 || !isspace((unsigned char)inner[7])) {
-                rc = fail(err, "%s:%u: expected [profile NAME]", path, lineno);
+                rc = err_set(err, "%s:%u: expected [profile NAME]", path, lineno);
                 break;
             }
             char *name = trim(inner + 7);
             if (!valid_name(name)) {
-                rc = fail(err, "%s:%u: bad profile name (use letters, digits, '_', '-', '.')",
-                          path, lineno);
+                rc = err_set(err, "%s:%u: bad profile name (use letters, digits, '_', '-', '.')",
+                             path, lineno);
                 break;
             }
             add_profile_name(names, name);
@@ -519,69 +537,78 @@ static int parse_file(FILE *f, const char *path, const char *profile, config *c,
         }
         char *eq = strchr(s, '=');
         if (!eq) {
-            rc = fail(err, "%s:%u: expected 'key = value'", path, lineno);
+            rc = err_set(err, "%s:%u: expected 'key = value'", path, lineno);
             break;
         }
         *eq = '\0';
         char *key = trim(s);
         char *value = trim(eq + 1);
         if (!valid_name(key)) {
-            rc = fail(err, "%s:%u: expected 'key = value'", path, lineno);
+            rc = err_set(err, "%s:%u: expected 'key = value'", path, lineno);
             break;
         }
         if (*value == '"' && !unquote(value)) {
-            rc = fail(err, "%s:%u: %s: unterminated or malformed quoted value", path, lineno,
-                      printable_or(key, "value"));
+            rc = err_set(err, "%s:%u: %s: unterminated or malformed quoted value", path, lineno,
+                         printable_or(key, "value"));
             break;
         }
+        if (strcmp(key, "client_secret") == 0 && *value)
+            *has_secret = true;
         if (config_set(target, key, value, &sub) < 0) {
-            rc = fail(err, "%s:%u: %s", path, lineno, sub.message);
+            rc = err_set(err, "%s:%u: %s", path, lineno, sub);
             break;
         }
     }
     if (rc == 0 && ferror(f))
-        rc = fail(err, "%s: read error", path);
+        rc = err_set(err, "%s: read error", path);
     if (line) {
         memset(line, 0, cap); /* may have held the secret */
         free(line);
     }
-    config_error_free(&sub);
+    free(sub);
     config_free(&scratch);
     return rc;
 }
 
 static int load_resolved(config *c, const char *path, bool explicit_path, const char *prof,
-                         config_error *err)
+                         char **err)
 {
     bool is_default = strcmp(prof, "default") == 0;
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) {
         if (errno == ENOENT && !explicit_path) {
             if (!is_default)
-                return fail(err, "profile '%s' requested but %s does not exist",
-                            printable_or(prof, "?"), path);
+                return err_set(err, "profile '%s' requested but %s does not exist",
+                               printable_or(prof, "?"), path);
             set_str(&c->profile, prof);
             return 0;
         }
-        return fail(err, "cannot read config file %s: %s", path, strerror(errno));
+        return err_set(err, "cannot read config file %s: %s", path, strerror(errno));
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return fail(err, "cannot read config file %s: it is a directory", path);
+        return err_set(err, "cannot read config file %s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return err_set(err, "cannot read config file %s: it is a directory", path);
     }
 
     /* Work on a copy so that a failed load leaves *c untouched. */
     config tmp;
     config_copy(&tmp, c);
-    bool found = false;
+    bool found = false, has_secret = false;
     strbuf names = STRBUF_INIT;
-    int rc = parse_file(f, path, prof, &tmp, &found, &names, err);
+    int rc = parse_file(f, path, prof, &tmp, &found, &has_secret, &names, err);
     fclose(f);
+    if (rc == 0 && has_secret && (st.st_mode & (S_IRWXG | S_IRWXO)))
+        rc = err_set(err, "%s holds client_secret and other users can access it (mode %04o): run chmod 600 %s",
+                     path, (unsigned)(st.st_mode & 0777), path);
     if (rc == 0 && !found && !is_default)
-        rc = fail(err, "%s: profile '%s' not found (%s%s)", path, printable_or(prof, "?"),
-                  names.len ? "profiles: " : "no profiles defined",
-                  names.len ? names.data : "");
+        rc = err_set(err, "%s: profile '%s' not found (%s%s)", path, printable_or(prof, "?"),
+                     names.len ? "profiles: " : "no profiles defined",
+                     names.len ? names.data : "");
     strbuf_free(&names);
     if (rc < 0) {
         config_free(&tmp);
@@ -594,16 +621,16 @@ static int load_resolved(config *c, const char *path, bool explicit_path, const 
     return 0;
 }
 
-int config_load_file(config *c, const char *path, const char *profile, config_error *err)
+int config_load_file(config *c, const char *path, const char *profile, char **err)
 {
     const char *prof = (profile && *profile) ? profile : "default";
     if (path)
         return load_resolved(c, path, true, prof, err);
-    char *resolved = default_config_path();
+    char *resolved = config_default_path();
     if (!resolved) {
         if (strcmp(prof, "default") != 0)
-            return fail(err, "profile '%s' requested but there is no config file (HOME is not set)",
-                        printable_or(prof, "?"));
+            return err_set(err, "profile '%s' requested but there is no config file (HOME is not set)",
+                           printable_or(prof, "?"));
         set_str(&c->profile, prof);
         return 0;
     }

@@ -25,32 +25,36 @@ typedef struct config {
     bool bell_on_failure;/* default true */
     bool flash_on_failure; /* "bell = flash": flash the screen instead of ringing */
     int request_timeout_ms; /* one HTTP request, default 30000 */
+    bool allow_insecure_http; /* plain http:// to a host that is not loopback; default false */
+    char *log_file;      /* support log (core/supportlog), NULL: none */
+    bool log_debug;      /* log_level = debug: bodies too */
 } config;
-
-/* Where problems are reported: a heap string the caller frees. */
-typedef struct config_error {
-    char *message;
-} config_error;
 
 void config_init_defaults(config *c);
 /* Reads the config file: path given, or $XDG_CONFIG_HOME/catena-dispatch/config, or
  * ~/.config/catena-dispatch/config. Missing default file is not an error; a missing explicit
  * file is. Format: `key = value` lines, `#` comments, `[profile NAME]` sections; keys before
  * any section apply to every profile; the selected profile's section overrides them.
- * Unknown keys are errors naming file and line. Returns 0 or -1 with *err set. */
-int config_load_file(config *c, const char *path, const char *profile, config_error *err);
-/* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR. */
+ * Unknown keys are errors naming file and line. A file that holds client_secret and is open to
+ * other users (any group/other permission bit) is refused with the chmod to run, as ssh does.
+ * Returns 0 or -1 with *err set (a heap string, caller frees: the error convention, common/err.h). */
+int config_load_file(config *c, const char *path, const char *profile, char **err);
+/* CATENA_CLIENT_ID, CATENA_CLIENT_SECRET, CATENA_API_URL, CATENA_AUTH_URL, CATENA_PROFILE(unused here), NO_COLOR.
+ * CATENA_CLIENT_SECRET is then wiped and removed from the process's environment. */
 void config_apply_env(config *c);
 /* Sets one key ("api_url", "auth_url", "client_id", "client_secret", "theme", "sender_id",
- * "page_size", "poll_pending_ms", "poll_idle_ms", "request_timeout_ms", "bell", "no_color"). -1 with *err on bad key/value. */
-int config_set(config *c, const char *key, const char *value, config_error *err);
-/* Checks URLs (http/https only) and ranges; -1 with *err. */
-int config_validate(const config *c, config_error *err);
+ * "page_size", "poll_pending_ms", "poll_idle_ms", "request_timeout_ms", "bell", "no_color",
+ * "allow_insecure_http"). -1 with *err on bad key/value. */
+int config_set(config *c, const char *key, const char *value, char **err);
+/* Checks URLs (http/https only; plain http only to loopback unless allow_insecure_http) and
+ * ranges; -1 with *err. */
+int config_validate(const config *c, char **err);
 /* True when the URL's host is loopback (127.0.0.0/8, ::1, localhost). */
 bool config_url_is_loopback(const char *url);
 /* Host[:port] of a URL into out (for the status bar). */
 void config_url_host(const char *url, char *out, unsigned outcap);
+/* The config file read when none is given, or NULL (no HOME); heap. */
+char *config_default_path(void);
 void config_free(config *c);
-void config_error_free(config_error *e);
 
 #endif

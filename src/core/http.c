@@ -1,5 +1,6 @@
 #include "core/http.h"
 
+#include "common/fds.h"
 #include "common/strbuf.h"
 
 #include <curl/curl.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 typedef struct transfer {
     uint64_t id;
@@ -16,6 +18,10 @@ typedef struct transfer {
     strbuf body;
     char *req_body;
     int retry_after_s;
+    bool too_large;     /* aborted at HTTP_BODY_MAX_BYTES */
+    bool refused;       /* never sent: a header value would have split the header */
+    uint64_t refuse_timer;
+    struct http_client *client;
     http_done_cb cb;
     void *ud;
     int64_t started;
@@ -33,15 +39,36 @@ struct http_client {
     int in_flight;
     long default_timeout_ms;
     transfer *list;
+    http_observer obs;
 };
 
 static void check_done(http_client *c);
 
+/* Inflated bytes: a small gzip body may expand without bound. */
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
     transfer *t = ud;
-    strbuf_append(&t->body, ptr, size * nmemb);
-    return size * nmemb;
+    size_t n = size * nmemb;
+    if ((long long)(t->body.len + n) > HTTP_BODY_MAX_BYTES) {
+        t->too_large = true;
+        return 0; /* CURLE_WRITE_ERROR ends the transfer */
+    }
+    strbuf_append(&t->body, ptr, n);
+    return n;
+}
+
+/* Received (still compressed) bytes: an endless body that never announced its size. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    transfer *t = ud;
+    (void)dltotal;
+    (void)ultotal;
+    (void)ulnow;
+    if (dlnow > HTTP_BODY_MAX_BYTES) {
+        t->too_large = true;
+        return 1; /* CURLE_ABORTED_BY_CALLBACK */
+    }
+    return 0;
 }
 
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -59,6 +86,14 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
             t->retry_after_s = (int)v;
     }
     return n;
+}
+
+/* Every socket close-on-exec: $EDITOR and other children must not inherit API connections. */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)ud;
+    (void)purpose;
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
 static void on_socket_ready(void *ud, int fd, short revents)
@@ -128,6 +163,7 @@ http_client *http_client_new(loop *l)
     c->next_id = 1;
     c->default_timeout_ms = 30000;
     c->multi = curl_multi_init();
+    fds_cloexec_from(3); /* curl_multi_init's wakeup socket pair is opened without close-on-exec */
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -138,7 +174,10 @@ http_client *http_client_new(loop *l)
 
 static void transfer_free(http_client *c, transfer *t)
 {
-    curl_multi_remove_handle(c->multi, t->easy);
+    if (t->refuse_timer)
+        loop_timer_cancel(c->l, t->refuse_timer);
+    if (!t->refused)
+        curl_multi_remove_handle(c->multi, t->easy);
     curl_easy_cleanup(t->easy);
     curl_slist_free_all(t->headers);
     strbuf_free(&t->body);
@@ -159,6 +198,8 @@ static void unlink_transfer(http_client *c, transfer *t)
 
 static http_error classify(CURLcode rc, transfer *t)
 {
+    if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+        return HTTP_ERR_TOO_LARGE;
     switch (rc) {
     case CURLE_OK:
         return HTTP_OK;
@@ -188,7 +229,7 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
 {
     http_response r;
     memset(&r, 0, sizeof r);
-    r.error = cancelled ? HTTP_ERR_CANCELLED : classify(rc, t);
+    r.error = cancelled ? HTTP_ERR_CANCELLED : t->refused ? HTTP_ERR_NETWORK : classify(rc, t);
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
     r.body = t->body.data ? t->body.data : (char *)"";
     r.body_len = t->body.len;
@@ -196,10 +237,18 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
         snprintf(r.error_text, sizeof r.error_text, "cancelled");
+    else if (t->refused)
+        snprintf(r.error_text, sizeof r.error_text, "refused to send a header value with a line break or control "
+                                                    "character");
+    else if (r.error == HTTP_ERR_TOO_LARGE)
+        snprintf(r.error_text, sizeof r.error_text, "the API sent an oversized answer (more than %lld MB)",
+                 HTTP_BODY_MAX_BYTES / 1000000);
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         snprintf(r.error_text, sizeof r.error_text, "no answer within %.1f s", (double)t->timeout_ms / 1000.0);
     else if (rc != CURLE_OK)
         snprintf(r.error_text, sizeof r.error_text, "%.159s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    if (c->obs.response)
+        c->obs.response(c->obs.ud, t->id, &r);
     unlink_transfer(c, t);
     http_done_cb cb = t->cb;
     void *ud = t->ud;
@@ -221,6 +270,22 @@ static void check_done(http_client *c)
     }
 }
 
+/* A header value must stay one header: printable ASCII and spaces only (no CR, LF, NUL, DEL). */
+static bool header_value_ok(const char *v)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p > 0x7E)
+            return false;
+    return true;
+}
+
+static void on_refused(void *ud)
+{
+    transfer *t = ud;
+    t->refuse_timer = 0;
+    finish(t->client, t, CURLE_OK, false);
+}
+
 uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, void *ud)
 {
     transfer *t = xcalloc(1, sizeof *t);
@@ -239,10 +304,16 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     t->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->default_timeout_ms;
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->timeout_ms);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    /* A Content-Length over the cap fails at once; the callbacks catch bodies that do not say. */
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_BODY_MAX_BYTES);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "catena-dispatch/0.1");
     /* TLS verification stays on, always; only http:// and https:// are allowed. */
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -280,6 +351,15 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     c->list = t;
     c->in_flight++;
     c->started++;
+    t->client = c;
+    if (c->obs.request)
+        c->obs.request(c->obs.ud, t->id, req);
+    if ((req->bearer && !header_value_ok(req->bearer)) || (req->content_type && !header_value_ok(req->content_type))) {
+        /* Defence in depth (auth refuses such tokens first): fail from the loop, never inside http_start. */
+        t->refused = true;
+        t->refuse_timer = loop_timer_add(c->l, LOOP_CLOCK_REAL, 0, on_refused, t);
+        return t->id;
+    }
     curl_multi_add_handle(c->multi, e);
     return t->id;
 }
@@ -302,6 +382,14 @@ int http_in_flight(const http_client *c)
 uint64_t http_requests_started(const http_client *c)
 {
     return c->started;
+}
+
+void http_set_observer(http_client *c, const http_observer *o)
+{
+    if (o)
+        c->obs = *o;
+    else
+        memset(&c->obs, 0, sizeof c->obs);
 }
 
 void http_set_default_timeout(http_client *c, long ms)

@@ -15,8 +15,20 @@ typedef enum {
     HTTP_ERR_SENT_TIMEOUT, /* timed out after the request was sent: outcome unknown */
     HTTP_ERR_TLS,
     HTTP_ERR_NETWORK,   /* any other transport failure (reset, ...) */
-    HTTP_ERR_CANCELLED
+    HTTP_ERR_CANCELLED,
+    HTTP_ERR_TOO_LARGE  /* the answer passed HTTP_BODY_MAX_BYTES (received or inflated): aborted */
 } http_error;
+
+/* The most a response may hold, received (compressed) and written (inflated): the largest
+ * legitimate answer is a page of API_PAGE_SIZE_MAX (1000) items. A vehicle or driver record is
+ * ~1.6 KB of JSON (1.3-1.6 MB per 1000-item page from the emulator, hostile strings included);
+ * budget 16 KiB an item (an operation carrying a long message payload and its attempts), then
+ * double it: 1000 * 16384 * 2 = 32,768,000 bytes (~31 MiB). Past it the transfer is aborted. */
+#ifndef API_PAGE_SIZE_MAX
+#define API_PAGE_SIZE_MAX 1000 /* the API's largest page (core/api.h) */
+#endif
+#define HTTP_ITEM_BYTES_MAX 16384
+#define HTTP_BODY_MAX_BYTES ((long long)API_PAGE_SIZE_MAX * HTTP_ITEM_BYTES_MAX * 2)
 
 typedef struct http_response {
     http_error error;
@@ -51,5 +63,14 @@ int http_in_flight(const http_client *c);
 /* Total requests started since creation (for tests and the benchmark). */
 uint64_t http_requests_started(const http_client *c);
 void http_set_default_timeout(http_client *c, long ms);
+
+/* Sees every request as it starts and every answer (or failure) as it ends, with the same id:
+ * the support log (core/supportlog). Headers are not shown to it. NULL functions: none. */
+typedef struct http_observer {
+    void (*request)(void *ud, uint64_t id, const http_request *req);
+    void (*response)(void *ud, uint64_t id, const http_response *resp);
+    void *ud;
+} http_observer;
+void http_set_observer(http_client *c, const http_observer *o);
 
 #endif

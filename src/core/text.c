@@ -119,10 +119,34 @@ bool text_init_locale(void)
     return codeset_is_utf8();
 }
 
+/* Embeddings, overrides and isolates: dropped (they reorder what follows them). */
 static bool is_bidi_control(uint32_t cp)
 {
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-           cp == 0x200E || cp == 0x200F || cp == 0x061C;
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Characters a terminal draws as nothing, so that a name can look blank or two names the same:
+ * zero-width space, non-joiner, joiner, LRM, RLM (U+200B..U+200F), ALM (U+061C), the Mongolian
+ * vowel separator, word joiner and invisible operators (U+2060..U+2064), the deprecated format
+ * controls (U+206A..U+206F), the BOM / zero-width no-break space (U+FEFF) and the tag characters
+ * (U+E0000..U+E007F). Shown as U+FFFD, like any other character that cannot be drawn. */
+static bool is_invisible_format(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || cp == 0x061C || cp == 0x180E || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+/* Pictographs that join into one emoji with U+200D (family, profession, flag sequences). */
+static bool is_pictographic(uint32_t cp)
+{
+    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF);
+}
+
+/* What may sit between a pictograph and a following ZWJ without breaking the sequence:
+ * VS16 (emoji presentation) and the enclosing keycap. Skin tones are pictographic already. */
+static bool continues_emoji(uint32_t cp)
+{
+    return cp == 0xFE0F || cp == 0x20E3;
 }
 
 /* Characters that are never printable, whatever the locale's tables say. */
@@ -143,11 +167,22 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
     size_t o = 0;
     const unsigned char *s = (const unsigned char *)in;
     bool use_wctype = len > 0 && codeset_is_utf8();
+    bool in_emoji = false; /* the output ends in a pictograph (plus VS16 or keycap) */
 
     for (size_t i = 0; i < len;) {
         size_t adv;
         uint32_t cp = utf8_decode(s + i, len - i, &adv);
         i += adv;
+        bool was_emoji = in_emoji;
+        in_emoji = (cp != BAD_CP && is_pictographic(cp)) || (was_emoji && continues_emoji(cp));
+        if (cp == 0x200D && was_emoji && i < len) {
+            size_t next_adv;
+            uint32_t next = utf8_decode(s + i, len - i, &next_adv);
+            if (next != BAD_CP && is_pictographic(next)) {
+                o += utf8_encode(cp, out + o); /* a ZWJ inside an emoji sequence is kept */
+                continue;
+            }
+        }
         if (cp == BAD_CP) {
             o += utf8_encode(REPLACEMENT_CP, out + o);
         } else if (cp == '\t') {
@@ -160,7 +195,7 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
             out[o++] = (char)cp;
         } else if (is_bidi_control(cp)) {
             /* dropped */
-        } else if (is_never_printable(cp) || (use_wctype && !iswprint((wint_t)cp))) {
+        } else if (is_invisible_format(cp) || is_never_printable(cp) || (use_wctype && !iswprint((wint_t)cp))) {
             o += utf8_encode(REPLACEMENT_CP, out + o);
         } else {
             o += utf8_encode(cp, out + o);

@@ -15,7 +15,10 @@ bool text_init_locale(void);
  *  - invalid UTF-8 (bad bytes, overlongs, surrogates, > U+10FFFF) -> U+FFFD
  *  - C0 controls (incl. CR, LF, ESC), DEL, C1 controls (U+0080..U+009F) -> '?'
  *  - TAB -> one space
- *  - bidi controls (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) -> removed
+ *  - bidi embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069) -> removed
+ *  - characters drawn as nothing (zero-width U+200B..U+200F incl. LRM/RLM, ALM U+061C, U+180E,
+ *    U+2060..U+2064, U+206A..U+206F, BOM U+FEFF, tags U+E0000..U+E007F) -> U+FFFD, so a name
+ *    cannot look blank or like another; except a ZWJ between two pictographs (emoji sequence)
  *  - other non-printable characters (iswprint false) -> U+FFFD
  * If keep_newlines, LF is kept (for multi-line text such as message bodies). */
 char *text_sanitize(const char *in, size_t len, bool keep_newlines);

@@ -116,8 +116,9 @@ static bool set_field(fault *f, const char *key, const char *value, bool *kind_g
         while (k < N_KINDS && strcmp(KIND_NAMES[k], value) != 0)
             k++;
         if (k == N_KINDS) {
-            snprintf(err, cap, "kind must be status, malformed, truncated, reset, rate_limit, bad_items, latency, "
-                               "cursor_loop, empty_pages, endless_body, gzip_bomb, crlf_token, huge_numbers or refuse_null");
+            snprintf(err, cap,
+                     "kind must be status, malformed, truncated, reset, rate_limit, bad_items, latency, cursor_loop, "
+                     "empty_pages, endless_body, gzip_bomb, crlf_token, huge_numbers or refuse_null");
             return false;
         }
         f->kind = (fault_kind)k;

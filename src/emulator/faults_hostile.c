@@ -142,7 +142,8 @@ void hostile_huge_429(emu_response *resp, bool with_header)
 {
     resp->status = 429;
     strbuf_reset(&resp->body);
-    strbuf_puts(&resp->body, "{\"code\":429,\"message\":\"Too Many Requests\",\"detail\":{\"retry_after_seconds\":1e300,"
+    strbuf_puts(&resp->body, "{\"code\":429,\"message\":\"Too Many Requests\",\"detail\":"
+                             "{\"retry_after_seconds\":1e300,"
                              "\"message\":\"Rate limit exceeded, retry after 1e300 seconds\"}}");
     if (with_header)
         response_header(resp, "Retry-After", "1e300");

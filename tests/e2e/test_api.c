@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 static emu_proc emu;
 
@@ -220,11 +221,7 @@ int main(void)
     tcase_add_test(tc, one_token_is_shared_and_reused);
     tcase_add_test(tc, expired_token_is_refetched_once_on_401);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     emu_stop(&emu);
     return failed ? 1 : 0;
 }

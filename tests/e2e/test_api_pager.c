@@ -6,6 +6,7 @@
 #include "core/api_caps.h"
 #include "core/api_pager.h"
 #include "emu_proc.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -457,11 +458,7 @@ int main(void)
     tcase_add_test(tc, a_403_is_retried_once_with_a_fresh_token);
     tcase_add_test(tc, more_pages_than_total_allows_end_with_a_clear_error);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     emu_stop(&emu);
     curl_global_cleanup();
     return failed ? 1 : 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <wchar.h>
 #include <locale.h>
+#include "suite_runner.h"
 
 static emu_proc emu; /* shared, --time-scale 0.001 */
 
@@ -723,11 +724,7 @@ int main(void)
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
         tcase_add_test(tc, tests[i]);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     emu_stop(&emu);
     curl_global_cleanup();
     return failed ? 1 : 0;

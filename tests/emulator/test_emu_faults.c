@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "emu_test_world.h"
+#include "suite_runner.h"
 
 static world w;
 
@@ -424,10 +425,7 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     emu_test_record_responses();
-    SRunner *sr = srunner_create(faults_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(faults_suite());
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

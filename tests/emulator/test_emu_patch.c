@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "emu_test_world.h"
+#include "suite_runner.h"
 
 static world w;
 
@@ -118,10 +119,7 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     emu_test_record_responses();
-    SRunner *sr = srunner_create(patch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(patch_suite());
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

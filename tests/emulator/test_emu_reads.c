@@ -5,6 +5,7 @@
 
 #include "emu_test_http.h"
 #include "emulator/vin.h"
+#include "suite_runner.h"
 
 static emu_proc emu;
 static char *token;
@@ -587,10 +588,7 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     emu_test_record_responses();
-    SRunner *sr = srunner_create(reads_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(reads_suite());
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

@@ -21,6 +21,7 @@
 #include "emulator/tsp_sim.h"
 #include "emulator/vin.h"
 #include "emulator/write_schema.h"
+#include "suite_runner.h"
 
 START_TEST(vin_check_digits)
 {
@@ -402,9 +403,6 @@ static Suite *units_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(units_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(units_suite());
     return failed ? 1 : 0;
 }

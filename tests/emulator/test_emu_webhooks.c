@@ -11,6 +11,7 @@
 #include "emu_test_world.h"
 #include "emulator/emu_crypto.h"
 #include "emulator/webhooks.h"
+#include "suite_runner.h"
 
 #define MAX_CAPTURED 16
 
@@ -370,10 +371,7 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     emu_test_record_responses();
-    SRunner *sr = srunner_create(webhooks_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(webhooks_suite());
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

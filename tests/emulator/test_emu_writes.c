@@ -7,6 +7,7 @@
 
 #include "emu_test_world.h"
 #include "emulator/emu_clock.h"
+#include "suite_runner.h"
 
 static world w;
 
@@ -549,10 +550,7 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     emu_test_record_responses();
-    SRunner *sr = srunner_create(writes_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(writes_suite());
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 #define CATENA_TEST_E2E_CONSOLE_H
 
 #include "emu_proc.h"
+#include "suite_runner.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -18,9 +19,6 @@ int run_console_script(const emu_proc *e, const char *workdir, const char *scrip
 cJSON *emu_logged_body(const emu_proc *e, const char *method, const char *prefix, int nth, char *path_out,
                        size_t cap);
 
-/* Runs a Check suite in one process (tests share one emulator): the number of failed tests. */
-struct Suite;
-int run_suite_nofork(struct Suite *s);
 /* A fresh private directory /tmp/PREFIX-XXXXXX in out (cap >= 64), and its removal with all
  * it holds. */
 int e2e_make_workdir(const char *prefix, char *out, size_t cap);

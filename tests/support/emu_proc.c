@@ -1,5 +1,6 @@
 #include "emu_proc.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +14,8 @@ int emu_start(emu_proc *e, const char *const *extra_args)
 {
     memset(e, 0, sizeof *e);
     int fds[2];
-    if (pipe(fds) != 0)
+    /* Close-on-exec: consoles the test starts later must not inherit the emulator's pipe. */
+    if (pipe2(fds, O_CLOEXEC) != 0)
         return -1;
     const char *argv[64];
     int n = 0;

@@ -8,6 +8,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 static const struct {
     const char *text;
@@ -152,9 +153,6 @@ int main(void)
     tcase_add_loop_test(tc, bad_themes_name_the_line, 0, (int)(sizeof bad_themes / sizeof bad_themes[0]));
     tcase_add_test(tc, theme_values);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     return failed ? 1 : 0;
 }

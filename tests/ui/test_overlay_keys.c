@@ -5,6 +5,7 @@
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/wrap.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <curses.h>
@@ -141,9 +142,6 @@ int main(void)
     tcase_add_test(tc, typing_appends_characters);
     tcase_add_test(tc, one_wrap);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     return failed ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include "core/api_messages.h"
 #include "core/api_writes.h"
 #include "core/text.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -187,9 +188,6 @@ int main(void)
         fprintf(stderr, "test_api_module: no UTF-8 locale available\n");
         return 1;
     }
-    SRunner *sr = srunner_create(api_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(api_suite());
     return failed != 0;
 }

@@ -4,6 +4,7 @@
 #include "core/api_resources.h"
 #include "core/forms.h"
 #include "core/text.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -484,9 +485,6 @@ int main(void)
     tcase_add_test(tc, set_bodies_need_a_form_and_connection);
     tcase_add_loop_test(tc, forms_name_their_record, 0, N(name_cases));
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     return failed ? 1 : 0;
 }

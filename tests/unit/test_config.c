@@ -1,5 +1,6 @@
 /* Unit tests of src/core/config.c: defaults, the file format and profiles, precedence,
  * validation, URL helpers and config file discovery. */
+#include "common/err.h"
 #include "core/config.h"
 
 #include <check.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "suite_runner.h"
 
 #define SECRET "s3cr3t-Do-Not-Print"
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -46,7 +48,8 @@ static void teardown(void)
     clear_env();
 }
 
-/* Writes text to tmpdir/name (creating one level of directories) and returns the path. */
+/* Writes text to tmpdir/name (creating one level of directories), private as a config file with a
+ * secret must be, and returns the path. */
 static char *write_file(const char *name, const char *text)
 {
     static char path[512];
@@ -62,6 +65,7 @@ static char *write_file(const char *name, const char *text)
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
     fclose(f);
+    chmod(path, 0600);
     return path;
 }
 
@@ -84,7 +88,7 @@ START_TEST(test_defaults)
     ck_assert_int_eq(c.poll_idle_ms, 15000);
     ck_assert(c.bell_on_failure);
     ck_assert(!c.no_color);
-    config_error err = {NULL};
+    char *err = NULL;
     ck_assert_int_eq(config_validate(&c, &err), 0);
     config_free(&c);
     config_free(&c); /* freeing twice is harmless */
@@ -113,7 +117,7 @@ static const char precedence_file[] =
 START_TEST(test_precedence)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("cfg", precedence_file);
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, "prod", &err), 0);
@@ -134,6 +138,7 @@ START_TEST(test_precedence)
     setenv("CATENA_CLIENT_SECRET", "", 1); /* empty: ignored */
     setenv("NO_COLOR", "1", 1);
     config_apply_env(&c);
+    ck_assert_ptr_null(getenv("CATENA_CLIENT_SECRET")); /* read once, then gone */
     ck_assert_str_eq(c.client_id, "env-id");
     ck_assert_str_eq(c.api_url, "https://env.example.com");
     ck_assert_str_eq(c.client_secret, SECRET);
@@ -146,14 +151,14 @@ START_TEST(test_precedence)
     ck_assert_int_eq(c.page_size, 7);
     ck_assert_int_eq(config_validate(&c, &err), 0);
     config_free(&c);
-    ck_assert_ptr_null(err.message);
+    ck_assert_ptr_null(err);
 }
 END_TEST
 
 START_TEST(test_profiles)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("cfg", precedence_file);
 
     config_init_defaults(&c);
@@ -178,16 +183,16 @@ START_TEST(test_profiles)
     /* An unknown profile is an error that lists the profiles there are. */
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, "prdo", &err), -1);
-    ck_assert_ptr_nonnull(err.message);
-    ck_assert_ptr_nonnull(strstr(err.message, "prdo"));
-    ck_assert_ptr_nonnull(strstr(err.message, "prod, staging"));
-    ck_assert_ptr_null(strstr(err.message, SECRET));
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(err, "prdo"));
+    ck_assert_ptr_nonnull(strstr(err, "prod, staging"));
+    ck_assert_ptr_null(strstr(err, SECRET));
     /* and leaves the config as it was */
     ck_assert_str_eq(c.api_url, CATENA_DEFAULT_API_URL);
     ck_assert_str_eq(c.profile, "default");
     ck_assert_ptr_null(c.config_path);
-    config_error_free(&err);
-    ck_assert_ptr_null(err.message);
+    err_clear(&err);
+    ck_assert_ptr_null(err);
     config_free(&c);
 
     /* [profile default] is applied when present. */
@@ -202,7 +207,7 @@ END_TEST
 START_TEST(test_file_syntax)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("cfg", "\xef\xbb\xbf# BOM, CRLF, comments and quoting\r\n"
                                    "   # indented comment\r\n"
                                    "\r\n"
@@ -257,18 +262,18 @@ START_TEST(test_bad_files)
 {
     const bad_file_case *tc = &bad_files[_i];
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char *path = write_file("bad.conf", tc->text);
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, tc->profile, &err), -1);
-    ck_assert_ptr_nonnull(err.message);
-    ck_assert_msg(strncmp(err.message, path, strlen(path)) == 0, "no file name: %s", err.message);
-    ck_assert_msg(strstr(err.message, tc->want) != NULL, "case %d: '%s' lacks '%s'", _i,
-                  err.message, tc->want);
-    ck_assert_msg(strstr(err.message, "s3cr3t") == NULL, "secret leaked: %s", err.message);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strncmp(err, path, strlen(path)) == 0, "no file name: %s", err);
+    ck_assert_msg(strstr(err, tc->want) != NULL, "case %d: '%s' lacks '%s'", _i,
+                  err, tc->want);
+    ck_assert_msg(strstr(err, "s3cr3t") == NULL, "secret leaked: %s", err);
     ck_assert_ptr_null(c.client_secret); /* nothing applied */
     ck_assert_ptr_null(c.config_path);
-    config_error_free(&err);
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -276,26 +281,26 @@ END_TEST
 START_TEST(test_missing_files)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char path[600];
     snprintf(path, sizeof path, "%s/does-not-exist", tmpdir);
     config_init_defaults(&c);
     ck_assert_int_eq(config_load_file(&c, path, NULL, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, path));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, path));
+    err_clear(&err);
 
     /* A directory is not a config file. */
     ck_assert_int_eq(config_load_file(&c, tmpdir, NULL, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "directory"));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, "directory"));
+    err_clear(&err);
 
     /* A missing default file is fine for the default profile only. */
     ck_assert_int_eq(config_load_file(&c, NULL, NULL, &err), 0);
     ck_assert_ptr_null(c.config_path);
     ck_assert_str_eq(c.api_url, CATENA_DEFAULT_API_URL);
     ck_assert_int_eq(config_load_file(&c, NULL, "prod", &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "prod"));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, "prod"));
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -303,7 +308,7 @@ END_TEST
 START_TEST(test_xdg_resolution)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     char want[600];
 
     /* $HOME/.config/catena-dispatch/config when XDG_CONFIG_HOME is unset */
@@ -408,7 +413,7 @@ static const set_case set_cases[] = {
 START_TEST(test_bell_flash)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     ck_assert(c.bell_on_failure && !c.flash_on_failure);
     ck_assert_int_eq(config_set(&c, "bell", "flash", &err), 0);
@@ -427,19 +432,19 @@ START_TEST(test_set_table)
 {
     const set_case *tc = &set_cases[_i];
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     int rc = config_set(&c, tc->key, tc->value, &err);
     ck_assert_msg((rc == 0) == tc->ok, "config_set(%s, %s) = %d", tc->key,
                   tc->value ? tc->value : "NULL", rc);
     if (tc->ok) {
-        ck_assert_ptr_null(err.message);
+        ck_assert_ptr_null(err);
         ck_assert_int_eq(config_validate(&c, &err), 0);
     } else {
-        ck_assert_ptr_nonnull(err.message);
+        ck_assert_ptr_nonnull(err);
         ck_assert_int_eq(c.page_size, 1000); /* unchanged on error */
     }
-    config_error_free(&err);
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -447,7 +452,7 @@ END_TEST
 START_TEST(test_set_values)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     ck_assert_int_eq(config_set(&c, "bell", "off", &err), 0);
     ck_assert(!c.bell_on_failure);
@@ -499,20 +504,86 @@ START_TEST(test_url_validation)
 {
     const url_case *tc = &url_cases[_i];
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     ck_assert_int_eq(config_set(&c, "api_url", tc->url, &err), 0);
     int rc = config_validate(&c, &err);
     ck_assert_msg((rc == 0) == tc->ok, "validate(%s) = %d", tc->url, rc);
     if (!tc->ok)
-        ck_assert_ptr_nonnull(strstr(err.message, "api_url"));
-    config_error_free(&err);
+        ck_assert_ptr_nonnull(strstr(err, "api_url"));
+    err_clear(&err);
     /* the same for auth_url */
     config_free(&c);
     config_init_defaults(&c);
     ck_assert_int_eq(config_set(&c, "auth_url", tc->url, &err), 0);
     ck_assert_int_eq(config_validate(&c, &err) == 0, tc->ok);
-    config_error_free(&err);
+    err_clear(&err);
+    config_free(&c);
+}
+END_TEST
+
+START_TEST(test_plain_http_to_a_remote_host_is_refused_unless_allowed)
+{
+    static const char *const keys[] = {"api_url", "auth_url"};
+    for (int i = 0; i < N(keys); i++) {
+        config c;
+        char *err = NULL;
+        config_init_defaults(&c);
+        ck_assert_int_eq(config_set(&c, keys[i], "http://api.example.com/base", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), -1);
+        ck_assert_msg(strstr(err, keys[i]) && strstr(err, "api.example.com") && strstr(err, "unencrypted") &&
+                          strstr(err, "allow_insecure_http = yes"),
+                      "%s", err);
+        err_clear(&err);
+        ck_assert_int_eq(config_set(&c, "allow_insecure_http", "yes", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), 0);
+        ck_assert_int_eq(config_set(&c, "allow_insecure_http", "no", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), -1);
+        err_clear(&err);
+        /* loopback and https need no setting */
+        ck_assert_int_eq(config_set(&c, keys[i], "http://127.0.0.1:8080", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), 0);
+        ck_assert_int_eq(config_set(&c, keys[i], "https://api.example.com", &err), 0);
+        ck_assert_int_eq(config_validate(&c, &err), 0);
+        ck_assert_int_eq(config_set(&c, "allow_insecure_http", "maybe", &err), -1);
+        ck_assert_ptr_nonnull(strstr(err, "allow_insecure_http"));
+        err_clear(&err);
+        config_free(&c);
+    }
+}
+END_TEST
+
+START_TEST(test_a_secret_in_a_file_others_can_read_is_refused)
+{
+    config c;
+    char *err = NULL;
+    config_init_defaults(&c);
+    char *path = write_file("open.conf", "client_id = me\nclient_secret = " SECRET "\n");
+    chmod(path, 0644);
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), -1);
+    char want[600];
+    snprintf(want, sizeof want, "chmod 600 %s", path);
+    ck_assert_msg(strstr(err, want) && strstr(err, "client_secret"), "%s", err);
+    ck_assert_ptr_null(strstr(err, SECRET));
+    ck_assert_ptr_null(c.client_secret); /* nothing taken from it */
+    err_clear(&err);
+    chmod(path, 0640); /* the group is other users too */
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), -1);
+    err_clear(&err);
+    chmod(path, 0600);
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), 0);
+    ck_assert_str_eq(c.client_secret, SECRET);
+    config_free(&c);
+
+    /* A secret in another profile's section counts; a file without one may be readable. */
+    config_init_defaults(&c);
+    path = write_file("other.conf", "[profile a]\nclient_secret = x\n[profile b]\nclient_id = y\n");
+    chmod(path, 0644);
+    ck_assert_int_eq(config_load_file(&c, path, "b", &err), -1);
+    err_clear(&err);
+    path = write_file("public.conf", "api_url = https://api.example.com\nclient_id = me\n");
+    chmod(path, 0644);
+    ck_assert_int_eq(config_load_file(&c, path, NULL, &err), 0);
     config_free(&c);
 }
 END_TEST
@@ -520,16 +591,16 @@ END_TEST
 START_TEST(test_validate_ranges)
 {
     config c;
-    config_error err = {NULL};
+    char *err = NULL;
     config_init_defaults(&c);
     c.page_size = 0;
     ck_assert_int_eq(config_validate(&c, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "page_size"));
+    ck_assert_ptr_nonnull(strstr(err, "page_size"));
     c.page_size = 10;
     c.poll_idle_ms = 5;
     ck_assert_int_eq(config_validate(&c, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.message, "poll_idle_ms"));
-    config_error_free(&err);
+    ck_assert_ptr_nonnull(strstr(err, "poll_idle_ms"));
+    err_clear(&err);
     config_free(&c);
 }
 END_TEST
@@ -621,6 +692,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_set_values);
     tcase_add_loop_test(tc, test_url_validation, 0, N(url_cases));
     tcase_add_test(tc, test_validate_ranges);
+    tcase_add_test(tc, test_plain_http_to_a_remote_host_is_refused_unless_allowed);
+    tcase_add_test(tc, test_a_secret_in_a_file_others_can_read_is_refused);
     tcase_add_loop_test(tc, test_loopback_table, 0, N(loopback_cases));
     tcase_add_loop_test(tc, test_url_host_table, 0, N(host_cases));
     suite_add_tcase(s, tc);
@@ -629,9 +702,6 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(config_suite());
     return failed != 0;
 }

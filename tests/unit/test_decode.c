@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 #define VID "019ddd87-eedd-710f-967c-1c6cc72ac985"
 #define CID "7c2f6fec-0000-4000-8000-000000000001"
@@ -149,6 +150,38 @@ START_TEST(error_summaries)
 }
 END_TEST
 
+/* The token endpoint's answer, as auth.c reads it (a token with CR/LF is refused there). */
+static const struct {
+    const char *body;
+    const char *token; /* NULL: none */
+    double expires_in;
+} tokens[] = {
+    {"{\"access_token\":\"abc\",\"expires_in\":300}", "abc", 300},
+    {"{\"access_token\":\"abc\"}", "abc", -1},
+    {"{\"access_token\":\"abc\",\"expires_in\":\"300\"}", "abc", -1},
+    {"{\"access_token\":\"\",\"expires_in\":300}", NULL, 300},
+    {"{\"access_token\":42}", NULL, -1},
+    {"{\"access_token\":null}", NULL, -1},
+    {"[\"access_token\"]", NULL, -1},
+    {"not json", NULL, -1},
+    {"", NULL, -1},
+    {"{\"access_token\":\"a\\r\\nX-Injected: 1\",\"expires_in\":1e300}", "a\r\nX-Injected: 1", 1e300},
+};
+
+START_TEST(token_answers)
+{
+    char *tok = (char *)"unset";
+    double exp = 7;
+    decode_token_answer(tokens[_i].body, strlen(tokens[_i].body), &tok, &exp);
+    if (tokens[_i].token)
+        ck_assert_str_eq(tok, tokens[_i].token);
+    else
+        ck_assert_ptr_null(tok);
+    ck_assert(exp == tokens[_i].expires_in);
+    free(tok);
+}
+END_TEST
+
 int main(void)
 {
     text_init_locale();
@@ -159,10 +192,8 @@ int main(void)
     tcase_add_test(tc, page_is_all_or_nothing);
     tcase_add_test(tc, hostile_strings_are_sanitized);
     tcase_add_loop_test(tc, error_summaries, 0, (int)(sizeof summaries / sizeof summaries[0]));
+    tcase_add_loop_test(tc, token_answers, 0, (int)(sizeof tokens / sizeof tokens[0]));
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     return failed ? 1 : 0;
 }

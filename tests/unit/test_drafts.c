@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "suite_runner.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -645,9 +646,6 @@ static Suite *drafts_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(drafts_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(drafts_suite());
     return failed != 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -741,9 +742,6 @@ static Suite *forms_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(forms_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(forms_suite());
     return failed != 0;
 }

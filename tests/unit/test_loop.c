@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "suite_runner.h"
 
 static char order[64];
 
@@ -120,9 +121,6 @@ int main(void)
     tcase_add_test(tc, a_turn_that_ran_timers_does_not_block);
     tcase_set_timeout(tc, 10);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(s);
     return failed ? 1 : 0;
 }

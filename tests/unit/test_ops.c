@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 #define OID "019ddd87-eedd-710f-967c-1c6cc72ac985"
 #define CID "7c2f6fec-0000-4000-8000-000000000001"
@@ -481,9 +482,6 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

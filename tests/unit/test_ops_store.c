@@ -2,6 +2,7 @@
  * Insertion and invalid input, merging, the change queue, display order, eviction, lookup. */
 #include "common/strbuf.h"
 #include "core/ops_store.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -382,9 +383,6 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,6 +1,7 @@
 /* Unit tests of src/core/statefile.c beyond what test_drafts.c covers (the directory and the
  * atomic write): bounded reads, durable removal and the cross-console lock. */
 #include "core/statefile.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <errno.h>
@@ -154,9 +155,6 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -3,6 +3,7 @@
  * separated is taken by the profile "default" only. */
 #include "core/drafts.h"
 #include "core/statefile.h"
+#include "suite_runner.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -234,9 +235,6 @@ static Suite *account_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(account_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(account_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

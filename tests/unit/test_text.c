@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "suite_runner.h"
 
 #define R "\xef\xbf\xbd" /* U+FFFD */
 #define ELL "\xe2\x80\xa6" /* U+2026 */
@@ -42,7 +43,22 @@ static const sanitize_case sanitize_cases[] = {
     {"NUL inside len", "ab\0cd", 5, false, "ab?cd"},
     {"bidi RLO", "\xe2\x80\xae" "evil", 0, false, "evil"},
     {"bidi isolates", "a\xe2\x81\xa6" "b\xe2\x81\xa9" "c", 0, false, "abc"},
-    {"LRM RLM ALM", "\xe2\x80\x8e" "x\xe2\x80\x8f" "y\xd8\x9c", 0, false, "xy"},
+    {"LRM RLM ALM", "\xe2\x80\x8e" "x\xe2\x80\x8f" "y\xd8\x9c", 0, false, R "x" R "y" R},
+    {"zero-width space in a name", "Jo\xe2\x80\x8bhn", 0, false, "Jo" R "hn"},
+    {"name of zero-width spaces", "\xe2\x80\x8b\xe2\x80\x8b", 0, false, R R},
+    {"ZWNJ, stray ZWJ", "a\xe2\x80\x8c" "b\xe2\x80\x8d" "c", 0, false, "a" R "b" R "c"},
+    {"word joiner, invisible operators", "\xe2\x81\xa0\xe2\x81\xa1\xe2\x81\xa2\xe2\x81\xa3\xe2\x81\xa4", 0, false,
+     R R R R R},
+    {"deprecated format controls", "a\xe2\x81\xaa" "b\xe2\x81\xaf", 0, false, "a" R "b" R},
+    {"Mongolian vowel separator", "a\xe1\xa0\x8e" "b", 0, false, "a" R "b"},
+    {"BOM first and inside", "\xef\xbb\xbf" "ab\xef\xbb\xbf" "c", 0, false, R "ab" R "c"},
+    {"tag characters", "\xf3\xa0\x80\x81\xf3\xa0\x81\x81" "x\xf3\xa0\x81\xbf", 0, false, R R "x" R},
+    {"ZWJ emoji family kept", "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", 0, false,
+     "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7"},
+    {"ZWJ after VS16 kept", "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5", 0, false,
+     "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5"},
+    {"ZWJ ending an emoji", "\xf0\x9f\x98\x80\xe2\x80\x8d", 0, false, "\xf0\x9f\x98\x80" R},
+    {"ZWJ from a letter to an emoji", "a\xe2\x80\x8d\xf0\x9f\x98\x80", 0, false, "a" R "\xf0\x9f\x98\x80"},
     {"overlong slash", "\xc0\xaf", 0, false, R R},
     {"overlong 3-byte NUL", "\xe0\x80\x80", 0, false, R R R},
     {"surrogate", "\xed\xa0\x80", 0, false, R R R},
@@ -81,6 +97,21 @@ START_TEST(test_sanitize_table)
 }
 END_TEST
 
+START_TEST(test_invisible_names_take_columns)
+{
+    /* Once sanitized, a name of zero-width characters is visibly not blank, and two names that
+     * differ only by one no longer look the same. */
+    char *blank = text_sanitize_str("\xe2\x80\x8b\xef\xbb\xbf\xf3\xa0\x80\x81");
+    ck_assert_int_eq(text_width(blank), 3);
+    char *a = text_sanitize_str("Truck 1042"), *b = text_sanitize_str("Truck\xe2\x81\xa0 1042");
+    ck_assert_str_ne(a, b);
+    ck_assert_int_eq(text_width(b), text_width(a) + 1);
+    free(blank);
+    free(a);
+    free(b);
+}
+END_TEST
+
 START_TEST(test_sanitize_str)
 {
     char *s = text_sanitize_str(NULL);
@@ -97,7 +128,7 @@ END_TEST
 
 START_TEST(test_sanitize_all_bytes)
 {
-    /* Every byte pair gives control-free output of at most two U+FFFD (U+061C is dropped). */
+    /* Every byte pair gives control-free output of at most two U+FFFD. */
     unsigned char buf[2];
     for (int a = 0; a < 256; a++) {
         for (int b = 0; b < 256; b++) {
@@ -333,6 +364,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_locale);
     tcase_add_loop_test(tc, test_sanitize_table, 0, N(sanitize_cases));
     tcase_add_test(tc, test_sanitize_str);
+    tcase_add_test(tc, test_invisible_names_take_columns);
     tcase_add_test(tc, test_sanitize_all_bytes);
     tcase_add_loop_test(tc, test_width_table, 0, N(width_cases));
     tcase_add_test(tc, test_width_null);
@@ -352,9 +384,6 @@ int main(void)
         fprintf(stderr, "test_text: no UTF-8 locale available\n");
         return 1;
     }
-    SRunner *sr = srunner_create(text_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite_nofork(text_suite());
     return failed != 0;
 }
