@@ -1,6 +1,7 @@
 /* cmd_resolve: what the user typed -> Catena ids. A UUID is taken as is once it is known to exist
  * on the connection; anything else must be an exact name (as typed, else up to case, accents and
- * full-width forms (core/text.c text_fold: "chloe" is "Chloé") when that is unique). No match or several: exit 2 naming at most 5 candidates. */
+ * full-width forms (core/text.c text_fold: "chloe" is "Chloé") when that is unique). No match or
+ * several: exit 2 naming at most 5 candidates. */
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"

@@ -229,7 +229,8 @@ static void on_tty_input(void *ud, int fd, short revents)
         }
         MEVENT ev;
         if (key == KEYS_FN + KEY_MOUSE) {
-            if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED)))
+            mmask_t used = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+            if (getmouse(&ev) == OK && (ev.bstate & used))
                 s->a->dirty |= app_mouse(s->a, ev.bstate & BUTTON4_PRESSED   ? APP_MOUSE_WHEEL_UP
                                                : ev.bstate & BUTTON5_PRESSED ? APP_MOUSE_WHEEL_DOWN
                                                                              : APP_MOUSE_CLICK,
