@@ -113,7 +113,7 @@ static void count_noun(size_t n, const char *noun, char *out, size_t cap)
         snprintf(out, cap, "%zu %s", n, noun); /* plain: scripts and the benchmark read it */
 }
 
-static void load_summary(const app *a, const table *t, const char *noun, char *out, size_t cap)
+static void load_summary(const table *t, const char *noun, char *out, size_t cap)
 {
     if (!t) {
         snprintf(out, cap, "%s: no connection", noun);
@@ -132,8 +132,6 @@ static void load_summary(const app *a, const table *t, const char *noun, char *o
     } else {
         snprintf(out, cap, "%s: not loaded", noun);
     }
-    if (app_table_reloading(a, t))
-        snprintf(out + strlen(out), cap - strlen(out), " · reloading…");
 }
 
 static void wall_hm(app *a, int64_t app_ms, char out[8])
@@ -177,11 +175,13 @@ static void draw_status(app *a)
     else if (auth_get_state(a->auth) == AUTH_FAILED)
         auth_text = "sign-in failed";
     view *v = &a->views[a->current];
-    load_summary(a, app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
     if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
+    if (app_table_reloading(a, app_view_table(a, a->current))) /* the rows shown stay until it succeeds */
+        snprintf(load + strlen(load), sizeof load - strlen(load), " · reloading…");
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
     char pos[64] = "", at[24], of[24];
     if (!a->noverlays && !a->pane_focus && v->nvisible) { /* where the cursor is: "1,042 of 100,000" */
