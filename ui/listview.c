@@ -274,10 +274,10 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
         const void *row = table_row(t, v->visible[i]);
         for (int c = 0; c < ncols; c++) {
             api_cell(&res->cols[c], t, row, cells[c], sizeof cells[c]);
+            if (c == 0 && !cells[0][strspn(cells[0], " ")])
+                unnamed_placeholder(res, t, row, cells[0], sizeof cells[0]);
             texts[c] = cells[c];
         }
-        if (ncols > 0 && !cells[0][strspn(cells[0], " ")])
-            unnamed_placeholder(res, t, row, cells[0], sizeof cells[0]);
         attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
         if (i == v->cursor)
             a = (attr_t)theme_attr(focused ? SLOT_CURSOR : SLOT_CURSOR_UNFOCUSED);

@@ -130,6 +130,15 @@ static void detail_line(const form *f, char *out, size_t cap, theme_slot *slot)
     }
 }
 
+/* A create says which fields it needs (• marks them), or that none is; "" for an edit. */
+static void required_note(const form *f, char *out, size_t cap)
+{
+    bool any = false;
+    for (int i = 0; i < f->spec->nfields; i++)
+        any |= f->spec->fields[i].required_on_create;
+    snprintf(out, cap, "%s", f->record_id[0] ? "" : any ? " · • required" : " · no field is required: fill in at least one");
+}
+
 static void draw_header(const form *f, int y, int width)
 {
     char line[600], title[300];
@@ -138,15 +147,10 @@ static void draw_header(const form *f, int y, int width)
     else
         snprintf(title, sizeof title, "New %s", formview_noun(f));
     int changed = f->state == FORM_READY ? form_changed_count(&f->v) : 0;
-    char extra[120] = "";
+    char extra[120];
+    required_note(f, extra, sizeof extra);
     if (changed)
         snprintf(extra, sizeof extra, " · %d changed", changed);
-    else if (!f->record_id[0]) { /* a create: which fields it needs (• marks them), or that none is */
-        bool any = false;
-        for (int i = 0; i < f->spec->nfields; i++)
-            any |= f->spec->fields[i].required_on_create;
-        snprintf(extra, sizeof extra, "%s", any ? " · • required" : " · no field is required: fill in at least one");
-    }
     snprintf(line, sizeof line, " %s%s · %s%s", title, extra, f->d.sync ? "sync" : "async",
              f->sending ? " · saving…" : "");
     draw_text_at(y, 0, width, SLOT_HEADER, line);
