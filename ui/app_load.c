@@ -92,6 +92,8 @@ static void on_reload_done(void *ud, table *t)
             }
         table old = *real;
         *real = j->fresh;
+        real->generation = old.generation + 1; /* the views refilter */
+        table_clear(&old);
         if (marked) {
             if (real->count > a->nmarks_cap) {
                 a->marks = xrealloc(a->marks, real->count);
@@ -106,8 +108,6 @@ static void on_reload_done(void *ud, table *t)
             }
         }
         free(ids);
-        real->generation = old.generation + 1;
-        table_clear(&old);
         for (int i = 0; i < APP_MAX_VIEWS; i++) /* rows changed in place: the views filter again */
             if (a->views[i].ops && app_view_table(a, i) == real)
                 a->views[i].filter_dirty = true;
