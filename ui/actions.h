@@ -14,6 +14,7 @@ struct app;
     X(HELP, "help", "? <F1>", "General", "Show this help", NULL)                                                    \
     X(REDRAW, "redraw", "<C-l>", "General", "Repaint the whole screen", NULL)                                     \
     X(DRAFTS, "drafts", "D", "General", "Unsent messages and forms kept on disk", NULL)                            \
+    X(NOTICES, "notices", "! <F2>", "General", "The last notices in full, newest first (F2 also while typing)", NULL) \
     X(VIEW_CONNECTIONS, "view-connections", "1", "Views", "Show connections", NULL)                               \
     X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
     X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \
@@ -33,6 +34,8 @@ struct app;
     X(SEARCH, "search", "/", "Lists", "Filter the list as you type (Enter keeps, Esc clears)", NULL)              \
     X(CLEAR_SEARCH, "clear-search", "<Esc>", "Lists", "Clear the filter", NULL)                                    \
     X(RELOAD, "reload", "r", "Lists", "Reload the list from the API", NULL)                                        \
+    X(SORT, "sort", "s", "Lists", "Sort by the next column (▲ in its header; then the API's order)", NULL) \
+    X(SORT_REVERSE, "sort-reverse", "S", "Lists", "Reverse the sort", NULL)                                        \
     X(MESSAGE, "message", "m", "Write", "Write a message to the driver under the cursor", action_can_message)      \
     X(MARK, "mark", "<Space>", "Write", "Mark or unmark the driver under the cursor", action_in_drivers)            \
     X(MARK_ALL, "mark-all", "*", "Write", "Mark every driver matching the filter (again: unmark all)", action_in_drivers) \

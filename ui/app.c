@@ -14,6 +14,7 @@
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,6 +66,8 @@ void app_set_message(app *a, theme_slot slot, const char *fmt, ...)
     va_end(ap);
     a->message_slot = slot;
     a->dirty |= DIRTY_MESSAGE;
+    if (slot != SLOT_STATUS_MUTED || strlen(a->message) > 60) /* not every "x does nothing here" */
+        app_notice_push(a, slot, a->message);
 }
 
 void app_set_startup_note(app *a, const char *note)
@@ -206,6 +209,10 @@ static void marks_sync(app *a)
 
 void app_select_connection(app *a, long ci)
 {
+    if (ci != a->conn_sel) /* a filter belongs to its list on one connection */
+        for (int i = 0; i < APP_MAX_VIEWS; i++)
+            if (i != VIEW_CONNECTIONS && a->views[i].ops)
+                listview_set_filter(&a->views[i], "");
     a->conn_sel = ci;
     app_load_connection_tables(a, ci);
     app_live_open(a->live, ci);
@@ -255,11 +262,36 @@ void app_resize(app *a, int rows, int cols)
     a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 }
 
+/* ------------------------------------------------------------------ quitting */
+
+bool app_quit_ok(app *a)
+{
+    if (a->quit_asked)
+        return true;
+    int pending = a->ops ? ops_pending_count(a->ops) : 0, drafts = 0;
+    for (int i = 0; i < a->noverlays; i++)
+        drafts += strcmp(a->overlays[i].ops->name, "composer") == 0 || strcmp(a->overlays[i].ops->name, "form") == 0;
+    if (!pending && !drafts)
+        return true;
+    char what[200] = "";
+    if (pending && a->demo)
+        snprintf(what, sizeof what, "%d operation%s still pending: quitting stops the demo emulator, so %s will "
+                 "read unknown next time.", pending, pending == 1 ? "" : "s", pending == 1 ? "it" : "they");
+    else if (pending)
+        snprintf(what, sizeof what, "%d operation%s still pending: %s go%s on at Catena and show%s here next time.",
+                 pending, pending == 1 ? "" : "s", pending == 1 ? "it" : "they", pending == 1 ? "es" : "",
+                 pending == 1 ? "s" : "");
+    app_set_message(a, SLOT_STATUS_WARN, "%s%s%s q or Ctrl-C again quits.", what, *what && drafts ? " " : "",
+                    drafts ? "The open message or form is kept as a draft (D brings it back)." : "");
+    a->quit_asked = true;
+    return false;
+}
+
 /* ------------------------------------------------------------------ actions */
 
 static int list_height(const app *a)
 {
-    int h = a->rows - 4 - (a->pane_open ? a->pane_height : 0);
+    int h = a->rows - 4 - app_pane_rows(a, a->rows - 3);
     return h > 1 ? h : 1;
 }
 
@@ -267,6 +299,10 @@ static unsigned switch_view(app *a, int vi)
 {
     if (vi == a->current)
         return 0;
+    /* From the connections, a list of the connection under the cursor (as k9s and lazygit do). */
+    long row = a->current == VIEW_CONNECTIONS ? listview_selected_row(&a->views[VIEW_CONNECTIONS]) : -1;
+    if (vi != VIEW_CONNECTIONS && row >= 0 && row != a->conn_sel)
+        app_select_connection(a, row);
     a->current = vi;
     a->searching = false;
     a->pane_focus = false;
@@ -327,7 +363,7 @@ static unsigned open_row(app *a)
     default: {
         const char *why = action_can_edit(a);
         if (why) {
-            app_set_message(a, SLOT_STATUS_WARN, "edit: %s", why);
+            app_set_message(a, SLOT_STATUS_WARN, "%c%s (Enter: edit).", toupper((unsigned char)why[0]), why + 1);
             return DIRTY_MESSAGE;
         }
         form_open(a, form_of_view(a, a->current), (const uuid *)row);
@@ -342,7 +378,11 @@ static unsigned run_action(app *a, action_id act)
     if (info->disabled) {
         const char *why = info->disabled(a);
         if (why) {
-            app_set_message(a, SLOT_STATUS_WARN, "%s: %s", info->name, why);
+            /* Why first (it is what fits), then the key and the help's words, never the internal name. */
+            char key[16];
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(info->keys, " "), info->keys);
+            app_set_message(a, SLOT_STATUS_WARN, "%c%s (%s: %c%s).", toupper((unsigned char)why[0]), why + 1, key,
+                            tolower((unsigned char)info->help[0]), info->help + 1);
             return DIRTY_MESSAGE;
         }
     }
@@ -350,8 +390,8 @@ static unsigned run_action(app *a, action_id act)
     int page = list_height(a);
     switch (act) {
     case ACT_QUIT:
-        a->quit = true;
-        return 0;
+        a->quit = app_quit_ok(a);
+        return DIRTY_MESSAGE;
     case ACT_HELP:
         help_open(a);
         return DIRTY_ALL;
@@ -359,6 +399,9 @@ static unsigned run_action(app *a, action_id act)
         return DIRTY_ALL | DIRTY_CLEAR;
     case ACT_DRAFTS:
         drafts_open(a);
+        return DIRTY_ALL;
+    case ACT_NOTICES:
+        notices_open(a);
         return DIRTY_ALL;
     case ACT_VIEW_CONNECTIONS:
     case ACT_VIEW_DRIVERS:
@@ -411,6 +454,9 @@ static unsigned run_action(app *a, action_id act)
         app_reload_view(a, a->current); /* the status line says "reloading…" until it ends */
         return DIRTY_ALL;
     }
+    case ACT_SORT:
+    case ACT_SORT_REVERSE:
+        return app_sort_key(a, act == ACT_SORT_REVERSE);
     case ACT_MESSAGE: {
         const table *t;
         const user_rec *d = current_row(a, &t);
@@ -502,6 +548,8 @@ unsigned app_handle_key(app *a, int key)
     bool typing = app_typing(a);
     if (key == KEYS_FN + KEY_RESIZE)
         return 0;
+    if (a->quit_asked && !(key == 'q' && !typing && !a->searching))
+        a->quit_asked = false; /* any other key: stay */
     ui_overlay *o = app_overlay_top(a);
     if (key == KEY_CTRL('l')) {
         d = DIRTY_ALL | DIRTY_CLEAR;
@@ -510,6 +558,9 @@ unsigned app_handle_key(app *a, int key)
     } else if (!(o && o->ops->keymap == &help_keymap) &&
                (key == KEYS_FN + KEY_F(1) || (key == '?' && o && !app_typing(a)))) {
         help_open(a); /* F1 from anywhere, even while typing; ? wherever it types nothing */
+        d = DIRTY_ALL;
+    } else if (key == KEYS_FN + KEY_F(2) && !(o && o->ops->keymap == &notices_keymap)) {
+        notices_open(a); /* from anywhere, even while typing */
         d = DIRTY_ALL;
     } else if (o) {
         d = overlay_handle_key(a, o, key);
@@ -531,6 +582,8 @@ unsigned app_handle_key(app *a, int key)
     }
     if (app_typing(a) != typing)
         d |= DIRTY_STATUS; /* the status line names the help key that works now */
+    if ((d & DIRTY_LIST) && !a->noverlays)
+        d |= DIRTY_STATUS; /* it says where the cursor is */
     a->dirty |= d;
     return d;
 }

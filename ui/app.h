@@ -28,6 +28,7 @@ enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS 
 
 #define APP_MAX_VIEWS 8
 #define APP_MAX_OVERLAYS 8
+#define APP_NOTICES 20
 
 struct app;
 struct ops_tracker;
@@ -57,6 +58,13 @@ typedef struct ui_overlay {
     void *state;
 } ui_overlay;
 
+/* A notice of the message line, kept so that it can be read in full later (ui/view_notices.c). */
+typedef struct app_notice {
+    char text[320];
+    theme_slot slot;
+    int64_t wall_ms;
+} app_notice;
+
 typedef struct app {
     const config *cfg;
     loop *l;
@@ -82,7 +90,9 @@ typedef struct app {
     struct ops_tracker *ops;
     bool pane_open, pane_focus;
     int pane_height;            /* rows including its header */
-    size_t pane_cursor, pane_top;
+    size_t pane_cursor, pane_top;     /* in the ops shown */
+    int pane_filter;                  /* all, pending, failed (ui/pane_ops.c; f cycles) */
+    int64_t pane_cleared_ms;          /* c: finished ops that changed before this are hidden; 0 none */
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
     struct reload_job *reloads; /* reloads in flight (ui/app_load.c) */
@@ -97,8 +107,13 @@ typedef struct app {
     char search[128];
     char message[320];
     theme_slot message_slot;
+    app_notice notices[APP_NOTICES]; /* a ring: the last notices */
+    int nnotices, notice_next;
     unsigned dirty;
     bool quit;
+    bool quit_asked;            /* q or Ctrl-C was pressed with work pending: the next one quits */
+    bool demo;                  /* --demo: quitting stops the emulator the console started */
+    int tab_x[APP_MAX_VIEWS], tab_w[APP_MAX_VIEWS]; /* where the title drew each tab (w 0: not shown) */
     int rows, cols;
 } app;
 
@@ -163,8 +178,30 @@ app_live *app_live_new(app *a);
 void app_live_open(app_live *l, long connection_row);
 void app_live_free(app_live *l);
 
+/* Mouse (ui/app_mouse.c): a click at column x, row y selects a row (the selected row again opens it),
+ * a tab, or an operation of the pane; the wheel scrolls what is under it. */
+typedef enum { APP_MOUSE_CLICK, APP_MOUSE_WHEEL_UP, APP_MOUSE_WHEEL_DOWN } app_mouse_kind;
+unsigned app_mouse(app *a, app_mouse_kind kind, int x, int y);
+
+/* Sorting (ui/app_sort.c): s sorts the list by its next column, S reverses; app_draw sorts a list
+ * again when its rows changed since. */
+unsigned app_sort_key(app *a, bool reverse);
+void app_sort_again(app *a);
+
+/* q or Ctrl-C: true when the console may quit now; else says on the message line what happens to
+ * the pending operations and the open drafts, and the next q or Ctrl-C quits. */
+bool app_quit_ok(app *a);
+
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);
+/* The last notices in full (ui/view_notices.c); app_set_message keeps each one there. */
+void notices_open(app *a);
+void app_notice_push(app *a, theme_slot slot, const char *text);
+
+/* Rows the operations pane takes of a list area this high (0 when closed or no room). Below
+ * APP_PANE_YIELD_ROWS terminal rows it yields rows to the list: at most a third of the area. */
+#define APP_PANE_YIELD_ROWS 20
+int app_pane_rows(const app *a, int area_height);
 
 /* Drawing helpers shared by views (ui/app_draw.c). */
 void draw_line(int y, theme_slot slot, const char *text);

@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
 #include "ui/wrap.h"
@@ -57,17 +58,26 @@ static void draw_title(app *a)
         const connection_rec *c = table_row(&a->st.connections, (size_t)a->conn_sel);
         conn = table_str(&a->st.connections, c->description);
     }
-    char tabs[8][48];
-    int tabw[8], all = 0, n = view_registry_count < 8 ? view_registry_count : 8;
-    for (int i = 0; i < n; i++) {
-        snprintf(tabs[i], sizeof tabs[i], " %d %s ", i + 1, view_registry[i]->name);
-        tabw[i] = text_width(tabs[i]);
-        all += tabw[i];
-    }
+    char tabs[APP_MAX_VIEWS][48];
+    int tabw[APP_MAX_VIEWS], all = 0, n = view_registry_count < APP_MAX_VIEWS ? view_registry_count : APP_MAX_VIEWS;
     const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
     int left = text_width(prefix);
     int conn_w = *conn ? text_width(conn) : 0; /* the fleet's name is worth more than the other tabs */
-    bool show_all = COLS - all >= left + 3 + (conn_w < 30 ? conn_w : 30);
+    int conn_room = conn_w < 30 ? conn_w : 30;
+    /* Every tab with its name; when they do not fit, the others by their number only (short
+     * labels: all stay visible at 80 columns however many lists there are); else the current one. */
+    for (int pass = 0; pass < (a->noverlays ? 1 : 2); pass++) { /* under an overlay: names or nothing */
+        all = 0;
+        for (int i = 0; i < n; i++) {
+            bool named = pass == 0 || (i == a->current && !a->noverlays);
+            snprintf(tabs[i], sizeof tabs[i], named ? " %d %s " : " %d ", i + 1, view_registry[i]->name);
+            tabw[i] = text_width(tabs[i]);
+            all += tabw[i];
+        }
+        if (COLS - all >= left + 3 + conn_room)
+            break;
+    }
+    bool show_all = COLS - all >= left + 3 + conn_room;
     int right = show_all ? all : ((a->noverlays > 0) ? 0 : tabw[a->current]);
     char line[1200], buf[1024];
     int room = COLS - right - left - 4;
@@ -79,12 +89,15 @@ static void draw_title(app *a)
     }
     draw_line(0, SLOT_TITLE, line);
     int x = COLS - right;
+    memset(a->tab_w, 0, sizeof a->tab_w);
     for (int i = 0; i < n; i++) {
         bool cur = i == a->current && !(a->noverlays > 0);
         if (!show_all && !cur)
             continue;
         if (x < 0 || x + tabw[i] > COLS)
             break;
+        a->tab_x[i] = x; /* for a click on it */
+        a->tab_w[i] = tabw[i];
         attrset((attr_t)theme_attr(cur ? SLOT_CURSOR : SLOT_TITLE_DIM));
         mvaddstr(0, x, tabs[i]);
         x += tabw[i];
@@ -99,10 +112,10 @@ static void count_noun(size_t n, const char *noun, char *out, size_t cap)
     if (n == 1 && len > 1 && noun[len - 1] == 's')
         snprintf(out, cap, "1 %.*s", (int)(len - 1), noun);
     else
-        snprintf(out, cap, "%zu %s", n, noun);
+        snprintf(out, cap, "%zu %s", n, noun); /* plain: scripts and the benchmark read it */
 }
 
-static void load_summary(const app *a, const table *t, const char *noun, char *out, size_t cap)
+static void load_summary(const table *t, const char *noun, char *out, size_t cap)
 {
     if (!t) {
         snprintf(out, cap, "%s: no connection", noun);
@@ -121,8 +134,6 @@ static void load_summary(const app *a, const table *t, const char *noun, char *o
     } else {
         snprintf(out, cap, "%s: not loaded", noun);
     }
-    if (app_table_reloading(a, t))
-        snprintf(out + strlen(out), cap - strlen(out), " · reloading…");
 }
 
 static void wall_hm(app *a, int64_t app_ms, char out[8])
@@ -132,6 +143,19 @@ static void wall_hm(app *a, int64_t app_ms, char out[8])
     struct tm tm;
     gmtime_r(&t, &tm);
     snprintf(out, 8, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+/* n with thousands separators: 100000 -> "100,000". */
+static void thousands(size_t n, char *out, size_t cap)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < cap; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
 }
 
 static void draw_status(app *a)
@@ -153,19 +177,57 @@ static void draw_status(app *a)
     else if (auth_get_state(a->auth) == AUTH_FAILED)
         auth_text = "sign-in failed";
     view *v = &a->views[a->current];
-    load_summary(a, app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
     if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
+    if (app_table_reloading(a, app_view_table(a, a->current))) /* the rows shown stay until it succeeds */
+        snprintf(load + strlen(load), sizeof load - strlen(load), " · reloading…");
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
-    snprintf(right, sizeof right, "%s", app_typing(a) ? "F1 help " : "? help  q quit ");
+    char pos[64] = "", at[24], of[24];
+    if (!a->noverlays && !a->pane_focus && v->nvisible) { /* where the cursor is: "1,042 of 100,000" */
+        thousands(v->cursor + 1, at, sizeof at);
+        thousands(v->nvisible, of, sizeof of);
+        snprintf(pos, sizeof pos, "%s of %s │ ", at, of);
+    }
+    snprintf(right, sizeof right, "%s%s", pos, app_typing(a) ? "F1 help " : "? help  q quit ");
     draw_line(a->rows - 2, a->connected && auth_text == offline ? SLOT_STATUS_WARN : SLOT_STATUS, left);
     int rw = text_width(right);
     if (text_width(left) + rw + 1 < COLS) {
         attrset((attr_t)theme_attr(SLOT_STATUS));
         mvaddstr(a->rows - 2, COLS - rw, right);
         attrset(A_NORMAL);
+    }
+}
+
+/* The lists' hint line (issue 12, friction 7): the keys that matter in this list and work now,
+ * as the overlays have theirs. Enter's word depends on the list. */
+static void list_hint(app *a, char *out, size_t cap)
+{
+    static const struct {
+        action_id act;
+        const char *word;
+    } hints[] = {
+        {ACT_OPEN, NULL},         {ACT_MESSAGE, "message"}, {ACT_MARK, "mark"},    {ACT_GROUP_MESSAGE, "group"},
+        {ACT_EDIT, "edit"},       {ACT_CREATE, "new"},      {ACT_SEARCH, "filter"}, {ACT_OPS_PANE, "ops"},
+    }; /* ? help is on the status line */
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        const action_info *ai = action_get(hints[i].act);
+        if (ai->disabled && ai->disabled(a))
+            continue;
+        const char *word = hints[i].word;
+        if (!word) /* Enter */
+            word = a->current == VIEW_CONNECTIONS ? "drivers" : a->current == VIEW_DRIVERS ? "conversation" : "edit";
+        if (hints[i].act == ACT_EDIT && a->current != VIEW_DRIVERS)
+            continue; /* Enter edits there already */
+        const char *keys = ai->keys;
+        int key = keys_list_next(&keys);
+        char name[32];
+        keys_hint_name(key, name, sizeof name);
+        n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s %s", n ? " · " : " ", name, word);
     }
 }
 
@@ -182,6 +244,12 @@ static void draw_message(app *a)
         char buf[200];
         snprintf(buf, sizeof buf, "/%s", a->search);
         draw_line(a->rows - 1, SLOT_PROMPT, buf);
+        return;
+    }
+    if (!a->message[0] && !o) {
+        char hint[512];
+        list_hint(a, hint, sizeof hint);
+        draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
         return;
     }
     draw_line(a->rows - 1, a->message[0] ? a->message_slot : SLOT_NORMAL, a->message);
@@ -201,12 +269,14 @@ static void draw_list(app *a, int top, int height)
             if (!a->connected)
                 snprintf(note, sizeof note, "%s", a->startup_note[0] ? a->startup_note : "Not connected.");
             else if (t->state == LOAD_FAILED)
-                snprintf(note, sizeof note, "Could not load %s: %s — r tries again.", v->ops->noun,
+                snprintf(note, sizeof note, "Could not load %s: %s\n\nPress r to try again.", v->ops->noun,
                          t->error ? t->error : "");
             else if (t->state == LOAD_RUNNING || t->state == LOAD_IDLE)
                 snprintf(note, sizeof note, "Loading %s…", v->ops->noun);
             else if (v->filter[0])
                 snprintf(note, sizeof note, "No %s match \"%s\" (Esc clears the filter).", v->ops->noun, v->filter);
+            else if (a->current == VIEW_CONNECTIONS)
+                snprintf(note, sizeof note, "No connections: these credentials see none.");
             else
                 snprintf(note, sizeof note, "No %s on this connection.", v->ops->noun);
             empty = note;
@@ -236,15 +306,23 @@ static void draw_list(app *a, int top, int height)
 
 /* The area between the title and the status line: the top overlay or the current list, and the
  * operations pane below them when it is open. */
+int app_pane_rows(const app *a, int height)
+{
+    if (!a->pane_open || height < 8)
+        return 0;
+    int pane = a->pane_height < 4 ? 4 : a->pane_height;
+    if (a->rows < APP_PANE_YIELD_ROWS && pane > height / 3)
+        pane = height / 3 < 3 ? 3 : height / 3; /* a small terminal: the list keeps most rows */
+    if (pane > height - 4)
+        pane = height - 4;
+    return pane;
+}
+
 void app_draw_list_area(app *a, int top, int height)
 {
-    int pane = 0;
-    if (a->pane_open && height >= 8) {
-        pane = a->pane_height < 4 ? 4 : a->pane_height;
-        if (pane > height - 4)
-            pane = height - 4;
+    int pane = app_pane_rows(a, height);
+    if (pane)
         ops_pane_draw(a, top + height - pane, pane, COLS);
-    }
     ui_overlay *o = app_overlay_top(a);
     if (o)
         o->ops->draw(o->state, a, top, height - pane, COLS);
@@ -256,6 +334,7 @@ void app_draw(app *a)
 {
     if (!a->dirty)
         return;
+    app_sort_again(a); /* a sorted list whose rows changed (a reload, a saved record) */
     /* Views whose table grew since the last frame must refilter before the status line counts. */
     table *t = app_view_table(a, a->current);
     if (t)

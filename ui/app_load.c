@@ -84,11 +84,38 @@ static void on_reload_done(void *ud, table *t)
         }
     table *real = j->real;
     if (t->state == LOAD_DONE) {
+        /* Marks belong to drivers, not to positions: the reload may bring them in another order. */
+        bool marked = a->marks && a->nmarked && a->conn_sel >= 0 && a->marks_conn == a->conn_sel &&
+                      real == store_table(&a->st, (size_t)a->conn_sel, KIND_DRIVER);
+        uuid *ids = NULL;
+        size_t nids = 0;
+        for (size_t i = 0; marked && i < real->count && i < a->nmarks_cap; i++)
+            if (a->marks[i]) {
+                ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+                ids[nids++] = *(const uuid *)table_row(real, i);
+            }
         table old = *real;
         *real = j->fresh;
         real->generation = old.generation + 1; /* the views refilter */
         real->owner = old.owner;               /* the connection's tables it belongs to */
         table_clear(&old);
+        if (marked) {
+            if (real->count > a->nmarks_cap) {
+                a->marks = xrealloc(a->marks, real->count);
+                a->nmarks_cap = real->count;
+            }
+            memset(a->marks, 0, a->nmarks_cap);
+            a->nmarked = 0;
+            for (size_t k = 0; k < nids; k++) {
+                long i = table_find_id(real, &ids[k]);
+                if (i >= 0 && !a->marks[i]++)
+                    a->nmarked++;
+            }
+        }
+        free(ids);
+        for (int i = 0; i < APP_MAX_VIEWS; i++) /* rows changed in place: the views filter again */
+            if (a->views[i].ops && app_view_table(a, i) == real)
+                a->views[i].filter_dirty = true;
         if (app_view_table(a, a->current) == real) /* in place of an error the reload may have left */
             app_set_message(a, SLOT_STATUS_MUTED, "Reloaded: %zu %s.", real->count, a->views[a->current].ops->noun);
     } else {

@@ -10,7 +10,7 @@ static char why_buf[200];
 
 const char *action_needs_connection(const app *a)
 {
-    if (a->conn_sel < 0)
+    if (a->conn_sel < 0 && !(a->current == VIEW_CONNECTIONS && a->views[VIEW_CONNECTIONS].nvisible))
         return a->st.connections.count ? "choose a connection first (1, then Enter)" : "no connection is loaded yet";
     return NULL;
 }

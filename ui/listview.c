@@ -95,10 +95,12 @@ static void layout_columns(const api_resource *r, const table *t, int width, int
         for (int c = 0; c < ncols; c++) {
             if (cols[c].prio != prio || (!t->live && api_column_needs_live(&cols[c])))
                 continue;
-            int need = cols[c].min + (used ? 1 : 0);
+            /* The first columns (the name) take their preferred width before others come in. */
+            int want = prio == 0 && cols[c].width <= width - used - (used ? 1 : 0) ? cols[c].width : cols[c].min;
+            int need = want + (used ? 1 : 0);
             if (used + need > width)
                 continue;
-            w[c] = cols[c].min;
+            w[c] = want;
             used += need;
             if (cols[c].flex)
                 nflex++;
@@ -149,6 +151,89 @@ static void draw_cells(int y, int x0, int width, const int *w, int ncols, const 
     }
 }
 
+/* A record without a name (its first column empty) still reads as a row that can be chosen:
+ * "281475816766096 (no name, TSP id)": the id first, where a narrow column still shows it; its
+ * Catena id when the TSP's is not known either. */
+static void unnamed_placeholder(const api_resource *res, const table *t, const void *row, char *out, size_t cap)
+{
+    char id[256] = "";
+    const char *what = "id";
+    for (int c = 0; c < res->ncli_cols && !id[0]; c++)
+        if (strcmp(res->cli_cols[c].title, "SOURCE ID") == 0) {
+            api_cell(&res->cli_cols[c], t, row, id, sizeof id);
+            what = "TSP id";
+        }
+    if (!id[0] && res->ncli_cols > 0) {
+        api_cell(&res->cli_cols[0], t, row, id, sizeof id);
+        what = "id";
+    }
+    snprintf(out, cap, "%s (no name, %s)", id, what);
+}
+
+/* ------------------------------------------------------------------ sorting */
+
+typedef struct sort_key {
+    char *text; /* folded */
+    double num; /* when is_num */
+    bool is_num;
+    uint32_t row;
+} sort_key;
+
+static bool sort_desc_now;
+
+static int cmp_keys(const void *pa, const void *pb)
+{
+    const sort_key *a = pa, *b = pb;
+    int c;
+    if (a->is_num && b->is_num)
+        c = a->num < b->num ? -1 : a->num > b->num;
+    else if (!*a->text != !*b->text)
+        return *a->text ? -1 : 1; /* empty cells last, whatever the direction */
+    else
+        c = strcmp(a->text, b->text);
+    if (!c)
+        c = a->row < b->row ? -1 : a->row > b->row; /* stable: the API's order among equals */
+    return sort_desc_now ? -c : c;
+}
+
+void listview_sort(view *v, table *t, uint32_t *perm)
+{
+    const api_resource *res = res_of(v->ops);
+    int col = v->sort_col - 1;
+    if (col < 0 || col >= ncols_of(res) || t->count < 2) {
+        v->sort_gen = t->generation;
+        return;
+    }
+    sort_key *keys = xcalloc(t->count, sizeof *keys);
+    char cell[256];
+    for (size_t i = 0; i < t->count; i++) {
+        api_cell(&res->cols[col], t, table_row(t, i), cell, sizeof cell);
+        strbuf f = STRBUF_INIT;
+        text_fold(&f, cell);
+        keys[i].text = f.data ? strbuf_detach(&f) : xstrdup("");
+        char *end = NULL;
+        keys[i].num = strtod(cell, &end);
+        keys[i].is_num = end != cell && (!*end || *end == ' '); /* "2017", "14.6 m" */
+        keys[i].row = (uint32_t)i;
+    }
+    sort_desc_now = v->sort_desc;
+    qsort(keys, t->count, sizeof *keys, cmp_keys);
+    size_t rs = record_size(t->kind);
+    char *rows = xmalloc(t->count * rs);
+    for (size_t i = 0; i < t->count; i++) {
+        memcpy(rows + i * rs, table_row(t, keys[i].row), rs);
+        if (perm)
+            perm[i] = keys[i].row;
+        free(keys[i].text);
+    }
+    memcpy(t->rows, rows, t->count * rs);
+    free(rows);
+    free(keys);
+    t->generation++;
+    v->sort_gen = t->generation;
+    v->filter_dirty = true; /* the rows moved: filter and index them again */
+}
+
 void listview_draw(view *v, const table *t, int top, int height, int width, bool focused, const uint8_t *marks,
                    size_t nmarks)
 {
@@ -158,8 +243,13 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
     int x0 = marks ? 2 : 0;
     layout_columns(res, t, width - x0, w);
     const char *titles[MAX_COLS];
+    char sorted_title[64];
     for (int c = 0; c < ncols; c++)
         titles[c] = res->cols[c].title;
+    if (v->sort_col > 0 && v->sort_col <= ncols) { /* the sort column's header says so */
+        snprintf(sorted_title, sizeof sorted_title, "%s %s", titles[v->sort_col - 1], v->sort_desc ? "▼" : "▲");
+        titles[v->sort_col - 1] = sorted_title;
+    }
     if (x0)
         mvaddstr(top, 0, "  ");
     draw_cells(top, x0, width, w, ncols, titles, (attr_t)theme_attr(SLOT_HEADER));
@@ -184,6 +274,8 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
         const void *row = table_row(t, v->visible[i]);
         for (int c = 0; c < ncols; c++) {
             api_cell(&res->cols[c], t, row, cells[c], sizeof cells[c]);
+            if (c == 0 && !cells[0][strspn(cells[0], " ")])
+                unnamed_placeholder(res, t, row, cells[0], sizeof cells[0]);
             texts[c] = cells[c];
         }
         /* An alert row (a safety-critical DVIR log) in the error colour; its own cell says why too. */

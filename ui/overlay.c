@@ -13,13 +13,15 @@
  * so that the help and the docs list them with the others. */
 static const overlay_key pane_keys[] = {
     {"<Enter>", 0, "Open the operation under the cursor", NULL, 0},
+    {"f", 0, "Show all operations, the pending ones, or the failed ones", NULL, 0},
+    {"c", 0, "Clear the finished ones from the pane (again: show them; the journal keeps them)", NULL, 0},
     {"o + -", 0, "Also over a conversation, an operation, the drafts or the help", NULL, 0},
 };
 const overlay_keymap pane_keymap = OVERLAY_KEYMAP("operations pane", pane_keys);
 
 const overlay_keymap *const overlay_keymaps[] = {
     &composer_keymap, &form_keymap, &form_edit_keymap, &form_pick_keymap, &conversation_keymap, &group_message_keymap,
-    &pane_keymap, &opdetail_keymap, &drafts_keymap, &drafts_confirm_keymap, &help_keymap,
+    &pane_keymap, &opdetail_keymap, &drafts_keymap, &drafts_confirm_keymap, &help_keymap, &notices_keymap,
     &draft_guard_keymap,
 };
 const int overlay_keymaps_count = (int)(sizeof overlay_keymaps / sizeof overlay_keymaps[0]);

@@ -2,6 +2,7 @@
 
 #include "core/statefile.h"
 #include "core/ops.h"
+#include "common/strbuf.h"
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
@@ -20,12 +21,16 @@ static void on_change(void *ud, const op_rec *op, op_status old)
     const char *what = op->label && *op->label ? op->label : op->resource;
     if (op->status == OP_FAILED) {
         const char *why = op->nlogs ? op->logs[op->nlogs - 1].error_details : NULL;
-        app_set_message(a, SLOT_STATUS_FAILED, "Failed (O, Enter: details): %s%s%.120s", what ? what : "operation",
-                        why && *why ? ": " : "", why && *why ? why : "");
+        /* The reason first: it is what the message line has room for (! shows it all). */
+        if (why && *why)
+            app_set_message(a, SLOT_STATUS_FAILED, "Failed: %.160s · %s (O, Enter: details)", why,
+                            what ? what : "operation");
+        else
+            app_set_message(a, SLOT_STATUS_FAILED, "Failed: %s (O, Enter: details)", what ? what : "operation");
         if (a->cfg->bell_on_failure)
             a->bell_pending = true;
     } else if (op->status == OP_SUCCESS && old != OP_UNKNOWN) {
-        app_set_message(a, SLOT_STATUS_SUCCESS, "Delivered to the TSP: %s", what ? what : "operation");
+        app_set_message(a, SLOT_STATUS_SUCCESS, "Accepted by the TSP: %s", what ? what : "operation");
     }
     if (op->status == OP_SUCCESS && op->mine && op->resource_id)
         app_refresh_record(a, op->connection_id, op->resource, op->resource_id); /* the list shows the change */
@@ -87,6 +92,44 @@ static theme_slot status_slot(op_status s)
                                                                   : SLOT_STATUS_MUTED;
 }
 
+void ops_short_id(const char *id, char out[OPS_SHORT_ID_LEN])
+{
+    size_t n = id ? strlen(id) : 0;
+    snprintf(out, OPS_SHORT_ID_LEN, "…%s", n > 8 ? id + n - 8 : (id ? id : ""));
+}
+
+/* ------------------------------------------------------------------ what the pane shows */
+
+/* The pane's filter (f cycles it) and what c cleared: the finished ops it hides. */
+enum { PANE_ALL, PANE_PENDING, PANE_FAILED, PANE__FILTERS };
+static const char *const filter_names[] = {"all", "pending", "failed"};
+
+static bool op_shown(const app *a, const op_rec *op)
+{
+    bool final = op->status == OP_SUCCESS || op->status == OP_FAILED;
+    if (final && a->pane_cleared_ms && op->changed_at_ms <= a->pane_cleared_ms)
+        return false;
+    if (a->pane_filter == PANE_PENDING)
+        return op->status == OP_PENDING || op->status == OP_UNKNOWN;
+    if (a->pane_filter == PANE_FAILED)
+        return op->status == OP_FAILED;
+    return true;
+}
+
+/* The ops shown, in the tracker's order: n of them in *out (heap; NULL when none). */
+static size_t shown_ops(const app *a, const op_rec ***out)
+{
+    size_t n = ops_count(a->ops), k = 0;
+    const op_rec **list = n ? xcalloc(n, sizeof *list) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const op_rec *op = ops_get(a->ops, i);
+        if (op_shown(a, op))
+            list[k++] = op;
+    }
+    *out = list;
+    return k;
+}
+
 static void wall_hms(int64_t ms, char out[16])
 {
     time_t t = (time_t)(ms / 1000);
@@ -104,6 +147,10 @@ static void draw_header(app *a, int y, int width)
     int n = snprintf(line, sizeof line, " Operations%s · %zu · %d pending",
                      a->pane_focus && !a->noverlays ? " (focused)" : "",
                      ops_count(a->ops), pending);
+    if (a->pane_filter != PANE_ALL)
+        n += snprintf(line + n, sizeof line - (size_t)n, " · showing %s (f)", filter_names[a->pane_filter]);
+    if (a->pane_cleared_ms)
+        n += snprintf(line + n, sizeof line - (size_t)n, " · finished ones cleared (c)");
     theme_slot slot = SLOT_HEADER;
     if (h.stale_since_ms) {
         /* The app clock's offset to the wall clock turns "since" into a time of day. */
@@ -124,7 +171,8 @@ void ops_pane_draw(app *a, int top, int height, int width)
         return;
     }
     draw_header(a, top, width);
-    size_t n = ops_count(a->ops);
+    const op_rec **shown;
+    size_t n = shown_ops(a, &shown);
     int rows = height - 1;
     if (a->pane_cursor >= n)
         a->pane_cursor = n ? n - 1 : 0;
@@ -133,7 +181,10 @@ void ops_pane_draw(app *a, int top, int height, int width)
     if (rows > 0 && a->pane_cursor >= a->pane_top + (size_t)rows)
         a->pane_top = a->pane_cursor - (size_t)rows + 1;
     if (n == 0) {
-        draw_text_at(top + 1, 0, width, SLOT_STATUS_MUTED, "  Nothing sent yet. Writes you send show here.");
+        free(shown);
+        draw_text_at(top + 1, 0, width, SLOT_STATUS_MUTED,
+                     ops_count(a->ops) ? "  None to show: f shows all, c again shows the finished ones."
+                                       : "  Nothing sent yet. Writes you send show here.");
         for (int r = 2; r < height; r++)
             draw_text_at(top + r, 0, width, SLOT_NORMAL, "");
         return;
@@ -146,7 +197,7 @@ void ops_pane_draw(app *a, int top, int height, int width)
             draw_text_at(y, 0, width, SLOT_NORMAL, "");
             continue;
         }
-        const op_rec *op = ops_get(a->ops, i);
+        const op_rec *op = shown[i];
         bool cur = a->pane_focus && !a->noverlays && i == a->pane_cursor;
         theme_slot base = cur ? SLOT_CURSOR : SLOT_NORMAL;
         char tm[16] = "", what[64], tries[8];
@@ -175,11 +226,18 @@ void ops_pane_draw(app *a, int top, int height, int width)
         if (x < width)
             draw_text_at(y, x, width - x, base, op->label && *op->label ? op->label : op->mine ? "" : "(other client)");
     }
+    free(shown);
 }
 
 bool ops_pane_key(app *a, int key, unsigned *dirty)
 {
-    size_t n = a->ops ? ops_count(a->ops) : 0;
+    const op_rec **shown = NULL;
+    size_t n = a->ops ? shown_ops(a, &shown) : 0;
+    const char *open_id = a->pane_cursor < n ? shown[a->pane_cursor]->id : NULL;
+    char id[UUID_STR_LEN] = "";
+    if (open_id)
+        snprintf(id, sizeof id, "%s", open_id);
+    free(shown);
     if (key == 'j' || key == KEYS_FN + KEY_DOWN) {
         if (a->pane_cursor + 1 < n)
             a->pane_cursor++;
@@ -191,10 +249,16 @@ bool ops_pane_key(app *a, int key, unsigned *dirty)
     } else if (key == 'G' || key == KEYS_FN + KEY_END) {
         a->pane_cursor = n ? n - 1 : 0;
     } else if (key == '\n') {
-        if (a->pane_cursor < n)
-            opdetail_open(a, ops_get(a->ops, a->pane_cursor)->id);
+        if (id[0])
+            opdetail_open(a, id);
         *dirty = DIRTY_ALL;
         return true;
+    } else if (key == 'f') {
+        a->pane_filter = (a->pane_filter + 1) % PANE__FILTERS;
+        a->pane_cursor = a->pane_top = 0;
+    } else if (key == 'c') { /* hides what is finished now; again shows it (the journal keeps them) */
+        a->pane_cleared_ms = a->pane_cleared_ms ? 0 : (loop_now_ms(a->l) > 0 ? loop_now_ms(a->l) : 1);
+        a->pane_cursor = a->pane_top = 0;
     } else if (key == KEYS_ESC) {
         a->pane_focus = false;
     } else {

@@ -54,6 +54,12 @@ int screen_open_tty(const char *term_override, char *err, size_t errcap, const c
     return 0;
 }
 
+void screen_mouse(bool on)
+{
+    mousemask(on ? (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+    mouseinterval(0); /* a press is a click at once, no waiting for a double click */
+}
+
 int screen_open_virtual(int cols, int rows, char *err, size_t errcap)
 {
     int fd = memfd_create("catena-virtual-tty", MFD_CLOEXEC);

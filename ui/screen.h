@@ -9,6 +9,8 @@
 /* Interactive: newterm on the terminal, with TERM fallbacks (xterm-256color, xterm, vt100);
  * -1 with a message in err when no terminal can be opened. */
 int screen_open_tty(const char *term_override, char *err, size_t errcap, const char **used_term);
+/* Clicks and the wheel come as KEY_MOUSE (off: the terminal keeps its own text selection). */
+void screen_mouse(bool on);
 /* Headless: a virtual screen of cols x rows; needs no terminal at all. */
 int screen_open_virtual(int cols, int rows, char *err, size_t errcap);
 void screen_resize(int cols, int rows);

@@ -27,6 +27,9 @@ typedef struct view_ops {
 struct view {
     const view_ops *ops;
     size_t cursor, top;          /* in filtered rows */
+    int sort_col;                /* 1 + the column the rows are sorted by (s), 0: the API's order */
+    bool sort_desc;              /* S reverses it */
+    uint64_t sort_gen;           /* the table's generation after the last sort (rows since: sort again) */
     char filter[128];
     uint32_t *visible;           /* filtered row indices */
     size_t nvisible, capvisible;
@@ -51,5 +54,8 @@ void listview_set_filter(view *v, const char *filter);
 /* Table row index under the cursor, or -1. */
 long listview_selected_row(const view *v);
 void listview_free(view *v);
+/* Sorts t's rows by v's sort column (a no-op without one): text folded (case, accents), numbers by
+ * value. The rows move in the table; perm (may be NULL) gets, for each new row, its old index. */
+void listview_sort(view *v, table *t, uint32_t *perm);
 
 #endif

@@ -5,7 +5,9 @@
 #include "core/drafts.h"
 #include "core/text.h"
 #include "ui/draft_guard.h"
+#include "core/tsp_limits.h"
 #include "ui/flows.h"
+#include "ui/pane_ops.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/send.h"
@@ -22,6 +24,9 @@
 
 static const char *const priorities[] = {"low", "medium", "high"};
 
+/* A group message to this many drivers or more is sent by a second Ctrl-X, after the count. */
+#define GROUP_CONFIRM_AT 5
+
 typedef struct composer {
     draft d;
     textedit text;
@@ -32,6 +37,8 @@ typedef struct composer {
     time_t save_tried; /* when the idle hook last tried again */
     bool sending;
     bool confirm_resend; /* the last send may have gone: Ctrl-X again to send anyway */
+    bool confirm_group;  /* a group this large was confirmed (Ctrl-X twice) */
+    bool confirm_long;   /* a text over the TSP's limit was confirmed (Ctrl-X twice) */
     send_ticket *ticket; /* the send in flight (ui/send.c), NULL when none */
     char status[400];
     theme_slot status_slot;
@@ -101,12 +108,22 @@ const user_rec *app_default_sender(app *a, const table **staff_out)
     return staff->count ? table_row(staff, 0) : NULL;
 }
 
+/* The message length limit of the draft's connection's TSP (core/tsp_limits.h), 0 when none. */
+static int text_limit(app *a, const composer *c, const char **tsp)
+{
+    long ci = app_connection_index(a, c->d.connection_id);
+    const connection_rec *cr = ci >= 0 ? table_row(&a->st.connections, (size_t)ci) : NULL;
+    const char *source = cr ? table_str(&a->st.connections, cr->source_name) : NULL;
+    if (tsp)
+        *tsp = tsp_display_name(source);
+    return tsp_message_limit(source);
+}
+
 /* ------------------------------------------------------------------ drawing */
 
 static void composer_draw(void *state, app *a, int top, int height, int width)
 {
     composer *c = state;
-    (void)a;
     char line[600];
     bool group = c->d.kind == DRAFT_GROUP_MESSAGE;
     snprintf(line, sizeof line, " %s%s%s", group ? "Group message" : c->d.reply_to_message_id ? "Reply" : "Message",
@@ -140,9 +157,14 @@ static void composer_draw(void *state, app *a, int top, int height, int width)
     if (c->field_error[0])
         draw_text_at(y++, 0, width, SLOT_STATUS_ERROR, c->field_error);
     size_t chars = textedit_chars(&c->text);
-    snprintf(line, sizeof line, " %zu character%s%s", chars, chars == 1 ? "" : "s",
-             c->d.nrecipients > 1 ? "" : "");
-    draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, line);
+    const char *tsp;
+    int limit = text_limit(a, c, &tsp);
+    if (limit > 0)
+        snprintf(line, sizeof line, " %zu / %d characters (%s's limit)%s", chars, limit, tsp,
+                 chars > (size_t)limit ? ": too long, the TSP will refuse it" : "");
+    else
+        snprintf(line, sizeof line, " %zu character%s", chars, chars == 1 ? "" : "s");
+    draw_text_at(y++, 0, width, limit > 0 && chars > (size_t)limit ? SLOT_STATUS_WARN : SLOT_STATUS_MUTED, line);
     if (status_lines && y < bottom) {
         /* The status starts with its margin; a second line (narrow screens) keeps it, and the
          * last line takes the rest. */
@@ -170,8 +192,10 @@ static void on_accepted(app *a, const draft *d, const char *label, const write_r
         memset(a->marks, 0, a->nmarks_cap);
         a->nmarked = 0;
     }
-    app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %.8s… %s.", label, op_id,
-                    strcmp(r->op_status, "success") == 0 ? "delivered to the TSP" : "pending");
+    char shortid[OPS_SHORT_ID_LEN];
+    ops_short_id(op_id, shortid);
+    app_set_message(a, SLOT_STATUS_OK, "%s: sent, operation %s %s.", label, shortid,
+                    strcmp(r->op_status, "success") == 0 ? "accepted by the TSP" : "pending");
 }
 
 static void on_refused(void *owner, app *a, const write_result *r, const draft *d)
@@ -218,6 +242,23 @@ static unsigned send_now(app *a, composer *c)
         c->confirm_resend = true;
         snprintf(c->status, sizeof c->status,
                  " The last send may have gone through (see the operations pane). Ctrl-X again sends it anyway.");
+        c->status_slot = SLOT_STATUS_WARN;
+        return DIRTY_LIST;
+    }
+    const char *tsp;
+    int limit = text_limit(a, c, &tsp);
+    size_t chars = textedit_chars(&c->text);
+    if (limit > 0 && chars > (size_t)limit && !c->confirm_long) {
+        c->confirm_long = true;
+        snprintf(c->status, sizeof c->status, " %zu characters: %s takes at most %d and will refuse it. Shorten it, or "
+                 "Ctrl-X again sends it anyway.", chars, tsp, limit);
+        c->status_slot = SLOT_STATUS_WARN;
+        return DIRTY_LIST;
+    }
+    if (c->d.kind == DRAFT_GROUP_MESSAGE && c->d.nrecipients >= GROUP_CONFIRM_AT && !c->confirm_group) {
+        c->confirm_group = true;
+        snprintf(c->status, sizeof c->status, " This goes to %zu drivers at once. Ctrl-X again sends it; Esc keeps "
+                 "the draft.", c->d.nrecipients);
         c->status_slot = SLOT_STATUS_WARN;
         return DIRTY_LIST;
     }
@@ -422,6 +463,8 @@ static unsigned composer_key(void *state, app *a, int key)
         if (!moved || strcmp(textedit_text(&c->text), c->d.text ? c->d.text : "") != 0) {
             c->draft_dirty = true;
             c->confirm_resend = false;
+            c->confirm_group = false;
+            c->confirm_long = false;
         }
         return DIRTY_LIST;
     }

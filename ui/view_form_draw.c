@@ -173,6 +173,15 @@ static void detail_line(const form *f, app *a, char *out, size_t cap, theme_slot
     }
 }
 
+/* A create says which fields it needs (• marks them), or that none is; "" for an edit. */
+static void required_note(const form *f, char *out, size_t cap)
+{
+    bool any = false;
+    for (int i = 0; i < f->spec->nfields; i++)
+        any |= f->spec->fields[i].required_on_create;
+    snprintf(out, cap, "%s", f->record_id[0] ? "" : any ? " · • required" : " · no field is required: fill in at least one");
+}
+
 static void draw_header(const form *f, int y, int width)
 {
     char line[600], title[300];
@@ -181,7 +190,8 @@ static void draw_header(const form *f, int y, int width)
     else
         snprintf(title, sizeof title, "New %s", formview_noun(f));
     int changed = f->state == FORM_READY ? form_changed_count(&f->v) : 0;
-    char extra[120] = "";
+    char extra[120];
+    required_note(f, extra, sizeof extra);
     if (changed)
         snprintf(extra, sizeof extra, " · %d changed", changed);
     bool alert = formview_safety_alert(f);
@@ -251,6 +261,8 @@ static int draw_field(form *f, app *a, const layout *l, int i, int y, int bottom
     put(y, 0, 3, width, SLOT_NORMAL, "");
     if (changed)
         put(y, 1, 1, width, SLOT_MARKED, "*");
+    if (!f->record_id[0] && fs->required_on_create) /* a create needs it */
+        put(y, 2, 1, width, SLOT_STATUS_WARN, "•");
     snprintf(label, sizeof label, "%s", fs->label);
     put(y, 3, l->label_w, width, row, label);
     put(y, 3 + l->label_w, 1, width, row, "");

@@ -128,7 +128,7 @@ static unsigned help_command(void *state, app *a, int cmd, int key)
         app_overlay_pop(a);
         return DIRTY_ALL;
     }
-    int max = help_lines(a), rows = a->rows - 4 - (a->pane_open ? a->pane_height : 0); /* under its header */
+    int max = help_lines(a), rows = a->rows - 4 - app_pane_rows(a, a->rows - 3); /* under its header */
     long delta = 0;
     size_t before = a->help_top, last = max > rows ? (size_t)(max - rows) : 0;
     if (scroll_delta(key, rows > 2 ? rows - 1 : 1, max, &delta))

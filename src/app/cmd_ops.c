@@ -179,8 +179,9 @@ static void print_failure_reason(cmd_ctx *c, const char *op, const char *body, s
         char code[32] = "";
         if (lg->response_status_code >= 0)
             snprintf(code, sizeof code, " (HTTP %d)", lg->response_status_code);
-        cmd_err(c, "operation %s failed: %s%s: %s (last of %d attempt%s)", op, lg->error_type ? lg->error_type : "error",
-                code, lg->error_details && *lg->error_details ? lg->error_details : "no details", r.nlogs,
+        cmd_err(c, "operation %s failed: %s%s: %s (last of %d attempt%s)", op,
+                lg->error_type ? lg->error_type : "error", code,
+                lg->error_details && *lg->error_details ? lg->error_details : "no details", r.nlogs,
                 r.nlogs == 1 ? "" : "s");
     }
     free(err);

@@ -1,6 +1,7 @@
 /* cmd_resolve: what the user typed -> Catena ids. A UUID is taken as is once it is known to exist
- * on the connection; anything else must be an exact name (case-sensitive, else case-insensitive
- * when that is unique). No match or several: exit 2 naming at most 5 candidates. */
+ * on the connection; anything else must be an exact name (as typed, else up to case, accents and
+ * full-width forms (core/text.c text_fold: "chloe" is "Chloé") when that is unique). No match or
+ * several: exit 2 naming at most 5 candidates. */
 #include "app/cmd_private.h"
 
 #include "common/strbuf.h"
@@ -19,8 +20,25 @@ bool cmd_eq_ci(const char *a, const char *b)
         return false;
     if (strcmp(a, b) == 0)
         return true;
-    /* Each contains the other, case-folded: the same text up to case. */
-    return *a && *b && text_contains_ci(a, b) && text_contains_ci(b, a);
+    strbuf fa = STRBUF_INIT, fb = STRBUF_INIT;
+    text_fold(&fa, a);
+    text_fold(&fb, b);
+    bool same = fa.len && fb.len && strcmp(fa.data, fb.data) == 0;
+    strbuf_free(&fa);
+    strbuf_free(&fb);
+    return same;
+}
+
+/* want within s, both folded (the candidates of a name that matched nothing). */
+static bool contains_folded(const char *s, const char *want)
+{
+    strbuf fs = STRBUF_INIT, fw = STRBUF_INIT;
+    text_fold(&fs, s);
+    text_fold(&fw, want);
+    bool in = fs.len && fw.len && strstr(fs.data, fw.data) != NULL;
+    strbuf_free(&fs);
+    strbuf_free(&fw);
+    return in;
 }
 
 static const char *kind_noun(record_kind k)
@@ -115,7 +133,7 @@ static bool row_resembles(const table *t, size_t i, const char *want)
     char keys[3][160];
     row_keys(t, i, keys);
     for (int k = 0; k < 3; k++)
-        if (keys[k][0] && text_contains_ci(keys[k], want))
+        if (keys[k][0] && contains_folded(keys[k], want))
             return true;
     return false;
 }

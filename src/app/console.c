@@ -199,7 +199,10 @@ static void on_signal(void *ud, int signo)
                 app_set_message(s->a, SLOT_STATUS_ERROR, "The local emulator stopped; restart with --demo.");
             }
         }
-    } else if (signo == SIGTERM || signo == SIGINT || signo == SIGHUP) {
+    } else if (signo == SIGINT) {
+        s->a->quit = app_quit_ok(s->a); /* Ctrl-C asks first when work is pending; twice quits */
+        app_draw(s->a);
+    } else if (signo == SIGTERM || signo == SIGHUP) {
         s->a->quit = true;
         if (signo == SIGHUP)
             s->exit_code = 129;
@@ -223,6 +226,16 @@ static void on_tty_input(void *ud, int fd, short revents)
         int key = keys_from_curses(rc, (unsigned)wch);
         if (key == KEYS_FN + KEY_RESIZE) {
             app_resize(s->a, LINES, COLS);
+            continue;
+        }
+        MEVENT ev;
+        if (key == KEYS_FN + KEY_MOUSE) {
+            mmask_t used = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+            if (getmouse(&ev) == OK && (ev.bstate & used))
+                s->a->dirty |= app_mouse(s->a, ev.bstate & BUTTON4_PRESSED   ? APP_MOUSE_WHEEL_UP
+                                               : ev.bstate & BUTTON5_PRESSED ? APP_MOUSE_WHEEL_DOWN
+                                                                             : APP_MOUSE_CLICK,
+                                         ev.x, ev.y);
             continue;
         }
         app_handle_key(s->a, key);
@@ -294,14 +307,17 @@ int console_main(int argc, char **argv)
     }
 
     char err[256];
+    const char *term_used = NULL;
     int rc = o.script ? screen_open_virtual(cols, rows, err, sizeof err)
-                      : screen_open_tty(o.term, err, sizeof err, NULL);
+                      : screen_open_tty(o.term, err, sizeof err, &term_used);
     if (rc != 0) {
         fprintf(stderr, "catena-dispatch: %s\n", err);
         config_free(&cfg);
         return 2;
     }
     theme_apply(&th, cfg.no_color);
+    if (!o.script)
+        screen_mouse(!cfg.no_mouse);
 
     /* The demo's emulator listens on a new port each time: its state is kept as one account. */
     char *state_note = NULL, *state_err = NULL;
@@ -317,12 +333,21 @@ int console_main(int argc, char **argv)
     app_resize(s.a, LINES, COLS);
     if (state_note)
         app_set_message(s.a, SLOT_STATUS_WARN, "%s", state_note);
+    /* An unknown TERM fell back to another terminal description: say so once (issue 12). */
+    const char *term_asked = o.term ? o.term : getenv("TERM");
+    if (term_used && term_asked && *term_asked && strcmp(term_used, term_asked) != 0) {
+        char *asked = text_sanitize_str(term_asked);
+        app_set_message(s.a, SLOT_STATUS_WARN, "TERM=%s cannot be used here; drawing as %s (set TERM or --term to "
+                        "change it).", asked, term_used);
+        free(asked);
+    }
     free(state_note);
     loop_handle_signals(l, on_signal, &s);
     if (s.tty)
         loop_watch_fd(l, STDIN_FILENO, POLLIN, on_tty_input, &s);
 
     /* The first frame goes out before anything touches the network. */
+    s.a->demo = o.demo;
     if (o.demo)
         app_set_startup_note(s.a, "starting the local emulator…");
     app_draw(s.a);

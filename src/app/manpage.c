@@ -247,7 +247,9 @@ static const struct {
     {CMD_EXIT_REJECTED, "the TSP or validation rejected it (an operation that failed)"},
     {CMD_EXIT_USAGE, "usage error: bad arguments or settings, unknown field, no or ambiguous match"},
     {CMD_EXIT_AUTH, "no credentials, or the credentials were refused"},
-    {CMD_EXIT_API, "network or API error; a write whose outcome is unknown"},
+    {CMD_EXIT_API, "network or API error that a retry may fix (no answer, 5xx, 429); a write whose outcome is "
+                   "unknown"},
+    {CMD_EXIT_REFUSED, "refused for good: 403 on a read-only share, 501 not supported by the TSP, 404 not found"},
     {CMD_EXIT_INTERRUPTED, "interrupted by a signal"},
 };
 
@@ -295,8 +297,8 @@ static const struct {
      "terminal. A script line is keys in the notation of the KEYS section (j, <Enter>, /Truck<Enter>), a # "
      "comment, or a command: :wait-idle, :save-screen FILE, :save-screen-attrs FILE, :expect TEXT, "
      ":expect-not TEXT, :resize COLSxROWS, :advance DURATION, :mark-output, :expect-output-bytes N, "
-     ":print-output-bytes, :bench-keys KEYS, :emulator METHOD /_emulator/PATH, :quit. The exit status is not "
-     "0 when an expectation fails or a line errors."},
+     ":print-output-bytes, :bench-keys KEYS, :emulator METHOD /_emulator/PATH [JSON], :click X Y, "
+     ":wheel up|down X Y, :quit. The exit status is not 0 when an expectation fails or a line errors."},
 };
 
 static void write_console_topics(FILE *out)

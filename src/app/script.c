@@ -304,6 +304,20 @@ static int run_command(app *a, const char *cmd, const char *where)
         app_draw(a);
         return 0;
     }
+    if (strcmp(name, "click") == 0 || strcmp(name, "wheel") == 0) { /* ":click X Y", ":wheel up|down X Y" */
+        char dir[8] = "";
+        int x, y, ok = name[0] == 'c' ? sscanf(arg, "%d %d", &x, &y) == 2
+                                      : sscanf(arg, "%7s %d %d", dir, &x, &y) == 3 &&
+                                            (strcmp(dir, "up") == 0 || strcmp(dir, "down") == 0);
+        if (!ok) {
+            fprintf(stderr, "%s: want :click X Y or :wheel up|down X Y\n", where);
+            return -1;
+        }
+        a->dirty |= app_mouse(a, name[0] == 'c' ? APP_MOUSE_CLICK : dir[0] == 'u' ? APP_MOUSE_WHEEL_UP
+                                                                                    : APP_MOUSE_WHEEL_DOWN, x, y);
+        pump(a);
+        return 0;
+    }
     if (strcmp(name, "advance") == 0) {
         int64_t ms;
         if (!parse_duration(arg, &ms)) {

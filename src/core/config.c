@@ -157,6 +157,11 @@ int config_set(config *c, const char *key, const char *value, char **err)
         set_str(&c->client_id, *value ? value : NULL);
     } else if (strcmp(key, "client_secret") == 0) {
         set_str(&c->client_secret, *value ? value : NULL);
+    } else if (strcmp(key, "mouse") == 0) {
+        bool on;
+        if (!parse_bool(value, &on))
+            return err_set(err, "mouse must be yes/no, true/false, on/off or 1/0 (got '%s')", printable_or(value, "?"));
+        c->no_mouse = !on;
     } else if (strcmp(key, "theme") == 0) {
         set_str(&c->theme, *value ? value : NULL);
     } else if (strcmp(key, "sender_id") == 0) {

@@ -16,6 +16,7 @@ typedef struct config {
     char *profile;       /* selected profile name, "default" if none */
     char *config_path;   /* file actually read, or NULL */
     char *theme;         /* theme name or path; NULL = built-in default */
+    bool no_mouse;       /* "mouse = no": the terminal keeps its own mouse (selecting text) */
     char *sender_id;     /* dispatcher's own user id for messages, may be NULL */
     bool no_color;
     int page_size;       /* 1..1000, default 1000 */

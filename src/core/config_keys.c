@@ -33,6 +33,10 @@ static const config_key_info keys[] = {
     {"live_locations", "yes|no", "yes", "no",
      "The vehicles and drivers lists show where each vehicle is (live locations, refreshed every poll_idle_ms).",
      false},
+    {"mouse", "yes|no", "yes", "no",
+     "Clicks select a row (the selected row again opens it) or a tab, the wheel scrolls; no leaves the mouse "
+     "to the terminal (selecting text).",
+     false},
     {"allow_insecure_http", "yes|no", "no", "yes",
      "Accept plain http:// to another machine (the secret and the token cross the network unencrypted).", false},
     {"log_file", "FILE", NULL, "/tmp/catena-dispatch.log",
@@ -91,6 +95,8 @@ char *config_key_value(const config *c, const char *name)
         return xstrdup(c->flash_on_failure ? "flash" : yn[c->bell_on_failure]);
     if (!strcmp(name, "live_locations"))
         return xstrdup(yn[c->live_locations]);
+    if (!strcmp(name, "mouse"))
+        return xstrdup(yn[!c->no_mouse]);
     if (!strcmp(name, "allow_insecure_http"))
         return xstrdup(yn[c->allow_insecure_http]);
     if (!strcmp(name, "log_file"))

@@ -53,7 +53,7 @@ START_TEST(unlisted_write_is_sent_and_its_501_refuses_the_next_up_front)
              ":expect-not ↳ not now: geotab\n<Esc>\n"
              "M\n:expect Group message\nBay 3 closes at noon\n<C-x>\n:wait-idle\n"
              ":expect Not supported by this TSP (501)\n<Esc>\n:wait-idle\n"
-             "M\n:expect group-message: refused earlier in this session: Not supported by this TSP (501): Geotab does "
+             "M\n:expect Refused earlier in this session: Not supported by this TSP (501): Geotab does "
              "not support writing resource 'group_message'\n"
              /* the draft sent again from D is refused up front too */
              "D\n:wait-idle\n<Enter>\n:wait-idle\n:expect Bay 3 closes at noon\n<C-x>\n:wait-idle\n"
@@ -72,8 +72,8 @@ START_TEST(read_only_share_is_still_refused_up_front)
     free(emu_http(&emu, "DELETE", "/_emulator/requests", NULL, NULL));
     char script[1024];
     snprintf(script, sizeof script,
-             "%s3\n:wait-idle\ne\n:expect this fleet shares vehicles read-only with you\n"
-             "n\n:expect this fleet shares vehicles read-only with you\n?\njjjjjjjjjjjjjjjj\n"
+             "%s3\n:wait-idle\ne\n:expect This fleet shares vehicles read-only with you\n"
+             "n\n:expect This fleet shares vehicles read-only with you\n?\njjjjjjjjjjjjjjjj\n"
              ":expect ↳ not now: this fleet shares vehicles read-only with you\n:quit\n",
              GEOTAB_SCRIPT_START);
     ck_assert_int_eq(run_script("read_only", script), 0);

@@ -56,7 +56,7 @@ for f in "${outs[@]}"; do
   # keep every column in place.
   sed -E -i -e 's/127\.0\.0\.1:[0-9]{5}/127.0.0.1:PORT_/g' \
     -e 's/\b[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\b/HH:MM:SS/g' \
-    -e 's/operation [0-9a-f]{8}…/operation XXXXXXXX…/g' \
+    -e 's/operation …[0-9a-f]{8}/operation …XXXXXXXX/g' \
     -e 's/^( Operation id  | resource_id   )[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/\1xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/' \
     -e 's/\b20[0-9]{2}-[01][0-9]-[0-3][0-9] HH:MM:SS\b/YYYY-MM-DD HH:MM:SS/g' "$f"
   if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then

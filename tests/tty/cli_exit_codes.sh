@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12 bugs 4, 5 and 8, on the command line: a mistyped subcommand says "unknown subcommand"
+# Issue 12 bugs 4, 5 and 8 and friction 2, on the command line: a mistyped subcommand says "unknown subcommand"
 # and suggests the closest; create-* with no --set is refused as the console refuses an empty
 # form; permanent refusals (403 read-only share, 501 not supported, 404) exit 5, apart from what a
 # retry may fix (4); `operation --wait` on a failure says why its last attempt failed.
@@ -66,6 +66,14 @@ op=$("$dispatch" send-message --connection "$c1" --from "$d1" --to "$d2" --text 
   sed 's/.*"id":"\([^"]*\)".*/\1/')
 check op_wait_failed 1 "failed: " -- operation --connection "$c1" "$op" --wait --timeout 30
 grep -q "attempt" "$work/err" || { echo "FAIL op_wait_failed: no attempt named"; cat "$work/err"; fails=$((fails + 1)); }
+
+# Friction 2: names match up to case, accents and full-width forms ("elizabeth nunez" is
+# "Elizabeth Núñez"); a name that matches nothing suggests the folded near ones.
+"$dispatch" update-driver --connection "$c1" "elizabeth nunez" --set phone_number=+19015550144 >/dev/null 2>"$work/err" ||
+  { echo "FAIL fold_name: 'elizabeth nunez' did not match"; cat "$work/err"; fails=$((fails + 1)); }
+"$dispatch" update-driver --connection "$c1" "ＥＬＩＺＡＢＥＴＨ NUNEZ" --set phone_number=+19015550144 >/dev/null 2>"$work/err" ||
+  { echo "FAIL fold_full_width: did not match"; cat "$work/err"; fails=$((fails + 1)); }
+check fold_similar 2 "Elizabeth Núñez (enunez33)" -- update-driver --connection "$c1" nunez --set phone_number=+19015550144
 
 # help and README name code 5.
 "$dispatch" help | grep -q "5 refused for good" || { echo "FAIL help: exit code 5 not documented"; fails=$((fails + 1)); }
