@@ -26,10 +26,10 @@ extern const char theme_builtin_mono[];
 #define THEME_RGB 0x1000000 /* flag in theme_rule.fg_rgb/bg_rgb: the colour was given as #rrggbb */
 
 typedef struct theme_rule {
-    short fg, bg;        /* -1 = terminal default; for a #rrggbb colour the nearest of the 256 */
-    unsigned attrs;      /* A_BOLD | A_REVERSE ... as unsigned */
+    short fg, bg;       /* -1 = terminal default; for a #rrggbb colour the nearest of the 256 */
+    unsigned attrs;     /* A_BOLD | A_REVERSE ... as unsigned */
     bool set;
-    int fg_rgb, bg_rgb;  /* THEME_RGB | 0xrrggbb for a #rrggbb colour, else 0 */
+    int fg_rgb, bg_rgb; /* THEME_RGB | 0xrrggbb for a #rrggbb colour, else 0 */
 } theme_rule;
 
 typedef struct theme {
