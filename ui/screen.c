@@ -25,10 +25,18 @@ unsigned long long screen_output_bytes(void)
 
 int screen_open_tty(const char *term_override, char *err, size_t errcap, const char **used_term)
 {
-    const char *candidates[5] = {term_override, getenv("TERM"), "xterm-256color", "xterm", "vt100"};
-    for (int i = 0; i < 5; i++) {
+    /* COLORTERM=truecolor on a *-256color terminal: its *-direct terminfo (ncurses-term), if there is
+     * one, gives themes their 24-bit colours; without it they get the nearest of the 256. */
+    const char *env_term = getenv("TERM"), *ct = getenv("COLORTERM");
+    static char direct[64]; /* may become *used_term */
+    size_t tl = env_term ? strlen(env_term) : 0;
+    if (!term_override && ct && (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0) && tl > 9 &&
+        tl < sizeof direct && strcmp(env_term + tl - 9, "-256color") == 0)
+        snprintf(direct, sizeof direct, "%.*s-direct", (int)(tl - 9), env_term);
+    const char *candidates[6] = {term_override, direct, env_term, "xterm-256color", "xterm", "vt100"};
+    for (int i = 0; i < 6; i++) {
         const char *t = candidates[i];
-        if (!t || !*t || (strcmp(t, "dumb") == 0 && i < 2))
+        if (!t || !*t || (strcmp(t, "dumb") == 0 && i < 3))
             continue;
         g_screen = newterm(t, stdout, stdin);
         if (g_screen) {
@@ -51,6 +59,7 @@ int screen_open_tty(const char *term_override, char *err, size_t errcap, const c
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
+    leaveok(stdscr, TRUE); /* the cursor is hidden: no move to park it after each frame (slow links) */
     return 0;
 }
 
@@ -79,7 +88,9 @@ int screen_open_virtual(int cols, int rows, char *err, size_t errcap)
     }
     set_term(g_screen);
     noecho();
+    nonl(); /* as screen_open_tty, so the bytes counted are those a terminal gets */
     curs_set(0);
+    leaveok(stdscr, TRUE);
     resizeterm(rows, cols);
     return 0;
 }

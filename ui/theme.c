@@ -22,9 +22,62 @@ const char *theme_slot_name(theme_slot s)
     return s < SLOT__COUNT ? slot_names[s] : "?";
 }
 
-static int parse_color(const char *w, short *out)
+/* The xterm palette: 16 basic colours, a 6x6x6 cube, 24 greys. */
+static const int basic_rgb[16] = {0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd, 0x00cdcd, 0xe5e5e5,
+                                  0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff};
+static const int cube_level[6] = {0, 95, 135, 175, 215, 255};
+
+static int palette_rgb(int i)
+{
+    if (i < 16)
+        return basic_rgb[i];
+    if (i >= 232)
+        return (8 + 10 * (i - 232)) * 0x010101;
+    i -= 16;
+    return cube_level[i / 36] << 16 | cube_level[i / 6 % 6] << 8 | cube_level[i % 6];
+}
+
+static long rgb_distance(int a, int b)
+{
+    long dr = (a >> 16 & 255) - (b >> 16 & 255), dg = (a >> 8 & 255) - (b >> 8 & 255), db = (a & 255) - (b & 255);
+    return dr * dr + dg * dg + db * db;
+}
+
+/* The palette index in [from, to) closest to rgb. */
+static int nearest_index(int rgb, int from, int to)
+{
+    int best = from;
+    for (int i = from + 1; i < to; i++)
+        if (rgb_distance(rgb, palette_rgb(i)) < rgb_distance(rgb, palette_rgb(best)))
+            best = i;
+    return best;
+}
+
+int theme_color_number(short index, int rgb, int colors)
+{
+    if (index < 0 && !(rgb & THEME_RGB))
+        return -1;
+    if (colors >= 0x1000000) {
+        /* Direct colour: numbers below 8 are still the basic colours, the rest are 0xrrggbb. */
+        if (!(rgb & THEME_RGB))
+            return index < 8 ? index : palette_rgb(index);
+        rgb &= 0xffffff;
+        return rgb < 8 ? 8 : rgb;
+    }
+    if (rgb & THEME_RGB)
+        return colors >= 256 ? nearest_index(rgb & 0xffffff, 16, 256) : nearest_index(rgb & 0xffffff, 0, 8);
+    return index < colors ? index : index % 8;
+}
+
+static int parse_color(const char *w, short *out, int *rgb)
 {
     static const char *names[] = {"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"};
+    *rgb = 0;
+    if (w[0] == '#' && strlen(w) == 7 && strspn(w + 1, "0123456789abcdefABCDEF") == 6) {
+        *rgb = THEME_RGB | (int)strtol(w + 1, NULL, 16);
+        *out = (short)theme_color_number(-1, *rgb, 256);
+        return 0;
+    }
     if (strcasecmp(w, "default") == 0) {
         *out = -1;
         return 0;
@@ -81,9 +134,14 @@ int theme_parse(theme *t, const char *text, const char *origin, char **err)
         memcpy(line, p, n);
         line[n] = '\0';
         p = eol ? eol + 1 : NULL;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
+        /* A comment starts with # at the line's start or after a blank, unless it is a #rrggbb colour. */
+        for (char *h = strchr(line, '#'); h; h = strchr(h + 1, '#')) {
+            bool colour = strspn(h + 1, "0123456789abcdefABCDEF") == 6 && strchr(" \t\r", h[7]);
+            if ((h == line || strchr(" \t", h[-1])) && !colour) {
+                *h = '\0';
+                break;
+            }
+        }
         char *words[8];
         int nw = 0;
         for (char *tok = strtok(line, " \t\r"); tok && nw < 8; tok = strtok(NULL, " \t\r"))
@@ -95,12 +153,12 @@ int theme_parse(theme *t, const char *text, const char *origin, char **err)
         for (int s = 0; s < SLOT__COUNT; s++)
             if (strcmp(words[0], slot_names[s]) == 0)
                 slot = s;
-        theme_rule r = {-1, -1, 0, true};
+        theme_rule r = {-1, -1, 0, true, 0, 0};
         if (slot < 0)
             strbuf_printf(&e, "%s:%d: unknown slot '%s'", origin, lineno, words[0]);
         else if (nw < 3)
             strbuf_printf(&e, "%s:%d: expected SLOT FG BG [ATTR...]", origin, lineno);
-        else if (parse_color(words[1], &r.fg) || parse_color(words[2], &r.bg))
+        else if (parse_color(words[1], &r.fg, &r.fg_rgb) || parse_color(words[2], &r.bg, &r.bg_rgb))
             strbuf_printf(&e, "%s:%d: unknown colour in '%s %s'", origin, lineno, words[1], words[2]);
         for (int i = 3; !e.len && i < nw; i++)
             if (parse_attr(words[i], &r.attrs))
@@ -171,19 +229,20 @@ void theme_apply(const theme *t, bool no_color)
         const theme_rule *r = &t->rules[s];
         attr_t a = (attr_t)r->attrs;
         if (color && (r->fg >= 0 || r->bg >= 0) && next_pair < COLOR_PAIRS) {
-            short fg = r->fg < COLORS ? r->fg : (short)(r->fg % 8);
-            short bg = r->bg < COLORS ? r->bg : (short)(r->bg % 8);
+            /* Extended pairs: a direct-colour terminal's colour numbers are 24-bit. */
+            int fg = theme_color_number(r->fg, r->fg_rgb, COLORS);
+            int bg = theme_color_number(r->bg, r->bg_rgb, COLORS);
             /* Reuse a pair that already has these colours. */
             short pair = 0;
             for (short p = 1; p < next_pair; p++) {
-                short pf, pb;
-                pair_content(p, &pf, &pb);
+                int pf, pb;
+                extended_pair_content(p, &pf, &pb);
                 if (pf == fg && pb == bg)
                     pair = p;
             }
             if (!pair) {
                 pair = next_pair++;
-                init_pair(pair, fg, bg);
+                init_extended_pair(pair, fg, bg);
             }
             a |= COLOR_PAIR(pair);
         }

@@ -23,10 +23,13 @@ typedef enum {
 extern const char theme_builtin_default[];
 extern const char theme_builtin_mono[];
 
+#define THEME_RGB 0x1000000 /* flag in theme_rule.fg_rgb/bg_rgb: the colour was given as #rrggbb */
+
 typedef struct theme_rule {
-    short fg, bg;        /* -1 = terminal default */
-    unsigned attrs;      /* A_BOLD | A_REVERSE ... as unsigned */
+    short fg, bg;       /* -1 = terminal default; for a #rrggbb colour the nearest of the 256 */
+    unsigned attrs;     /* A_BOLD | A_REVERSE ... as unsigned */
     bool set;
+    int fg_rgb, bg_rgb; /* THEME_RGB | 0xrrggbb for a #rrggbb colour, else 0 */
 } theme_rule;
 
 typedef struct theme {
@@ -39,6 +42,12 @@ int theme_parse(theme *t, const char *text, const char *origin, char **err);
  * themes/NAME.theme under $XDG_CONFIG_HOME/catena-dispatch/. */
 int theme_load(theme *t, const char *name, char **err);
 const char *theme_slot_name(theme_slot s);
+
+/* The colour number to give curses for a slot colour (index as in theme_rule.fg, rgb as in fg_rgb)
+ * on a terminal of `colors` colours: on a direct-colour one (colors >= 2^24, e.g. TERM=xterm-direct)
+ * the 24-bit value; else a #rrggbb colour becomes the nearest of the 256 (colors >= 256) or of the
+ * basic 8, and an index the terminal lacks its basic colour (index % 8). -1 stays -1 (default). */
+int theme_color_number(short index, int rgb, int colors);
 
 /* curses side: allocate colour pairs (or none, with no_color) and give each slot its attr. */
 void theme_apply(const theme *t, bool no_color);

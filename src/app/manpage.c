@@ -396,7 +396,9 @@ static void write_config(FILE *out)
           "its owner only (chmod 600), or it is refused.\n"
           ".SH THEMES\nA theme file has one rule per line, \\fISLOT FG BG\\fR [\\fIATTR\\fR...]; FG and BG are "
           "default, black, red, green, yellow, blue, magenta, cyan, white, bright\\-\\fINAME\\fR or "
-          "color\\fINNN\\fR (0\\-255); ATTR is bold, dim, reverse, underline, standout or normal. With NO_COLOR "
+          "color\\fINNN\\fR (0\\-255) or #\\fIrrggbb\\fR (24\\-bit on a direct\\-colour terminal: TERM=xterm\\-direct, "
+          "or COLORTERM=truecolor with a *\\-256color TERM whose *\\-direct terminfo is installed; else the "
+          "nearest of 256 or 8); a # after a blank starts a comment; ATTR is bold, dim, reverse, underline, standout or normal. With NO_COLOR "
           "only the attributes count. Built in: default and mono; installed: eight (the 8 basic colours, "
           "every slot distinct). The slots:\n.PP\n",
           out);
