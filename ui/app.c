@@ -11,6 +11,7 @@
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
+#include "ui/view_inbox.h"
 
 #include <curses.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@ void app_free(app *a)
     while (a->noverlays)
         app_overlay_pop(a);
     ops_pane_detach(a);
+    inbox_ui_detach(a);
     caps_free(a->caps);
     api_free(a->api);
     auth_free(a->auth);
@@ -126,6 +128,7 @@ bool app_typing(app *a)
 
 void app_idle(app *a)
 {
+    inbox_ui_idle(a);
     for (int i = 0; i < a->noverlays; i++)
         if (a->overlays[i].ops->idle)
             a->overlays[i].ops->idle(a->overlays[i].state, a);
@@ -137,7 +140,7 @@ table *app_view_table(app *a, int vi)
 {
     if (vi == VIEW_CONNECTIONS)
         return &a->st.connections;
-    if (a->conn_sel < 0)
+    if (a->conn_sel < 0 || a->views[vi].ops->draw) /* a view that is no resource's list has no table */
         return NULL;
     return store_table(&a->st, (size_t)a->conn_sel, a->views[vi].ops->kind);
 }
@@ -248,6 +251,11 @@ static void select_connection(app *a, long ci)
     a->dirty |= DIRTY_ALL;
 }
 
+void app_select_connection(app *a, long ci)
+{
+    select_connection(a, ci);
+}
+
 static void on_connections_done(void *ud, table *t)
 {
     app *a = ud;
@@ -256,6 +264,7 @@ static void on_connections_done(void *ud, table *t)
         return;
     /* Allocate every connection's tables now, so that table addresses never move under a load. */
     store_conn_tables(&a->st, t->count - 1);
+    inbox_ui_set_connections(a);
     if (a->conn_sel < 0 || (size_t)a->conn_sel >= t->count)
         select_connection(a, 0);
 }
@@ -287,6 +296,7 @@ void app_connect(app *a, const char *api_url, const char *auth_url, const char *
     a->caps = caps_new();
     caps_load(a->caps, a->api, on_caps_loaded, a);
     ops_pane_attach(a);
+    inbox_ui_attach(a);
 }
 
 bool app_is_idle(const app *a)
@@ -408,11 +418,13 @@ static unsigned run_action(app *a, action_id act)
     case ACT_VIEW_VEHICLES:
     case ACT_VIEW_TRAILERS:
         return switch_view(a, act - ACT_VIEW_CONNECTIONS);
+    case ACT_VIEW_INBOX:
+        return inbox_ui_view_index() >= 0 ? switch_view(a, inbox_ui_view_index()) : 0;
     case ACT_NEXT_VIEW:
     case ACT_PREV_VIEW: {
         int n = view_registry_count, step = act == ACT_NEXT_VIEW ? 1 : n - 1;
         int vi = (a->current + step) % n;
-        if (vi != VIEW_CONNECTIONS && a->conn_sel < 0)
+        if (vi != VIEW_CONNECTIONS && a->conn_sel < 0 && !view_registry[vi]->draw)
             vi = VIEW_CONNECTIONS;
         return switch_view(a, vi);
     }
@@ -566,7 +578,11 @@ unsigned app_handle_key(app *a, int key)
             a->message[0] = '\0';
             a->dirty |= DIRTY_MESSAGE;
         }
-        if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
+        view *cv = &a->views[a->current];
+        int cmd = cv->ops->keymap && !a->pane_focus ? keymap_lookup(cv->ops->keymap, key) : -1;
+        if (cmd >= 0) {
+            d = cv->ops->command(cv, a, cmd, key);
+        } else if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
             action_id act = action_for_key(key);
             if (act == ACT_NONE) {
                 d = unbound_key(a, key);

@@ -32,6 +32,7 @@ enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS 
 struct app;
 struct ops_tracker;
 struct caps;
+struct inbox_ui;
 
 /* An overlay covers the list area and takes every key while it is on top (composer, forms,
  * conversation, operation detail, drafts, help). Its keys are a table (ui/overlay.h): a key of
@@ -85,6 +86,7 @@ typedef struct app {
     size_t pane_cursor, pane_top;
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
+    struct inbox_ui *inbox_ui; /* the inbox watcher and its view's state (ui/view_inbox.c) */
     bool bell_pending;
     int64_t last_draw_ms;
     bool searching;
@@ -133,6 +135,8 @@ const connection_rec *app_connection(app *a);
 void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id);
 /* Row of the connection with this id in the connections table, or -1. */
 long app_connection_index(app *a, const char *connection_id);
+/* Selects connection ci (its lists load) as Enter on it does. */
+void app_select_connection(app *a, long ci);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);

@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
+#include "ui/view_inbox.h"
 #include "ui/wrap.h"
 
 #include <curses.h>
@@ -59,13 +60,22 @@ static void draw_title(app *a)
     char tabs[8][48];
     int tabw[8], all = 0, n = view_registry_count < 8 ? view_registry_count : 8;
     for (int i = 0; i < n; i++) {
-        snprintf(tabs[i], sizeof tabs[i], " %d %s ", i + 1, view_registry[i]->name);
+        const view_ops *vo = view_registry[i];
+        size_t badge = vo->badge ? vo->badge(a) : 0; /* " i Inbox 3 ": unread messages */
+        char key[8], count[24] = "";
+        snprintf(key, sizeof key, "%s", vo->tab_key ? vo->tab_key : "");
+        if (!vo->tab_key)
+            snprintf(key, sizeof key, "%d", i + 1);
+        if (badge)
+            snprintf(count, sizeof count, " %zu", badge);
+        snprintf(tabs[i], sizeof tabs[i], " %s %s%s ", key, vo->name, count);
         tabw[i] = text_width(tabs[i]);
         all += tabw[i];
     }
     const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
     int left = text_width(prefix);
-    bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
+    int conn_w = *conn ? text_width(conn) : 0; /* the fleet's name is worth more than the other tabs */
+    bool show_all = COLS - all >= left + 3 + (conn_w < 30 ? conn_w : 30);
     int right = show_all ? all : ((a->noverlays > 0) ? 0 : tabw[a->current]);
     char line[1200], buf[1024];
     int room = COLS - right - left - 4;
@@ -121,7 +131,12 @@ static void draw_status(app *a)
     else if (auth_get_state(a->auth) == AUTH_FAILED)
         auth_text = "sign-in failed";
     view *v = &a->views[a->current];
-    load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    if (v->ops->summary)
+        v->ops->summary(v, a, load, sizeof load);
+    else
+        load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    if (!v->ops->summary && inbox_ui_unread(a))
+        snprintf(load + strlen(load), sizeof load - strlen(load), " · ✉ %zu unread", inbox_ui_unread(a));
     if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     if (a->current == VIEW_DRIVERS && a->nmarked)
@@ -152,12 +167,23 @@ static void draw_message(app *a)
         draw_line(a->rows - 1, SLOT_PROMPT, buf);
         return;
     }
+    const overlay_keymap *vk = a->views[a->current].ops->keymap;
+    if (!a->message[0] && !o && vk) {
+        char hint[512];
+        keymap_hint(vk, hint, sizeof hint);
+        draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
+        return;
+    }
     draw_line(a->rows - 1, a->message[0] ? a->message_slot : SLOT_NORMAL, a->message);
 }
 
 static void draw_list(app *a, int top, int height)
 {
     view *v = &a->views[a->current];
+    if (v->ops->draw) {
+        v->ops->draw(v, a, top, height);
+        return;
+    }
     table *t = app_view_table(a, a->current);
     const char *empty = NULL;
     char note[320];

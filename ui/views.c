@@ -2,11 +2,13 @@
 #include "ui/view.h"
 
 extern const view_ops connections_view_ops, drivers_view_ops, vehicles_view_ops, trailers_view_ops;
+extern const view_ops inbox_view_ops;
 
 const view_ops *const view_registry[] = {
     &connections_view_ops,
     &drivers_view_ops,
     &vehicles_view_ops,
     &trailers_view_ops,
+    &inbox_view_ops, /* tab key i */
 };
 const int view_registry_count = (int)(sizeof view_registry / sizeof view_registry[0]);

@@ -170,8 +170,8 @@ static void sync_wall_clock(app *a, bool at_start)
         loop_set_virtual_wall_ms(a->l, day);
 }
 
-/* ":emulator METHOD PATH": a request to catena-emulator's loopback control surface (for tests:
- * e.g. POST /_emulator/operations/drain waits until its async operations are done). */
+/* ":emulator METHOD PATH [JSON BODY]": a request to catena-emulator's loopback control surface (for
+ * tests: e.g. POST /_emulator/operations/drain waits until its async operations are done). */
 static int emulator_call(app *a, const char *arg, const char *where)
 {
     char method[16], path[512];
@@ -186,7 +186,13 @@ static int emulator_call(app *a, const char *arg, const char *where)
     char url[700];
     snprintf(url, sizeof url, "%s%s", api_base_url(a->api), path);
     emu_call c = {false, 0};
+    const char *body = arg + strcspn(arg, " "); /* after the method */
+    body += strspn(body, " ");
+    body += strcspn(body, " "); /* after the path */
+    body += strspn(body, " ");
     http_request req = {.method = method, .url = url};
+    if (*body)
+        req.content_type = "application/json", req.body = body, req.body_len = strlen(body);
     http_start(a->http, &req, on_emu_call, &c);
     int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
     while (!c.done && loop_real_now_ms() < deadline)
