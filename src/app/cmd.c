@@ -88,6 +88,15 @@ static const cmd_def DEFS[] = {
      "With --wait, polls every second until the operation is final, prints it, and exits 0 when it\n"
      "succeeded, 1 when it failed (4 when --timeout runs out first).\n",
      -1},
+    {"inbox", cmd_run_inbox, O_UNREAD | O_SINCE | O_WATCH | O_JSON, 0, NULL, "[--unread] [--since DURATION] [--watch] --json",
+     "print the messages drivers sent, across every connection, as JSON lines (oldest first)",
+     "DURATION: 90s, 30m, 2h or 7d (default 24h, at most 45d). Each line: {\"id\",\"sent_at\",\n"
+     "\"connection_id\",\"connection\",\"driver_id\",\"driver\",\"text\",\"unread\"}. --unread keeps the\n"
+     "messages the console has not shown (its inbox state for this profile and API URL; one it never\n"
+     "saw is unread unless the API says it was read). With --watch, keeps polling (one request per\n"
+     "connection each poll_pending_ms) and prints each new message until interrupted (exit 0).\n"
+     "A connection that answers 403 or 501 is said on stderr and skipped.\n",
+     -1},
 };
 #define NDEFS (sizeof DEFS / sizeof DEFS[0])
 
@@ -219,6 +228,7 @@ static const struct optdef {
     {"--set", O_SET, 0, true},               {"--json", O_JSON, 0, false},
     {"--watch", O_WATCH, 0, false},          {"--wait", O_WAIT, 0, false},
     {"--reply-to", O_REPLY_TO, 0, true},     {"--timeout", O_TIMEOUT, 0, true},
+    {"--unread", O_UNREAD, 0, false},        {"--since", O_SINCE, 0, true},
     {"--api-url", 0, G_API_URL, true},       {"--auth-url", 0, G_AUTH_URL, true},
     {"--profile", 0, G_PROFILE, true},       {"--config", 0, G_CONFIG, true},
     {"--request-timeout", 0, G_REQ_TIMEOUT, true},
@@ -256,6 +266,8 @@ static int set_option(cmd_ctx *c, const struct optdef *o, const char *val, unsig
     case O_TEXT: slot = &a->text; break;
     case O_PRIORITY: slot = &a->priority; break;
     case O_REPLY_TO: slot = &a->reply_to; break;
+    case O_SINCE: slot = &a->since; break;
+    case O_UNREAD: a->unread = true; return 0;
     case O_TO: push(&a->to, &a->nto, val); return 0;
     case O_SET: push(&a->sets, &a->nsets, val); return 0;
     case O_SYNC: a->sync = true; return 0;

@@ -33,11 +33,15 @@ enum {
     O_WATCH = 1u << 8,
     O_WAIT = 1u << 9,
     O_REPLY_TO = 1u << 10,
-    O_TIMEOUT = 1u << 11
+    O_TIMEOUT = 1u << 11,
+    O_UNREAD = 1u << 12,
+    O_SINCE = 1u << 13
 };
 
 typedef struct cmd_args {
     const char *connection, *from, *text, *priority, *reply_to;
+    const char *since; /* inbox --since DURATION */
+    bool unread;       /* inbox --unread */
     const char **to; /* --to, repeatable; each may hold a comma-separated list */
     size_t nto;
     const char **sets; /* --set FIELD=VALUE, repeatable */
@@ -140,6 +144,11 @@ int cmd_run_send_message(cmd_ctx *c);
 int cmd_run_send_group_message(cmd_ctx *c);
 int cmd_run_update(cmd_ctx *c);
 int cmd_run_create(cmd_ctx *c);
+
+/* ---- cmd_inbox.c */
+int cmd_run_inbox(cmd_ctx *c);
+/* "90s", "30m", "2h", "7d" or plain seconds, at most 45 days, into seconds; -1 when not one. */
+long cmd_inbox_parse_duration(const char *s);
 
 /* ---- cmd_ops.c */
 int cmd_run_operations(cmd_ctx *c);

@@ -701,6 +701,92 @@ START_TEST(hostile_strings_never_reach_stdout)
 }
 END_TEST
 
+/* inbox: the drivers' messages of every connection as JSON lines, oldest first; --unread keeps
+ * what the API (no console state here) says is unread; --since bounds the window; --watch prints a
+ * message a driver writes while it runs and exits 0 on SIGINT; a 501 connection is skipped with
+ * a line on stderr; a hostile text reaches stdout harmless; a bad --since is a usage error. */
+START_TEST(inbox_json_lines_unread_since_watch)
+{
+    char state[] = "/tmp/test_cmd_inbox.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(state));
+    setenv("XDG_STATE_HOME", state, 1); /* the console's inbox state (none yet) */
+    emu_proc h;
+    const char *args[] = {"--message-history", "--time-scale", "0.05",
+                          "--fault", "route=/v2/telematics/messages,kind=status,status=501,count=1", NULL};
+    ck_assert_int_eq(emu_start(&h, args), 0);
+    cli_out r = CLI_ON(&h, "inbox", "--since", "45d", "--json");
+    ASSERT_EXIT(r, 0);
+    ck_assert_msg(strstr(r.err, "skipped (501"), "stderr: %s", r.err);
+    cJSON *all = json_lines(r.out), *it;
+    int n = cJSON_GetArraySize(all), unread = 0;
+    ck_assert_int_ge(n, 5);
+    const char *prev = "";
+    cJSON_ArrayForEach(it, all)
+    {
+        ck_assert(*str(it, "connection_id") && *str(it, "driver_id") && *str(it, "connection"));
+        ck_assert_msg(strcmp(prev, str(it, "sent_at")) <= 0, "not oldest first: %s after %s", str(it, "sent_at"), prev);
+        prev = str(it, "sent_at");
+        unread += cJSON_IsTrue(cJSON_GetObjectItem(it, "unread"));
+    }
+    char conn[40], driver[40];
+    snprintf(conn, sizeof conn, "%s", str(cJSON_GetArrayItem(all, n - 1), "connection_id"));
+    snprintf(driver, sizeof driver, "%s", str(cJSON_GetArrayItem(all, n - 1), "driver_id"));
+    cli_free(&r);
+    /* --unread: only those, every one marked so */
+    r = CLI_ON(&h, "inbox", "--since", "45d", "--unread", "--json");
+    ASSERT_EXIT(r, 0);
+    cJSON *un = json_lines(r.out);
+    ck_assert_int_eq(cJSON_GetArraySize(un), unread);
+    ck_assert_int_lt(unread, n);
+    cJSON_ArrayForEach(it, un) ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(it, "unread")));
+    cJSON_Delete(un);
+    cli_free(&r);
+    /* the default window (24 hours) holds fewer than 45 days */
+    r = CLI_ON(&h, "inbox", "--json");
+    ASSERT_EXIT(r, 0);
+    un = json_lines(r.out);
+    ck_assert_int_lt(cJSON_GetArraySize(un), n);
+    cJSON_Delete(un);
+    cli_free(&r);
+    /* --watch: a driver writes (a hostile text) while it runs */
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        usleep(1500 * 1000);
+        char path[160];
+        snprintf(path, sizeof path, "/_emulator/drivers/%s/messages", driver);
+        free(http_text(&h, "POST", path, "{\"message_text\":\"\\u001b[2Jflat tire\\u202e\\nat exit 12\"}"));
+        _exit(0);
+    }
+    cli_out wt = run_cli(&h, NULL, "demo-secret", 4000, (const char *const[]){"inbox", "--watch", "--json", NULL});
+    waitpid(pid, NULL, 0);
+    ASSERT_EXIT(wt, 0);
+    ck_assert_ptr_null(strchr(wt.out, '\x1b'));
+    ck_assert_ptr_null(strstr(wt.out, "\xE2\x80\xAE"));
+    cJSON *watched = json_lines(wt.out);
+    const cJSON *last = cJSON_GetArrayItem(watched, cJSON_GetArraySize(watched) - 1);
+    ck_assert_msg(last && strstr(str(last, "text"), "flat tire"), "stdout: %s", wt.out);
+    ck_assert_str_eq(str(last, "connection_id"), conn);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(last, "unread")));
+    cJSON_Delete(watched);
+    cli_free(&wt);
+    cJSON_Delete(all);
+    /* usage */
+    static const char *const bad[] = {"0m", "5x", "-3h", "46d", "h", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = CLI_ON(&h, "inbox", "--since", bad[i], "--json");
+        ASSERT_EXIT(r, 2);
+        ck_assert_ptr_nonnull(strstr(r.err, "--since wants a duration"));
+        cli_free(&r);
+    }
+    emu_stop(&h);
+    unsetenv("XDG_STATE_HOME");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", state);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -717,7 +803,8 @@ int main(void)
         sync_write_the_tsp_refuses_exits_1, usage_errors_exit_2_before_sending,
         ambiguous_name_exits_2_naming_the_candidates, auth_failures_exit_3, network_and_api_errors_exit_4,
         unknown_outcome_exits_4_and_says_check_the_operations, request_timeout_ms_from_the_config_file_is_honoured,
-        a_gateway_502_on_a_write_exits_4_may_have_gone_through,         hostile_strings_never_reach_stdout};
+        a_gateway_502_on_a_write_exits_4_may_have_gone_through,         hostile_strings_never_reach_stdout,
+        inbox_json_lines_unread_since_watch};
     Suite *s = suite_create("subcommands");
     TCase *tc = tcase_create("e2e");
     tcase_set_timeout(tc, 120);
