@@ -24,7 +24,6 @@ typedef struct inbox_ui {
     size_t nids;
     char pending[UUID_STR_LEN]; /* Enter/r on a message whose connection's drivers are still loading */
     bool pending_reply;
-    int rows; /* rows of messages at the last draw (for paging) */
 } inbox_ui;
 
 enum { IN_OPEN, IN_REPLY, IN_UNREAD_ONLY, IN_ALL_READ };
@@ -166,13 +165,12 @@ static void inbox_draw(view *v, app *a, int top, int height)
     snprintf(line, sizeof line, "   %-12s %s %s Message", "Time", hconn, hdrv);
     draw_text_at(y++, 0, width, SLOT_HEADER, line);
     int rows = top + height - y;
-    u->rows = rows;
-    if (v->nvisible == 0) {
-        const char *empty = !a->connected          ? "Not connected."
-                            : v->filter[0]         ? "No message matches the filter (Esc clears it)."
-                            : u->unread_only       ? "No unread messages (u shows them all)."
+    if (v->nvisible == 0 || !u) {
+        const char *empty = !u                        ? (a->startup_note[0] ? a->startup_note : "Not connected.")
+                            : v->filter[0]            ? "No message matches the filter (Esc clears it)."
+                            : u->unread_only          ? "No unread messages (u shows them all)."
                             : inbox_conn_count(u->ib) ? "No messages from drivers yet; new ones show here."
-                                                   : "Loading connections…";
+                                                      : "Loading connections…";
         draw_text_at(y++, 1, width - 1, SLOT_STATUS_MUTED, empty);
         while (y < top + height)
             draw_text_at(y++, 0, width, SLOT_NORMAL, "");
