@@ -19,6 +19,10 @@
 #include <locale.h>
 #include "suite_runner.h"
 
+#include "core/inbox.h"
+#include "core/inbox_store.h"
+#include "core/statefile.h"
+
 static emu_proc emu; /* shared, --time-scale 0.001 */
 
 /* ------------------------------------------------------------------ running the binary */
@@ -718,6 +722,17 @@ START_TEST(inbox_json_lines_unread_since_watch)
     ASSERT_EXIT(r, 0);
     ck_assert_msg(strstr(r.err, "skipped (501"), "stderr: %s", r.err);
     cJSON *all = json_lines(r.out), *it;
+    /* a driver writes now: at least one message is unread at the API */
+    ck_assert_int_ge(cJSON_GetArraySize(all), 1);
+    char says[160];
+    snprintf(says, sizeof says, "/_emulator/drivers/%s/messages", str(cJSON_GetArrayItem(all, 0), "driver_id"));
+    free(http_text(&h, "POST", says, "{\"message_text\":\"unread at the API\"}"));
+    cJSON_Delete(all);
+    cli_free(&r);
+    r = CLI_ON(&h, "inbox", "--since", "45d", "--json");
+    ASSERT_EXIT(r, 0);
+    ck_assert_msg(!strstr(r.err, "skipped"), "the fault fired once only: %s", r.err);
+    all = json_lines(r.out);
     int n = cJSON_GetArraySize(all), unread = 0;
     ck_assert_int_ge(n, 5);
     const char *prev = "";
@@ -738,7 +753,43 @@ START_TEST(inbox_json_lines_unread_since_watch)
     cJSON *un = json_lines(r.out);
     ck_assert_int_eq(cJSON_GetArraySize(un), unread);
     ck_assert_int_lt(unread, n);
+    ck_assert_int_ge(unread, 1);
     cJSON_ArrayForEach(it, un) ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(it, "unread")));
+    cJSON_Delete(un);
+    cli_free(&r);
+    /* The console's own read marks win over the API's: one the API says read that the console has
+     * not shown is unread, one it showed is not. */
+    const cJSON *api_read = NULL, *api_unread = NULL;
+    cJSON_ArrayForEach(it, all)
+    {
+        if (cJSON_IsTrue(cJSON_GetObjectItem(it, "unread")))
+            api_unread = it;
+        else
+            api_read = it;
+    }
+    ck_assert(api_read && api_unread);
+    char acct[STATEFILE_PROFILE_MAX + 16], dir[400], path[480];
+    statefile_account_name("default", h.url, acct, sizeof acct);
+    snprintf(dir, sizeof dir, "%s/catena-dispatch/accounts/%s", state, acct);
+    snprintf(path, sizeof path, "%s/%s", dir, INBOX_STATE_FILE);
+    ck_assert_int_eq(statefile_make_dirs(dir, NULL), 0);
+    inbox_store *st = inbox_store_new(INBOX_KEEP);
+    const cJSON *marks[2] = {api_read, api_unread};
+    for (int k = 0; k < 2; k++) {
+        api_inbox_msg m = {.driver_name = (char *)"d", .text = (char *)"t", .at_ms = 1000 + k};
+        snprintf(m.id, sizeof m.id, "%s", str(marks[k], "id"));
+        snprintf(m.driver_id, sizeof m.driver_id, "%s", str(marks[k], "driver_id"));
+        ck_assert(inbox_store_add(st, str(marks[k], "connection_id"), &m, k == 0));
+    }
+    char *serr = NULL;
+    ck_assert_msg(inbox_store_save(st, path, &serr) == 0, "%s", serr);
+    inbox_store_free(st);
+    r = CLI_ON(&h, "inbox", "--since", "45d", "--unread", "--json");
+    ASSERT_EXIT(r, 0);
+    un = json_lines(r.out);
+    ck_assert_int_eq(cJSON_GetArraySize(un), unread);
+    ck_assert_ptr_nonnull(strstr(r.out, str(api_read, "id")));
+    ck_assert_ptr_null(strstr(r.out, str(api_unread, "id")));
     cJSON_Delete(un);
     cli_free(&r);
     /* the default window (24 hours) holds fewer than 45 days */
