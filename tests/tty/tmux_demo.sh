@@ -7,7 +7,9 @@ command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
 base_sock="catena-test-$$"
 sock=$base_sock
 work=$(mktemp -d)
-cleanup() { for t in xterm-256color screen-256color vt100 xterm-kitty-unknown; do tmux -L "$base_sock-$t" kill-server 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for t in xterm-256color screen-256color vt100 xterm-kitty-unknown; do tmux -L "$base_sock-$t" kill-server 2>/dev/null || true; done; rm_work; }
+# The consoles quit on SIGHUP and save their state (the inbox) as they go: retry until they are done.
+rm_work() { for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 fail() {
