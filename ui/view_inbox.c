@@ -235,7 +235,8 @@ static bool open_message(app *a, const char *msg_id, bool reply)
         return true;
     long ci = app_connection_index(a, m->connection_id);
     if (ci < 0) {
-        app_set_message(a, SLOT_STATUS_WARN, "This message's connection is not in the connections list (1, r reloads it).");
+        app_set_message(a, SLOT_STATUS_WARN,
+                        "This message's connection is not in the connections list (1, r reloads it).");
         return true;
     }
     if (ci != a->conn_sel)

@@ -4,6 +4,7 @@
  * In-service vehicles report on a shared 30 s grid; out-of-service and spare ones last reported 1-72 h
  * before the start of the current day (UTC) and stand still. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +351,74 @@ static uint32_t *live_collect(const emu_store *st, const crew *c, const live_fil
     return out;
 }
 
+/* An ordered answer (and the crew it was filtered with), shared by the pages of one query. The orders by
+ * occurred_at, vehicle_name and vehicle_id change only with the data or the day (in-service vehicles
+ * share one report time), so those are cached: a page then costs the same at any fleet size. */
+typedef struct live_snapshot {
+    int refs; /* the cache holds one while cached */
+    uint64_t fingerprint, gen_vehicles, gen_users;
+    int64_t day;
+    crew c;
+    uint32_t *v;
+    size_t n;
+} live_snapshot;
+
+#define LIVE_CACHE_SIZE 4
+
+static pthread_mutex_t snap_mu = PTHREAD_MUTEX_INITIALIZER;
+static live_snapshot *snap_cache[LIVE_CACHE_SIZE];
+static size_t snap_next;
+
+static void snapshot_put(live_snapshot *s)
+{
+    pthread_mutex_lock(&snap_mu);
+    bool last = --s->refs == 0;
+    pthread_mutex_unlock(&snap_mu);
+    if (last) {
+        crew_free(&s->c);
+        free(s->v);
+        free(s);
+    }
+}
+
+/* The query's ordered vehicles, from the cache or made now; the caller holds the store's read lock and
+ * gives it back with snapshot_put. */
+static live_snapshot *snapshot_get(const emu_store *st, const live_filter *f, uint64_t fp, int64_t now)
+{
+    bool cacheable = f->sort == SORT_OCCURRED || f->sort == SORT_NAME || f->sort == SORT_ID;
+    int64_t day = now / DAY_US;
+    pthread_mutex_lock(&snap_mu);
+    for (size_t i = 0; cacheable && i < LIVE_CACHE_SIZE; i++) {
+        live_snapshot *s = snap_cache[i];
+        if (s && s->fingerprint == fp && s->gen_vehicles == st->gen[RES_VEHICLE] &&
+            s->gen_users == st->gen[RES_USER] && s->day == day) {
+            s->refs++;
+            pthread_mutex_unlock(&snap_mu);
+            return s;
+        }
+    }
+    pthread_mutex_unlock(&snap_mu);
+    live_snapshot *s = xcalloc(1, sizeof *s);
+    s->refs = 1;
+    s->fingerprint = fp;
+    s->gen_vehicles = st->gen[RES_VEHICLE];
+    s->gen_users = st->gen[RES_USER];
+    s->day = day;
+    crew_build(st, &s->c);
+    s->v = live_collect(st, &s->c, f, now, &s->n);
+    if (cacheable) {
+        pthread_mutex_lock(&snap_mu);
+        live_snapshot *old = snap_cache[snap_next];
+        snap_cache[snap_next] = s;
+        snap_next = (snap_next + 1) % LIVE_CACHE_SIZE;
+        s->refs++;
+        pthread_mutex_unlock(&snap_mu);
+        if (old)
+            snapshot_put(old);
+    }
+    return s;
+}
+
 void api_live_locations(emu_app *app, emu_request *req, emu_response *resp, int arg)
 {
     (void)arg;
@@ -363,28 +432,24 @@ void api_live_locations(emu_app *app, emu_request *req, emu_response *resp, int 
         reply_problems(resp, &p);
         return;
     }
-    crew c;
-    crew_build(st, &c);
     int64_t now = emu_now_us();
-    size_t n = 0;
-    uint32_t *v = live_collect(st, &c, &f, now, &n);
+    live_snapshot *snap = snapshot_get(st, &f, query_fingerprint(&req->query), now);
     page_window w;
-    if (page_select(&req->query, &p, n, &w)) {
+    if (page_select(&req->query, &p, snap->n, &w)) {
         strbuf *sb = &resp->body;
         strbuf_reset(sb);
         page_begin(sb);
         for (size_t i = w.start; i < w.end; i++) {
             if (i > w.start)
                 strbuf_putc(sb, ',');
-            render_live(sb, st, &c, v[i], now);
+            render_live(sb, st, &snap->c, snap->v[i], now);
         }
         page_end(sb, &w, true);
         resp->status = 200;
     }
+    snapshot_put(snap);
     pthread_rwlock_unlock(&st->lock);
     if (p.n)
         reply_problems(resp, &p);
-    free(v);
-    crew_free(&c);
     live_filter_free(&f);
 }

@@ -241,6 +241,7 @@ void effects_apply(emu_app *app, const emu_op *op, emu_rng *r, uuid *resource_id
             free(rec->blob);
             rec->blob = rb_finish(&rb);
             rec->updated_us = rec->occurred_us = now;
+            st->gen[res]++;
             const cJSON *drv = cJSON_GetObjectItemCaseSensitive(op->body, "is_driver");
             if (res == RES_USER && cJSON_IsBool(drv))
                 rec->flags = cJSON_IsTrue(drv) ? (rec->flags | REC_IS_DRIVER) : (rec->flags & ~REC_IS_DRIVER);

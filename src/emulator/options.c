@@ -1,5 +1,9 @@
 #include "options.h"
 
+#ifndef CATENA_VERSION
+#define CATENA_VERSION "unknown"
+#endif
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +82,7 @@ void options_print_help(FILE *out)
         "                        X-Request-ID is new per attempt, X-Delivery-Attempt counts them\n"
         "  --webhook-secret S    HMAC secret for X-Catena-Signature (default whsec-emulator)\n"
         "  --verbose             log requests to stderr\n"
+        "  --version             the version\n"
         "  --help                this text\n"
         "\n"
         "Environment: CATENA_EMU_RECORD_DIR=DIR appends every API response to DIR/responses-PID.jsonl\n"
@@ -194,6 +199,10 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         long n;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             options_print_help(out);
+            return 1;
+        }
+        if (strcmp(a, "--version") == 0) {
+            fprintf(out, "catena-emulator %s\n", CATENA_VERSION);
             return 1;
         }
         if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {

@@ -118,6 +118,7 @@ uint32_t store_add(emu_store *st, emu_resource res, emu_record *rec)
         c->items = xrealloc(c->items, c->cap * sizeof *c->items);
     }
     uint32_t idx = (uint32_t)c->n++;
+    st->gen[res]++;
     c->items[idx] = *rec;
     index_push(&c->by_conn[rec->conn], idx);
     map_put(st, &rec->id, (((uint32_t)res << 27) | idx) + 1);

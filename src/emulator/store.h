@@ -58,6 +58,7 @@ typedef struct emu_store {
     emu_connection *conns;
     size_t n_conns;
     emu_collection coll[RES_COUNT];
+    uint64_t gen[RES_COUNT]; /* bumped by every change to a collection (cached list totals check it) */
     /* uuid -> (resource << 27 | index) + 1, open addressing */
     uuid *map_keys;
     uint32_t *map_vals;

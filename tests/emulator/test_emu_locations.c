@@ -228,6 +228,32 @@ START_TEST(time_scale_moves_them_too)
 }
 END_TEST
 
+/* Pages of one query share an ordered answer; a change to the vehicles or users is seen at once. */
+START_TEST(changes_show_at_once)
+{
+    cJSON *all = all_live(&w, "");
+    const cJSON *mine = by_vehicle(all, w.vehicle[0]);
+    ck_assert_ptr_nonnull(mine);
+    ck_assert_str_eq(json_str(mine, "occurred_at"), json_str(cJSON_GetArrayItem(all, 59), "occurred_at"));
+    char path[256], body[256];
+    snprintf(path, sizeof path, "/v2/telematics/vehicles/%s?is_sync=true", w.vehicle[0]);
+    snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"status\":\"OUT_OF_SERVICE\"}", w.conn[0]);
+    long st;
+    cJSON *op = world_write(&w, "PATCH", path, body, &st);
+    ck_assert_int_eq(st, 200);
+    cJSON_Delete(op);
+    cJSON *after = all_live(&w, "");
+    const cJSON *now_stale = by_vehicle(after, w.vehicle[0]);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(now_stale, "driver_id")));
+    ck_assert_double_eq(num(now_stale, "speed"), 0);
+    ck_assert(strcmp(json_str(now_stale, "occurred_at"), "2026-03-01T00:00:00") < 0);
+    /* Stale reports come first (occurred_at order). */
+    ck_assert_int_lt(strcmp(json_str(cJSON_GetArrayItem(after, 0), "occurred_at"), "2026-03-01"), 0);
+    cJSON_Delete(after);
+    cJSON_Delete(all);
+}
+END_TEST
+
 static Suite *locations_suite(void)
 {
     Suite *s = suite_create("emulator live locations");
@@ -238,6 +264,7 @@ static Suite *locations_suite(void)
     tcase_add_test(tc, filters_and_sorting);
     tcase_add_test(tc, positions_move_with_the_clock);
     tcase_add_test(tc, time_scale_moves_them_too);
+    tcase_add_test(tc, changes_show_at_once);
     suite_add_tcase(s, tc);
     return s;
 }

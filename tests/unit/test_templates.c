@@ -103,7 +103,8 @@ START_TEST(test_limits)
     ck_assert_int_eq(templates_parse(&t, sb.data, sb.len, "f", &err), 0);
     templates_free(&t);
     strbuf_reset(&sb);
-    strbuf_printf(&sb, "[%s]\nx\n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    strbuf_printf(&sb, "[%s]\nx\n",
+                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     ck_assert_int_eq(templates_parse(&t, sb.data, sb.len, "f", &err), -1);
     ck_assert_str_eq(err, "f:1: the template name is longer than 80 bytes");
     free(err);
