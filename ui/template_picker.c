@@ -1,10 +1,12 @@
 /* The canned replies picker, over the composer: the templates file (core/templates) as a list
  * filtered as you type, each filled for the recipient (driver's names from the drivers list, the
- * dispatcher's from the sender; a value the console does not know reads "[vehicle?]"); Enter
+ * vehicle and place from the live locations, the dispatcher's name from the sender; a value the
+ * console does not know reads "[vehicle?]"); Enter
  * hands the filled text to the composer, which inserts it where the cursor is, still editable. */
 #include "ui/template_picker.h"
 
 #include "common/strbuf.h"
+#include "core/api_live.h"
 #include "core/templates.h"
 #include "core/text.h"
 #include "ui/keys.h"
@@ -173,11 +175,12 @@ static const overlay_ops picker_ops = {
     .destroy = picker_destroy,
 };
 
-/* The recipient's names from the drivers list of the connection, the sender's from its staff. */
+/* The recipient's names from the drivers list of the connection, the vehicle and where it is from
+ * the live locations (core/api_live) when they are loaded, the sender's name from the staff. */
 static void find_values(app *a, const char *conn_id, const char *driver_id, const char *sender_id,
-                        char *first, char *full, char *dispatcher, size_t cap)
+                        char *first, char *full, char *vehicle, char *location, char *dispatcher, size_t cap)
 {
-    first[0] = full[0] = dispatcher[0] = '\0';
+    first[0] = full[0] = vehicle[0] = location[0] = dispatcher[0] = '\0';
     long ci = app_connection_index(a, conn_id);
     uuid id;
     if (ci < 0)
@@ -188,6 +191,12 @@ static void find_values(app *a, const char *conn_id, const char *driver_id, cons
         const user_rec *u = table_row(&ct->drivers, (size_t)i);
         snprintf(first, cap, "%s", table_str(&ct->drivers, u->first_name));
         user_display_name(&ct->drivers, u, full, cap);
+        const live_set *ls = ct->drivers.live;
+        const live_loc *loc = ls ? live_find_driver(ls, &id) : NULL;
+        if (loc) {
+            snprintf(vehicle, cap, "%s", live_str(ls, loc->vehicle_name));
+            snprintf(location, cap, "%s", live_str(ls, loc->place));
+        }
     }
     i = sender_id && uuid_parse(sender_id, &id) ? table_find_id(&ct->staff, &id) : -1;
     if (i >= 0)
@@ -212,10 +221,10 @@ void template_picker_open(app *a, const char *conn_id, const char *driver_id, co
         picker_destroy(p, a);
         return;
     }
-    char first[200], full[200], dispatcher[200];
-    find_values(a, conn_id, driver_id, sender_id, first, full, dispatcher, sizeof first);
-    /* The vehicle and the location are not known to the store yet (issue 11.4): shown as missing. */
-    template_values v = {.first_name = first, .driver = full, .dispatcher = dispatcher};
+    char first[200], full[200], vehicle[200], location[200], dispatcher[200];
+    find_values(a, conn_id, driver_id, sender_id, first, full, vehicle, location, dispatcher, sizeof first);
+    template_values v = {
+        .first_name = first, .driver = full, .vehicle = vehicle, .location = location, .dispatcher = dispatcher};
     p->filled = xcalloc(p->t.n, sizeof *p->filled);
     p->visible = xcalloc(p->t.n, sizeof *p->visible);
     for (size_t i = 0; i < p->t.n; i++) {
