@@ -24,6 +24,7 @@ struct app;
     X(VIEW_GROUP_MESSAGES, "view-group-messages", "7", "Views", "Show the selected connection's group messages (30 days)", action_needs_connection) \
     X(NEXT_VIEW, "next-view", "<Tab>", "Views", "Next list", NULL)                                                 \
     X(PREV_VIEW, "prev-view", "<BackTab>", "Views", "Previous list", NULL)                                         \
+    X(VIEW_INBOX, "view-inbox", "i", "Views", "Show the inbox: drivers' newest messages across every connection", NULL) \
     X(MOVE_DOWN, "move-down", "j <Down>", "Navigation", "Next row", NULL)                                          \
     X(MOVE_UP, "move-up", "k <Up>", "Navigation", "Previous row", NULL)                                            \
     X(PAGE_DOWN, "page-down", "<PageDown> <C-f>", "Navigation", "Next page", NULL)                                 \

@@ -13,6 +13,7 @@
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
+#include "ui/view_inbox.h"
 
 #include <ctype.h>
 #include <curses.h>
@@ -45,6 +46,7 @@ void app_free(app *a)
     while (a->noverlays)
         app_overlay_pop(a);
     ops_pane_detach(a);
+    inbox_ui_detach(a);
     app_live_free(a->live);
     app_load_free(a);
     caps_free(a->caps);
@@ -133,6 +135,7 @@ bool app_typing(app *a)
 
 void app_idle(app *a)
 {
+    inbox_ui_idle(a);
     app_load_idle(a);
     drafts_retry_unsaved(); /* drafts the disk did not take (core/drafts), once a second */
     for (int i = 0; i < a->noverlays; i++)
@@ -146,7 +149,7 @@ table *app_view_table(app *a, int vi)
 {
     if (vi == VIEW_CONNECTIONS)
         return &a->st.connections;
-    if (a->conn_sel < 0)
+    if (a->conn_sel < 0 || a->views[vi].ops->draw) /* a view that is no resource's list has no table */
         return NULL;
     return store_table(&a->st, (size_t)a->conn_sel, a->views[vi].ops->kind);
 }
@@ -246,6 +249,7 @@ void app_connect(app *a, const char *api_url, const char *auth_url, const char *
     if (a->cfg->live_locations)
         a->live = app_live_new(a);
     ops_pane_attach(a);
+    inbox_ui_attach(a);
 }
 
 bool app_is_idle(const app *a)
@@ -411,11 +415,13 @@ static unsigned run_action(app *a, action_id act)
     case ACT_VIEW_FUEL:
     case ACT_VIEW_GROUP_MESSAGES:
         return switch_view(a, act - ACT_VIEW_CONNECTIONS);
+    case ACT_VIEW_INBOX:
+        return inbox_ui_view_index() >= 0 ? switch_view(a, inbox_ui_view_index()) : 0;
     case ACT_NEXT_VIEW:
     case ACT_PREV_VIEW: {
         int n = view_registry_count, step = act == ACT_NEXT_VIEW ? 1 : n - 1;
         int vi = (a->current + step) % n;
-        if (vi != VIEW_CONNECTIONS && a->conn_sel < 0)
+        if (vi != VIEW_CONNECTIONS && a->conn_sel < 0 && !view_registry[vi]->draw)
             vi = VIEW_CONNECTIONS;
         return switch_view(a, vi);
     }
@@ -571,7 +577,11 @@ unsigned app_handle_key(app *a, int key)
             a->message[0] = '\0';
             a->dirty |= DIRTY_MESSAGE;
         }
-        if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
+        view *cv = &a->views[a->current];
+        int cmd = cv->ops->keymap && !a->pane_focus ? keymap_lookup(cv->ops->keymap, key) : -1;
+        if (cmd >= 0) {
+            d = cv->ops->command(cv, a, cmd, key);
+        } else if (!(a->pane_focus && ops_pane_key(a, key, &d))) {
             action_id act = action_for_key(key);
             if (act == ACT_NONE) {
                 d = unbound_key(a, key);

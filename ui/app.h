@@ -33,6 +33,7 @@ enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS 
 struct app;
 struct ops_tracker;
 struct caps;
+struct inbox_ui;
 
 /* An overlay covers the list area and takes every key while it is on top (composer, forms,
  * conversation, operation detail, drafts, help). Its keys are a table (ui/overlay.h): a key of
@@ -95,6 +96,7 @@ typedef struct app {
     int64_t pane_cleared_ms;          /* c: finished ops that changed before this are hidden; 0 none */
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
+    struct inbox_ui *inbox_ui; /* the inbox watcher and its view's state (ui/view_inbox.c) */
     struct reload_job *reloads; /* reloads in flight (ui/app_load.c) */
     uint64_t retry_timer;       /* while offline: loads again what failed when it fires */
     int retry_delay_ms;

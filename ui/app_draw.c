@@ -7,6 +7,7 @@
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
+#include "ui/view_inbox.h"
 #include "ui/wrap.h"
 
 #include <curses.h>
@@ -69,8 +70,20 @@ static void draw_title(app *a)
     for (int pass = 0; pass < (a->noverlays ? 1 : 2); pass++) { /* under an overlay: names or nothing */
         all = 0;
         for (int i = 0; i < n; i++) {
+            const view_ops *vo = view_registry[i];
             bool named = pass == 0 || (i == a->current && !a->noverlays);
-            snprintf(tabs[i], sizeof tabs[i], named ? " %d %s " : " %d ", i + 1, view_registry[i]->name);
+            size_t badge = vo->badge ? vo->badge(a) : 0; /* " i Inbox 3 ": unread messages */
+            char key[8], count[24] = "";
+            if (vo->tab_key)
+                snprintf(key, sizeof key, "%s", vo->tab_key);
+            else
+                snprintf(key, sizeof key, "%d", i + 1);
+            if (badge)
+                snprintf(count, sizeof count, " %zu", badge);
+            if (named)
+                snprintf(tabs[i], sizeof tabs[i], " %s %s%s ", key, vo->name, count);
+            else
+                snprintf(tabs[i], sizeof tabs[i], " %s%s ", key, count);
             tabw[i] = text_width(tabs[i]);
             all += tabw[i];
         }
@@ -177,7 +190,12 @@ static void draw_status(app *a)
     else if (auth_get_state(a->auth) == AUTH_FAILED)
         auth_text = "sign-in failed";
     view *v = &a->views[a->current];
-    load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    if (v->ops->summary)
+        v->ops->summary(v, a, load, sizeof load);
+    else
+        load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    if (!v->ops->summary && inbox_ui_unread(a))
+        snprintf(load + strlen(load), sizeof load - strlen(load), " · ✉ %zu unread", inbox_ui_unread(a));
     if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     if (a->current == VIEW_DRIVERS && a->nmarked)
@@ -246,9 +264,13 @@ static void draw_message(app *a)
         draw_line(a->rows - 1, SLOT_PROMPT, buf);
         return;
     }
+    const overlay_keymap *vk = a->views[a->current].ops->keymap;
     if (!a->message[0] && !o) {
         char hint[512];
-        list_hint(a, hint, sizeof hint);
+        if (vk)
+            keymap_hint(vk, hint, sizeof hint);
+        else
+            list_hint(a, hint, sizeof hint);
         draw_line(a->rows - 1, SLOT_STATUS_MUTED, hint);
         return;
     }
@@ -258,6 +280,10 @@ static void draw_message(app *a)
 static void draw_list(app *a, int top, int height)
 {
     view *v = &a->views[a->current];
+    if (v->ops->draw) {
+        v->ops->draw(v, a, top, height);
+        return;
+    }
     table *t = app_view_table(a, a->current);
     const char *empty = NULL;
     char note[320];

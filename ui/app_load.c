@@ -8,6 +8,7 @@
 #include "core/api_resources.h"
 #include "core/ops.h"
 #include "ui/flows.h"
+#include "ui/view_inbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ static void on_connections_done(void *ud, table *t)
         return;
     /* Allocate every connection's tables now, so that table addresses never move under a load. */
     store_conn_tables(&a->st, t->count - 1);
+    inbox_ui_set_connections(a);
     if (a->conn_sel < 0 || (size_t)a->conn_sel >= t->count)
         app_select_connection(a, 0);
 }

@@ -51,7 +51,9 @@ unsigned app_sort_key(app *a, bool reverse)
         if (!v->sort_col)
             v->sort_col = 1;
     } else {
-        v->sort_col = (v->sort_col + 1) % (res->ncols + 1);
+        do /* the next column the list shows: live-location columns are left out until data comes */
+            v->sort_col = (v->sort_col + 1) % (res->ncols + 1);
+        while (v->sort_col && !t->live && api_column_needs_live(&res->cols[v->sort_col - 1]));
         v->sort_desc = false;
     }
     if (!v->sort_col) { /* the API's order: only the API has it */

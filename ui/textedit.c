@@ -74,6 +74,15 @@ static void insert(textedit *t, const char *s, size_t n)
     t->cursor += n;
 }
 
+bool textedit_insert(textedit *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->max_bytes && t->len + n > t->max_bytes)
+        return false;
+    insert(t, s, n);
+    return true;
+}
+
 static void erase_range(textedit *t, size_t from, size_t to)
 {
     memmove(t->buf + from, t->buf + to, t->len - to + 1);

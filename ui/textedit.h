@@ -23,6 +23,8 @@ void textedit_set(textedit *t, const char *text);
 const char *textedit_text(const textedit *t);
 /* Handles editing and movement keys; returns true when the text changed (*moved for cursor moves). */
 bool textedit_key(textedit *t, int key, int width, bool *moved);
+/* Inserts s at the cursor (the cursor goes after it); false when it would pass max_bytes. */
+bool textedit_insert(textedit *t, const char *s);
 /* Characters (code points), for the counter. */
 size_t textedit_chars(const textedit *t);
 /* Draws lines [top, top+height) at column left, width columns; the cursor cell in reverse. */

@@ -19,9 +19,13 @@ typedef struct view_ops {
     const char *name;      /* "Vehicles" */
     const char *noun;      /* "vehicles" for the status bar */
     record_kind kind;      /* a list view shows this resource's columns (core/api_resources.c) */
-    /* Optional overrides for non-list views (help). */
+    /* Optional overrides for views that are not a resource's list (the inbox). */
     void (*draw)(view *v, struct app *a, int top, int height);
-    int (*key)(view *v, struct app *a, int key);
+    const struct overlay_keymap *keymap; /* its own keys (ui/overlay.h), before the action table's */
+    unsigned (*command)(view *v, struct app *a, int cmd, int key); /* runs one of them; DIRTY_* */
+    void (*summary)(view *v, struct app *a, char *out, size_t cap); /* the status line's counts */
+    const char *tab_key;                  /* the key its tab names ("i"); NULL: its number */
+    size_t (*badge)(const struct app *a); /* a count its tab shows when not 0 (unread) */
 } view_ops;
 
 struct view {

@@ -11,6 +11,7 @@
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/send.h"
+#include "ui/template_picker.h"
 #include "ui/textedit.h"
 #include "ui/wrap.h"
 
@@ -370,7 +371,7 @@ static void cycle_sender(app *a, composer *c)
     c->draft_dirty = true;
 }
 
-enum { CO_SEND, CO_EDITOR, CO_PRIORITY, CO_SENDER, CO_SYNC, CO_CLOSE };
+enum { CO_SEND, CO_EDITOR, CO_PRIORITY, CO_SENDER, CO_SYNC, CO_CLOSE, CO_TEMPLATE };
 
 static const overlay_key composer_keys[] = {
     {"<C-x>", CO_SEND, "Send (async by default)", "send", 0},
@@ -379,8 +380,18 @@ static const overlay_key composer_keys[] = {
     {"<C-f>", CO_SENDER, "Sender: the connection's next dispatcher", "from", 0},
     {"<C-t>", CO_SYNC, "Async, or sync (wait for the TSP's answer)", "sync", 0},
     {"<Esc>", CO_CLOSE, "Close; the draft is kept", "close (draft kept)", 0},
+    {"<C-g>", CO_TEMPLATE, "Insert a canned reply (templates file; type to filter)", "template", 0},
 };
 const overlay_keymap composer_keymap = OVERLAY_KEYMAP("composer", composer_keys);
+
+/* The template picker's choice goes in where the cursor is (ui/template_picker.c). */
+static bool insert_template(void *owner, app *a, const char *text)
+{
+    composer *c = owner;
+    (void)a;
+    c->draft_dirty = true;
+    return textedit_insert(&c->text, text);
+}
 
 static unsigned composer_command(void *state, app *a, int cmd, int key)
 {
@@ -438,6 +449,9 @@ static unsigned composer_command(void *state, app *a, int cmd, int key)
     case CO_EDITOR:
         edit_externally(a, c);
         return DIRTY_ALL | DIRTY_CLEAR;
+    case CO_TEMPLATE:
+        template_picker_open(a, c->d.connection_id, c->d.recipient_id, c->d.sender_id, insert_template, c);
+        return DIRTY_ALL;
     default:
         return 0;
     }

@@ -131,6 +131,16 @@ static const cmd_def DEFS[] = {
      "succeeded, 1 when it failed (with the reason of its last attempt), 4 when --timeout runs out\n"
      "first, 5 when there is no such operation on the connection.\n",
      -1},
+    {"inbox", cmd_run_inbox, O_UNREAD | O_SINCE | O_WATCH | O_JSON, 0, NULL,
+     "[--unread] [--since DURATION] [--watch] --json",
+     "print the messages drivers sent, across every connection, as JSON lines (oldest first)",
+     "DURATION: 90s, 30m, 2h or 7d (default 24h, at most 45d). Each line: {\"id\",\"sent_at\",\n"
+     "\"connection_id\",\"connection\",\"driver_id\",\"driver\",\"text\",\"unread\"}. --unread keeps the\n"
+     "messages the console has not shown (its inbox state for this profile and API URL; one it never\n"
+     "saw is unread unless the API says it was read). With --watch, keeps polling (one request per\n"
+     "connection each poll_pending_ms) and prints each new message until interrupted (exit 0).\n"
+     "A connection that answers 403 or 501 is said on stderr and skipped.\n",
+     -1},
 };
 #define NDEFS (sizeof DEFS / sizeof DEFS[0])
 
@@ -353,6 +363,7 @@ static const struct optdef {
     {"--driver", O_DRIVER, 0, true},         {"--vehicle", O_VEHICLE, 0, true},
     {"--trailer", O_TRAILER, 0, true},       {"--since", O_SINCE, 0, true},
     {"--until", O_UNTIL, 0, true},
+    {"--unread", O_UNREAD, 0, false},
     {"--api-url", 0, G_API_URL, true},       {"--auth-url", 0, G_AUTH_URL, true},
     {"--profile", 0, G_PROFILE, true},       {"--config", 0, G_CONFIG, true},
     {"--request-timeout", 0, G_REQ_TIMEOUT, true},
@@ -395,6 +406,7 @@ static int set_option(cmd_ctx *c, const struct optdef *o, const char *val, unsig
     case O_TRAILER: slot = &a->trailer; break;
     case O_SINCE: slot = &a->since; break;
     case O_UNTIL: slot = &a->until; break;
+    case O_UNREAD: a->unread = true; return 0;
     case O_TO: push(&a->to, &a->nto, val); return 0;
     case O_SET: push(&a->sets, &a->nsets, val); return 0;
     case O_SYNC: a->sync = true; return 0;
@@ -590,7 +602,9 @@ static int check_args(cmd_ctx *c)
     if (c->def->form >= 0)
         return check_sets(c);
     static const field_spec when = {.name = "since", .label = "when", .type = FT_DATETIME};
-    const char *times[2] = {a->since, a->until}, *topt[2] = {"--since", "--until"};
+    /* inbox --since is a duration, checked by cmd_inbox.c */
+    const char *times[2] = {c->def->run == cmd_run_inbox ? NULL : a->since, a->until};
+    const char *topt[2] = {"--since", "--until"};
     for (int i = 0; i < 2; i++) {
         char err[300];
         if (times[i] && (!*times[i] || form_validate(&when, times[i], err, sizeof err, NULL, 0) != 0))

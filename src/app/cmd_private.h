@@ -39,11 +39,13 @@ enum {
     O_VEHICLE = 1u << 13,
     O_TRAILER = 1u << 14,
     O_SINCE = 1u << 15,
-    O_UNTIL = 1u << 16
+    O_UNTIL = 1u << 16,
+    O_UNREAD = 1u << 17
 };
 
 typedef struct cmd_args {
     const char *connection, *from, *text, *priority, *reply_to;
+    bool unread; /* inbox --unread */
     const char **to; /* --to, repeatable; each may hold a comma-separated list */
     size_t nto;
     const char **sets; /* --set FIELD=VALUE, repeatable */
@@ -155,6 +157,11 @@ int cmd_run_send_message(cmd_ctx *c);
 int cmd_run_send_group_message(cmd_ctx *c);
 int cmd_run_update(cmd_ctx *c);
 int cmd_run_create(cmd_ctx *c);
+
+/* ---- cmd_inbox.c */
+int cmd_run_inbox(cmd_ctx *c);
+/* "90s", "30m", "2h", "7d" or plain seconds, at most 45 days, into seconds; -1 when not one. */
+long cmd_inbox_parse_duration(const char *s);
 
 /* ---- cmd_ops.c */
 int cmd_run_operations(cmd_ctx *c);

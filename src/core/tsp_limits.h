@@ -1,6 +1,6 @@
 /* tsp_limits: what a TSP accepts that the Catena API does not say, so that the console can warn
  * before sending instead of the TSP refusing later. The API exposes no message length limit
- * (GET /v2/integrations/tsps lists integrations only), so this is a small table, kept with the
+ * (the TSP list of the integrations API names integrations only), so this is a small table, kept with the
  * TSPs' documented limits (the emulator's TSP simulation refuses the same: tsp_catalog.c). */
 #ifndef CATENA_CORE_TSP_LIMITS_H
 #define CATENA_CORE_TSP_LIMITS_H

@@ -8,7 +8,9 @@ command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
 base_sock="catena-test-$$"
 sock=$base_sock
 work=$(mktemp -d)
-cleanup() { for t in xterm-256color screen-256color vt100 xterm-kitty-unknown; do tmux -L "$base_sock-$t" kill-server 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for t in xterm-256color screen-256color vt100 xterm-kitty-unknown; do tmux -L "$base_sock-$t" kill-server 2>/dev/null || true; done; rm_work; }
+# The consoles quit on SIGHUP and save their state (the inbox) as they go: retry until they are done.
+rm_work() { for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 fail() {
@@ -54,7 +56,7 @@ for term in xterm-256color screen-256color vt100 xterm-kitty-unknown; do
       fail "no notice of the TERM fallback"
   fi
   tmux -L "$sock" send-keys -t t 3
-  wait_for "VIN" 10 || fail "vehicles view did not open"
+  wait_for "Plate" 10 || fail "vehicles view did not open"
   wait_for " vehicles" 20 || fail "vehicles did not load"
   # Resize smaller, tiny and back: the console must redraw each time.
   tmux -L "$sock" resize-window -t t -x 60 -y 15

@@ -8,7 +8,13 @@ set -euo pipefail
 dispatch=$1 emulator=$2
 sock="catena-draft-$$"
 work=$(mktemp -d)
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+# The console quits on the server's SIGHUP and saves its state (the inbox) as it goes: retry the
+# removal until it is done writing.
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
 wait_for() {

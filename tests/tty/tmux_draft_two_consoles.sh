@@ -7,7 +7,12 @@ set -euo pipefail
 dispatch=$1 emulator=$2
 sock="catena-two-$$"
 work=$(mktemp -d)
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+# The consoles save their state as they exit: retry the removal until they are gone.
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 screen() { tmux -L "$sock" capture-pane -p -t "$1" 2>/dev/null || true; }
 fail() { echo "FAIL: $*"; for s in t1 t2; do echo "--- screen $s:"; screen $s; done; exit 1; }

@@ -7,7 +7,9 @@ dispatch=$1 emulator=$2
 sock="catena-hostile-$$"
 work=$(mktemp -d)
 emu_pid=
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm_work; }
+# The console quits on SIGHUP and saves its state (the inbox) as it goes: retry until it is done.
+rm_work() { for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done; rm -rf "$work"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
 wait_for() {

@@ -47,7 +47,7 @@ START_TEST(hint_lines_come_from_the_tables)
 {
     char hint[512];
     keymap_hint(&composer_keymap, hint, sizeof hint);
-    ck_assert_str_eq(hint, " Ctrl-X send · Ctrl-E editor · Ctrl-P priority · Ctrl-F from · Ctrl-T sync · Esc close (draft kept)");
+    ck_assert_str_eq(hint, " Ctrl-X send · Ctrl-E editor · Ctrl-P priority · Ctrl-F from · Ctrl-T sync · Esc close (draft kept) · Ctrl-G template");
     keymap_hint(&opdetail_keymap, hint, sizeof hint);
     ck_assert_str_eq(hint, " j/k scroll · PgUp/PgDn · g/G top/end · e re-open a failed message · Esc close");
     keymap_hint(&help_keymap, hint, sizeof hint);
