@@ -50,20 +50,20 @@ static int wait_idle(app *a)
     }
 }
 
-static bool parse_duration(const char *s, int64_t *ms)
+bool script_parse_duration(const char *s, int64_t *ms)
 {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || v < 0)
+    if (end == s || !(v >= 0)) /* also NaN */
         return false;
-    if (strcmp(end, "ms") == 0)
-        *ms = (int64_t)v;
-    else if (strcmp(end, "s") == 0 || *end == '\0')
-        *ms = (int64_t)(v * 1000);
+    if (strcmp(end, "s") == 0 || *end == '\0')
+        v *= 1000;
     else if (strcmp(end, "m") == 0)
-        *ms = (int64_t)(v * 60000);
-    else
+        v *= 60000;
+    else if (strcmp(end, "ms") != 0)
         return false;
+    /* clamped before the conversion: a double beyond int64_t (1e99s) is undefined behaviour */
+    *ms = v < (double)SCRIPT_ADVANCE_MAX_MS ? (int64_t)v : SCRIPT_ADVANCE_MAX_MS;
     return true;
 }
 
@@ -299,7 +299,7 @@ static int run_command(app *a, const char *cmd, const char *where)
     }
     if (strcmp(name, "advance") == 0) {
         int64_t ms;
-        if (!parse_duration(arg, &ms)) {
+        if (!script_parse_duration(arg, &ms)) {
             fprintf(stderr, "%s: bad duration '%s' (e.g. 500ms, 2s, 1m)\n", where, arg);
             return -1;
         }

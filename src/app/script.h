@@ -14,6 +14,10 @@
 int script_run(app *a, const char *path);
 /* Parses "COLSxROWS"; false if malformed or out of 1..1000. */
 bool script_parse_size(const char *s, int *cols, int *rows);
+/* Parses the DURATION of :advance ("500ms", "2s" or "2", "1m") into ms, at most
+ * SCRIPT_ADVANCE_MAX_MS (a year: longer ones are cut to it); false if malformed. */
+#define SCRIPT_ADVANCE_MAX_MS (366LL * 24 * 3600 * 1000)
+bool script_parse_duration(const char *s, int64_t *ms);
 int script_bench_keys(app *a, const char *keys, const char *where);
 
 #endif
