@@ -1,5 +1,6 @@
 #include "app/script.h"
 
+#include "common/clamp.h"
 #include "core/config.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
@@ -62,8 +63,7 @@ bool script_parse_duration(const char *s, int64_t *ms)
         v *= 60000;
     else if (strcmp(end, "ms") != 0)
         return false;
-    /* clamped before the conversion: a double beyond int64_t (1e99s) is undefined behaviour */
-    *ms = v < (double)SCRIPT_ADVANCE_MAX_MS ? (int64_t)v : SCRIPT_ADVANCE_MAX_MS;
+    *ms = clamp_to_i64(v, 0, SCRIPT_ADVANCE_MAX_MS); /* 1e99s: clamped before the conversion */
     return true;
 }
 
