@@ -37,13 +37,20 @@ static void pump(app *a)
     app_draw(a);
 }
 
+static void pump_for(app *a, int ms)
+{
+    loop_run_once(a->l, ms);
+    app_idle(a);
+    app_draw(a);
+}
+
 static int wait_idle(app *a)
 {
     int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
     for (;;) {
         app_idle(a);
         app_draw(a);
-        if (app_is_idle(a))
+        if (app_is_idle(a) || a->quit) /* a signal (SIGTERM, Ctrl-C) ends the wait */
             return 0;
         if (loop_real_now_ms() > deadline)
             return -1;
@@ -297,6 +304,16 @@ static int run_command(app *a, const char *cmd, const char *where)
         app_draw(a);
         return 0;
     }
+    if (strcmp(name, "sleep") == 0) { /* real time with the loop running: requests stay in flight */
+        int64_t ms;
+        if (!script_parse_duration(arg, &ms)) {
+            fprintf(stderr, "%s: bad duration '%s' (e.g. 500ms, 2s)\n", where, arg);
+            return -1;
+        }
+        for (int64_t until = loop_real_now_ms() + ms; !a->quit && loop_real_now_ms() < until;)
+            pump_for(a, 20);
+        return 0;
+    }
     if (strcmp(name, "advance") == 0) {
         int64_t ms;
         if (!script_parse_duration(arg, &ms)) {
@@ -336,7 +353,7 @@ int script_run(app *a, const char *path)
                 rc = 1;
                 break;
             }
-            if (r == 2)
+            if (r == 2 || a->quit)
                 break;
             continue;
         }

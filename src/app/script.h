@@ -1,7 +1,8 @@
 /* script: drives the real UI from a file on a virtual screen (headless mode).
  * Lines: keys in keymap notation (j, <Enter>, /Truck<Enter>), `#` comments, and commands
  * :wait-idle, :save-screen FILE, :save-screen-attrs FILE, :expect TEXT, :expect-not TEXT,
- * :resize COLSxROWS, :advance DURATION (virtual clock: 500ms, 2s, 1m), :quit,
+ * :resize COLSxROWS, :advance DURATION (virtual clock: 500ms, 2s, 1m), :quit, :sleep DURATION (real
+ * time with the loop running, so requests stay in flight; a signal that quits ends it),
  * :mark-output, :expect-output-bytes N, :print-output-bytes (terminal bytes written since the
  * mark) and :bench-keys KEYS (keys handled inside script_bench_keys, for profilers). */
 #ifndef CATENA_APP_SCRIPT_H
