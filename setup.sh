@@ -14,7 +14,8 @@ case "$mode" in
 esac
 
 packages=(build-essential cmake pkg-config libncurses-dev ncurses-base libcurl4-openssl-dev
-          libcjson-dev check libmicrohttpd-dev zlib1g-dev tmux curl valgrind procps python3 python3-yaml)
+          libcjson-dev check libmicrohttpd-dev zlib1g-dev tmux curl valgrind procps python3 python3-yaml
+          groff-base man-db)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

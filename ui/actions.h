@@ -18,6 +18,9 @@ struct app;
     X(VIEW_DRIVERS, "view-drivers", "2", "Views", "Show the selected connection's drivers", action_needs_connection) \
     X(VIEW_VEHICLES, "view-vehicles", "3", "Views", "Show the selected connection's vehicles", action_needs_connection) \
     X(VIEW_TRAILERS, "view-trailers", "4", "Views", "Show the selected connection's trailers", action_needs_connection) \
+    X(VIEW_DVIR, "view-dvir-logs", "5", "Views", "Show the selected connection's DVIR logs (inspection reports)", action_needs_connection) \
+    X(VIEW_FUEL, "view-fuel", "6", "Views", "Show the selected connection's fuel transactions", action_needs_connection) \
+    X(VIEW_GROUP_MESSAGES, "view-group-messages", "7", "Views", "Show the selected connection's group messages (30 days)", action_needs_connection) \
     X(NEXT_VIEW, "next-view", "<Tab>", "Views", "Next list", NULL)                                                 \
     X(PREV_VIEW, "prev-view", "<BackTab>", "Views", "Previous list", NULL)                                         \
     X(MOVE_DOWN, "move-down", "j <Down>", "Navigation", "Next row", NULL)                                          \
@@ -35,7 +38,7 @@ struct app;
     X(MARK_ALL, "mark-all", "*", "Write", "Mark every driver matching the filter (again: unmark all)", action_in_drivers) \
     X(GROUP_MESSAGE, "group-message", "M", "Write", "Write one message to every marked driver", action_can_group) \
     X(EDIT, "edit", "e", "Write", "Edit the vehicle, trailer or driver under the cursor", action_can_edit)         \
-    X(CREATE, "create", "n", "Write", "Create a vehicle, trailer or driver on this connection", action_can_create)  \
+    X(CREATE, "create", "n", "Write", "Create a vehicle, trailer, driver, DVIR log or fuel transaction", action_can_create)  \
     X(OPS_PANE, "operations", "o", "Operations", "Show or hide the operations pane", NULL)                         \
     X(OPS_FOCUS, "operations-focus", "O", "Operations", "Move the cursor into the operations pane and back", NULL) \
     X(PANE_GROW, "pane-grow", "+", "Operations", "Make the operations pane taller", action_needs_pane)              \

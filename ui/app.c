@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_caps.h"
+#include "core/api_messages.h"
 #include "core/api_session.h"
 #include "core/ops.h"
 #include "core/text.h"
@@ -42,6 +43,8 @@ void app_free(app *a)
     while (a->noverlays)
         app_overlay_pop(a);
     ops_pane_detach(a);
+    app_live_free(a->live);
+    app_load_free(a);
     caps_free(a->caps);
     api_free(a->api);
     auth_free(a->auth);
@@ -126,6 +129,7 @@ bool app_typing(app *a)
 
 void app_idle(app *a)
 {
+    app_load_idle(a);
     for (int i = 0; i < a->noverlays; i++)
         if (a->overlays[i].ops->idle)
             a->overlays[i].ops->idle(a->overlays[i].state, a);
@@ -196,74 +200,18 @@ static void marks_sync(app *a)
     }
 }
 
-/* ------------------------------------------------------------------ loading */
+/* ------------------------------------------------------------------ loading (app_load.c) */
 
-static void on_table_progress(void *ud, table *t)
-{
-    app *a = ud;
-    if (app_view_table(a, a->current) == t)
-        a->dirty |= DIRTY_LIST;
-    a->dirty |= DIRTY_STATUS;
-}
-
-static void on_table_done(void *ud, table *t)
-{
-    app *a = ud;
-    on_table_progress(ud, t);
-    if (t->state == LOAD_FAILED && t->error && strcmp(t->error, "cancelled") != 0)
-        app_set_message(a, SLOT_STATUS_ERROR, "%s", t->error);
-}
-
-static void load_connection_tables(app *a, long ci)
-{
-    conn_tables *ct = store_conn_tables(&a->st, (size_t)ci);
-    char id[UUID_STR_LEN];
-    uuid_format(&ct->connection_id, id);
-    struct {
-        table *t;
-        const char *resource, *filter;
-    } lists[] = {
-        {&ct->drivers, "user", "is_driver=true"},
-        {&ct->vehicles, "vehicle", NULL},
-        {&ct->trailers, "trailer", NULL},
-        {&ct->staff, "user", "is_driver=false"},
-    };
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        if (lists[i].t->state == LOAD_RUNNING || lists[i].t->state == LOAD_DONE)
-            continue;
-        char *path = api_list_path(lists[i].resource, id, lists[i].filter);
-        api_load_table(a->api, lists[i].t, path, a->cfg->page_size, on_table_progress, on_table_done, a);
-        free(path);
-    }
-}
-
-static void select_connection(app *a, long ci)
+void app_select_connection(app *a, long ci)
 {
     a->conn_sel = ci;
-    load_connection_tables(a, ci);
+    app_load_connection_tables(a, ci);
+    app_live_open(a->live, ci);
     marks_sync(a);
     char id[37];
     if (a->ops && app_connection_id(a, id))
         ops_tracker_follow_connection(a->ops, id);
     a->dirty |= DIRTY_ALL;
-}
-
-static void on_connections_done(void *ud, table *t)
-{
-    app *a = ud;
-    on_table_done(ud, t);
-    if (t->state != LOAD_DONE || t->count == 0)
-        return;
-    /* Allocate every connection's tables now, so that table addresses never move under a load. */
-    store_conn_tables(&a->st, t->count - 1);
-    if (a->conn_sel < 0 || (size_t)a->conn_sel >= t->count)
-        select_connection(a, 0);
-}
-
-static void load_connections(app *a)
-{
-    api_load_table(a->api, &a->st.connections, api_collection_path("connection"), a->cfg->page_size,
-                   on_table_progress, on_connections_done, a);
 }
 
 static void on_caps_loaded(void *ud)
@@ -283,9 +231,11 @@ void app_connect(app *a, const char *api_url, const char *auth_url, const char *
     a->connected = true;
     a->startup_note[0] = '\0';
     a->dirty |= DIRTY_ALL;
-    load_connections(a);
+    app_load_connections(a);
     a->caps = caps_new();
     caps_load(a->caps, a->api, on_caps_loaded, a);
+    if (a->cfg->live_locations)
+        a->live = app_live_new(a);
     ops_pane_attach(a);
 }
 
@@ -318,6 +268,7 @@ static unsigned switch_view(app *a, int vi)
     a->current = vi;
     a->searching = false;
     a->pane_focus = false;
+    app_load_connection_tables(a, a->conn_sel); /* a list of logs loads when shown */
     return DIRTY_ALL;
 }
 
@@ -351,16 +302,25 @@ static unsigned mark_all(app *a)
     return DIRTY_LIST | DIRTY_STATUS | DIRTY_MESSAGE;
 }
 
+/* The form of a list: its resource's (core/api_resources.c). */
+static form_kind form_of_view(const app *a, int vi)
+{
+    return (form_kind)api_resource_get(a->views[vi].ops->kind)->form;
+}
+
 static unsigned open_row(app *a)
 {
     const table *t;
     const void *row = current_row(a, &t);
     switch (a->current) {
     case VIEW_CONNECTIONS:
-        select_connection(a, listview_selected_row(&a->views[a->current]));
+        app_select_connection(a, listview_selected_row(&a->views[a->current]));
         return switch_view(a, VIEW_DRIVERS) | DIRTY_ALL;
     case VIEW_DRIVERS:
         conversation_open(a, row, t);
+        return DIRTY_ALL;
+    case VIEW_GROUP_MESSAGES:
+        group_message_open(a, row, t);
         return DIRTY_ALL;
     default: {
         const char *why = action_can_edit(a);
@@ -368,15 +328,10 @@ static unsigned open_row(app *a)
             app_set_message(a, SLOT_STATUS_WARN, "edit: %s", why);
             return DIRTY_MESSAGE;
         }
-        form_open(a, a->current == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER, (const uuid *)row);
+        form_open(a, form_of_view(a, a->current), (const uuid *)row);
         return DIRTY_ALL;
     }
     }
-}
-
-static form_kind form_of_view(int vi)
-{
-    return vi == VIEW_DRIVERS ? FORM_DRIVER : vi == VIEW_VEHICLES ? FORM_VEHICLE : FORM_TRAILER;
 }
 
 static unsigned run_action(app *a, action_id act)
@@ -407,6 +362,9 @@ static unsigned run_action(app *a, action_id act)
     case ACT_VIEW_DRIVERS:
     case ACT_VIEW_VEHICLES:
     case ACT_VIEW_TRAILERS:
+    case ACT_VIEW_DVIR:
+    case ACT_VIEW_FUEL:
+    case ACT_VIEW_GROUP_MESSAGES:
         return switch_view(a, act - ACT_VIEW_CONNECTIONS);
     case ACT_NEXT_VIEW:
     case ACT_PREV_VIEW: {
@@ -446,15 +404,9 @@ static unsigned run_action(app *a, action_id act)
         return DIRTY_LIST | DIRTY_MESSAGE | DIRTY_STATUS;
     case ACT_RELOAD: {
         table *t = app_view_table(a, a->current);
-        if (!a->api || !t || t->state == LOAD_RUNNING)
+        if (!a->api || !t || t->state == LOAD_RUNNING || app_table_reloading(a, t))
             return 0;
-        if (a->current == VIEW_CONNECTIONS) {
-            load_connections(a);
-        } else {
-            t->state = LOAD_IDLE;
-            load_connection_tables(a, a->conn_sel);
-        }
-        app_set_message(a, SLOT_STATUS_MUTED, "Reloading %s…", v->ops->noun);
+        app_reload_view(a, a->current); /* the status line says "reloading…" until it ends */
         return DIRTY_ALL;
     }
     case ACT_MESSAGE: {
@@ -472,11 +424,11 @@ static unsigned run_action(app *a, action_id act)
         return DIRTY_ALL;
     case ACT_EDIT: {
         const void *row = current_row(a, NULL);
-        form_open(a, form_of_view(a->current), (const uuid *)row);
+        form_open(a, form_of_view(a, a->current), (const uuid *)row);
         return DIRTY_ALL;
     }
     case ACT_CREATE:
-        form_open(a, form_of_view(a->current), NULL);
+        form_open(a, form_of_view(a, a->current), NULL);
         return DIRTY_ALL;
     case ACT_OPS_PANE:
         a->pane_open = !a->pane_open;

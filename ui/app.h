@@ -24,7 +24,7 @@ enum {
 };
 
 /* Indexes of the registered list views (ui/views.c). */
-enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS = 3 };
+enum { VIEW_CONNECTIONS = 0, VIEW_DRIVERS = 1, VIEW_VEHICLES = 2, VIEW_TRAILERS = 3, VIEW_GROUP_MESSAGES = 6 };
 
 #define APP_MAX_VIEWS 8
 #define APP_MAX_OVERLAYS 8
@@ -85,6 +85,12 @@ typedef struct app {
     size_t pane_cursor, pane_top;
     /* What this connection may write (data-freshness share levels, TSP support). */
     struct caps *caps;
+    struct reload_job *reloads; /* reloads in flight (ui/app_load.c) */
+    uint64_t retry_timer;       /* while offline: loads again what failed when it fires */
+    int retry_delay_ms;
+    bool was_offline;
+    /* Live locations of the connections opened (ui/app_live.c), NULL when off. */
+    struct app_live *live;
     bool bell_pending;
     int64_t last_draw_ms;
     bool searching;
@@ -131,8 +137,31 @@ const connection_rec *app_connection(app *a);
 /* After a successful write of a vehicle, trailer or user: fetch that record and put it in its
  * list (replacing the old row, or appended when it is new). */
 void app_refresh_record(app *a, const char *connection_id, const char *resource, const char *record_id);
+/* Loads a connection's list of kind again (one that was loaded; the others load when shown). */
+void app_reload_list(app *a, long conn_index, record_kind kind);
 /* Row of the connection with this id in the connections table, or -1. */
 long app_connection_index(app *a, const char *connection_id);
+
+/* Loading (ui/app_load.c). A list with rows reloads into a table of its own; its rows are replaced
+ * only when the reload succeeds, else they stay, stale (LOAD_FAILED with rows). */
+void app_select_connection(app *a, long ci);
+void app_load_connections(app *a);
+/* Loads the lists of connection ci that are not loaded (or failed). */
+void app_load_connection_tables(app *a, long ci);
+/* Reloads the list of view vi. */
+void app_reload_view(app *a, int vi);
+bool app_table_reloading(const app *a, const table *t);
+/* The API cannot be reached (the lists' loads or the ops tracker's polls); since when (app clock). */
+bool app_offline(const app *a, int64_t *since_ms);
+/* After each loop turn: notices the API coming back (then reloads what failed) or schedules a retry. */
+void app_load_idle(app *a);
+void app_load_free(app *a);
+/* Live locations (ui/app_live.c): started by app_connect unless config live_locations is off;
+ * app_live_open loads a connection's now and keeps it on the idle poll cadence. */
+typedef struct app_live app_live;
+app_live *app_live_new(app *a);
+void app_live_open(app_live *l, long connection_row);
+void app_live_free(app_live *l);
 
 /* Help overlay (ui/view_help.c). */
 void help_open(app *a);

@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 
 void draw_line(int y, theme_slot slot, const char *text)
@@ -65,7 +66,8 @@ static void draw_title(app *a)
     }
     const char *prefix = COLS >= 60 ? " Catena Dispatch" : " Catena";
     int left = text_width(prefix);
-    bool show_all = COLS - all >= left + 3 + (*conn ? 12 : 0);
+    int conn_w = *conn ? text_width(conn) : 0; /* the fleet's name is worth more than the other tabs */
+    bool show_all = COLS - all >= left + 3 + (conn_w < 30 ? conn_w : 30);
     int right = show_all ? all : ((a->noverlays > 0) ? 0 : tabw[a->current]);
     char line[1200], buf[1024];
     int room = COLS - right - left - 4;
@@ -90,7 +92,17 @@ static void draw_title(app *a)
     attrset(A_NORMAL);
 }
 
-static void load_summary(const table *t, const char *noun, char *out, size_t cap)
+/* "1 connection", "27 drivers": the view's noun is plural; one row drops its final s. */
+static void count_noun(size_t n, const char *noun, char *out, size_t cap)
+{
+    size_t len = strlen(noun);
+    if (n == 1 && len > 1 && noun[len - 1] == 's')
+        snprintf(out, cap, "1 %.*s", (int)(len - 1), noun);
+    else
+        snprintf(out, cap, "%zu %s", n, noun);
+}
+
+static void load_summary(const app *a, const table *t, const char *noun, char *out, size_t cap)
 {
     if (!t) {
         snprintf(out, cap, "%s: no connection", noun);
@@ -99,36 +111,56 @@ static void load_summary(const table *t, const char *noun, char *out, size_t cap
             snprintf(out, cap, "%s %zu/%ld loading…", noun, t->count, t->total);
         else
             snprintf(out, cap, "%s %zu loading…", noun, t->count);
+    } else if (t->state == LOAD_FAILED && t->count == 0) {
+        snprintf(out, cap, "%s: not loaded", noun);
     } else if (t->state == LOAD_FAILED) {
-        snprintf(out, cap, "%s: load failed (%zu)", noun, t->count);
+        count_noun(t->count, noun, out, cap);
+        snprintf(out + strlen(out), cap - strlen(out), ", stale");
     } else if (t->state == LOAD_DONE) {
-        snprintf(out, cap, "%zu %s", t->count, noun);
+        count_noun(t->count, noun, out, cap);
     } else {
         snprintf(out, cap, "%s: not loaded", noun);
     }
+    if (app_table_reloading(a, t))
+        snprintf(out + strlen(out), cap - strlen(out), " · reloading…");
+}
+
+static void wall_hm(app *a, int64_t app_ms, char out[8])
+{
+    /* The app clock's offset to the wall clock turns an app time into a time of day. */
+    time_t t = (time_t)((loop_wall_ms(a->l) - (loop_now_ms(a->l) - app_ms)) / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, 8, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
 static void draw_status(app *a)
 {
-    char left[512], load[160], right[64];
+    char left[512], load[200], right[64], offline[40];
     const char *auth_text = "not signed in";
+    int64_t since;
     if (!a->connected)
         auth_text = a->startup_note[0] ? a->startup_note : "not connected";
-    else if (auth_get_state(a->auth) == AUTH_OK)
+    else if (app_offline(a, &since)) {
+        char hm[8];
+        wall_hm(a, since, hm);
+        snprintf(offline, sizeof offline, "OFFLINE since %s", hm);
+        auth_text = offline;
+    } else if (auth_get_state(a->auth) == AUTH_OK)
         auth_text = "signed in";
     else if (auth_get_state(a->auth) == AUTH_FETCHING)
         auth_text = "signing in…";
     else if (auth_get_state(a->auth) == AUTH_FAILED)
         auth_text = "sign-in failed";
     view *v = &a->views[a->current];
-    load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
+    load_summary(a, app_view_table(a, a->current), v->ops->noun, load, sizeof load);
     if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
     snprintf(left, sizeof left, " %s │ %s │ %s", a->connected ? a->host : "—", auth_text, load);
     snprintf(right, sizeof right, "%s", app_typing(a) ? "F1 help " : "? help  q quit ");
-    draw_line(a->rows - 2, SLOT_STATUS, left);
+    draw_line(a->rows - 2, a->connected && auth_text == offline ? SLOT_STATUS_WARN : SLOT_STATUS, left);
     int rw = text_width(right);
     if (text_width(left) + rw + 1 < COLS) {
         attrset((attr_t)theme_attr(SLOT_STATUS));
@@ -169,7 +201,7 @@ static void draw_list(app *a, int top, int height)
             if (!a->connected)
                 snprintf(note, sizeof note, "%s", a->startup_note[0] ? a->startup_note : "Not connected.");
             else if (t->state == LOAD_FAILED)
-                snprintf(note, sizeof note, "Could not load %s: %s  (r retries)", v->ops->noun,
+                snprintf(note, sizeof note, "Could not load %s: %s — r tries again.", v->ops->noun,
                          t->error ? t->error : "");
             else if (t->state == LOAD_RUNNING || t->state == LOAD_IDLE)
                 snprintf(note, sizeof note, "Loading %s…", v->ops->noun);

@@ -60,25 +60,28 @@ const char *action_can_group(const app *a)
     return write_blocked(a, "group_message");
 }
 
-static const char *resource_of_view(int vi)
+/* The resource a list writes (its form's), or NULL. */
+static const char *resource_of_view(const app *a, int vi)
 {
-    return vi == VIEW_DRIVERS ? "user" : vi == VIEW_VEHICLES ? "vehicle" : vi == VIEW_TRAILERS ? "trailer" : NULL;
+    const api_resource *r = vi == VIEW_CONNECTIONS ? NULL : api_resource_get(a->views[vi].ops->kind);
+    return r && r->form >= 0 ? r->name : NULL;
 }
 
 const char *action_can_edit(const app *a)
 {
-    const char *res = resource_of_view(a->current);
-    if (!res)
-        return "works in the drivers, vehicles and trailers lists";
+    const char *res = resource_of_view(a, a->current);
+    if (!res || api_resource_get(a->views[a->current].ops->kind)->no_item_get)
+        return res ? "a filed report is not changed; n files a new one"
+                   : "works in the drivers, vehicles and trailers lists";
     const char *why = action_needs_row(a);
     return why ? why : write_blocked(a, res);
 }
 
 const char *action_can_create(const app *a)
 {
-    const char *res = resource_of_view(a->current);
+    const char *res = resource_of_view(a, a->current);
     if (!res)
-        return "works in the drivers, vehicles and trailers lists";
+        return "works in the drivers, vehicles, trailers, DVIR and fuel lists";
     return write_blocked(a, res);
 }
 

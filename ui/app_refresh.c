@@ -1,6 +1,7 @@
 /* app_refresh: after this console's write of a record succeeded, that record is fetched again and
- * replaces (or joins) its row in the list. */
+ * replaces (or joins) its row in the list (a log without a GET of one record: its list loads again). */
 #include "common/strbuf.h"
+#include "core/api_resources.h"
 #include "ui/app.h"
 
 #include <stdio.h>
@@ -65,6 +66,11 @@ void app_refresh_record(app *a, const char *connection_id, const char *resource,
     } kinds[] = {{"vehicle", KIND_VEHICLE}, {"trailer", KIND_TRAILER}, {"user", KIND_DRIVER}};
     uuid id;
     long conn = app_connection_index(a, connection_id);
+    const api_resource *r = api_resource_by_name(resource);
+    if (a->api && conn >= 0 && r && r->no_item_get) { /* a DVIR log, a fuel transaction: the list again */
+        app_reload_list(a, conn, r->kind);
+        return;
+    }
     if (!a->api || conn < 0 || !resource || !record_id || !uuid_parse(record_id, &id))
         return;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {

@@ -20,6 +20,10 @@ void form_open_draft(app *a, const draft *d);
 /* Conversation with one driver (ui/view_conversation.c). */
 void conversation_open(app *a, const user_rec *driver, const table *drivers);
 
+/* A group message and its recipients (ui/view_group_messages.c); row is a group_msg_rec of t. */
+#define GROUP_MSGS_WINDOW_DAYS 30
+void group_message_open(app *a, const void *row, const table *t);
+
 /* Operation detail (ui/view_opdetail.c). */
 void opdetail_open(app *a, const char *op_id);
 

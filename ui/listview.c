@@ -84,7 +84,7 @@ void listview_sync(view *v, const table *t)
 }
 
 /* Column widths for the available width; 0 = column hidden. */
-static void layout_columns(const api_resource *r, int width, int *w)
+static void layout_columns(const api_resource *r, const table *t, int width, int *w)
 {
     int used = 0, nflex = 0, ncols = ncols_of(r);
     const api_column *cols = r->cols;
@@ -93,7 +93,7 @@ static void layout_columns(const api_resource *r, int width, int *w)
     /* Most important columns first, each at its minimum width, while they fit. */
     for (int prio = 0; prio <= 9; prio++) {
         for (int c = 0; c < ncols; c++) {
-            if (cols[c].prio != prio)
+            if (cols[c].prio != prio || (!t->live && api_column_needs_live(&cols[c])))
                 continue;
             int need = cols[c].min + (used ? 1 : 0);
             if (used + need > width)
@@ -156,7 +156,7 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
     int ncols = ncols_of(res);
     int w[MAX_COLS] = {0};
     int x0 = marks ? 2 : 0;
-    layout_columns(res, width - x0, w);
+    layout_columns(res, t, width - x0, w);
     const char *titles[MAX_COLS];
     for (int c = 0; c < ncols; c++)
         titles[c] = res->cols[c].title;
@@ -186,7 +186,8 @@ void listview_draw(view *v, const table *t, int top, int height, int width, bool
             api_cell(&res->cols[c], t, row, cells[c], sizeof cells[c]);
             texts[c] = cells[c];
         }
-        attr_t a = (attr_t)theme_attr(SLOT_NORMAL);
+        /* An alert row (a safety-critical DVIR log) in the error colour; its own cell says why too. */
+        attr_t a = (attr_t)theme_attr(res->alert && res->alert(t, row) ? SLOT_STATUS_ERROR : SLOT_NORMAL);
         if (i == v->cursor)
             a = (attr_t)theme_attr(focused ? SLOT_CURSOR : SLOT_CURSOR_UNFOCUSED);
         if (x0) {

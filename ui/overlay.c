@@ -17,7 +17,7 @@ static const overlay_key pane_keys[] = {
 const overlay_keymap pane_keymap = OVERLAY_KEYMAP("operations pane", pane_keys);
 
 const overlay_keymap *const overlay_keymaps[] = {
-    &composer_keymap, &form_keymap, &form_edit_keymap, &form_pick_keymap, &conversation_keymap,
+    &composer_keymap, &form_keymap, &form_edit_keymap, &form_pick_keymap, &conversation_keymap, &group_message_keymap,
     &pane_keymap, &opdetail_keymap, &drafts_keymap, &drafts_confirm_keymap, &help_keymap,
 };
 const int overlay_keymaps_count = (int)(sizeof overlay_keymaps / sizeof overlay_keymaps[0]);

@@ -37,6 +37,7 @@ void keymap_hint(const overlay_keymap *m, char *out, size_t cap);
 
 /* Every overlay's table, in the order the help and the docs show them. */
 extern const overlay_keymap composer_keymap, form_keymap, form_edit_keymap, form_pick_keymap, conversation_keymap,
+    group_message_keymap,
     pane_keymap, opdetail_keymap, drafts_keymap, drafts_confirm_keymap, help_keymap;
 extern const overlay_keymap *const overlay_keymaps[];
 extern const int overlay_keymaps_count;

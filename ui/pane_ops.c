@@ -42,7 +42,7 @@ static void on_dirty(void *ud)
 void ops_pane_attach(app *a)
 {
     char path[1100];
-    ops_settings s = {a->cfg->poll_pending_ms, a->cfg->poll_idle_ms, NULL};
+    ops_settings s = {.poll_pending_ms = a->cfg->poll_pending_ms, .poll_idle_ms = a->cfg->poll_idle_ms};
     if (statefile_account_file("operations.json", path, sizeof path, NULL) == 0)
         s.journal_path = path; /* this profile's and API URL's own */
     a->ops = ops_tracker_new(a->l, a->api, &s);

@@ -1,6 +1,7 @@
 #include "ui/theme.h"
 
 #include "common/strbuf.h"
+#include "core/datadir.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -133,6 +134,12 @@ int theme_load(theme *t, const char *name, char **err)
             strbuf_printf(&path, "%s/.config/catena-dispatch/themes/%s.theme", home ? home : ".", name);
     }
     FILE *f = fopen(path.data, "r");
+    const char *opened = path.data, *data = datadir_path(); /* a name not in the user's themes: the installed ones */
+    if (!f && !strchr(name, '/') && data) {
+        strbuf_printf(&path, " nor %s/themes/%s.theme", data, name);
+        opened = strstr(path.data, " nor ") + 5;
+        f = fopen(opened, "r");
+    }
     if (!f) {
         strbuf e = STRBUF_INIT;
         strbuf_printf(&e, "cannot open theme '%s' (%s)", name, path.data);
@@ -146,7 +153,7 @@ int theme_load(theme *t, const char *name, char **err)
     while ((n = fread(buf, 1, sizeof buf, f)) > 0 && text.len < 1 << 20)
         strbuf_append(&text, buf, n);
     fclose(f);
-    int rc = theme_parse(t, strbuf_cstr(&text), path.data, err);
+    int rc = theme_parse(t, strbuf_cstr(&text), opened, err);
     strbuf_free(&text);
     strbuf_free(&path);
     return rc;

@@ -79,7 +79,7 @@ static void remember_selection(conv *c)
 void conv_rebuild_items(conv *c)
 {
     bool had = c->nitems > 0;
-    size_t n = c->msgs.n + c->locals.n;
+    size_t n = c->msgs.n + c->locals.n + c->older.n;
     if (n > c->items_cap) {
         c->items_cap = n + 16;
         c->items = xrealloc(c->items, c->items_cap * sizeof *c->items);
@@ -89,6 +89,8 @@ void conv_rebuild_items(conv *c)
         c->items[k++] = (conv_item){&c->msgs.v[i], &c->msgs.pool, 0, false};
     for (size_t i = 0; i < c->locals.n; i++)
         c->items[k++] = (conv_item){&c->locals.v[i], &c->locals.pool, 0, false};
+    for (size_t i = 0; i < c->older.n; i++)
+        c->items[k++] = (conv_item){&c->older.v[i], &c->older.pool, 0, false};
     if (n > 1)
         qsort(c->items, n, sizeof *c->items, cmp_items);
     for (size_t i = 0; i < n; i++)
@@ -240,12 +242,19 @@ static void draw_meta(const conv *c, const conv_item *it, bool sel, int y, int w
     status_text(it, buf, sizeof buf);
     int sw = text_width(buf) + 2;
     field(y, &x, width, sw < 17 ? 17 : sw, status_slot(m), buf);
+    if (m->flags & CF_GROUP) {
+        snprintf(buf, sizeof buf, "group message to %u  ", (unsigned)m->group_n);
+        field(y, &x, width, 0, SLOT_STATUS_MUTED, buf);
+    }
     if (m->priority == CP_HIGH || m->priority == CP_LOW)
         field(y, &x, width, 0, m->priority == CP_HIGH ? SLOT_STATUS_WARN : SLOT_STATUS_MUTED,
               m->priority == CP_HIGH ? "high priority  " : "low priority  ");
     if (m->flags & CF_REPLY) {
         const conv_msg *orig = conv_find(&c->msgs, &m->reply_to);
-        const char *t = orig ? strpool_get(&c->msgs.pool, orig->text) : "";
+        const conv_list *in = &c->msgs;
+        if (!orig && (orig = conv_find(&c->older, &m->reply_to)) != NULL)
+            in = &c->older;
+        const char *t = orig ? strpool_get(&in->pool, orig->text) : "";
         size_t n = strcspn(t, "\n");
         snprintf(buf, sizeof buf, "↩ %s%.*s", *t ? "re: " : "reply", (int)(n < 400 ? n : 400), t);
         field(y, &x, width, 0, SLOT_STATUS_MUTED, buf);
@@ -326,10 +335,14 @@ static void conv_draw(void *state, app *a, int top, int height, int width)
     if (rw + 20 > width)
         rw = 0;
     /* The longest header that fits beside the refresh note. */
+    char since[40];
+    snprintf(since, sizeof since, "last %d days", CONV_WINDOW_DAYS);
+    if (c->older_from_ms)
+        fmt_time(c->older_from_ms, "since %Y-%m-%d", since, sizeof since);
     for (int form = 0; form < 4; form++) {
         if (form == 0)
-            snprintf(left, sizeof left, " Conversation with %s · %zu message%s · last %d days", who, count,
-                     count == 1 ? "" : "s", CONV_WINDOW_DAYS);
+            snprintf(left, sizeof left, " Conversation with %s · %zu message%s · %s", who, count,
+                     count == 1 ? "" : "s", since);
         else if (form == 1)
             snprintf(left, sizeof left, " Conversation with %s · %zu message%s", who, count, count == 1 ? "" : "s");
         else if (form == 2)
@@ -345,12 +358,19 @@ static void conv_draw(void *state, app *a, int top, int height, int width)
     y++;
     if (c->error[0] && y < bottom)
         draw_text_at(y++, 0, width, SLOT_STATUS_ERROR, c->error);
+    if (c->older_note[0] && y < bottom) /* loading older…, where the history stopped, or why */
+        draw_text_at(y++, 0, width, c->older_failed ? SLOT_STATUS_ERROR : SLOT_STATUS_MUTED,
+                     c->older_note);
     int h = bottom - y;
     c->last_h = h;
     if (h <= 0)
         return;
     if (!c->nitems) {
-        const char *note = c->loaded     ? "  No messages in the last 30 days. m writes one."
+        char since[80] = "";
+        if (c->older_from_ms)
+            fmt_time(c->older_from_ms, "  No messages since %Y-%m-%d. m writes one.", since, sizeof since);
+        const char *note = since[0]  ? since
+                           : c->loaded ? "  No messages in the last 30 days. m writes one. k looks further back."
                            : c->fetching ? "  Loading the messages of the last 30 days…"
                                          : "  Nothing loaded yet. Ctrl-R tries again.";
         draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, note);
@@ -452,8 +472,9 @@ enum { CV_REPLY, CV_NEW, CV_MOVE, CV_ENDS, CV_PAGE, CV_REFRESH, CV_OPEN, CV_CLOS
 static const overlay_key conv_keys[] = {
     {"r R", CV_REPLY, "Reply to the selected message", "reply", 0},
     {"m", CV_NEW, "Write a new message", "new message", 0},
-    {SCROLL_KEYS_LINE, CV_MOVE, "Select the next or previous message", "select", 2},
-    {SCROLL_KEYS_ENDS, CV_ENDS, "Select the oldest or the newest message", "oldest/newest", 2},
+    {SCROLL_KEYS_LINE, CV_MOVE, "Select the next or previous message (up at the top: load older ones)", "select", 2},
+    {SCROLL_KEYS_ENDS, CV_ENDS, "Select the oldest or the newest message (g at the top: load older ones)",
+     "oldest/newest", 2},
     {SCROLL_KEYS_PAGE, CV_PAGE, "A screen of messages", NULL, 0},
     {"<C-r>", CV_REFRESH, "Refresh now (it also refreshes every 10 s)", "refresh", 0},
     {"<Enter>", CV_OPEN, "A message on its way or failed: its operation", NULL, 0},
@@ -469,6 +490,7 @@ static unsigned conv_command(void *state, app *a, int cmd, int key)
         a->dirty |= DIRTY_MESSAGE;
     }
     long delta = 0;
+    bool at_top = c->cursor == 0; /* up from the top (or in an empty one) loads older messages */
     switch (cmd) {
     case CV_CLOSE:
         app_overlay_pop(a);
@@ -477,10 +499,14 @@ static unsigned conv_command(void *state, app *a, int cmd, int key)
     case CV_ENDS:
         scroll_delta(key, 1, (long)c->nitems, &delta);
         move_cursor(c, delta);
+        if (delta < 0 && at_top)
+            conv_fetch_older(c);
         return DIRTY_LIST;
     case CV_PAGE:
         scroll_delta(key, 1, 1, &delta);
         page(c, delta > 0 ? 1 : -1);
+        if (delta < 0 && at_top)
+            conv_fetch_older(c);
         return DIRTY_LIST;
     case CV_REPLY:
         return write_to_driver(c, true);
@@ -529,6 +555,7 @@ static void conv_destroy(void *state, app *a)
     conv_fetch_cancel(c);
     conv_list_free(&c->msgs);
     conv_list_free(&c->locals);
+    conv_list_free(&c->older);
     free(c->items);
     free(c->starts);
     free(c);

@@ -16,6 +16,10 @@
 
 #define CONV_WINDOW_DAYS 30
 #define CONV_REFRESH_MS 10000
+/* History: windows of this many days back from the oldest loaded (the API allows 45 at most)... */
+#define CONV_HISTORY_WINDOW_DAYS 30
+/* ...and no further back than this from now. */
+#define CONV_HISTORY_MAX_DAYS 365
 
 /* A row of the display list: a message of either list, with its layout at the current width. */
 typedef struct conv_item {
@@ -35,6 +39,13 @@ typedef struct conv {
 
     conv_list msgs;   /* shown: what the last successful fetch returned */
     conv_list locals; /* from the operations tracker */
+    conv_list older;  /* history before from_ms, loaded window by window as the cursor reaches the top */
+
+    /* History. */
+    api_msgs_fetch *older_fetch; /* in flight, NULL when none */
+    int64_t older_from_ms;       /* the oldest window's start (0: none loaded; then from_ms) */
+    bool older_loading, older_done, older_failed;
+    char older_note[200];        /* why it stopped, or what failed */
 
     /* Fetching. */
     api_msgs_fetch *fetch; /* in flight, NULL when none */
@@ -69,6 +80,9 @@ void conv_fetch_cancel(conv *c);
  * changed (or when force). True when a write to this driver succeeded whose message the last
  * fetch did not return: a refetch is due. */
 bool conv_scan_ops(conv *c, bool force);
+/* Loads the next older window (walking back over empty ones, up to CONV_HISTORY_MAX_DAYS); nothing
+ * when one is on its way or the history is exhausted. */
+void conv_fetch_older(conv *c);
 
 /* view_conversation.c: rebuild the display list after msgs or locals changed. */
 void conv_rebuild_items(conv *c);

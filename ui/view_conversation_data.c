@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------ fetching */
 
@@ -21,7 +22,7 @@ static void on_tick(void *ud)
     c->a->dirty |= DIRTY_LIST;
 }
 
-static void on_fetched(void *ud, conv_list *got, const char *error)
+static void on_fetched(void *ud, conv_list *got, const char *error, const char *group_error)
 {
     conv *c = ud;
     c->fetch = NULL;
@@ -34,6 +35,8 @@ static void on_fetched(void *ud, conv_list *got, const char *error)
         *got = keep;
         c->loaded = true;
         c->error[0] = '\0';
+        if (group_error) /* the driver's own messages came: say what is missing, keep them */
+            snprintf(c->error, sizeof c->error, " ✗ Group messages not loaded: %s", group_error);
         c->updated_wall_ms = loop_wall_ms(c->a->l);
     } else {
         snprintf(c->error, sizeof c->error, " ✗ %s %s", c->loaded ? "Refresh failed:" : "Could not load the messages:",
@@ -69,8 +72,12 @@ void conv_fetch(conv *c)
         c->timer = 0;
     }
     c->stale = false;
-    /* The window: the last 30 days by the wall clock (the API allows at most 45). */
-    c->from_ms = loop_wall_ms(a->l) - (int64_t)CONV_WINDOW_DAYS * 86400 * 1000;
+    /* The window: the last 30 days by the wall clock (the API allows at most 45). Once history
+     * is loaded below from_ms, the window keeps its start (that is where history ends) until it
+     * would grow past 45 days. */
+    int64_t now = loop_wall_ms(a->l), floor = now - ((int64_t)API_MSGS_WINDOW_MAX_DAYS * 24 - 1) * 3600 * 1000;
+    if (!c->older_from_ms || c->from_ms < floor)
+        c->from_ms = now - (int64_t)CONV_WINDOW_DAYS * 86400 * 1000;
     const user_rec *you = app_default_sender(a, NULL);
     c->have_you = you != NULL;
     if (you)
@@ -86,6 +93,73 @@ void conv_fetch(conv *c)
         c->fetch = f;
 }
 
+static void day_text(int64_t ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%d", &tm);
+}
+
+static void on_older(void *ud, conv_list *got, const char *error, const char *group_error)
+{
+    conv *c = ud;
+    (void)group_error; /* the window's own messages came; its group messages are a detail here */
+    c->older_fetch = NULL;
+    c->older_loading = false;
+    if (c->closing)
+        return;
+    c->a->dirty |= DIRTY_LIST;
+    c->older_failed = error != NULL;
+    if (error) {
+        snprintf(c->older_note, sizeof c->older_note, " ✗ Older messages not loaded: %s (k at the top tries again)",
+                 error);
+        return;
+    }
+    c->older_from_ms -= (int64_t)CONV_HISTORY_WINDOW_DAYS * 86400 * 1000;
+    c->older_note[0] = '\0';
+    if (got->n) {
+        conv_list_append_all(&c->older, got);
+        conv_list_sort(&c->older);
+        conv_rebuild_items(c);
+        return;
+    }
+    conv_fetch_older(c); /* an empty window: walk on back (or say where it stopped) */
+}
+
+void conv_fetch_older(conv *c)
+{
+    app *a = c->a;
+    if (c->closing || c->older_loading || c->older_done || !a->api || !c->loaded)
+        return;
+    if (!c->older_from_ms)
+        c->older_from_ms = c->from_ms;
+    int64_t bound = loop_wall_ms(a->l) - (int64_t)CONV_HISTORY_MAX_DAYS * 86400 * 1000;
+    if (c->older_from_ms <= bound) {
+        char day[32];
+        day_text(c->older_from_ms, day, sizeof day);
+        c->older_done = true;
+        snprintf(c->older_note, sizeof c->older_note, "  No older messages: searched back to %s (%d days).", day,
+                 CONV_HISTORY_MAX_DAYS);
+        a->dirty |= DIRTY_LIST;
+        return;
+    }
+    int64_t from = c->older_from_ms - (int64_t)CONV_HISTORY_WINDOW_DAYS * 86400 * 1000;
+    api_msgs_req req = {.connection_id = c->conn_s,
+                        .driver_id = c->driver_s,
+                        .from_wall_ms = from > bound ? from : bound,
+                        .to_wall_ms = c->older_from_ms,
+                        .who = {c->driver_id, c->have_you, c->you_id}};
+    char day[32];
+    day_text(req.from_wall_ms, day, sizeof day);
+    snprintf(c->older_note, sizeof c->older_note, "  loading older… (from %s)", day);
+    c->older_loading = true;
+    a->dirty |= DIRTY_LIST;
+    api_msgs_fetch *f = api_msgs_fetch_start(a->api, &req, on_older, c);
+    if (f) /* else it already ended */
+        c->older_fetch = f;
+}
+
 void conv_fetch_cancel(conv *c)
 {
     c->closing = true;
@@ -96,6 +170,9 @@ void conv_fetch_cancel(conv *c)
     if (c->fetch)
         api_msgs_fetch_cancel(c->fetch); /* answers at once, as cancelled */
     c->fetch = NULL;
+    if (c->older_fetch)
+        api_msgs_fetch_cancel(c->older_fetch);
+    c->older_fetch = NULL;
     free(c->triggered);
     c->triggered = NULL;
 }
@@ -111,7 +188,8 @@ static uint64_t fnv(uint64_t h, const char *s)
 
 static bool is_message_op(const conv *c, const op_rec *op)
 {
-    return op->resource && strcmp(op->resource, "message") == 0 && strcmp(op->connection_id, c->conn_s) == 0;
+    return op->resource && (strcmp(op->resource, "message") == 0 || strcmp(op->resource, "group_message") == 0) &&
+           strcmp(op->connection_id, c->conn_s) == 0;
 }
 
 /* True the first time an op is seen succeeded (each asks for one refetch, no more). */
@@ -148,8 +226,11 @@ static bool add_local(conv *c, const op_rec *op)
     api_msg_payload pl;
     api_msg_payload_read(op->payload_json, &pl); /* empty when unknown */
     const char *rcpt = pl.recipient_id ? pl.recipient_id : op->target_id, *from = pl.sender_id;
-    bool due = false, by_driver = from && strcmp(from, c->driver_s) == 0;
-    if (!by_driver && (!rcpt || strcmp(rcpt, c->driver_s) != 0))
+    bool group = strcmp(op->resource, "group_message") == 0, to_driver = false;
+    for (size_t i = 0; group && i < pl.nrecipients; i++)
+        to_driver |= strcmp(pl.recipient_ids[i], c->driver_s) == 0;
+    bool due = false, by_driver = !group && from && strcmp(from, c->driver_s) == 0;
+    if (group ? !to_driver : !by_driver && (!rcpt || strcmp(rcpt, c->driver_s) != 0))
         goto out;
     uuid rid = {{0}};
     if (op->status == OP_SUCCESS && op->resource_id && uuid_parse(op->resource_id, &rid) && conv_find(&c->msgs, &rid))
@@ -163,7 +244,8 @@ static bool add_local(conv *c, const op_rec *op)
     m->id = rid;
     m->at_ms = at;
     m->status = op->status == OP_SUCCESS ? CM_SENT : op->status == OP_FAILED ? CM_FAILED : CM_PENDING;
-    m->flags = CF_LOCAL;
+    m->flags = group ? CF_LOCAL | CF_GROUP : CF_LOCAL;
+    m->group_n = (uint16_t)(pl.nrecipients < 65535 ? pl.nrecipients : 65535);
     m->op_id = strpool_add(&c->locals.pool, op->id);
     m->text = conv_put_text(&c->locals.pool, pl.text);
     m->priority = conv_priority_of(pl.priority);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Outlives the form when it is closed while its record is loading. */
 struct form_ticket {
@@ -35,6 +36,7 @@ static void set_status(form *f, theme_slot slot, const char *fmt, ...)
     snprintf(f->status, sizeof f->status, "%s", clean);
     free(clean);
     f->status_slot = slot;
+    f->status_local = false;
 }
 
 const char *formview_noun(const form *f)
@@ -58,12 +60,91 @@ char *formview_display_value(const char *value)
 
 int formview_pick_matches(const form *f, int *out)
 {
-    const field_spec *fs = &f->spec->fields[f->cursor];
     int n = 0;
-    for (int i = 0; fs->enum_values && fs->enum_values[i]; i++)
-        if (!f->pick_filter[0] || text_contains_ci(fs->enum_values[i], f->pick_filter))
+    for (int i = 0; i < f->pick_n; i++)
+        if (!f->pick_filter[0] || text_contains_ci(f->pick_labels[i], f->pick_filter))
             out[n++] = i;
     return n;
+}
+
+void formview_pick_free(form *f)
+{
+    for (int i = 0; i < f->pick_n; i++) {
+        free(f->pick_labels[i]);
+        free(f->pick_values[i]);
+    }
+    free(f->pick_labels);
+    free(f->pick_values);
+    free(f->pick_on);
+    f->pick_labels = f->pick_values = NULL;
+    f->pick_on = NULL;
+    f->pick_n = 0;
+}
+
+static void pick_add(form *f, const char *label, const char *value)
+{
+    f->pick_labels = xrealloc(f->pick_labels, (size_t)(f->pick_n + 1) * sizeof *f->pick_labels);
+    f->pick_values = xrealloc(f->pick_values, (size_t)(f->pick_n + 1) * sizeof *f->pick_values);
+    f->pick_labels[f->pick_n] = xstrdup(label);
+    f->pick_values[f->pick_n] = xstrdup(value);
+    f->pick_n++;
+}
+
+/* The form's connection's list of kind k, or NULL. */
+static const table *conn_list(const form *f, app *a, record_kind k)
+{
+    long ci = app_connection_index(a, f->conn_id);
+    return ci >= 0 ? store_table(&a->st, (size_t)ci, k) : NULL;
+}
+
+void formview_pick_fill(form *f, app *a)
+{
+    const field_spec *fs = &f->spec->fields[f->cursor];
+    formview_pick_free(f);
+    f->pick_multi = fs->type == FT_ENUM_LIST;
+    if (fs->type == FT_REF) {
+        const table *t = conn_list(f, a, fs->ref_kind);
+        for (size_t i = 0; t && i < t->count; i++) {
+            char name[256], id[UUID_STR_LEN];
+            uuid_format((const uuid *)table_row(t, i), id);
+            api_record_name(t, (const uuid *)table_row(t, i), name, sizeof name);
+            pick_add(f, name[0] ? name : id, id);
+        }
+    } else {
+        for (int i = 0; fs->enum_values && fs->enum_values[i]; i++)
+            pick_add(f, fs->enum_values[i], fs->enum_values[i]);
+    }
+    f->pick_on = xcalloc((size_t)f->pick_n + 1, 1);
+}
+
+int formview_ref_name(const form *f, app *a, int field, char *buf, size_t cap)
+{
+    const field_spec *fs = &f->spec->fields[field];
+    const table *t = conn_list(f, a, fs->ref_kind);
+    uuid id;
+    buf[0] = '\0';
+    if (!f->v.cur[field] || !uuid_parse(f->v.cur[field], &id))
+        return 0;
+    if (t && api_record_name(t, &id, buf, cap))
+        return 0;
+    if (!t || t->state != LOAD_DONE)
+        return 1;
+    snprintf(buf, cap, "not a %s of this connection", fs->ref_kind == KIND_DRIVER    ? "driver"
+                                                     : fs->ref_kind == KIND_VEHICLE ? "vehicle"
+                                                                                    : "trailer");
+    return -1;
+}
+
+bool formview_field_problem(const form *f, app *a, int field, char *buf, size_t cap)
+{
+    return f->spec->fields[field].type == FT_REF && formview_ref_name(f, a, field, buf, cap) < 0;
+}
+
+bool formview_safety_alert(const form *f)
+{
+    int i = form_field_index(f->spec, "is_safety_critical");
+    const char *v = i >= 0 && f->v.cur[i] ? f->v.cur[i] : "";
+    return strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0;
 }
 
 /* The record's name from its values (the form's name fields), sanitized. */
@@ -159,6 +240,10 @@ void formview_set_value(form *f, int field, const char *value)
     form_values_set(&f->v, field, value);
     free(f->server_err[field]);
     f->server_err[field] = NULL;
+    if (f->status_local) { /* "Fill in Volume first" is stale once something changed */
+        f->status[0] = '\0';
+        f->status_local = false;
+    }
     f->draft_dirty = true;
     f->confirm_resend = false;
 }
@@ -330,9 +415,18 @@ unsigned formview_save(app *a, form *f)
         char err[300], warn[300];
         if (update && !form_field_changed(&f->v, i))
             continue;
-        if (form_validate(&f->spec->fields[i], f->v.cur[i], err, sizeof err, warn, sizeof warn) != 0) {
+        if (form_validate(&f->spec->fields[i], f->v.cur[i], err, sizeof err, warn, sizeof warn) != 0 ||
+            formview_field_problem(f, a, i, err, sizeof err)) {
             f->cursor = i;
             set_status(f, SLOT_STATUS_ERROR, "Fix %s first: %s", f->spec->fields[i].label, err);
+            f->status_local = true;
+            return DIRTY_LIST;
+        }
+        if (!update && f->spec->fields[i].required_on_create && !*f->v.cur[i]) {
+            f->cursor = i;
+            set_status(f, SLOT_STATUS_ERROR, "Fill in %s first: a %s needs it.", f->spec->fields[i].label,
+                       formview_noun(f));
+            f->status_local = true;
             return DIRTY_LIST;
         }
     }
@@ -418,6 +512,7 @@ static void form_destroy(void *state, app *a)
     form_values_free(&f->v);
     free(f->pending_json);
     textedit_free(&f->edit);
+    formview_pick_free(f);
     draft_free(&f->d);
     free(f);
 }
@@ -448,7 +543,21 @@ static form *form_new(const form_spec *spec, const char *conn_id, const char *re
     f->d.form_resource = xstrdup(spec->resource);
     f->d.form_record_id = record_id ? xstrdup(record_id) : NULL;
     f->state = record_id ? FORM_LOADING : FORM_READY;
+    for (int i = 0; !record_id && i < spec->nfields; i++) {
+        if (spec->fields[i].type != FT_DATETIME)
+            continue;
+        char now[40];
+        forms_local_now(now, sizeof now); /* a new report is about now unless told otherwise */
+        form_values_set(&f->v, i, now);
+        f->v.orig[i] = xstrdup(now);
+    }
     return f;
+}
+
+/* The forms' "now" is the console's clock (virtual in scripts). */
+static int64_t app_wall_ms(void *ud)
+{
+    return loop_wall_ms(((app *)ud)->l);
 }
 
 void form_open(app *a, form_kind kind, const uuid *record_id)
@@ -463,6 +572,7 @@ void form_open(app *a, form_kind kind, const uuid *record_id)
     }
     if (record_id)
         uuid_format(record_id, rid);
+    forms_set_clock(app_wall_ms, a);
     form *f = form_new(spec, conn, record_id ? rid : NULL);
     drafts_new_id(f->d.id);
     app_overlay_push(a, &form_ops, f);
@@ -480,6 +590,7 @@ void form_open_draft(app *a, const draft *d)
                         spec ? "connection or record" : "record type");
         return;
     }
+    forms_set_clock(app_wall_ms, a);
     form *f = form_new(spec, d->connection_id, d->form_record_id);
     snprintf(f->d.id, sizeof f->d.id, "%s", d->id);
     f->on_disk = true;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define WIDE 60 /* from this width the messages go right of the values */
 
@@ -50,7 +51,7 @@ static int wrapped_lines(int width, const char *text, int maxlines)
 }
 
 /* The message that belongs next to field i: a server error, an edit or validation error, a warning. */
-static const char *field_message(const form *f, int i, char *buf, size_t cap, theme_slot *slot)
+static const char *field_message(const form *f, app *a, int i, char *buf, size_t cap, theme_slot *slot)
 {
     char err[300], warn[300];
     if (f->editing && i == f->cursor) {
@@ -70,9 +71,19 @@ static const char *field_message(const form *f, int i, char *buf, size_t cap, th
         *slot = SLOT_STATUS_ERROR;
         return buf;
     }
+    if (formview_field_problem(f, a, i, err, sizeof err)) {
+        snprintf(buf, cap, "✗ %s", err);
+        *slot = SLOT_STATUS_ERROR;
+        return buf;
+    }
     if (warn[0]) {
         snprintf(buf, cap, "! %s", warn);
         *slot = SLOT_STATUS_WARN;
+        return buf;
+    }
+    if (f->spec->fields[i].type == FT_ENUM_LIST && *f->v.cur[i] && formview_safety_alert(f)) {
+        snprintf(buf, cap, "⚠ SAFETY-CRITICAL");
+        *slot = SLOT_STATUS_ERROR;
         return buf;
     }
     return NULL;
@@ -82,8 +93,18 @@ static void type_help(const field_spec *fs, char *out, size_t cap)
 {
     int n = 0;
     switch (fs->type) {
-    case FT_INT: snprintf(out, cap, "whole number %ld–%ld", fs->min, fs->max); break;
-    case FT_NUMBER: snprintf(out, cap, "number, 0 or more (e.g. 16.15)"); break;
+    case FT_INT:
+        if (fs->count_of)
+            snprintf(out, cap, "counted from %s", fs->count_of);
+        else
+            snprintf(out, cap, "whole number %ld–%ld", fs->min, fs->max);
+        break;
+    case FT_NUMBER:
+        if (fs->min < fs->max)
+            snprintf(out, cap, "number from %ld to %ld", fs->min, fs->max);
+        else
+            snprintf(out, cap, "number, 0 or more (e.g. 16.15)");
+        break;
     case FT_BOOL: snprintf(out, cap, "yes or no; Space toggles"); break;
     case FT_ENUM:
         while (fs->enum_values && fs->enum_values[n])
@@ -95,20 +116,42 @@ static void type_help(const field_spec *fs, char *out, size_t cap)
     case FT_DATE: snprintf(out, cap, "date as YYYY-MM-DD"); break;
     case FT_EMAIL: snprintf(out, cap, "email address"); break;
     case FT_TEXT: snprintf(out, cap, "text (notes)"); break;
+    case FT_DATETIME: {
+        char zone[16] = "";
+        time_t now = time(NULL);
+        struct tm tm;
+        if (localtime_r(&now, &tm))
+            strftime(zone, sizeof zone, "%Z", &tm);
+        snprintf(out, cap, "YYYY-MM-DD HH:MM in your time zone (%s), or now; not in the future", zone);
+        break;
+    }
+    case FT_ENUM_LIST:
+        while (fs->enum_values && fs->enum_values[n])
+            n++;
+        snprintf(out, cap, "several of %d values; Enter picks (typing filters, Space chooses)", n);
+        break;
+    case FT_REF: snprintf(out, cap, "a record of this connection; Enter picks (typing filters)"); break;
     case FT_STRING:
     default: snprintf(out, cap, "text"); break;
     }
 }
 
 /* The line about the current field (or the picker's keys). */
-static void detail_line(const form *f, char *out, size_t cap, theme_slot *slot)
+static void detail_line(const form *f, app *a, char *out, size_t cap, theme_slot *slot)
 {
     const field_spec *fs = &f->spec->fields[f->cursor];
     char help[120], msg[400];
     *slot = SLOT_STATUS_MUTED;
     /* The keys of the picker and of the field editor are on the hint line (their tables). */
+    if (f->picking && f->pick_multi) {
+        int chosen = 0;
+        for (int i = 0; i < f->pick_n; i++)
+            chosen += f->pick_on[i] != 0;
+        snprintf(out, cap, " %s: type to filter; Space chooses, Enter takes the %d chosen", fs->label, chosen);
+        return;
+    }
     if (f->picking) {
-        snprintf(out, cap, " %s: type to filter the values", fs->label);
+        snprintf(out, cap, " %s: type to filter the %s", fs->label, fs->type == FT_REF ? "list" : "values");
         return;
     }
     if (f->editing && !f->edit_err[0]) {
@@ -116,7 +159,7 @@ static void detail_line(const form *f, char *out, size_t cap, theme_slot *slot)
         snprintf(out, cap, " %s: %s", fs->label, help);
         return;
     }
-    if (field_message(f, f->cursor, msg, sizeof msg, slot)) {
+    if (field_message(f, a, f->cursor, msg, sizeof msg, slot)) {
         snprintf(out, cap, " %s: %s", fs->label, msg);
         return;
     }
@@ -141,9 +184,10 @@ static void draw_header(const form *f, int y, int width)
     char extra[120] = "";
     if (changed)
         snprintf(extra, sizeof extra, " · %d changed", changed);
-    snprintf(line, sizeof line, " %s%s · %s%s", title, extra, f->d.sync ? "sync" : "async",
-             f->sending ? " · saving…" : "");
-    draw_text_at(y, 0, width, SLOT_HEADER, line);
+    bool alert = formview_safety_alert(f);
+    snprintf(line, sizeof line, " %s%s%s · %s%s", alert ? "⚠ SAFETY-CRITICAL · " : "", title, extra,
+             f->d.sync ? "sync" : "async", f->sending ? " · saving…" : "");
+    draw_text_at(y, 0, width, alert ? SLOT_STATUS_ERROR : SLOT_HEADER, line);
 }
 
 /* ------------------------------------------------------------------ field rows */
@@ -179,14 +223,24 @@ static layout make_layout(const form *f, int width)
     return l;
 }
 
-static int field_lines(const form *f, const layout *l, int i)
+static int field_lines(const form *f, app *a, const layout *l, int i)
 {
     char buf[400];
     theme_slot s;
-    return 1 + (!l->wide && field_message(f, i, buf, sizeof buf, &s) ? 1 : 0);
+    return 1 + (!l->wide && field_message(f, a, i, buf, sizeof buf, &s) ? 1 : 0);
 }
 
-static int draw_field(form *f, const layout *l, int i, int y, int bottom, int width)
+/* A field's value as shown (caller frees): a reference by its record's name, else the text. */
+static char *shown_value(const form *f, app *a, int i)
+{
+    char name[256];
+    if (f->spec->fields[i].type == FT_REF && f->v.cur[i] && *f->v.cur[i] &&
+        formview_ref_name(f, a, i, name, sizeof name) == 0 && name[0])
+        return text_sanitize_str(name);
+    return formview_display_value(f->v.cur[i] ? f->v.cur[i] : "");
+}
+
+static int draw_field(form *f, app *a, const layout *l, int i, int y, int bottom, int width)
 {
     const field_spec *fs = &f->spec->fields[i];
     bool cur = i == f->cursor;
@@ -203,13 +257,22 @@ static int draw_field(form *f, const layout *l, int i, int y, int bottom, int wi
         if (l->value_x < width)
             textedit_draw(&f->edit, y, l->value_x, 1, l->value_w, SLOT_NORMAL, true);
     } else {
-        const char *v = f->v.cur[i] ? f->v.cur[i] : "";
-        char *shown = formview_display_value(v);
-        put(y, l->value_x, l->value_w, width, *shown ? row : (cur ? row : SLOT_STATUS_MUTED), *shown ? shown : "—");
+        char *shown = shown_value(f, a, i);
+        /* Safety-critical defects in the alert colour, with a marker for screens without colour. */
+        bool alert = *shown && !cur && formview_safety_alert(f) &&
+                     (fs->type == FT_ENUM_LIST || strcmp(fs->name, "is_safety_critical") == 0);
+        if (alert) {
+            char *marked = xmalloc(strlen(shown) + 8);
+            sprintf(marked, "⚠ %s", shown);
+            free(shown);
+            shown = marked;
+        }
+        theme_slot vs = alert ? SLOT_STATUS_ERROR : *shown ? row : (cur ? row : SLOT_STATUS_MUTED);
+        put(y, l->value_x, l->value_w, width, vs, *shown ? shown : "—");
         free(shown);
     }
     theme_slot ms = SLOT_NORMAL;
-    const char *msg = field_message(f, i, buf, sizeof buf, &ms);
+    const char *msg = field_message(f, a, i, buf, sizeof buf, &ms);
     if (l->wide) {
         put(y, l->value_x + l->value_w, 1, width, SLOT_NORMAL, "");
         put(y, l->msg_x, width - l->msg_x, width, msg ? ms : SLOT_NORMAL, msg ? msg : "");
@@ -222,7 +285,7 @@ static int draw_field(form *f, const layout *l, int i, int y, int bottom, int wi
     return 2;
 }
 
-static void draw_fields(form *f, int y, int area, int width)
+static void draw_fields(form *f, app *a, int y, int area, int width)
 {
     layout l = make_layout(f, width);
     if (f->top > f->cursor)
@@ -230,7 +293,7 @@ static void draw_fields(form *f, int y, int area, int width)
     for (;;) {
         int used = 0;
         for (int i = f->top; i <= f->cursor; i++)
-            used += field_lines(f, &l, i);
+            used += field_lines(f, a, &l, i);
         if (used <= area || f->top >= f->cursor)
             break;
         f->top++;
@@ -239,7 +302,7 @@ static void draw_fields(form *f, int y, int area, int width)
     while (f->top > 0) {
         int used = 0;
         for (int i = f->top - 1; i < f->spec->nfields && used <= area; i++)
-            used += field_lines(f, &l, i);
+            used += field_lines(f, a, &l, i);
         if (used > area)
             break;
         f->top--;
@@ -247,7 +310,7 @@ static void draw_fields(form *f, int y, int area, int width)
     int bottom = y + area, i = f->top;
     f->page_fields = 0;
     while (y < bottom && i < f->spec->nfields) {
-        y += draw_field(f, &l, i++, y, bottom, width);
+        y += draw_field(f, a, &l, i++, y, bottom, width);
         f->page_fields++;
     }
     while (y < bottom)
@@ -259,9 +322,7 @@ static void draw_fields(form *f, int y, int area, int width)
 static void draw_picker(form *f, int y, int area, int width)
 {
     const field_spec *fs = &f->spec->fields[f->cursor];
-    int total = 0;
-    while (fs->enum_values[total])
-        total++;
+    int total = f->pick_n;
     int *m = xcalloc((size_t)total + 1, sizeof *m);
     int n = formview_pick_matches(f, m);
     if (f->pick_sel >= n)
@@ -282,10 +343,17 @@ static void draw_picker(form *f, int y, int area, int width)
     }
     const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
     if (n == 0 && y < bottom)
-        draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, "   No value matches; Backspace edits the filter.");
+        draw_text_at(y++, 0, width, SLOT_STATUS_MUTED,
+                     total ? "   No value matches; Backspace edits the filter."
+                           : "   The list is empty (not loaded yet?).");
     for (int k = f->pick_top; k < n && y < bottom; k++) {
-        const char *val = fs->enum_values[m[k]];
-        snprintf(line, sizeof line, " %s %s", strcmp(val, cur) == 0 ? "•" : " ", val);
+        int i = m[k];
+        char *label = text_sanitize_str(f->pick_labels[i]);
+        if (f->pick_multi)
+            snprintf(line, sizeof line, " [%s] %s", f->pick_on[i] ? "x" : " ", label);
+        else
+            snprintf(line, sizeof line, " %s %s", strcmp(f->pick_values[i], cur) == 0 ? "•" : " ", label);
+        free(label);
         draw_text_at(y++, 0, width, k == f->pick_sel ? SLOT_CURSOR : SLOT_NORMAL, line);
     }
     while (y < bottom)
@@ -298,7 +366,6 @@ static void draw_picker(form *f, int y, int area, int width)
 void formview_draw(void *state, app *a, int top, int height, int width)
 {
     form *f = state;
-    (void)a;
     if (height <= 0 || width <= 0)
         return;
     draw_header(f, top, width);
@@ -331,7 +398,7 @@ void formview_draw(void *state, app *a, int top, int height, int width)
     int status_lines = f->status[0] ? wrapped_lines(width, f->status, 2) : 0;
     char dline[700];
     theme_slot dslot;
-    detail_line(f, dline, sizeof dline, &dslot);
+    detail_line(f, a, dline, sizeof dline, &dslot);
     int detail = area >= 5 ? 1 : 0;
     if (detail && area >= 14 && dslot != SLOT_STATUS_MUTED)
         detail = wrapped_lines(width, dline + 1, 2);
@@ -348,7 +415,7 @@ void formview_draw(void *state, app *a, int top, int height, int width)
     if (f->picking)
         draw_picker(f, y, fields_area, width);
     else
-        draw_fields(f, y, fields_area, width);
+        draw_fields(f, a, y, fields_area, width);
     y += fields_area;
     if (detail == 1)
         draw_text_at(y++, 0, width, dslot, dline);

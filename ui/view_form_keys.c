@@ -18,15 +18,6 @@ static const field_spec *cur_field(const form *f)
     return &f->spec->fields[f->cursor];
 }
 
-static size_t pick_total(const form *f)
-{
-    const field_spec *fs = cur_field(f);
-    size_t n = 0;
-    while (fs->enum_values && fs->enum_values[n])
-        n++;
-    return n;
-}
-
 static void move_cursor(form *f, int delta)
 {
     int c = f->cursor + delta;
@@ -75,37 +66,63 @@ static unsigned edit_key(form *f, int key)
 
 /* ------------------------------------------------------------------ enum picker */
 
-/* The picker starts unfiltered, on the value the field has. */
-static void open_picker(form *f)
+/* The picker starts unfiltered, on the value the field has (a list's values chosen). */
+static void open_picker(form *f, app *a)
 {
+    formview_pick_fill(f, a);
     f->picking = true;
     f->pick_filter[0] = '\0';
     f->pick_sel = f->pick_top = 0;
-    const field_spec *fs = cur_field(f);
     const char *cur = f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "";
-    for (int i = 0; fs->enum_values[i]; i++)
-        if (strcasecmp(fs->enum_values[i], cur) == 0)
+    for (int i = 0; i < f->pick_n; i++) {
+        const char *v = f->pick_values[i];
+        if (!f->pick_multi && strcasecmp(v, cur) == 0)
             f->pick_sel = i;
+        for (const char *p = cur; f->pick_multi && *p; p += strspn(p, ", ")) { /* "a, b" */
+            size_t n = strcspn(p, ", ");
+            if (n == strlen(v) && strncasecmp(p, v, n) == 0)
+                f->pick_on[i] = 1;
+            p += n;
+        }
+    }
 }
 
-/* The value under the picker's cursor: it becomes the field's. */
+/* The choice under the cursor, or -1. */
+static int pick_under(form *f)
+{
+    int *m = xcalloc((size_t)f->pick_n + 1, sizeof *m);
+    int n = formview_pick_matches(f, m), at = n > 0 && f->pick_sel < n ? m[f->pick_sel] : -1;
+    free(m);
+    return at;
+}
+
+/* Enter: the value under the cursor becomes the field's; for a list, the values chosen (the one
+ * under the cursor when none is). */
 static void pick(form *f)
 {
-    const field_spec *fs = cur_field(f);
-    int *m = xcalloc(pick_total(f) + 1, sizeof *m);
-    int n = formview_pick_matches(f, m);
-    if (n > 0 && f->pick_sel < n) {
-        const char *val = fs->enum_values[m[f->pick_sel]];
-        if (strcmp(val, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
-            formview_set_value(f, f->cursor, val);
+    int at = pick_under(f);
+    strbuf sb = STRBUF_INIT;
+    bool any = false;
+    for (int i = 0; f->pick_multi && i < f->pick_n; i++)
+        any |= f->pick_on[i] != 0;
+    if (f->pick_multi && !any && at >= 0)
+        f->pick_on[at] = 1;
+    for (int i = 0; f->pick_multi && i < f->pick_n; i++)
+        if (f->pick_on[i])
+            strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", f->pick_values[i]);
+    if (!f->pick_multi && at >= 0)
+        strbuf_puts(&sb, f->pick_values[at]);
+    if (f->pick_multi || at >= 0) {
+        if (strcmp(strbuf_cstr(&sb), f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "") != 0)
+            formview_set_value(f, f->cursor, strbuf_cstr(&sb));
         f->picking = false;
     }
-    free(m);
+    strbuf_free(&sb);
 }
 
 static void pick_move(form *f, int key)
 {
-    int *m = xcalloc(pick_total(f) + 1, sizeof *m);
+    int *m = xcalloc((size_t)f->pick_n + 1, sizeof *m);
     int n = formview_pick_matches(f, m);
     long delta = 0;
     scroll_delta(key, 10, n, &delta);
@@ -121,6 +138,19 @@ static unsigned pick_key(form *f, int key)
     else if (!keys_append(f->pick_filter, sizeof f->pick_filter, key))
         return 0;
     f->pick_sel = f->pick_top = 0;
+    return DIRTY_LIST;
+}
+
+/* Space in a list's picker: choose or unchoose; elsewhere it filters (names have spaces). */
+static unsigned pick_toggle(form *f, int key)
+{
+    int at = f->pick_multi ? pick_under(f) : -1;
+    if (!f->pick_multi)
+        return pick_key(f, key);
+    if (at >= 0) {
+        f->pick_on[at] ^= 1;
+        pick_move(f, KEYS_FN + KEY_DOWN);
+    }
     return DIRTY_LIST;
 }
 
@@ -148,21 +178,25 @@ static void toggle_bool(form *f)
 }
 
 /* Enter or Space: the editor that suits the field. */
-static void activate(form *f)
+static void activate(form *f, app *a)
 {
     const field_spec *fs = cur_field(f);
-    if (fs->type == FT_BOOL)
+    if (fs->count_of) {
+        const field_spec *of = &f->spec->fields[form_field_index(f->spec, fs->count_of)];
+        app_set_message(a, SLOT_STATUS_MUTED, "%s is counted from %s: choose those instead.", fs->label, of->label);
+    } else if (fs->type == FT_BOOL) {
         toggle_bool(f);
-    else if (fs->type == FT_ENUM && fs->enum_values)
-        open_picker(f);
-    else
+    } else if (fs->enum_values || fs->type == FT_REF) {
+        open_picker(f, a);
+    } else {
         start_edit(f, f->v.cur[f->cursor] ? f->v.cur[f->cursor] : "");
+    }
 }
 
 enum {
     FO_SAVE, FO_EDIT, FO_CLEAR, FO_UNDO, FO_SYNC, FO_CLOSE, FO_CYCLE, FO_MOVE,           /* field rows */
     FE_KEEP, FE_KEEP_MOVE, FE_KEEP_SAVE, FE_CANCEL,                                      /* a field edited */
-    FP_PICK, FP_MOVE, FP_CLEAR, FP_CANCEL,                                               /* the picker */
+    FP_PICK, FP_MOVE, FP_CLEAR, FP_CANCEL, FP_TOGGLE,                                    /* the picker */
 };
 
 static const overlay_key form_keys[] = {
@@ -189,7 +223,8 @@ const overlay_keymap form_edit_keymap = OVERLAY_KEYMAP("form, editing a field (o
                                                        form_edit_keys);
 
 static const overlay_key form_pick_keys[] = {
-    {"<Enter>", FP_PICK, "Take the value under the cursor", "pick", 0},
+    {"<Enter>", FP_PICK, "Take the value under the cursor (in a list: the values chosen)", "pick", 0},
+    {"<Space>", FP_TOGGLE, "In a list of several (defects): choose or unchoose the value under the cursor", NULL, 0},
     {"<Up> <Down> <C-p> <C-n> " SCROLL_KEYS_PAGE " <Home> <End>", FP_MOVE, "Move in the values", "choose", 2},
     {"<Esc>", FP_CANCEL, "Leave the value as it was", "cancel", 0},
     {"<C-u>", FP_CLEAR, "Clear the filter (typing filters, Backspace erases)", "clear", 0},
@@ -235,6 +270,8 @@ static unsigned mode_command(app *a, form *f, int cmd, int key)
     case FP_CANCEL:
         f->picking = false;
         return DIRTY_LIST;
+    case FP_TOGGLE:
+        return pick_toggle(f, key);
     default:
         return 0;
     }
@@ -279,8 +316,8 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
     case FO_SAVE:
         return formview_save(a, f);
     case FO_EDIT:
-        activate(f);
-        return DIRTY_LIST;
+        activate(f, a);
+        return DIRTY_LIST | DIRTY_MESSAGE;
     case FO_CYCLE:
         if (fs->type == FT_BOOL)
             toggle_bool(f);
@@ -290,6 +327,8 @@ unsigned formview_command(void *state, app *a, int cmd, int key)
             return 0;
         return DIRTY_LIST;
     case FO_CLEAR:
+        if (fs->count_of)
+            return 0;
         if (f->v.cur[f->cursor] && *f->v.cur[f->cursor])
             formview_set_value(f, f->cursor, "");
         return DIRTY_LIST;

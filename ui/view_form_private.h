@@ -35,10 +35,15 @@ typedef struct form {
     bool editing;
     textedit edit;
     char edit_err[300];
-    /* Enum picker for the current field. */
+    /* Picker for the current field: an enum's values, a list's (several chosen), or the records of
+     * the connection a reference may name. labels[i] is shown and filtered, values[i] is kept. */
     bool picking;
+    bool pick_multi;
     char pick_filter[64];
     int pick_sel, pick_top;
+    int pick_n;
+    char **pick_labels, **pick_values;
+    unsigned char *pick_on; /* chosen, for a list */
     /* What the API said about each field (422), NULL when nothing. */
     char **server_err;
     /* Requests in flight; tickets outlive the form. */
@@ -48,13 +53,25 @@ typedef struct form {
     bool confirm_resend;       /* the last save may have gone: Ctrl-X again sends anyway */
     char status[400];
     theme_slot status_slot;
+    bool status_local;         /* the status is the form's own refusal to save: a change clears it */
 } form;
 
 /* The field's value as shown: sanitized, newlines as ↵ (caller frees). */
 char *formview_display_value(const char *value);
-/* Indices of enum values matching the picker's filter; returns their count. out has room for
- * every value of the field. */
+/* Indices of the picker's choices matching its filter; returns their count. out has room for
+ * pick_n. */
 int formview_pick_matches(const form *f, int *out);
+/* Fills the picker's choices for the current field (records from the app's store). */
+void formview_pick_fill(form *f, app *a);
+void formview_pick_free(form *f);
+/* A reference's value as shown: the record's name on the form's connection, into buf. -1 when the
+ * connection's list (loaded) does not have it (with why in buf), 1 while it is not loaded, 0. */
+int formview_ref_name(const form *f, app *a, int field, char *buf, size_t cap);
+/* Why field i cannot be sent as it is beyond its type (a reference to a record of another
+ * connection), into buf; false when nothing. */
+bool formview_field_problem(const form *f, app *a, int field, char *buf, size_t cap);
+/* The form reports a safety-critical defect (a DVIR log with is_safety_critical). */
+bool formview_safety_alert(const form *f);
 /* "vehicle", "trailer" or "driver". */
 const char *formview_noun(const form *f);
 

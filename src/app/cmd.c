@@ -41,6 +41,37 @@ static const cmd_def DEFS[] = {
      "\"oem\",\"model_type\",\"model_year\",\"trailer_length\",\"status\",\"is_active\",\"source_id\",\n"
      "\"connection_id\"}.\n",
      -1},
+    {"dvir-logs", cmd_run_dvir_logs, O_CONNECTION | O_JSON | O_DRIVER | O_VEHICLE | O_TRAILER | O_SINCE | O_UNTIL,
+     O_CONNECTION, NULL,
+     "--connection C [--driver USER] [--vehicle V] [--trailer T]\n"
+     "       [--since TIME] [--until TIME] [--json]",
+     "list the DVIR logs (inspection reports) of a connection",
+     "By default the last 24 hours (the API's window; at most 45 days). TIME is YYYY-MM-DD HH:MM in\n"
+     "your time zone or ISO 8601. USER, V and T are an id or an exact name; --trailer is applied\n"
+     "here (the API has no trailer filter). --json prints one object per line: {\"id\",\"occurred_at\",\n"
+     "\"driver_id\",\"vehicle_id\",\"trailer_id\",\"log_type\",\"defects\":[...],\"defect_count\",\n"
+     "\"is_safety_critical\",\"inspected_by\",\"driver_comment\",\"odometer\",\"source_id\",\"connection_id\"}.\n",
+     -1},
+    {"fuel-transactions", cmd_run_fuel_transactions, O_CONNECTION | O_JSON | O_DRIVER | O_VEHICLE | O_SINCE | O_UNTIL,
+     O_CONNECTION, NULL, "--connection C [--driver USER] [--vehicle V] [--since TIME] [--until TIME] [--json]",
+     "list the fuel transactions of a connection",
+     "By default the last 24 hours (the API's window; at most 45 days). TIME is YYYY-MM-DD HH:MM in\n"
+     "your time zone or ISO 8601. USER and V are an id or an exact name. --json prints one object per\n"
+     "line: {\"id\",\"occurred_at\",\"driver_id\",\"vehicle_id\",\"co_driver_id\",\"fuel_type\",\n"
+     "\"fuel_volume\",\"fuel_vendor\",\"total_cost\",\"currency\",\"odometer\",\"source_id\",\"connection_id\"}.\n",
+     -1},
+    {"group-messages", cmd_run_group_messages, O_CONNECTION | O_JSON, 0, NULL, "[--connection C] [--json]",
+     "list the group messages of the last 30 days (of every connection without --connection)",
+     "Columns: id, time, sender, number of recipients, status (one for the whole group), text.\n"
+     "--json prints one object per line: {\"id\",\"occurred_at\",\"sender_id\",\"sender_name\",\n"
+     "\"message_text\",\"status\",\"recipient_ids\":[...],\"source_id\",\"connection_id\"}.\n",
+     -1},
+    {"locations", cmd_run_locations, O_CONNECTION | O_JSON, 0, NULL, "[--connection C] [--json]",
+     "where every vehicle is (live locations; of every connection without --connection)",
+     "Columns: vehicle id, vehicle, driver, location (place or lat, long), speed, age of the report.\n"
+     "--json prints one object per line: {\"vehicle_id\",\"vehicle_name\",\"driver_id\",\"driver_name\",\n"
+     "\"location\",\"speed\",\"occurred_at\",\"connection_id\"}.\n",
+     -1},
     {"send-message", cmd_run_send_message, O_CONNECTION | O_FROM | O_TO | O_TEXT | O_PRIORITY | O_SYNC | O_REPLY_TO,
      O_CONNECTION | O_FROM | O_TO | O_TEXT, NULL,
      "--connection C --from USER --to USER --text TEXT [--priority low|medium|high]\n"
@@ -77,6 +108,17 @@ static const cmd_def DEFS[] = {
     {"create-driver", cmd_run_create, O_CONNECTION | O_SET | O_SYNC, O_CONNECTION, NULL,
      "--connection C --set FIELD=VALUE [--set ...] [--sync]",
      "create a driver (a user with is_driver=true unless --set is_driver=false)", NULL, FORM_DRIVER},
+    {"create-dvir-log", cmd_run_create, O_CONNECTION | O_SET | O_SYNC, O_CONNECTION | O_SET, NULL,
+     "--connection C --set driver_id=USER --set FIELD=VALUE [--set ...] [--sync]",
+     "file a DVIR log (a driver's inspection report)",
+     "driver_id, vehicle_id and trailer_id take an id or an exact name on the connection; defects is a\n"
+     "comma-separated list (--set defects=brakes,tires); defect_count is counted from it.\n",
+     FORM_DVIR},
+    {"create-fuel-transaction", cmd_run_create, O_CONNECTION | O_SET | O_SYNC, O_CONNECTION | O_SET, NULL,
+     "--connection C --set driver_id=USER --set vehicle_id=V --set fuel_volume=N\n"
+     "       --set fuel_volume_unit=U [--set FIELD=VALUE ...] [--sync]",
+     "record a fuel transaction",
+     "driver_id, vehicle_id and co_driver_id take an id or an exact name on the connection.\n", FORM_FUEL},
     {"operations", cmd_run_operations, O_CONNECTION | O_WATCH | O_JSON, 0, NULL, "[--connection C] [--watch]",
      "print the resource operations of the last 24 hours as JSON lines",
      "With --watch, prints them, then keeps polling and prints one more line each time an operation\n"
@@ -86,7 +128,8 @@ static const cmd_def DEFS[] = {
     {"operation", cmd_run_operation, O_CONNECTION | O_WAIT | O_TIMEOUT, O_CONNECTION, "OP_ID",
      "--connection C OP_ID [--wait [--timeout SECONDS]]", "print one resource operation as JSON",
      "With --wait, polls every second until the operation is final, prints it, and exits 0 when it\n"
-     "succeeded, 1 when it failed (4 when --timeout runs out first).\n",
+     "succeeded, 1 when it failed (with the reason of its last attempt), 4 when --timeout runs out\n"
+     "first, 5 when there is no such operation on the connection.\n",
      -1},
 };
 #define NDEFS (sizeof DEFS / sizeof DEFS[0])
@@ -102,6 +145,54 @@ static const cmd_def *find_def(const char *name)
 bool cmd_is_subcommand(const char *name)
 {
     return find_def(name) != NULL || (name && strcmp(name, "help") == 0);
+}
+
+/* Edit distance of a and b (both short), for the "did you mean" of an unknown subcommand. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+int cmd_unknown_subcommand(const char *name)
+{
+    char *clean = text_sanitize_str(name);
+    const char *best = NULL;
+    size_t best_d = 99, len = strlen(name);
+    for (size_t i = 0; i <= NDEFS; i++) {
+        const char *cand = i < NDEFS ? DEFS[i].name : "help";
+        size_t d = distance(name, cand);
+        /* a prefix ("create" of create-vehicle) is close whatever its length */
+        if (len >= 3 && strncmp(cand, name, len) == 0)
+            d = 1;
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    fprintf(stderr, PROG ": unknown subcommand '%s'", clean);
+    if (best && best_d <= (len < 6 ? 2 : 3))
+        fprintf(stderr, "; did you mean '%s'?", best);
+    fprintf(stderr, "\nTry '" PROG " help' for the subcommands (without one " PROG " is the console).\n");
+    free(clean);
+    return CMD_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------------ messages */
@@ -139,11 +230,14 @@ static const char common_help[] =
     "  --profile NAME         profile of the config file (env CATENA_PROFILE)\n"
     "  --config FILE          config file (default $XDG_CONFIG_HOME/catena-dispatch/config)\n"
     "  --request-timeout SEC  give up on one request after SEC seconds (default 30)\n"
+    "  --log FILE             support log: every request and answer, never a secret (config log_file)\n"
     "  --help                 this text\n"
     "C (--connection) is a connection id or its exact description. Names match exactly (case-\n"
     "sensitive first, then case-insensitive when that is unique).\n"
     "Credentials come from CATENA_CLIENT_ID / CATENA_CLIENT_SECRET or the config file.\n"
-    "Exit status: 0 success, 1 rejected (validation or TSP), 2 usage, 3 auth, 4 network or API error.\n";
+    "Exit status: 0 success, 1 rejected (validation or TSP; an operation that failed), 2 usage, 3 auth,\n"
+    "4 network or API error (a retry may fix it: 5xx, 429, no answer), 5 refused for good (403 read-only\n"
+    "share, 501 not supported by the TSP, 404 not found).\n";
 
 static const char *type_hint(const field_spec *f)
 {
@@ -157,9 +251,51 @@ static const char *type_hint(const field_spec *f)
     case FT_DATE: return "YYYY-MM-DD";
     case FT_EMAIL: return "email";
     case FT_TEXT: return "text";
+    case FT_DATETIME: return "YYYY-MM-DD HH:MM local time, ISO 8601, or now; not in the future";
+    case FT_ENUM_LIST: return "comma-separated list";
+    case FT_REF: return "id or exact name";
     case FT_STRING: break;
     }
     return "text";
+}
+
+/* One --set field: name, label, type (with a reference's kind, an int's range), required or
+ * derived, and every enum value (long lists wrapped below). */
+static void print_field_help(const field_spec *f)
+{
+    static const char *const ref_nouns[KIND__COUNT] = {[KIND_DRIVER] = "driver", [KIND_VEHICLE] = "vehicle",
+                                                       [KIND_TRAILER] = "trailer"};
+    printf("  %-28s %s (%s", f->name, f->label, type_hint(f));
+    if (f->type == FT_REF && ref_nouns[f->ref_kind])
+        printf(" of a %s of the connection", ref_nouns[f->ref_kind]);
+    else if (f->type == FT_INT && f->min < f->max)
+        printf(" %ld..%ld", f->min, f->max);
+    else if (f->type == FT_NUMBER && f->min < f->max)
+        printf(" %ld..%ld", f->min, f->max);
+    if (f->required_on_create)
+        printf(", required");
+    if (f->count_of)
+        printf(", derived: the number of %s; not set", f->count_of);
+    int n = 0;
+    while ((f->type == FT_ENUM || f->type == FT_ENUM_LIST) && f->enum_values && f->enum_values[n])
+        n++;
+    if (n > 0 && n <= 12) {
+        printf(":");
+        for (int k = 0; k < n; k++)
+            printf(" %s", f->enum_values[k]);
+    }
+    printf(")\n");
+    for (int k = 0, col = 0; n > 12 && k < n; k++) { /* 31 columns in, up to 100 wide */
+        int w = (int)strlen(f->enum_values[k]) + 1;
+        if (col == 0 || col + w > 100 - 31) {
+            printf("%s%31s", col ? "\n" : "", "");
+            col = 0;
+        }
+        printf(" %s", f->enum_values[k]);
+        col += w;
+        if (k == n - 1)
+            printf("\n");
+    }
 }
 
 static void print_help(const cmd_def *d)
@@ -173,23 +309,8 @@ static void print_help(const cmd_def *d)
     const form_spec *fs = d->form >= 0 ? form_spec_get((form_kind)d->form) : NULL;
     if (fs) {
         printf("\nFields (--set FIELD=VALUE):\n");
-        for (int i = 0; i < fs->nfields; i++) {
-            const field_spec *f = &fs->fields[i];
-            printf("  %-28s %s (%s", f->name, f->label, type_hint(f));
-            if (f->type == FT_ENUM && f->enum_values) {
-                int n = 0;
-                while (f->enum_values[n])
-                    n++;
-                if (n <= 12) {
-                    printf(":");
-                    for (int k = 0; k < n; k++)
-                        printf(" %s", f->enum_values[k]);
-                }
-            } else if (f->type == FT_INT && f->min < f->max) {
-                printf(" %ld..%ld", f->min, f->max);
-            }
-            printf(")\n");
-        }
+        for (int i = 0; i < fs->nfields; i++)
+            print_field_help(&fs->fields[i]);
     }
     printf("\n%s", common_help);
 }
@@ -201,6 +322,16 @@ static void print_overview(FILE *out)
     for (size_t i = 0; i < NDEFS; i++)
         fprintf(out, "  %-20s %s\n", DEFS[i].name, DEFS[i].summary);
     fprintf(out, "\n" PROG " SUBCOMMAND --help describes one.\n\n%s", common_help);
+}
+
+const cmd_def *cmd_def_at(size_t i)
+{
+    return i < NDEFS ? &DEFS[i] : NULL;
+}
+
+const char *cmd_common_help(void)
+{
+    return common_help;
 }
 
 /* ------------------------------------------------------------------ option parsing */
@@ -219,6 +350,9 @@ static const struct optdef {
     {"--set", O_SET, 0, true},               {"--json", O_JSON, 0, false},
     {"--watch", O_WATCH, 0, false},          {"--wait", O_WAIT, 0, false},
     {"--reply-to", O_REPLY_TO, 0, true},     {"--timeout", O_TIMEOUT, 0, true},
+    {"--driver", O_DRIVER, 0, true},         {"--vehicle", O_VEHICLE, 0, true},
+    {"--trailer", O_TRAILER, 0, true},       {"--since", O_SINCE, 0, true},
+    {"--until", O_UNTIL, 0, true},
     {"--api-url", 0, G_API_URL, true},       {"--auth-url", 0, G_AUTH_URL, true},
     {"--profile", 0, G_PROFILE, true},       {"--config", 0, G_CONFIG, true},
     {"--request-timeout", 0, G_REQ_TIMEOUT, true},
@@ -256,6 +390,11 @@ static int set_option(cmd_ctx *c, const struct optdef *o, const char *val, unsig
     case O_TEXT: slot = &a->text; break;
     case O_PRIORITY: slot = &a->priority; break;
     case O_REPLY_TO: slot = &a->reply_to; break;
+    case O_DRIVER: slot = &a->driver; break;
+    case O_VEHICLE: slot = &a->vehicle; break;
+    case O_TRAILER: slot = &a->trailer; break;
+    case O_SINCE: slot = &a->since; break;
+    case O_UNTIL: slot = &a->until; break;
     case O_TO: push(&a->to, &a->nto, val); return 0;
     case O_SET: push(&a->sets, &a->nsets, val); return 0;
     case O_SYNC: a->sync = true; return 0;
@@ -423,8 +562,13 @@ static int check_sets(cmd_ctx *c)
             for (size_t k = 0; k < i && !rc; k++)
                 if (strncmp(c->args.sets[k], s, n + 1) == 0)
                     rc = cmd_usage(c, "--set %s given twice", clean);
-            char err[400], warn[200];
-            if (!rc && form_validate(&fs->fields[idx], eq + 1, err, sizeof err, warn, sizeof warn) != 0)
+            char err[400], warn[200] = "";
+            uuid u;
+            bool name_ref = fs->fields[idx].type == FT_REF && eq[1] && !uuid_parse(eq + 1, &u); /* resolved later */
+            if (!rc && fs->fields[idx].count_of)
+                rc = cmd_usage(c, "--set %s: counted from %s; set that instead", clean, fs->fields[idx].count_of);
+            else if (!rc && !name_ref &&
+                     form_validate(&fs->fields[idx], eq + 1, err, sizeof err, warn, sizeof warn) != 0)
                 rc = cmd_usage(c, "--set %s: %s", clean, err);
             else if (!rc && warn[0])
                 cmd_err(c, "warning: %s: %s", fs->fields[idx].label, warn);
@@ -445,6 +589,17 @@ static int check_args(cmd_ctx *c)
         return cmd_usage(c, "--connection is empty");
     if (c->def->form >= 0)
         return check_sets(c);
+    static const field_spec when = {.name = "since", .label = "when", .type = FT_DATETIME};
+    const char *times[2] = {a->since, a->until}, *topt[2] = {"--since", "--until"};
+    for (int i = 0; i < 2; i++) {
+        char err[300];
+        if (times[i] && (!*times[i] || form_validate(&when, times[i], err, sizeof err, NULL, 0) != 0))
+            return cmd_usage(c, "%s %s", topt[i], *times[i] ? err : "is empty");
+    }
+    const char *refs[3] = {a->driver, a->vehicle, a->trailer}, *ropt[3] = {"--driver", "--vehicle", "--trailer"};
+    for (int i = 0; i < 3; i++)
+        if (refs[i] && !*refs[i])
+            return cmd_usage(c, "%s is empty", ropt[i]);
     if (a->priority && strcmp(a->priority, "low") != 0 && strcmp(a->priority, "medium") != 0 &&
         strcmp(a->priority, "high") != 0)
         return cmd_usage(c, "--priority must be low, medium or high");

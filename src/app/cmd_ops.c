@@ -6,10 +6,13 @@
 #include "common/strbuf.h"
 #include "common/uuid.h"
 #include "core/api_json.h"
+#include "core/api_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PROG_NAME "catena-dispatch"
 
 #define BACKOFF_CAP_MS 60000
 #define WAIT_POLL_MS 1000
@@ -160,6 +163,30 @@ static int print_op(const char *body, size_t len, char *status, size_t cap)
     return 0;
 }
 
+/* Why a failed operation failed: its last attempt's log ("tsp (HTTP 422): ..., attempt 3 of 3"). */
+static void print_failure_reason(cmd_ctx *c, const char *op, const char *body, size_t len)
+{
+    op_rec r = {0};
+    char *err = NULL;
+    bool odd = false;
+    if (api_op_decode(body, len, &r, &odd, &err) != 0 || r.nlogs == 0) {
+        cmd_err(c, "operation %s failed (it has no attempt log)", op);
+    } else {
+        const op_log *lg = &r.logs[0]; /* the latest attempt: by its time, the array's order is not promised */
+        for (int i = 1; i < r.nlogs; i++)
+            if (r.logs[i].created_at && (!lg->created_at || strcmp(r.logs[i].created_at, lg->created_at) >= 0))
+                lg = &r.logs[i];
+        char code[32] = "";
+        if (lg->response_status_code >= 0)
+            snprintf(code, sizeof code, " (HTTP %d)", lg->response_status_code);
+        cmd_err(c, "operation %s failed: %s%s: %s (last of %d attempt%s)", op, lg->error_type ? lg->error_type : "error",
+                code, lg->error_details && *lg->error_details ? lg->error_details : "no details", r.nlogs,
+                r.nlogs == 1 ? "" : "s");
+    }
+    free(err);
+    op_rec_clear(&r);
+}
+
 static bool is_final(const char *status)
 {
     return strcmp(status, "success") == 0 || strcmp(status, "failed") == 0;
@@ -196,16 +223,21 @@ int cmd_run_operation(cmd_ctx *c)
                 print_op(last.body, last.body_len, status, sizeof status);
                 rc = c->args.wait && strcmp(status, "failed") == 0 ? CMD_EXIT_REJECTED : CMD_EXIT_OK;
                 if (rc == CMD_EXIT_REJECTED)
-                    cmd_err(c, "operation %s failed", op);
+                    print_failure_reason(c, op, last.body, last.body_len);
             }
             delay = WAIT_POLL_MS;
             last_err[0] = '\0';
         } else if (r.status == API_CANCELLED) {
             cmd_reply_free(&r);
             break;
+        } else if (r.status == API_HTTP_ERROR && r.http_status == 404) {
+            cmd_err(c, "no operation %s on connection %s: check the id and --connection ('" PROG_NAME
+                       " operations --connection %s' lists the last 24 hours)", op, conn, conn);
+            rc = CMD_EXIT_REFUSED;
+            cmd_reply_free(&r);
         } else if (!c->args.wait || !transient) {
             cmd_err(c, "%s", r.message);
-            rc = cmd_exit_for_status(r.status);
+            rc = cmd_exit_for_reply(r.status, r.http_status);
             cmd_reply_free(&r);
         } else {
             if (strcmp(last_err, r.message) != 0)

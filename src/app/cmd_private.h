@@ -16,7 +16,8 @@ enum {
     CMD_EXIT_REJECTED = 1, /* the TSP or validation (422/400/502) said no; an op that failed */
     CMD_EXIT_USAGE = 2,    /* bad arguments, unknown field, no/ambiguous match */
     CMD_EXIT_AUTH = 3,     /* no credentials, or the credentials were refused */
-    CMD_EXIT_API = 4,      /* network or any other API error, unknown outcome */
+    CMD_EXIT_API = 4,      /* network or any other API error, unknown outcome: a retry may fix it */
+    CMD_EXIT_REFUSED = 5,  /* refused for good: read-only share (403), not supported (501), not found (404) */
     CMD_EXIT_INTERRUPTED = 130
 };
 
@@ -33,7 +34,12 @@ enum {
     O_WATCH = 1u << 8,
     O_WAIT = 1u << 9,
     O_REPLY_TO = 1u << 10,
-    O_TIMEOUT = 1u << 11
+    O_TIMEOUT = 1u << 11,
+    O_DRIVER = 1u << 12,  /* listings of logs: filters */
+    O_VEHICLE = 1u << 13,
+    O_TRAILER = 1u << 14,
+    O_SINCE = 1u << 15,
+    O_UNTIL = 1u << 16
 };
 
 typedef struct cmd_args {
@@ -43,6 +49,7 @@ typedef struct cmd_args {
     const char **sets; /* --set FIELD=VALUE, repeatable */
     size_t nsets;
     const char *positional;
+    const char *driver, *vehicle, *trailer, *since, *until; /* listing filters */
     bool sync, json, watch, wait;
     double timeout_s; /* operation --wait --timeout; 0 = none */
     const char *api_url, *auth_url, *profile, *config_path;
@@ -101,6 +108,8 @@ void cmd_get_operation(cmd_ctx *c, const char *conn_id, const char *op_id, cmd_r
 void cmd_reply_free(cmd_reply *r);
 /* 0 for API_OK, 3 for auth errors, 4 for the rest. */
 int cmd_exit_for_status(api_status s);
+/* The same for an answer with an HTTP status: the refusals no retry changes give CMD_EXIT_REFUSED. */
+int cmd_exit_for_reply(api_status s, long http_status);
 /* Loads every page of path_query (no size/cursor) into t; prints the error and returns the exit
  * code on failure, 0 on success. */
 int cmd_load_table(cmd_ctx *c, table *t, const char *path_query);
@@ -134,6 +143,12 @@ int cmd_run_connections(cmd_ctx *c);
 int cmd_run_drivers(cmd_ctx *c);
 int cmd_run_vehicles(cmd_ctx *c);
 int cmd_run_trailers(cmd_ctx *c);
+int cmd_run_dvir_logs(cmd_ctx *c);
+int cmd_run_fuel_transactions(cmd_ctx *c);
+
+/* ---- cmd_live.c */
+int cmd_run_group_messages(cmd_ctx *c);
+int cmd_run_locations(cmd_ctx *c);
 
 /* ---- cmd_write.c */
 int cmd_run_send_message(cmd_ctx *c);
@@ -144,5 +159,9 @@ int cmd_run_create(cmd_ctx *c);
 /* ---- cmd_ops.c */
 int cmd_run_operations(cmd_ctx *c);
 int cmd_run_operation(cmd_ctx *c);
+
+/* The subcommand table (NULL past its end) and the options every subcommand takes, for the man page. */
+const cmd_def *cmd_def_at(size_t i);
+const char *cmd_common_help(void);
 
 #endif

@@ -159,6 +159,13 @@ int cmd_exit_for_status(api_status s)
     }
 }
 
+int cmd_exit_for_reply(api_status s, long http_status)
+{
+    if (s == API_HTTP_ERROR && (http_status == 403 || http_status == 404 || http_status == 410 || http_status == 501))
+        return CMD_EXIT_REFUSED;
+    return cmd_exit_for_status(s);
+}
+
 int cmd_load_table(cmd_ctx *c, table *t, const char *path_query)
 {
     api_status st = api_load_table_run(c->a, t, path_query, c->cfg.page_size, &c->stop);

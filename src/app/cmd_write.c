@@ -76,7 +76,7 @@ static void on_write(void *ud, const write_result *r)
         break;
     }
     cmd_err(c, "%s", r->message);
-    w->rc = CMD_EXIT_API;
+    w->rc = r->kind == WR_ERROR ? cmd_exit_for_reply(API_HTTP_ERROR, r->http_status) : CMD_EXIT_API;
 }
 
 static int send_write(cmd_ctx *c, const char *resource, const char *record_id, const char *conn_id, const char *body)
@@ -223,17 +223,52 @@ int cmd_run_update(cmd_ctx *c)
     return rc;
 }
 
+/* --set FIELD=X of a reference (a log's driver_id, vehicle_id...): X, an id or an exact name, must
+ * be a record of that kind on the connection; the set is rewritten with its id. An exit code. */
+static int resolve_refs(cmd_ctx *c, const form_spec *fs, const char *conn, char **owned)
+{
+    for (size_t i = 0; i < c->args.nsets; i++) {
+        const char *s = c->args.sets[i], *eq = strchr(s, '=');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - s) : 0, s);
+        int k = eq ? form_field_index(fs, name) : -1;
+        if (k < 0 || fs->fields[k].type != FT_REF || !eq[1])
+            continue;
+        const char *arg = eq + 1, *opt = s;
+        char id[37];
+        int rc = cmd_resolve_records(c, fs->fields[k].ref_kind, conn, &opt, &arg, 1, &id, NULL);
+        if (rc)
+            return rc;
+        strbuf sb = STRBUF_INIT;
+        strbuf_printf(&sb, "%s=%s", name, id);
+        owned[i] = strbuf_detach(&sb); /* the caller frees these */
+        c->args.sets[i] = owned[i];
+    }
+    return 0;
+}
+
 int cmd_run_create(cmd_ctx *c)
 {
     const form_spec *fs = form_spec_get((form_kind)c->def->form);
+    size_t given = 0; /* an empty VALUE leaves the field out of a create */
+    for (size_t i = 0; i < c->args.nsets; i++)
+        given += strchr(c->args.sets[i], '=') && strchr(c->args.sets[i], '=')[1] != '\0';
+    if (!given) /* as the console's form refuses to save an empty record */
+        return cmd_usage(c, "nothing to create: give at least one --set FIELD=VALUE");
     char conn[37];
     int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
     if (rc)
         return rc;
-    char *body = build_body(c, fs, conn, false);
-    if (!body)
-        return CMD_EXIT_USAGE;
-    rc = send_write(c, fs->resource, NULL, conn, body);
+    char **owned = xcalloc(c->args.nsets + 1, sizeof *owned);
+    rc = resolve_refs(c, fs, conn, owned);
+    char *body = rc ? NULL : build_body(c, fs, conn, false);
+    if (!rc && !body)
+        rc = CMD_EXIT_USAGE;
+    if (body)
+        rc = send_write(c, fs->resource, NULL, conn, body);
     free(body);
+    for (size_t i = 0; i < c->args.nsets; i++)
+        free(owned[i]);
+    free(owned);
     return rc;
 }

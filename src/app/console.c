@@ -1,12 +1,14 @@
 #include "app/console.h"
 
 #include "app/cmd.h"
+#include "app/cmd_config.h"
 #include "app/demo.h"
 #include "app/script.h"
 #include "common/strbuf.h"
 #include "core/api_session.h"
 #include "core/edittmp.h"
 #include "core/statefile.h"
+#include "core/supportlog.h"
 #include "core/text.h"
 #include "ui/app.h"
 #include "ui/flows.h"
@@ -44,6 +46,7 @@ static const char usage[] =
     "  --theme NAME|FILE      colour theme: default, mono, or a theme file\n"
     "  --no-color             attributes only (also NO_COLOR=1)\n"
     "  --term TERM            terminal type to use instead of $TERM\n"
+    "  --log FILE             support log: every request and answer, never a secret (config log_file)\n"
     "  --script FILE          run the UI headless from a script (see README), no terminal needed\n"
     "  --size COLSxROWS       virtual screen size for --script (default 80x24)\n"
     "  --help-keys            print the key table as Markdown\n"
@@ -51,9 +54,15 @@ static const char usage[] =
     "\n"
     "Subcommands for scripts (connections, drivers, vehicles, trailers, send-message,\n"
     "send-group-message, update-*, create-*, operations, operation): catena-dispatch help\n"
+    "First sign-in: catena-dispatch config init (and config check, config show)\n"
     "\n"
     "Credentials come from CATENA_CLIENT_ID / CATENA_CLIENT_SECRET or the config file;\n"
     "they are never shown or logged.\n";
+
+const char *console_usage(void)
+{
+    return usage;
+}
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -228,8 +237,18 @@ static void on_tty_input(void *ud, int fd, short revents)
 
 int console_main(int argc, char **argv)
 {
+    char *lerr = NULL;
+    if (supportlog_take_flag(&argc, argv, &lerr) != 0) { /* --log FILE: every front takes it */
+        fprintf(stderr, "catena-dispatch: %s\n", lerr);
+        free(lerr);
+        return 2;
+    }
     if (argc > 1 && cmd_is_subcommand(argv[1]))
         return cmd_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "config") == 0)
+        return cmd_config_main(argc, argv);
+    if (argc > 1 && argv[1][0] != '-') /* the console takes options only: a word is a mistyped subcommand */
+        return cmd_unknown_subcommand(argv[1]);
     options o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;
@@ -238,7 +257,7 @@ int console_main(int argc, char **argv)
         return 0;
     }
     if (o.version) {
-        puts("catena-dispatch 0.1.0");
+        puts("catena-dispatch " CATENA_VERSION);
         return 0;
     }
     text_init_locale();

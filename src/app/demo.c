@@ -121,6 +121,9 @@ int demo_start(demo *d, loop *l, const char *const *extra_args, demo_ready_cb cb
     argv[n++] = DEMO_CLIENT_ID;
     argv[n++] = "--client-secret";
     argv[n++] = DEMO_CLIENT_SECRET;
+    /* A demo's drivers have a history and talk back. */
+    argv[n++] = "--message-history";
+    argv[n++] = "--chatter";
     /* --demo-arg=--vehicles=500 reaches the emulator as "--vehicles" "500". */
     char split[16][64];
     int ns = 0;

@@ -177,12 +177,13 @@ static void sync_wall_clock(app *a, bool at_start)
         loop_set_virtual_wall_ms(a->l, day);
 }
 
-/* ":emulator METHOD PATH": a request to catena-emulator's loopback control surface (for tests:
+/* ":emulator METHOD PATH [JSON]": a request to catena-emulator's loopback control surface (for tests:
  * e.g. POST /_emulator/operations/drain waits until its async operations are done). */
 static int emulator_call(app *a, const char *arg, const char *where)
 {
     char method[16], path[512];
-    if (sscanf(arg, "%15s %511s", method, path) != 2 || strncmp(path, "/_emulator/", 11) != 0) {
+    int used = 0;
+    if (sscanf(arg, "%15s %511s%n", method, path, &used) != 2 || strncmp(path, "/_emulator/", 11) != 0) {
         fprintf(stderr, "%s: want :emulator METHOD /_emulator/...\n", where);
         return -1;
     }
@@ -193,7 +194,13 @@ static int emulator_call(app *a, const char *arg, const char *where)
     char url[700];
     snprintf(url, sizeof url, "%s%s", api_base_url(a->api), path);
     emu_call c = {false, 0};
+    const char *body = arg + used + strspn(arg + used, " "); /* optional JSON after the path */
     http_request req = {.method = method, .url = url};
+    if (*body) {
+        req.content_type = "application/json";
+        req.body = body;
+        req.body_len = strlen(body);
+    }
     http_start(a->http, &req, on_emu_call, &c);
     int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
     while (!c.done && loop_real_now_ms() < deadline)

@@ -33,6 +33,7 @@ struct api {
     call *calls;
     uint64_t next_id;
     int in_flight;
+    int64_t offline_since_ms; /* app clock of the first network failure since the last answer, or 0 */
 };
 
 api *api_new(loop *l, http_client *h, auth *au, const char *api_url)
@@ -71,6 +72,12 @@ static void complete(call *c, api_reply *r)
     if (!r->message[0])
         api_explain(r);
     unlink_call(a, c);
+    if (r->status == API_NETWORK) {
+        if (!a->offline_since_ms)
+            a->offline_since_ms = loop_now_ms(a->l) > 0 ? loop_now_ms(a->l) : 1;
+    } else if (r->status != API_CANCELLED && r->status != API_UNKNOWN_OUTCOME) {
+        a->offline_since_ms = 0; /* any answer, even an error, says the API is reachable */
+    }
     if (c->cb)
         c->cb(c->ud, r);
     call_free(c);
@@ -213,6 +220,11 @@ int api_in_flight(const api *a)
 const char *api_base_url(const api *a)
 {
     return a->base;
+}
+
+int64_t api_offline_since(const api *a)
+{
+    return a ? a->offline_since_ms : 0;
 }
 
 loop *api_loop(const api *a)

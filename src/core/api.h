@@ -52,6 +52,9 @@ api_pager *api_load_table(api *a, table *t, const char *path_query, int page_siz
 /* The same, pumped to completion on the api's loop (subcommands); cancelled when *stop is set.
  * Returns how it ended (API_OK, or the failure; t->error says why). */
 api_status api_load_table_run(api *a, table *t, const char *path_query, int page_size, const volatile int *stop);
+/* App clock (loop_now_ms) of the first call that failed to reach the API since the last call
+ * that had an answer (any HTTP status), or 0 while the API answers: the console is offline. */
+int64_t api_offline_since(const api *a);
 /* The loop the api runs on. */
 loop *api_loop(const api *a);
 

@@ -152,6 +152,10 @@ static const char *noun(const char *resource)
         return "trailers";
     if (!strcmp(resource, "user"))
         return "drivers";
+    if (!strcmp(resource, "dvir_log"))
+        return "DVIR logs";
+    if (!strcmp(resource, "fuel_transaction"))
+        return "fuel transactions";
     return resource;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +93,33 @@ static void add_typed(cJSON *root, const field_spec *f, const char *cv)
     case FT_INT: cJSON_AddNumberToObject(root, f->name, (double)strtol(cv, NULL, 10)); break;
     case FT_NUMBER: cJSON_AddNumberToObject(root, f->name, form_parse_number(cv)); break;
     case FT_BOOL: cJSON_AddBoolToObject(root, f->name, strcmp(cv, "true") == 0); break;
+    case FT_ENUM_LIST: {
+        cJSON *arr = cJSON_AddArrayToObject(root, f->name);
+        for (const char *p = cv; *p; p += strspn(p, ", ")) { /* canonical: "a, b" */
+            size_t n = strcspn(p, ",");
+            char *item = xstrndup(p, n);
+            cJSON_AddItemToArray(arr, cJSON_CreateString(item));
+            free(item);
+            p += n;
+        }
+        break;
+    }
     default: cJSON_AddStringToObject(root, f->name, cv); break;
+    }
+}
+
+/* Counts derived from a list (a DVIR log's defect_count) are never typed: they are the number
+ * of values the body's list has. */
+static void add_counts(cJSON *root, const form_spec *s)
+{
+    for (int i = 0; i < s->nfields; i++) {
+        const field_spec *f = &s->fields[i];
+        if (!f->count_of)
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(root, f->name);
+        const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, f->count_of);
+        if (cJSON_IsArray(list))
+            cJSON_AddNumberToObject(root, f->name, cJSON_GetArraySize(list));
     }
 }
 
@@ -115,7 +142,7 @@ char *form_build_body(const form_values *v, const char *connection_id, bool upda
     char emsg[512];
     for (int i = 0; i < v->spec->nfields; i++) {
         const field_spec *f = &v->spec->fields[i];
-        if (update && !form_field_changed(v, i))
+        if ((update && !form_field_changed(v, i)) || f->count_of)
             continue;
         if (form_canonical(f, v->cur[i], &c, emsg, sizeof emsg) != 0)
             return body_fail(err, root, &c, f->label, emsg);
@@ -129,6 +156,7 @@ char *form_build_body(const form_values *v, const char *connection_id, bool upda
         }
         add_typed(root, f, cv);
     }
+    add_counts(root, v->spec);
     return print_body(root, &c);
 }
 
@@ -148,6 +176,10 @@ char *form_body_from_sets(const form_spec *s, const char *connection_id, const c
         if (k < 0)
             return body_fail(err, root, &c, "--set", eq ? "unknown field" : "wants FIELD=VALUE");
         const field_spec *f = &s->fields[k];
+        if (f->count_of) {
+            snprintf(emsg, sizeof emsg, "counted from %s; set that instead", f->count_of);
+            return body_fail(err, root, &c, f->label, emsg);
+        }
         if (form_canonical(f, eq + 1, &c, emsg, sizeof emsg) != 0)
             return body_fail(err, root, &c, f->label, emsg);
         cJSON_DeleteItemFromObjectCaseSensitive(root, f->name); /* the last one given wins */
@@ -167,5 +199,6 @@ char *form_body_from_sets(const form_spec *s, const char *connection_id, const c
             add_typed(root, f, strbuf_cstr(&c));
         }
     }
+    add_counts(root, s);
     return print_body(root, &c);
 }

@@ -38,6 +38,19 @@ conv_msg *conv_list_append(conv_list *l)
     return m;
 }
 
+void conv_list_append_all(conv_list *dst, const conv_list *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const conv_msg *s = &src->v[i];
+        conv_msg *m = conv_list_append(dst);
+        *m = *s;
+        m->text = s->text ? strpool_add(&dst->pool, strpool_get(&src->pool, s->text)) : 0;
+        m->sender_name = s->sender_name ? strpool_add(&dst->pool, strpool_get(&src->pool, s->sender_name)) : 0;
+        m->status_raw = s->status_raw ? strpool_add(&dst->pool, strpool_get(&src->pool, s->status_raw)) : 0;
+        m->op_id = s->op_id ? strpool_add(&dst->pool, strpool_get(&src->pool, s->op_id)) : 0;
+    }
+}
+
 const conv_msg *conv_find(const conv_list *l, const uuid *id)
 {
     if (uuid_is_nil(id))
@@ -211,6 +224,34 @@ static void decode_items(conv_list *l, const conv_who *w, const cJSON *items)
         decode_item(l, w, it);
 }
 
+/* A group message is the driver's when recipient_ids names them. */
+static void decode_group_items(conv_list *l, const conv_who *w, const cJSON *items)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const cJSON *ids = cJSON_GetObjectItemCaseSensitive(it, "recipient_ids"), *r;
+        bool mine = false;
+        int n = 0;
+        cJSON_ArrayForEach(r, ids)
+        {
+            uuid u;
+            n++;
+            if (cJSON_IsString(r) && r->valuestring && uuid_parse(r->valuestring, &u) && uuid_equal(&u, &w->driver_id))
+                mine = true;
+        }
+        size_t before = l->n;
+        if (!mine)
+            continue;
+        decode_item(l, w, it);
+        if (l->n > before) {
+            conv_msg *m = &l->v[l->n - 1];
+            m->flags = (uint8_t)((m->flags & ~CF_DRIVER) | CF_GROUP); /* sent to the driver, never by them */
+            m->group_n = (uint16_t)(n < 65535 ? n : 65535);
+        }
+    }
+}
+
 int conv_decode_page(conv_list *l, const conv_who *who, const char *json, size_t len, char **err)
 {
     cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
@@ -225,20 +266,58 @@ int conv_decode_page(conv_list *l, const conv_who *who, const char *json, size_t
     return 0;
 }
 
+int conv_decode_group_page(conv_list *l, const conv_who *who, const char *json, size_t len, char **err)
+{
+    cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+    if (!cJSON_IsArray(items)) {
+        *err = xstrdup(root ? "the page has no items list" : "the answer is not JSON");
+        cJSON_Delete(root);
+        return -1;
+    }
+    decode_group_items(l, who, items);
+    cJSON_Delete(root);
+    return 0;
+}
+
+static void put_time(strbuf *q, const char *key, int64_t wall_ms)
+{
+    char buf[32];
+    time_t t = (time_t)(wall_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strbuf_puts(q, key);
+    strbuf_put_urlencoded(q, buf);
+}
+
+char *api_msgs_window_query(int64_t from_wall_ms, int64_t to_wall_ms)
+{
+    strbuf q = STRBUF_INIT;
+    put_time(&q, "from_datetime=", from_wall_ms);
+    if (to_wall_ms > 0)
+        put_time(&q, "&to_datetime=", to_wall_ms);
+    return strbuf_detach(&q);
+}
+
 /* ------------------------------------------------------------------ fetching */
+
+enum { DIR_SENT, DIR_RECEIVED, DIR_GROUP, DIR__COUNT };
 
 typedef struct direction {
     struct api_msgs_fetch *f;
     api_pager *pager; /* NULL when done */
+    int which;        /* DIR_* */
 } direction;
 
 struct api_msgs_fetch {
     conv_who who;
     conv_list got;
-    direction dirs[2];
+    direction dirs[DIR__COUNT];
     int running;
     bool starting;
-    char *error; /* the first error */
+    char *error;       /* the first error of the driver's own messages */
+    char *group_error; /* of the group messages */
     api_msgs_done_cb cb;
     void *ud;
 };
@@ -248,9 +327,10 @@ static void fetch_finish(api_msgs_fetch *f)
     if (f->starting || f->running > 0)
         return;
     list_merge_sort(&f->got);
-    f->cb(f->ud, &f->got, f->error);
+    f->cb(f->ud, &f->got, f->error, f->error ? NULL : f->group_error);
     conv_list_free(&f->got);
     free(f->error);
+    free(f->group_error);
     free(f);
 }
 
@@ -258,7 +338,10 @@ static int on_msgs_page(void *ud, const api_page *pg, char **err)
 {
     (void)err;
     direction *d = ud;
-    decode_items(&d->f->got, &d->f->who, pg->items);
+    if (d->which == DIR_GROUP)
+        decode_group_items(&d->f->got, &d->f->who, pg->items);
+    else
+        decode_items(&d->f->got, &d->f->who, pg->items);
     return 0;
 }
 
@@ -268,8 +351,9 @@ static void on_msgs_done(void *ud, const api_pager_result *res)
     api_msgs_fetch *f = d->f;
     d->pager = NULL;
     f->running--;
-    if (res->status != API_OK && !f->error)
-        f->error = xstrdup(res->error ? res->error : "the messages could not be loaded");
+    char **slot = d->which == DIR_GROUP ? &f->group_error : &f->error;
+    if (res->status != API_OK && !*slot)
+        *slot = xstrdup(res->error ? res->error : "the messages could not be loaded");
     fetch_finish(f);
 }
 
@@ -280,20 +364,19 @@ api_msgs_fetch *api_msgs_fetch_start(api *a, const api_msgs_req *req, api_msgs_d
     f->cb = cb;
     f->ud = ud;
     f->starting = true;
-    char from[32];
-    time_t t = (time_t)(req->from_wall_ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(from, sizeof from, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    for (int i = 0; i < 2; i++) {
+    char *window = api_msgs_window_query(req->from_wall_ms, req->to_wall_ms);
+    for (int i = 0; i < DIR__COUNT; i++) {
         strbuf q = STRBUF_INIT;
-        strbuf_puts(&q, i ? "recipient_ids=" : "sender_ids=");
-        strbuf_put_urlencoded(&q, req->driver_id);
-        strbuf_puts(&q, "&from_datetime=");
-        strbuf_put_urlencoded(&q, from);
-        char *path = api_list_path("message", req->connection_id, q.data);
+        if (i != DIR_GROUP) { /* the group messages list has no recipient filter: filtered here */
+            strbuf_puts(&q, i == DIR_RECEIVED ? "recipient_ids=" : "sender_ids=");
+            strbuf_put_urlencoded(&q, req->driver_id);
+            strbuf_putc(&q, '&');
+        }
+        strbuf_puts(&q, window);
+        char *path = api_list_path(i == DIR_GROUP ? "group_message" : "message", req->connection_id, q.data);
         strbuf_free(&q);
         f->dirs[i].f = f;
+        f->dirs[i].which = i;
         f->running++;
         api_pager_req pr = {.path_query = path,
                             .page_size = API_MSGS_PAGE_SIZE,
@@ -306,6 +389,7 @@ api_msgs_fetch *api_msgs_fetch_start(api *a, const api_msgs_req *req, api_msgs_d
             f->dirs[i].pager = p;
         free(path);
     }
+    free(window);
     f->starting = false;
     if (f->running == 0) {
         fetch_finish(f);
@@ -319,7 +403,7 @@ void api_msgs_fetch_cancel(api_msgs_fetch *f)
     if (!f)
         return;
     f->starting = true; /* keeps f alive while both pagers answer */
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < DIR__COUNT; i++)
         if (f->dirs[i].pager)
             api_pager_cancel(f->dirs[i].pager);
     f->starting = false;

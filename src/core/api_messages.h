@@ -19,7 +19,8 @@ enum {
     CF_DRIVER = 1, /* sent by the driver */
     CF_YOU = 2,    /* sent by the console's own sender (config sender_id or first dispatcher) */
     CF_LOCAL = 4,  /* from the operations tracker, not (yet) listed by the API */
-    CF_REPLY = 8   /* reply_to is set */
+    CF_REPLY = 8,  /* reply_to is set */
+    CF_GROUP = 16  /* a group message this driver is one of the recipients of */
 };
 
 typedef struct conv_msg {
@@ -32,6 +33,7 @@ typedef struct conv_msg {
     sref status_raw;   /* the API's status word (shown when it is not a known one) */
     sref op_id;        /* local entries: the resource operation's id */
     uint8_t status, priority, flags;
+    uint16_t group_n; /* CF_GROUP: how many recipients it has */
 } conv_msg;
 
 typedef struct conv_list {
@@ -45,6 +47,8 @@ void conv_list_free(conv_list *l);
 void conv_list_clear(conv_list *l);
 /* Appends a zeroed message. */
 conv_msg *conv_list_append(conv_list *l);
+/* Appends copies of src's messages (their strings into dst's pool). */
+void conv_list_append_all(conv_list *dst, const conv_list *src);
 /* Oldest first (ties by id). */
 void conv_list_sort(conv_list *l);
 const conv_msg *conv_find(const conv_list *l, const uuid *id);
@@ -65,25 +69,35 @@ typedef struct conv_who {
 /* Decodes a messages page (JSON text) into l, tolerating items without an id (skipped) and
  * deleted ones (skipped). 0, or -1 with *err (heap) when it is not a page. For tests. */
 int conv_decode_page(conv_list *l, const conv_who *who, const char *json, size_t len, char **err);
+/* The same for a group messages page: only those sent to who->driver_id are kept, as CF_GROUP. */
+int conv_decode_group_page(conv_list *l, const conv_who *who, const char *json, size_t len, char **err);
+
+/* "from_datetime=...&to_datetime=..." (heap, URL-encoded, UTC) for a list's time window; to_wall_ms
+ * 0 leaves the end open (now). The API refuses windows longer than API_MSGS_WINDOW_MAX_DAYS. */
+char *api_msgs_window_query(int64_t from_wall_ms, int64_t to_wall_ms);
 
 /* ------------------------------------------------------------------ fetching */
 
 #define API_MSGS_PAGE_SIZE 1000
 #define API_MSGS_MAX_PAGES 50 /* per direction: 50,000 messages is far past any 30-day conversation */
+#define API_MSGS_WINDOW_MAX_DAYS 45 /* from_datetime .. to_datetime of the messages lists */
 
 typedef struct api_msgs_req {
     const char *connection_id, *driver_id; /* canonical uuid text */
     int64_t from_wall_ms;                  /* the window's start (from_datetime) */
+    int64_t to_wall_ms;                    /* its end (to_datetime), 0: now */
     conv_who who;
 } api_msgs_req;
 
-/* got: both directions merged by id, oldest first (also on failure: what came). error NULL on
- * success, else one sanitized line ("cancelled" when cancelled). The callback may swap got's
- * contents with a list of its own; whatever got holds afterwards is freed. */
-typedef void (*api_msgs_done_cb)(void *ud, conv_list *got, const char *error);
+/* got: both directions and the group messages sent to the driver, merged by id, oldest first
+ * (also on failure: what came). error NULL on success, else one sanitized line ("cancelled" when
+ * cancelled). group_error: the group messages could not be listed (the rest still came), or NULL.
+ * The callback may swap got's contents with a list of its own; whatever got holds afterwards is
+ * freed. */
+typedef void (*api_msgs_done_cb)(void *ud, conv_list *got, const char *error, const char *group_error);
 typedef struct api_msgs_fetch api_msgs_fetch;
 
-/* Starts both directions. Returns the fetch, or NULL when it already ended (cb has run). */
+/* Starts both directions and the group messages. Returns the fetch, or NULL when it already ended (cb has run). */
 api_msgs_fetch *api_msgs_fetch_start(api *a, const api_msgs_req *req, api_msgs_done_cb cb, void *ud);
 /* cb runs with "cancelled" (possibly before this returns); drop the pointer then. */
 void api_msgs_fetch_cancel(api_msgs_fetch *f);

@@ -50,7 +50,7 @@ void op_rec_clear(op_rec *r);
 
 /* RFC 3339 (also without a zone, read as UTC) -> Unix milliseconds; false if it is not one. */
 bool api_time_parse(const char *s, int64_t *ms);
-/* Unix milliseconds -> "YYYY-MM-DDTHH:MM:SSZ". */
+/* Unix milliseconds -> "YYYY-MM-DDTHH:MM:SSZ", or "...:SS.mmmZ" when there is a fraction. */
 void api_time_format(int64_t ms, char out[32]);
 
 /* ------------------------------------------------------------------ answers */
@@ -73,10 +73,12 @@ typedef struct api_op_page {
 
 typedef void (*api_ops_page_cb)(void *ud, api_op_page *pg);
 /* Loads the operations of a connection created since from_ms (from_ms < 0: the API's default
- * window, the last 24 hours) through the pager (api_pager.h), at most max_pages pages of the
- * largest size. on_page gets each page decoded (unreadable items are skipped), on_done runs once
- * at the end. Returns the pager for api_pager_cancel, NULL when it already ended. */
-api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int max_pages,
+ * window, the last 24 hours; the API lists them oldest first) through the pager (api_pager.h),
+ * page_size a page (<= 0: the largest), at most max_pages pages: a load that reaches max_pages
+ * stops there and ends API_OK, its last page's `more` telling that the list goes on. on_page
+ * gets each page decoded (unreadable items are skipped), on_done runs once at the end. Returns the
+ * pager for api_pager_cancel, NULL when it already ended. */
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int page_size, int max_pages,
                               api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud);
 
 /* ------------------------------------------------------------------ the journal file */

@@ -17,13 +17,17 @@ typedef enum {
     FT_STRING,
     FT_TEXT,      /* multi-line string (notes) */
     FT_INT,       /* integer within [min, max] */
-    FT_NUMBER,    /* decimal number >= 0 */
+    FT_NUMBER,    /* decimal number >= 0; within [min, max] (negatives too) when min < max */
     FT_BOOL,      /* "true"/"false" (also yes/no, 1/0 on input) */
     FT_ENUM,      /* one of enum_values */
     FT_COUNTRY3,  /* 3 letters/digits/underscore (^\w{3}$), e.g. USA, CAN */
     FT_VIN,       /* free text; not a 17-char check-digit VIN is a warning, not an error */
     FT_DATE,      /* YYYY-MM-DD */
-    FT_EMAIL
+    FT_EMAIL,
+    FT_DATETIME,  /* a moment: "YYYY-MM-DD HH:MM[:SS]" in the local time zone, or ISO 8601 with an offset;
+                   * sent as ISO 8601 with the local offset; a time in the future is refused */
+    FT_ENUM_LIST, /* several of enum_values, "a, b" (sent as a JSON array) */
+    FT_REF        /* the id of a record of ref_kind on the same connection (a UUID) */
 } field_type;
 
 /* How a decoded field is kept in the record. */
@@ -52,6 +56,8 @@ typedef struct field_spec {
     size_t offset;      /* in the record struct, when store != ST_NONE */
     field_req req;
     const char *create_default; /* sent by a create subcommand when --set does not name the field */
+    record_kind ref_kind;       /* FT_REF: the kind of record it names */
+    const char *count_of;       /* derived, never typed: the number of values of this FT_ENUM_LIST field */
 } field_spec;
 
 /* A column of a list: the list view uses all of it, the subcommand listing title and value. */
@@ -87,6 +93,9 @@ typedef struct api_resource {
     const char *const *json_keys;
     void (*name_of)(const table *t, const void *row, char *buf, size_t cap); /* "name" in --json */
     int form;                /* form_kind of its form (core/forms.h), -1 when not writable */
+    bool no_item_get;        /* no GET of one record: a write's result shows by loading the list again */
+    /* A row to show as an alert (a safety-critical DVIR log), or NULL. */
+    bool (*alert)(const table *t, const void *row);
 } api_resource;
 
 /* The resource of a record kind, or NULL. */
@@ -99,10 +108,27 @@ const field_spec *api_resource_field(const api_resource *r, const char *name);
  * connection_id when per-connection, then query (NULL: the resource's list_query), e.g.
  * "/v2/telematics/users?connection_id=C&is_driver=true". */
 char *api_resource_list_path(const api_resource *r, const char *connection_id, const char *query);
+/* Filters of a list of logs (DVIR logs, fuel transactions): ids (UUID text) and moments (ISO
+ * 8601); NULL = not filtered. */
+typedef struct api_log_filter {
+    const char *driver_id, *vehicle_id, *from, *to;
+} api_log_filter;
+/* Whether the resource's list takes these filters (its time window is the API's last 24 hours
+ * unless from/to say otherwise). */
+bool api_resource_has_log_filters(const api_resource *r);
+/* The list's query for these filters (heap, "" when none): "driver_ids=..&from_datetime=..". */
+char *api_resource_log_query(const api_resource *r, const api_log_filter *f);
 /* One record's path (heap): "/v2/telematics/vehicles/ID". */
 char *api_resource_item_path(const api_resource *r, const char *id);
 /* One row as the --json object of the listings (heap JSON text): json_keys in order. */
 char *api_resource_row_json(const api_resource *r, const table *t, const void *row, const char *connection_id);
+/* The column shows live locations (the list leaves it out while its table has none). */
+bool api_column_needs_live(const api_column *c);
+/* The name of the record with this id in list (a driver's display name, a vehicle's or a trailer's
+ * name) into buf; false with buf "" when the list does not have it. */
+bool api_record_name(const table *list, const uuid *id, char *buf, size_t cap);
+/* A moment as ISO 8601 text -> "YYYY-MM-DD HH:MM" in the local time zone; "" when it is not one. */
+void api_local_time(const char *iso, char *buf, size_t cap);
 /* Writes a column's cell of one record (text already sanitized by decoding) into buf. */
 void api_cell(const api_column *c, const table *t, const void *row, char *buf, size_t cap);
 

@@ -2,6 +2,7 @@
 #include "core/api_session.h"
 
 #include "common/strbuf.h"
+#include "core/supportlog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,10 @@ int api_session_config(config *cfg, const api_session_opts *o, char **err)
         cfg->request_timeout_ms = (int)(o->request_timeout_ms < 3600000 ? o->request_timeout_ms : 3600000);
     if (config_validate(cfg, &e) != 0)
         goto fail;
+    if (supportlog_flag_path() && config_set(cfg, "log_file", supportlog_flag_path(), &e) != 0)
+        goto fail;
+    if (cfg->log_file && supportlog_open(cfg->log_file, cfg->log_debug, &e) != 0)
+        goto fail;
     return 0;
 fail:
     *err = e ? e : xstrdup("configuration error");
@@ -32,6 +37,7 @@ void api_session_open_with(api_session *s, loop *l, const config *cfg, const cha
                            const char *client_id, const char *client_secret)
 {
     s->h = http_client_new(l);
+    supportlog_attach(s->h, client_secret); /* when --log or log_file asked for one */
     http_set_default_timeout(s->h, cfg->request_timeout_ms);
     s->au = auth_new(l, s->h, auth_url, client_id, client_secret);
     s->a = api_new(l, s->h, s->au, api_url);

@@ -3,6 +3,7 @@
  * Error messages name files, lines and keys; they echo only rejected number/boolean
  * values, never a line or a string value (it could be the client secret). */
 #include "core/config.h"
+#include "core/config_keys.h"
 
 #include "common/err.h"
 #include "common/strbuf.h"
@@ -44,13 +45,14 @@ void config_init_defaults(config *c)
     c->poll_idle_ms = 15000;
     c->bell_on_failure = true;
     c->request_timeout_ms = 30000;
+    c->live_locations = true;
 }
 
 static void config_copy(config *dst, const config *src)
 {
     *dst = *src;
     char **strs[] = {&dst->api_url, &dst->auth_url, &dst->client_id, &dst->client_secret,
-                     &dst->profile, &dst->config_path, &dst->theme, &dst->sender_id};
+                     &dst->profile, &dst->config_path, &dst->theme, &dst->sender_id, &dst->log_file};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         *strs[i] = dup_or_null(*strs[i]);
 }
@@ -73,6 +75,7 @@ void config_free(config *c)
     free(c->config_path);
     free(c->theme);
     free(c->sender_id);
+    free(c->log_file);
     memset(c, 0, sizeof *c);
 }
 
@@ -143,6 +146,8 @@ int config_set(config *c, const char *key, const char *value, char **err)
         return err_set(err, "missing setting name");
     if (!value)
         return err_set(err, "%s: missing value", printable_or(key, "setting"));
+    if (!config_key_find(key)) /* the key table (config_keys.c) is the one list of settings */
+        return err_set(err, "unknown setting '%s'", printable_or(key, "?"));
 
     if (strcmp(key, "api_url") == 0) {
         set_url(&c->api_url, value);
@@ -170,9 +175,19 @@ int config_set(config *c, const char *key, const char *value, char **err)
             return err_set(err,
                            "request_timeout_ms must be a whole number of milliseconds from 500 to 600000 (got '%s')",
                            printable_or(value, "?"));
+    } else if (strcmp(key, "log_file") == 0) {
+        set_str(&c->log_file, *value ? value : NULL);
+    } else if (strcmp(key, "log_level") == 0) {
+        if (strcmp(value, "info") != 0 && strcmp(value, "debug") != 0)
+            return err_set(err, "log_level must be info or debug (got '%s')", printable_or(value, "?"));
+        c->log_debug = value[0] == 'd';
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
+    } else if (strcmp(key, "live_locations") == 0) {
+        if (!parse_bool(value, &c->live_locations))
+            return err_set(err, "live_locations must be yes/no, true/false, on/off or 1/0 (got '%s')",
+                           printable_or(value, "?"));
     } else if (strcmp(key, "allow_insecure_http") == 0) {
         if (!parse_bool(value, &c->allow_insecure_http))
             return err_set(err, "allow_insecure_http must be yes/no, true/false, on/off or 1/0 (got '%s')",
@@ -452,7 +467,7 @@ static void add_profile_name(strbuf *names, const char *name)
     strbuf_puts(names, name);
 }
 
-static char *default_config_path(void)
+char *config_default_path(void)
 {
     strbuf sb = STRBUF_INIT;
     const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -611,7 +626,7 @@ int config_load_file(config *c, const char *path, const char *profile, char **er
     const char *prof = (profile && *profile) ? profile : "default";
     if (path)
         return load_resolved(c, path, true, prof, err);
-    char *resolved = default_config_path();
+    char *resolved = config_default_path();
     if (!resolved) {
         if (strcmp(prof, "default") != 0)
             return err_set(err, "profile '%s' requested but there is no config file (HOME is not set)",

@@ -25,6 +25,9 @@ typedef struct config {
     bool flash_on_failure; /* "bell = flash": flash the screen instead of ringing */
     int request_timeout_ms; /* one HTTP request, default 30000 */
     bool allow_insecure_http; /* plain http:// to a host that is not loopback; default false */
+    char *log_file;      /* support log (core/supportlog), NULL: none */
+    bool log_debug;      /* log_level = debug: bodies too */
+    bool live_locations; /* the vehicles' and drivers' lists show live locations; default true */
 } config;
 
 void config_init_defaults(config *c);
@@ -41,7 +44,7 @@ int config_load_file(config *c, const char *path, const char *profile, char **er
 void config_apply_env(config *c);
 /* Sets one key ("api_url", "auth_url", "client_id", "client_secret", "theme", "sender_id",
  * "page_size", "poll_pending_ms", "poll_idle_ms", "request_timeout_ms", "bell", "no_color",
- * "allow_insecure_http"). -1 with *err on bad key/value. */
+ * "allow_insecure_http", "live_locations"). -1 with *err on bad key/value. */
 int config_set(config *c, const char *key, const char *value, char **err);
 /* Checks URLs (http/https only; plain http only to loopback unless allow_insecure_http) and
  * ranges; -1 with *err. */
@@ -50,6 +53,8 @@ int config_validate(const config *c, char **err);
 bool config_url_is_loopback(const char *url);
 /* Host[:port] of a URL into out (for the status bar). */
 void config_url_host(const char *url, char *out, unsigned outcap);
+/* The config file read when none is given, or NULL (no HOME); heap. */
+char *config_default_path(void);
 void config_free(config *c);
 
 #endif

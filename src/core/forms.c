@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "common/strbuf.h"
 
@@ -359,8 +360,22 @@ static int check_int(const field_spec *f, const char *t, strbuf *out, char *err,
     return 0;
 }
 
-static int check_number(const char *t, strbuf *out, char *err, size_t errcap)
+static int check_number(const field_spec *f, const char *t, strbuf *out, char *err, size_t errcap)
 {
+    if (f->min < f->max) { /* a signed range (latitude, longitude) */
+        const char *p = t + (*t == '-' || *t == '+');
+        size_t ip = strspn(p, "0123456789"), fp = 0;
+        if (p[ip] == '.')
+            fp = strspn(p + ip + 1, "0123456789");
+        double d = form_parse_number(t);
+        if (ip + fp == 0 || p[ip + (p[ip] == '.' ? 1 + fp : 0)] != '\0' || strlen(t) > 32 || d < (double)f->min ||
+            d > (double)f->max)
+            FAIL("must be a number between %ld and %ld, e.g. %s", f->min, f->max, f->min < -100 ? "-87.62" : "41.88");
+        char buf[64];
+        form_format_number(d, buf, sizeof buf);
+        strbuf_puts(out, buf);
+        return 0;
+    }
     size_t ip = strspn(t, "0123456789"), fp = 0;
     const char *q = t + ip;
     if (*q == '.') {
@@ -392,6 +407,170 @@ static int check_bool(const char *t, strbuf *out, char *err, size_t errcap)
     FAIL("must be true or false (yes/no and 1/0 work too)");
 }
 
+/* ------------------------------------------------------------------ moments, lists, references */
+
+static int64_t real_now_ms(void *ud)
+{
+    (void)ud;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t (*g_now)(void *) = real_now_ms;
+static void *g_now_ud;
+
+void forms_set_clock(int64_t (*now_ms)(void *ud), void *ud)
+{
+    g_now = now_ms ? now_ms : real_now_ms;
+    g_now_ud = ud;
+}
+
+int64_t forms_now_ms(void)
+{
+    return g_now(g_now_ud);
+}
+
+void forms_local_now(char *buf, size_t cap)
+{
+    time_t now = (time_t)(forms_now_ms() / 1000);
+    struct tm tm;
+    if (!localtime_r(&now, &tm) || strftime(buf, cap, "%Y-%m-%d %H:%M", &tm) == 0)
+        snprintf(buf, cap, "%s", "");
+}
+
+#define FUTURE_SLACK_S 120 /* a clock a little ahead of the API's is not "the future" */
+
+/* "YYYY-MM-DD HH:MM[:SS]" in the local time zone, or ISO 8601 with Z or an offset (T or a space
+ * between date and time), or "now"; sent as ISO 8601 with the local offset. */
+static int check_datetime(const char *t, strbuf *out, char *err, size_t errcap)
+{
+    struct tm tm = {0};
+    time_t at;
+    if (strcasecmp(t, "now") == 0) {
+        at = (time_t)(forms_now_ms() / 1000);
+    } else {
+        int n = 0, y, mo, d, h, mi, sec = 0;
+        bool ok = sscanf(t, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) == 5 && n == 16;
+        const char *p = t + n;
+        if (ok && *p == ':') {
+            int k = 0;
+            ok = sscanf(p, ":%2d%n", &sec, &k) == 1 && k == 3;
+            p += k;
+            if (ok && *p == '.')
+                p += 1 + strspn(p + 1, "0123456789");
+        }
+        int off = 0, oh = 0, om = 0;
+        bool zone = false;
+        if (ok && (*p == 'Z' || *p == 'z')) {
+            zone = true;
+            p++;
+        } else if (ok && (*p == '+' || *p == '-')) {
+            int k = 0;
+            ok = sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) == 2 && k == 5 && oh <= 14 && om < 60;
+            off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+            zone = true;
+            p += 1 + k;
+        }
+        if (!ok || *p)
+            FAIL("must be a date and time as YYYY-MM-DD HH:MM (your time zone), e.g. 2026-03-31 14:05");
+        if (y < 1970 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
+            sec > 59)
+            FAIL("is not a valid date and time");
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = sec;
+        if (zone) {
+            at = timegm(&tm) - off;
+        } else {
+            tm.tm_isdst = -1;
+            at = mktime(&tm);
+        }
+    }
+    if ((int64_t)at > forms_now_ms() / 1000 + FUTURE_SLACK_S)
+        FAIL("is in the future; a report is about something that happened");
+    struct tm local;
+    char buf[40], zone[40];
+    if (!localtime_r(&at, &local))
+        FAIL("is not a valid date and time");
+    long g = local.tm_gmtoff;
+    snprintf(zone, sizeof zone, "%c%02ld:%02ld", g < 0 ? '-' : '+', labs(g) / 3600, labs(g) % 3600 / 60);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &local);
+    strbuf_printf(out, "%s%s", buf, zone);
+    return 0;
+}
+
+/* Values separated by commas (or spaces), each one of the enum's; "a, b" without repeats. */
+static int check_enum_list(const field_spec *f, const char *t, strbuf *out, char *err, size_t errcap, char *warn,
+                           size_t warncap)
+{
+    strbuf one = STRBUF_INIT;
+    for (const char *p = t; *p;) {
+        p += strspn(p, ", \t");
+        size_t n = strcspn(p, ", \t");
+        if (!n)
+            break;
+        char *item = xstrndup(p, n);
+        p += n;
+        field_spec single = *f;
+        single.type = FT_ENUM;
+        strbuf_reset(&one);
+        char why[256];
+        if (check_enum(&single, item, &one, why, sizeof why, warn, warncap) != 0) {
+            msg(err, errcap, "'%s'%s%s", item, strncmp(why, "not", 3) == 0 ? " is " : ": ", why);
+            free(item);
+            strbuf_free(&one);
+            return -1;
+        }
+        free(item);
+        const char *v = strbuf_cstr(&one);
+        bool dup = false; /* whole words of out */
+        for (const char *q = out->data ? out->data : ""; *q && !dup; q += strspn(q, ", ")) {
+            size_t k = strcspn(q, ",");
+            dup = k == strlen(v) && strncmp(q, v, k) == 0;
+            q += k;
+        }
+        if (!dup)
+            strbuf_printf(out, "%s%s", out->len ? ", " : "", v);
+    }
+    strbuf_free(&one);
+    if (warn && warncap)
+        warn[0] = '\0'; /* case is fixed silently in lists */
+    return 0;
+}
+
+static const char *kind_noun(record_kind k)
+{
+    return k == KIND_DRIVER    ? "a driver"
+           : k == KIND_VEHICLE ? "a vehicle"
+           : k == KIND_TRAILER ? "a trailer"
+                               : "a record";
+}
+
+static int check_ref(const field_spec *f, const char *t, strbuf *out, char *err, size_t errcap)
+{
+    uuid id;
+    if (!uuid_parse(t, &id))
+        FAIL("must be %s of this connection (Enter picks one)", kind_noun(f->ref_kind));
+    char s[UUID_STR_LEN];
+    uuid_format(&id, s);
+    strbuf_puts(out, s);
+    return 0;
+}
+
+int form_list_count(const char *canonical)
+{
+    int n = 0;
+    for (const char *p = canonical ? canonical : ""; *p; p += strspn(p, ", ")) {
+        n++;
+        p += strcspn(p, ",");
+    }
+    return n;
+}
+
 /* Validates value and writes its canonical text (what is sent; "" = empty) to out. */
 static int canon(const field_spec *f, const char *value, strbuf *out, char *err, size_t errcap, char *warn,
                  size_t warncap)
@@ -412,7 +591,10 @@ static int canon(const field_spec *f, const char *value, strbuf *out, char *err,
     if (rc == 0) {
         switch (f->type) {
         case FT_INT: rc = check_int(f, t, out, err, errcap); break;
-        case FT_NUMBER: rc = check_number(t, out, err, errcap); break;
+        case FT_NUMBER: rc = check_number(f, t, out, err, errcap); break;
+        case FT_DATETIME: rc = check_datetime(t, out, err, errcap); break;
+        case FT_ENUM_LIST: rc = check_enum_list(f, t, out, err, errcap, warn, warncap); break;
+        case FT_REF: rc = check_ref(f, t, out, err, errcap); break;
         case FT_BOOL: rc = check_bool(t, out, err, errcap); break;
         case FT_ENUM: rc = check_enum(f, t, out, err, errcap, warn, warncap); break;
         case FT_COUNTRY3: rc = check_country(t, out, err, errcap, warn, warncap); break;
@@ -478,6 +660,19 @@ void form_values_set(form_values *v, int field, const char *value)
         return;
     free(v->cur[field]);
     v->cur[field] = xstrdup(value ? value : "");
+    /* A count derived from this list follows it. */
+    for (int i = 0; i < v->spec->nfields; i++) {
+        const char *of = v->spec->fields[i].count_of;
+        if (!of || strcmp(of, v->spec->fields[field].name) != 0)
+            continue;
+        strbuf c = STRBUF_INIT;
+        char buf[16] = "";
+        if (canon(&v->spec->fields[field], v->cur[field], &c, NULL, 0, NULL, 0) == 0 && c.len)
+            snprintf(buf, sizeof buf, "%d", form_list_count(strbuf_cstr(&c)));
+        strbuf_free(&c);
+        free(v->cur[i]);
+        v->cur[i] = xstrdup(buf);
+    }
 }
 
 static const char *value_of(const form_values *v, const char *name)

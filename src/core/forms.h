@@ -9,8 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-typedef enum { FORM_VEHICLE, FORM_TRAILER, FORM_DRIVER, FORM__COUNT } form_kind;
+typedef enum { FORM_VEHICLE, FORM_TRAILER, FORM_DRIVER, FORM_DVIR, FORM_FUEL, FORM__COUNT } form_kind;
 
 typedef struct form_spec {
     form_kind kind;
@@ -44,6 +45,14 @@ int form_canonical(const field_spec *f, const char *value, strbuf *out, char *er
 /* Numbers in the C locale whatever LC_NUMERIC says; written as the shortest text that reads back. */
 double form_parse_number(const char *s);
 void form_format_number(double d, char *buf, size_t cap);
+/* The clock of FT_DATETIME ("now", "in the future"): the real one unless set (the console sets
+ * its own, virtual in scripts). NULL restores the real clock. */
+void forms_set_clock(int64_t (*now_ms)(void *ud), void *ud);
+int64_t forms_now_ms(void);
+/* Now in the local time zone as a form shows it: "YYYY-MM-DD HH:MM". */
+void forms_local_now(char *buf, size_t cap);
+/* The number of values of a canonical FT_ENUM_LIST value ("a, b" -> 2). */
+int form_list_count(const char *canonical);
 /* VIN check digit (ISO 3779 / 49 CFR 565): true when position 9 matches. */
 bool vin_check_digit_ok(const char *vin);
 

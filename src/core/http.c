@@ -39,6 +39,7 @@ struct http_client {
     int in_flight;
     long default_timeout_ms;
     transfer *list;
+    http_observer obs;
 };
 
 static void check_done(http_client *c);
@@ -248,6 +249,8 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
         snprintf(r.error_text, sizeof r.error_text, "no answer within %.1f s", (double)t->timeout_ms / 1000.0);
     else if (rc != CURLE_OK)
         snprintf(r.error_text, sizeof r.error_text, "%.159s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    if (c->obs.response)
+        c->obs.response(c->obs.ud, t->id, &r);
     unlink_transfer(c, t);
     http_done_cb cb = t->cb;
     void *ud = t->ud;
@@ -351,6 +354,8 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     c->in_flight++;
     c->started++;
     t->client = c;
+    if (c->obs.request)
+        c->obs.request(c->obs.ud, t->id, req);
     if ((req->bearer && !header_value_ok(req->bearer)) || (req->content_type && !header_value_ok(req->content_type))) {
         /* Defence in depth (auth refuses such tokens first): fail from the loop, never inside http_start. */
         t->refused = true;
@@ -379,6 +384,14 @@ int http_in_flight(const http_client *c)
 uint64_t http_requests_started(const http_client *c)
 {
     return c->started;
+}
+
+void http_set_observer(http_client *c, const http_observer *o)
+{
+    if (o)
+        c->obs = *o;
+    else
+        memset(&c->obs, 0, sizeof c->obs);
 }
 
 void http_set_default_timeout(http_client *c, long ms)

@@ -67,4 +67,13 @@ int http_in_flight(const http_client *c);
 uint64_t http_requests_started(const http_client *c);
 void http_set_default_timeout(http_client *c, long ms);
 
+/* Sees every request as it starts and every answer (or failure) as it ends, with the same id:
+ * the support log (core/supportlog). Headers are not shown to it. NULL functions: none. */
+typedef struct http_observer {
+    void (*request)(void *ud, uint64_t id, const http_request *req);
+    void (*response)(void *ud, uint64_t id, const http_response *resp);
+    void *ud;
+} http_observer;
+void http_set_observer(http_client *c, const http_observer *o);
+
 #endif

@@ -86,7 +86,10 @@ ops_tracker *ops_tracker_new(loop *l, api *a, const ops_settings *s)
     t->s = ops_store_new(OPS_MINE_MAX, OPS_OTHERS_MAX);
     int pending = s && s->poll_pending_ms > 0 ? s->poll_pending_ms : 1000;
     int idle = s && s->poll_idle_ms > 0 ? s->poll_idle_ms : 15000;
-    t->p = ops_poller_new(l, a, t->s, pending, idle, on_poller_event, t);
+    ops_poller_opts o = {.poll_pending_ms = pending,
+                         .poll_idle_ms = idle,
+                         .by_id_max = !s || s->by_id_max == 0 ? OPS_BY_ID_MAX : s->by_id_max < 0 ? 0 : s->by_id_max};
+    t->p = ops_poller_new(l, a, t->s, &o, on_poller_event, t);
     t->j = s && s->journal_path ? ops_journal_new(s->journal_path) : NULL;
     t->health_sig = health_sig(t);
     return t;

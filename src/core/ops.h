@@ -1,7 +1,7 @@
 /* ops: the operation tracker. Holds the resource operations this console sent (and, on request,
- * the others of one connection), polls their status with one list request per connection per
- * tick, backs off on errors, and keeps a journal in the state directory so a restart goes on
- * where it stopped. No curses. */
+ * the others of one connection), polls their status by need with a bounded number of requests
+ * per connection per tick (see OPS_BY_ID_MAX), backs off on errors, and keeps a journal in the
+ * state directory so a restart goes on where it stopped. No curses. */
 #ifndef CATENA_CORE_OPS_H
 #define CATENA_CORE_OPS_H
 
@@ -12,10 +12,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A connection with at most this many live ops has each asked by its single GET every tick;
+ * one with more is polled by the list, at most OPS_TICK_PAGES pages of OPS_PAGE_SIZE a tick (the
+ * sweep goes on at the next tick). So a tick costs at most max(OPS_BY_ID_MAX, OPS_TICK_PAGES)
+ * requests per connection, plus one for the op a detail view watches, whatever the backlog. */
+#define OPS_BY_ID_MAX 8
+#define OPS_TICK_PAGES 2
+#define OPS_PAGE_SIZE 100
+
 typedef struct ops_settings {
     int poll_pending_ms;   /* while something is pending (default 1000) */
     int poll_idle_ms;      /* otherwise (default 15000) */
     const char *journal_path; /* NULL: no journal */
+    int by_id_max;         /* 0: OPS_BY_ID_MAX; -1: always the list (tests of the list sweep) */
 } ops_settings;
 
 typedef struct ops_tracker ops_tracker;

@@ -1,7 +1,13 @@
-/* ops_poll: when and what the tracker polls. One target per connection with live ops (a list
- * load on the pager with a connection_id + from_datetime window) and one for the op a detail view
- * watches (the single-op GET). Each target has at most one load in flight, its own due time on the
- * app clock and its own backoff; one loop timer fires at the earliest due time.
+/* ops_poll: when and what the tracker polls, by need. One target per connection with live ops,
+ * and one for the op a detail view watches (the single-op GET). Each target has its own timing
+ * (core/poll_sched: due time, backoff, Retry-After, stale mark); one loop timer fires at the
+ * earliest due time. What a connection's tick asks depends on its backlog, never more than a
+ * fixed number of requests and items per tick:
+ *   - up to OPS_BY_ID_MAX live ops (and no followed list): each live op by its single GET, so an
+ *     op that cannot change any more is never asked about again;
+ *   - more: the list (connection_id + from_datetime) in a sweep of at most OPS_TICK_PAGES pages of
+ *     OPS_PAGE_SIZE per tick, from the oldest live op; a round that does not reach the end of the
+ *     list goes on from where it stopped at the next tick.
  *
  * Replies come from the loop; a cancelled request (api_cancel, api_pager_cancel) only marks its
  * target idle. Every other event (a page, the end of a load, a reply, the timer) ends with one
@@ -9,6 +15,7 @@
 #include "core/ops_poll.h"
 
 #include "common/strbuf.h"
+#include "core/poll_sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,38 +27,44 @@
 #define OPS_MAX_AGE_MS (45LL * 86400 * 1000)   /* the API's longest from..to window */
 #define OPS_AGE_SLACK_MS (10LL * 60 * 1000)    /* give up this long before the window limit */
 #define OPS_FOLLOW_HISTORY_MS (86400LL * 1000) /* first look at a followed connection: 24 h */
-#define OPS_BACKOFF_CAP_MS (300LL * 1000)
-#define OPS_JITTER 0.2
-#define OPS_MAX_PAGES 100   /* pages of one poll (100k ops); past them the poll fails, saying so */
 #define OPS_MISS_LIMIT 30   /* complete polls an op may be absent from before it is unknown */
 #define OPS_CLOCK_SANE_MS (5LL * 365 * 86400000) /* a server clock further off is a bad timestamp */
 
-typedef struct poll_target {
+typedef struct poll_target poll_target;
+
+/* One single GET of a by-id tick. */
+typedef struct id_call {
+    poll_target *t;
+    char op_id[UUID_STR_LEN];
+    uint64_t call_id;     /* 0: none in flight */
+} id_call;
+
+struct poll_target {
     ops_poller *p;
     bool detail;          /* the single GET of the watched op, else a connection's list */
     char conn_id[UUID_STR_LEN];
-    bool busy;            /* a request is in flight */
-    uint64_t call_id;     /* of the single GET */
+    poll_slot sl;         /* timing; sl.busy while anything of a tick is in flight */
+    uint64_t call_id;     /* of the detail GET */
     api_pager *pager;     /* of the list load */
-    bool active;          /* has something to poll */
-    bool was_active;      /* as of the previous scheduling pass */
-    bool kick;            /* poll as soon as possible */
-    int64_t base_ms;      /* app clock of the last completion (or activation) */
-    int64_t backoff_due_ms;
-    int fails;            /* consecutive failed polls */
-    int64_t stale_since_ms;
+    id_call calls[OPS_BY_ID_MAX]; /* of a by-id tick */
+    int calls_out;        /* of them still in flight */
+    bool tick_failed;     /* one of them failed */
     /* computed by each scheduling pass */
     int nlive;
     int64_t earliest_ms;  /* created_ms of its oldest live op */
     bool any_pending;     /* it has a live op: the fast rate */
-    /* the list poll in progress */
-    uint64_t poll_seq;
+    /* the list sweep: a round of one or more ticks */
+    bool in_round;
+    uint64_t poll_seq;    /* of the round */
     int pages;
+    bool last_more;       /* the last page of the tick announced another */
     bool windowed;
-    int64_t window_from_ms;
+    int64_t window_from_ms; /* of the round */
+    int64_t resume_ms;    /* where the round's next tick starts (created_at, inclusive) */
+    bool round_partial;   /* a tick of the round skipped ops: no misses are counted */
     int64_t watermark_ms; /* newest created_at seen on this connection (0: none yet) */
-    int64_t poll_newest_ms; /* newest created_at of the poll in progress */
-} poll_target;
+    int64_t poll_newest_ms; /* newest created_at of the tick in progress */
+};
 
 struct ops_poller {
     loop *l;
@@ -60,15 +73,14 @@ struct ops_poller {
     ops_poller_cb on_event;
     void *ud;
     int poll_pending_ms, poll_idle_ms;
+    int by_id_max;        /* live ops of a connection up to which they are asked by id */
     poll_target **conns;  /* one per connection polled so far; pointers stay valid */
     size_t nconns;
     poll_target detail;
     char follow[UUID_STR_LEN];
     char watch[UUID_STR_LEN];
-    uint64_t timer_id;
-    int64_t timer_due;
-    uint64_t rng;
-    bool rng_seeded;
+    poll_timer timer;
+    poll_rng rng;
     /* health */
     bool offline;
     int64_t last_ok_ms;
@@ -113,39 +125,6 @@ void ops_poller_restore_clock_offset(ops_poller *p, int64_t offset_ms)
 {
     if (!p->offset_fresh)
         p->clock_offset_ms = offset_ms;
-}
-
-/* ------------------------------------------------------------------ jitter */
-
-static uint64_t rng_next(ops_poller *p)
-{
-    if (!p->rng_seeded) {
-        /* A fixed seed under the virtual clock (tests, script mode), else a per-process one so
-         * that many consoles do not retry in step. */
-        p->rng = loop_clock_is_virtual(p->l) ? 0x243F6A8885A308D3ULL
-                                             : (uint64_t)wall_ms() * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid();
-        p->rng_seeded = true;
-    }
-    uint64_t z = (p->rng += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static double rng_unit(ops_poller *p)
-{
-    return (double)(rng_next(p) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-/* interval * 2^fails, +-20 %, never more than 5 min. */
-static int64_t backoff_ms(ops_poller *p, int64_t interval, int fails)
-{
-    int64_t d = interval;
-    for (int i = 0; i < fails && d < OPS_BACKOFF_CAP_MS; i++)
-        d *= 2;
-    double j = 1.0 + OPS_JITTER * (2.0 * rng_unit(p) - 1.0);
-    d = (int64_t)((double)d * j);
-    return d > OPS_BACKOFF_CAP_MS ? OPS_BACKOFF_CAP_MS : d;
 }
 
 /* ------------------------------------------------------------------ targets */
@@ -217,9 +196,9 @@ static void compute_targets(ops_poller *p)
             t->earliest_ms = e->created_ms;
     }
     for (size_t i = 0; i < p->nconns; i++)
-        p->conns[i]->active = p->conns[i]->nlive > 0 || is_followed(p, p->conns[i]);
+        p->conns[i]->sl.active = p->conns[i]->nlive > 0 || is_followed(p, p->conns[i]);
     poll_target *d = &p->detail;
-    d->active = w != NULL;
+    d->sl.active = w != NULL;
     d->any_pending = w && ops_entry_live(w);
     if (w)
         snprintf(d->conn_id, sizeof d->conn_id, "%s", w->r.connection_id);
@@ -229,7 +208,7 @@ void ops_poller_kick_all(ops_poller *p)
 {
     compute_targets(p);
     for (size_t i = 0; i < p->nconns; i++)
-        p->conns[i]->kick = true;
+        p->conns[i]->sl.kick = true;
 }
 
 void ops_poller_follow(ops_poller *p, const char *connection_id)
@@ -238,21 +217,22 @@ void ops_poller_follow(ops_poller *p, const char *connection_id)
     if (p->follow[0]) {
         poll_target *t = conn_target(p, p->follow);
         t->watermark_ms = 0;
-        t->kick = true;
+        t->in_round = false; /* a new round, with the followed connection's window */
+        t->sl.kick = true;
     }
 }
 
 void ops_poller_watch(ops_poller *p, const char *op_id)
 {
     poll_target *d = &p->detail;
-    if (d->busy && d->call_id)
+    if (d->sl.busy && d->call_id)
         api_cancel(p->a, d->call_id); /* the answer about the previous op is of no use now */
-    d->busy = false;
+    d->sl.busy = false;
     d->call_id = 0;
     snprintf(p->watch, sizeof p->watch, "%s", op_id);
-    d->fails = 0;
-    d->stale_since_ms = 0;
-    d->kick = p->watch[0] != '\0';
+    d->sl.fails = 0;
+    d->sl.stale_since_ms = 0;
+    d->sl.kick = p->watch[0] != '\0';
 }
 
 /* ------------------------------------------------------------------ outcomes */
@@ -260,17 +240,15 @@ void ops_poller_watch(ops_poller *p, const char *op_id)
 static bool any_stale(const ops_poller *p)
 {
     for (size_t i = 0; i < p->nconns; i++)
-        if (p->conns[i]->stale_since_ms)
+        if (p->conns[i]->sl.stale_since_ms)
             return true;
-    return p->detail.stale_since_ms != 0;
+    return p->detail.sl.stale_since_ms != 0;
 }
 
 static void poll_ok(ops_poller *p, poll_target *t)
 {
     int64_t now = loop_now_ms(p->l);
-    t->fails = 0;
-    t->stale_since_ms = 0;
-    t->base_ms = now;
+    poll_slot_ok(&t->sl, now);
     p->last_ok_ms = now;
     p->offline = false;
     if (!any_stale(p))
@@ -291,24 +269,17 @@ static void failed(ops_poller *p, poll_target *t, api_status st, long http_statu
         }
         t->watermark_ms = 0;
     }
-    int64_t now = loop_now_ms(p->l);
-    t->fails++;
-    if (!t->stale_since_ms)
-        t->stale_since_ms = now;
-    t->base_ms = now;
+    t->in_round = false; /* the next tick starts the sweep again */
     p->offline = st == API_NETWORK || st == API_UNKNOWN_OUTCOME;
     snprintf(p->last_error, sizeof p->last_error, "%.199s", why && why[0] ? why : "The status request failed.");
-    int64_t iv = interval_of(p, t), delay;
-    if (st == API_HTTP_ERROR && http_status == 429 && retry_after_s >= 0)
-        delay = (int64_t)retry_after_s * 1000 > iv ? (int64_t)retry_after_s * 1000 : iv; /* never sooner */
-    else
-        delay = backoff_ms(p, iv, t->fails);
-    t->backoff_due_ms = now + delay;
+    poll_slot_failed(&t->sl, &p->rng, p->l, interval_of(p, t), st == API_HTTP_ERROR && http_status == 429,
+                     retry_after_s, loop_now_ms(p->l));
 }
 
 /* ------------------------------------------------------------------ requests */
 
-/* After a complete list: live ops of the connection inside the window that it did not return. */
+/* After a round that reached the end of the list: live ops of the connection inside its window
+ * that it did not return. */
 static void count_misses(ops_poller *p, poll_target *t)
 {
     ops_entry *w = watched(p);
@@ -361,6 +332,7 @@ static void on_list_page(void *ud, api_op_page *pg)
     ops_poller *p = t->p;
     if (t->pages++ > 0)
         p->requests++; /* the first was counted when the load started */
+    t->last_more = pg->more;
     take_page(p, t, pg);
     if (pg->more) /* what this page brought shows while the next one loads; the last, at the end */
         p->on_event(p->ud);
@@ -370,18 +342,32 @@ static void on_list_done(void *ud, const api_pager_result *res)
 {
     poll_target *t = ud;
     ops_poller *p = t->p;
-    t->busy = false;
+    t->sl.busy = false;
     t->pager = NULL;
     if (res->status == API_CANCELLED)
         return; /* by us: nothing more to do */
     if (res->status != API_OK) {
         /* What the pages before took stays; the ops not seen are polled again. */
         failed(p, t, res->status, res->http_status, res->retry_after_s, res->error);
+    } else if (t->last_more && t->pages > 0) {
+        /* The tick's pages are used up: the round goes on at the next tick from the newest
+         * created_at seen (inclusive, so the ops of that millisecond come again). Should a whole
+         * tick's pages hold one millisecond, the next tick starts past it, and this round no
+         * longer counts the ops it did not return as missing. */
+        poll_ok(p, t);
+        if (t->poll_newest_ms > t->resume_ms) {
+            t->resume_ms = t->poll_newest_ms;
+        } else {
+            t->resume_ms++;
+            t->round_partial = true;
+        }
+        t->windowed = true;
     } else {
         poll_ok(p, t);
+        t->in_round = false;
         if (t->poll_newest_ms > t->watermark_ms)
             t->watermark_ms = t->poll_newest_ms;
-        if (t->windowed)
+        if (!t->round_partial) /* the round saw every op of its window */
             count_misses(p, t);
     }
     p->on_event(p->ud);
@@ -391,7 +377,7 @@ static void on_detail_reply(void *ud, const api_reply *r)
 {
     poll_target *t = ud;
     ops_poller *p = t->p;
-    t->busy = false;
+    t->sl.busy = false;
     t->call_id = 0;
     if (r->status == API_CANCELLED)
         return; /* by us: nothing more to do */
@@ -421,15 +407,76 @@ static void on_detail_reply(void *ud, const api_reply *r)
     p->on_event(p->ud);
 }
 
-static void start_poll(ops_poller *p, poll_target *t)
+/* One reply of a by-id tick; the tick ends (ok or failed) with its last reply. */
+static void on_id_reply(void *ud, const api_reply *r)
 {
-    t->kick = false;
-    t->busy = true;
-    p->requests++;
-    if (t->detail) {
-        t->call_id = api_get_operation(p->a, t->conn_id, p->watch, on_detail_reply, t);
-        return;
+    id_call *c = ud;
+    poll_target *t = c->t;
+    ops_poller *p = t->p;
+    c->call_id = 0;
+    t->calls_out--;
+    if (r->status == API_CANCELLED) {
+        t->sl.busy = t->calls_out > 0;
+        return; /* by us: nothing more to do */
     }
+    ops_entry *e = ops_store_lookup(p->s, c->op_id);
+    op_rec fresh;
+    bool odd;
+    char *err = NULL;
+    if (r->status == API_HTTP_ERROR && r->http_status == 404) {
+        if (e) /* an answer: Catena does not know this op (any more) */
+            ops_store_give_up(p->s, e, loop_now_ms(p->l));
+    } else if (r->status != API_OK) {
+        if (!t->tick_failed)
+            failed(p, t, r->status, r->http_status, r->retry_after_s, r->message);
+        t->tick_failed = true;
+    } else if (api_op_decode(r->body, r->body_len, &fresh, &odd, &err) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "Could not read the server's answer about operations (%.120s); will retry.", err);
+        free(err);
+        if (!t->tick_failed)
+            failed(p, t, API_HTTP_ERROR, r->http_status, -1, msg);
+        t->tick_failed = true;
+    } else if (e && strcmp(fresh.id, e->r.id) == 0) {
+        merge(p, e, &fresh, odd);
+        e->misses = 0;
+    } else {
+        op_rec_clear(&fresh);
+    }
+    if (t->calls_out == 0) {
+        t->sl.busy = false;
+        if (!t->tick_failed)
+            poll_ok(p, t);
+    }
+    p->on_event(p->ud);
+}
+
+/* Asks for each live op of t (not the watched one) by its single GET. */
+static void start_by_id(ops_poller *p, poll_target *t)
+{
+    ops_entry *w = watched(p);
+    int n = 0;
+    for (size_t i = 0; i < ops_store_count(p->s) && n < OPS_BY_ID_MAX; i++) {
+        ops_entry *e = ops_store_at(p->s, i);
+        if (e != w && ops_entry_live(e) && strcmp(e->r.connection_id, t->conn_id) == 0) {
+            id_call *c = &t->calls[n++];
+            c->t = t;
+            snprintf(c->op_id, sizeof c->op_id, "%s", e->r.id);
+        }
+    }
+    t->tick_failed = false;
+    t->in_round = false;
+    t->calls_out = n;
+    t->sl.busy = n > 0;
+    for (int i = 0; i < n; i++) {
+        p->requests++;
+        t->calls[i].call_id = api_get_operation(p->a, t->conn_id, t->calls[i].op_id, on_id_reply, &t->calls[i]);
+    }
+}
+
+/* The start of a round of the list sweep: its window. */
+static void start_round(ops_poller *p, poll_target *t)
+{
     int64_t from = 0;
     bool windowed = false;
     if (t->nlive > 0) {
@@ -451,13 +498,38 @@ static void start_poll(ops_poller *p, poll_target *t)
         int64_t floor = ops_poller_server_now(p) - OPS_MAX_AGE_MS + 60000;
         if (from < floor)
             from = floor;
+        from -= (from % 1000 + 1000) % 1000; /* a round starts on a whole second; its later ticks to the ms */
     }
+    t->in_round = true;
+    t->round_partial = false;
     t->windowed = windowed;
     t->window_from_ms = from;
+    t->resume_ms = from;
     t->poll_seq = ops_store_next_seq(p->s);
+}
+
+static void start_poll(ops_poller *p, poll_target *t)
+{
+    t->sl.kick = false;
+    if (t->detail) {
+        t->sl.busy = true;
+        p->requests++;
+        t->call_id = api_get_operation(p->a, t->conn_id, p->watch, on_detail_reply, t);
+        return;
+    }
+    if (t->nlive <= p->by_id_max && !is_followed(p, t)) {
+        start_by_id(p, t);
+        return;
+    }
+    if (!t->in_round)
+        start_round(p, t);
+    t->sl.busy = true;
+    p->requests++;
     t->pages = 0;
+    t->last_more = false;
     t->poll_newest_ms = 0;
-    t->pager = api_ops_list_start(p->a, t->conn_id, windowed ? from : -1, OPS_MAX_PAGES, on_list_page, on_list_done, t);
+    t->pager = api_ops_list_start(p->a, t->conn_id, t->windowed ? t->resume_ms : -1, OPS_PAGE_SIZE, OPS_TICK_PAGES,
+                                  on_list_page, on_list_done, t);
 }
 
 /* ------------------------------------------------------------------ scheduling */
@@ -465,36 +537,8 @@ static void start_poll(ops_poller *p, poll_target *t)
 static void on_timer(void *ud)
 {
     ops_poller *p = ud;
-    p->timer_id = 0;
-    p->timer_due = 0;
+    poll_timer_fired(&p->timer);
     p->on_event(p->ud);
-}
-
-/* Whether t is due now; else lowers *next to its due time. */
-static bool step(ops_poller *p, poll_target *t, int64_t now, int64_t *next)
-{
-    if (!t->active) {
-        if (t->was_active) {
-            /* Nothing left to poll here: nothing here can be stale either. */
-            t->was_active = false;
-            t->fails = 0;
-            t->stale_since_ms = 0;
-        }
-        t->kick = false;
-        return false;
-    }
-    if (!t->was_active) {
-        t->was_active = true;
-        t->base_ms = now;
-    }
-    if (t->busy)
-        return false;
-    int64_t due = t->kick ? now : t->fails > 0 ? t->backoff_due_ms : t->base_ms + interval_of(p, t);
-    if (due <= now)
-        return true;
-    if (due < *next)
-        *next = due;
-    return false;
 }
 
 /* Decides everything first and starts the due polls last, so that a reply that came before its
@@ -505,41 +549,35 @@ void ops_poller_schedule(ops_poller *p)
     int64_t now = loop_now_ms(p->l), next = INT64_MAX;
     poll_target **due = xcalloc(p->nconns + 1, sizeof *due);
     size_t ndue = 0;
-    for (size_t i = 0; i <= p->nconns; i++)
-        if (step(p, target_at(p, i), now, &next))
-            due[ndue++] = target_at(p, i);
+    for (size_t i = 0; i <= p->nconns; i++) {
+        poll_target *t = target_at(p, i);
+        if (poll_slot_step(&t->sl, interval_of(p, t), now, &next))
+            due[ndue++] = t;
+        else if (!t->sl.active)
+            t->in_round = false;
+    }
     if (!any_stale(p) && (p->offline || p->last_error[0])) {
         p->offline = false;
         p->last_error[0] = '\0';
     }
-    if (next == INT64_MAX) {
-        if (p->timer_id)
-            loop_timer_cancel(p->l, p->timer_id);
-        p->timer_id = 0;
-        p->timer_due = 0;
-    } else if (!p->timer_id || p->timer_due != next) {
-        if (p->timer_id)
-            loop_timer_cancel(p->l, p->timer_id);
-        p->timer_id = loop_timer_add(p->l, LOOP_CLOCK_APP, next - now, on_timer, p);
-        p->timer_due = next;
-    }
+    poll_timer_arm(&p->timer, p->l, next, now, on_timer, p);
     for (size_t i = 0; i < ndue; i++)
-        if (!due[i]->busy)
+        if (!due[i]->sl.busy)
             start_poll(p, due[i]);
     free(due);
 }
 
 /* ------------------------------------------------------------------ life and health */
 
-ops_poller *ops_poller_new(loop *l, api *a, ops_store *s, int poll_pending_ms, int poll_idle_ms, ops_poller_cb on_event,
-                           void *ud)
+ops_poller *ops_poller_new(loop *l, api *a, ops_store *s, const ops_poller_opts *o, ops_poller_cb on_event, void *ud)
 {
     ops_poller *p = xcalloc(1, sizeof *p);
     p->l = l;
     p->a = a;
     p->s = s;
-    p->poll_pending_ms = poll_pending_ms;
-    p->poll_idle_ms = poll_idle_ms;
+    p->poll_pending_ms = o->poll_pending_ms;
+    p->poll_idle_ms = o->poll_idle_ms;
+    p->by_id_max = o->by_id_max < 0 ? 0 : o->by_id_max > OPS_BY_ID_MAX ? OPS_BY_ID_MAX : o->by_id_max;
     p->on_event = on_event;
     p->ud = ud;
     p->detail.p = p;
@@ -551,12 +589,14 @@ void ops_poller_free(ops_poller *p)
 {
     if (!p)
         return;
-    if (p->timer_id)
-        loop_timer_cancel(p->l, p->timer_id);
+    poll_timer_cancel(&p->timer, p->l);
     for (size_t i = 0; i <= p->nconns; i++) {
         poll_target *t = target_at(p, i);
-        if (t->busy && t->call_id)
+        if (t->sl.busy && t->call_id)
             api_cancel(p->a, t->call_id); /* the cancelled reply only marks t idle */
+        for (int k = 0; k < OPS_BY_ID_MAX; k++)
+            if (t->calls[k].call_id)
+                api_cancel(p->a, t->calls[k].call_id);
         if (t->pager)
             api_pager_cancel(t->pager); /* on_done runs now (we are not in on_page) and marks t idle */
     }
@@ -580,15 +620,15 @@ void ops_poller_health(const ops_poller *p, ops_health *h)
     int64_t stale = 0;
     for (size_t i = 0; i <= p->nconns; i++) {
         const poll_target *t = i < p->nconns ? p->conns[i] : &p->detail;
-        if (t->busy)
+        if (t->sl.busy)
             h->polling = true;
-        if (t->stale_since_ms && (!stale || t->stale_since_ms < stale))
-            stale = t->stale_since_ms;
+        if (t->sl.stale_since_ms && (!stale || t->sl.stale_since_ms < stale))
+            stale = t->sl.stale_since_ms;
     }
     h->offline = p->offline;
     h->stale_since_ms = stale;
     h->last_ok_ms = p->last_ok_ms;
-    h->next_poll_ms = p->timer_id ? p->timer_due : 0;
+    h->next_poll_ms = p->timer.id ? p->timer.due : 0;
     snprintf(h->last_error, sizeof h->last_error, "%s", p->last_error);
     h->requests = p->requests;
 }

@@ -13,8 +13,12 @@
 typedef struct ops_poller ops_poller;
 typedef void (*ops_poller_cb)(void *ud);
 
-ops_poller *ops_poller_new(loop *l, api *a, ops_store *s, int poll_pending_ms, int poll_idle_ms, ops_poller_cb on_event,
-                           void *ud);
+typedef struct ops_poller_opts {
+    int poll_pending_ms, poll_idle_ms;
+    int by_id_max;        /* 0..OPS_BY_ID_MAX: live ops of a connection asked by id, more by the list */
+} ops_poller_opts;
+
+ops_poller *ops_poller_new(loop *l, api *a, ops_store *s, const ops_poller_opts *o, ops_poller_cb on_event, void *ud);
 /* Cancels what is in flight (no on_event) and frees the poller (not the store). */
 void ops_poller_free(ops_poller *p);
 

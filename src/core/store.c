@@ -78,11 +78,15 @@ void table_clear(table *t)
 {
     record_kind k = t->kind;
     uint64_t gen = t->generation;
+    const struct live_set *live = t->live;
+    const struct conn_tables *owner = t->owner;
     free(t->rows);
     free(t->error);
     strpool_free(&t->pool);
     table_init(t, k);
     t->generation = gen + 1;
+    t->live = live;
+    t->owner = owner;
 }
 
 void table_set_error(table *t, const char *msg)
@@ -111,7 +115,9 @@ long table_find_id(const table *t, const uuid *id)
 /* The named tables of conn_tables are its by_kind entries. */
 _Static_assert(offsetof(conn_tables, drivers) == offsetof(conn_tables, by_kind[KIND_DRIVER]) &&
                    offsetof(conn_tables, vehicles) == offsetof(conn_tables, by_kind[KIND_VEHICLE]) &&
-                   offsetof(conn_tables, trailers) == offsetof(conn_tables, by_kind[KIND_TRAILER]),
+                   offsetof(conn_tables, trailers) == offsetof(conn_tables, by_kind[KIND_TRAILER]) &&
+                   offsetof(conn_tables, dvir_logs) == offsetof(conn_tables, by_kind[KIND_DVIR]) &&
+                   offsetof(conn_tables, fuel) == offsetof(conn_tables, by_kind[KIND_FUEL]),
                "conn_tables names match by_kind");
 
 void store_init(store *s)
@@ -133,9 +139,12 @@ conn_tables *store_conn_tables(store *s, size_t i)
     }
     if (!s->per_conn[i]) {
         conn_tables *ct = xcalloc(1, sizeof *ct);
-        for (int k = 0; k < KIND__COUNT; k++)
+        for (int k = 0; k < KIND__COUNT; k++) {
             table_init(&ct->by_kind[k], (record_kind)k);
+            ct->by_kind[k].owner = ct;
+        }
         table_init(&ct->staff, KIND_DRIVER);
+        ct->staff.owner = ct;
         s->per_conn[i] = ct;
     }
     conn_tables *ct = s->per_conn[i];

@@ -21,7 +21,16 @@ sref strpool_add(strpool *p, const char *s);
 const char *strpool_get(const strpool *p, sref r);
 void strpool_free(strpool *p);
 
-typedef enum { KIND_CONNECTION, KIND_DRIVER, KIND_VEHICLE, KIND_TRAILER, KIND__COUNT } record_kind;
+typedef enum {
+    KIND_CONNECTION,
+    KIND_DRIVER,
+    KIND_VEHICLE,
+    KIND_TRAILER,
+    KIND_DVIR,
+    KIND_FUEL,
+    KIND_GROUP_MESSAGE,
+    KIND__COUNT
+} record_kind;
 
 typedef struct connection_rec {
     uuid id, tsp_id;
@@ -49,6 +58,30 @@ typedef struct trailer_rec {
     uint8_t is_active;
 } trailer_rec;
 
+/* A DVIR log (inspection report): who, what, when, its defects ("brakes, tires") and whether one
+ * of them is safety-critical. */
+typedef struct dvir_rec {
+    uuid id, driver_id, vehicle_id, trailer_id;
+    sref occurred_at, log_type, defects, inspected_by, driver_comment, source_id;
+    float odometer;
+    int16_t defect_count;
+    uint8_t is_safety_critical;
+} dvir_rec;
+
+/* A fuel transaction (FuelTransactionRead: no volume unit, the time is occurred_at). */
+typedef struct fuel_rec {
+    uuid id, driver_id, vehicle_id, co_driver_id;
+    sref occurred_at, fuel_type, vendor, total_cost, currency, source_id;
+    float volume, odometer;
+} fuel_rec;
+
+/* A group message: one text to several drivers; the API gives one status for the whole group.
+ * recipients: their ids joined by ", " (as decoding keeps a list of strings). */
+typedef struct group_msg_rec {
+    uuid id, sender_id;
+    sref occurred_at, text, sender_name, status, recipients, source_id, connection_id;
+} group_msg_rec;
+
 typedef enum { LOAD_IDLE, LOAD_RUNNING, LOAD_DONE, LOAD_FAILED } load_state;
 
 /* One list (connections, or a connection's drivers/vehicles/trailers) being loaded page by page. */
@@ -61,6 +94,12 @@ typedef struct table {
     long total;           /* from the page's `total`, -1 if unknown */
     char *error;          /* one-line explanation when state == LOAD_FAILED */
     uint64_t generation;  /* bumped on every change, so views know to refilter */
+    /* The connection's tables this one belongs to (cells name a log's driver and vehicle from
+     * them), NULL for a table on its own (a subcommand's listing). Kept by table_clear. */
+    const struct conn_tables *owner;
+    /* Vehicles and drivers: the connection's live locations (core/api_live.h) their location
+     * columns show, NULL when none are loaded (the columns are then left out). Kept by table_clear. */
+    const struct live_set *live;
 } table;
 
 size_t record_size(record_kind k);
@@ -79,7 +118,7 @@ typedef struct conn_tables {
     union {
         table by_kind[KIND__COUNT]; /* the connection's list of each kind ([KIND_CONNECTION] unused) */
         struct {
-            table unused_, drivers, vehicles, trailers; /* the same, by name */
+            table unused_, drivers, vehicles, trailers, dvir_logs, fuel, group_messages; /* the same, by name */
         };
     };
     table staff; /* users with is_driver=false: dispatchers who can send messages */

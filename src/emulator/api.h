@@ -11,6 +11,9 @@ typedef void (*api_handler)(emu_app *app, emu_request *req, emu_response *resp, 
 void api_list_records(emu_app *app, emu_request *req, emu_response *resp, int res);
 void api_get_record(emu_app *app, emu_request *req, emu_response *resp, int res);
 
+/* api_locations.c */
+void api_live_locations(emu_app *app, emu_request *req, emu_response *resp, int arg);
+
 /* api_integrations.c */
 void api_list_connections(emu_app *app, emu_request *req, emu_response *resp, int arg);
 void api_get_connection(emu_app *app, emu_request *req, emu_response *resp, int arg);

@@ -336,6 +336,149 @@ static uint32_t *collect(emu_store *st, const list_query *lq, size_t *out_n)
     return v;
 }
 
+/* ---- pages without collecting: a query in the default order walks one unfiltered list (every record,
+ * or one connection's) and its cursors carry the position to resume from, so a page costs the same at
+ * any size. The total of a filtered walk is counted once and cached until the collection changes. */
+
+typedef struct base_list {
+    const uint32_t *v; /* NULL: every record, 0..n-1 */
+    size_t n;
+    bool desc;
+} base_list;
+
+static uint32_t base_at(const base_list *b, size_t k)
+{
+    size_t i = b->desc ? b->n - 1 - k : k;
+    return b->v ? b->v[i] : (uint32_t)i;
+}
+
+static bool walks_in_place(const list_query *lq)
+{
+    return lq->n_ids == 0 && (lq->sort_field == SORT_DEFAULT || lq->sort_field == SORT_CREATED) &&
+           (!lq->conn_ok || lq->only_conn >= 0 || lq->only_conn == -2);
+}
+
+static base_list base_of(const emu_store *st, const list_query *lq)
+{
+    const emu_collection *c = &st->coll[lq->res];
+    base_list b = {NULL, c->n, lq->desc};
+    if (lq->only_conn >= 0) {
+        b.v = c->by_conn[lq->only_conn].v;
+        b.n = c->by_conn[lq->only_conn].n;
+    } else if (lq->only_conn == -2) {
+        b.n = 0;
+    }
+    return b;
+}
+
+/* Every record of the base list matches (the connection is the list itself). */
+static bool matches_all(const list_query *lq)
+{
+    return lq->is_driver < 0 && lq->n_source_ids == 0 && lq->n_ff == 0 && !lq->window;
+}
+
+#define COUNT_CACHE_SIZE 16
+
+typedef struct count_entry {
+    bool used;
+    emu_resource res;
+    uint64_t fingerprint, gen;
+    size_t total;
+} count_entry;
+
+static pthread_mutex_t count_mu = PTHREAD_MUTEX_INITIALIZER;
+static count_entry count_cache[COUNT_CACHE_SIZE];
+static size_t count_next;
+
+static size_t count_matches(const emu_store *st, const list_query *lq, const base_list *b, uint64_t fp)
+{
+    /* Windows default to "the last 24 h", which moves: those totals are never cached (event lists are small). */
+    bool cacheable = !lq->window;
+    pthread_mutex_lock(&count_mu);
+    for (size_t i = 0; cacheable && i < COUNT_CACHE_SIZE; i++) {
+        const count_entry *e = &count_cache[i];
+        if (e->used && e->res == lq->res && e->fingerprint == fp && e->gen == st->gen[lq->res]) {
+            size_t total = e->total;
+            pthread_mutex_unlock(&count_mu);
+            return total;
+        }
+    }
+    pthread_mutex_unlock(&count_mu);
+    const emu_record *items = st->coll[lq->res].items;
+    size_t total = 0;
+    for (size_t k = 0; k < b->n; k++)
+        total += record_matches(lq, &items[base_at(b, k)]);
+    if (cacheable) {
+        pthread_mutex_lock(&count_mu);
+        count_cache[count_next] = (count_entry){true, lq->res, fp, st->gen[lq->res], total};
+        count_next = (count_next + 1) % COUNT_CACHE_SIZE;
+        pthread_mutex_unlock(&count_mu);
+    }
+    return total;
+}
+
+/* The page's records into out (room for w->end - w->start); returns how many, and sets the positions
+ * its cursors resume from. */
+static size_t fill_by_position(const emu_store *st, const list_query *lq, const base_list *b, bool all,
+                               page_window *w, uint32_t *out)
+{
+    size_t want = w->end - w->start, got = 0;
+    if (all) { /* positions are the offsets */
+        for (size_t k = w->start; k < w->end; k++)
+            out[got++] = base_at(b, k);
+        return got;
+    }
+    const emu_record *items = st->coll[lq->res].items;
+    w->with_pos = true;
+    size_t from = w->has_pos && w->cursor_pos < b->n ? w->cursor_pos : b->n;
+    if (w->has_pos && w->dir == 'b') {
+        size_t k = from;
+        while (k > 0 && got < want) {
+            k--;
+            if (record_matches(lq, &items[base_at(b, k)]))
+                out[want - 1 - got++] = (uint32_t)k;
+        }
+        memmove(out, out + (want - got), got * sizeof *out);
+        for (size_t i = 0; i < got; i++)
+            out[i] = base_at(b, out[i]);
+        w->pos_start = k;
+        w->pos_end = from;
+        w->start = w->end - got;
+        return got;
+    }
+    /* Forward from the cursor's position; without one (first page, a cursor of older making), skip matches. */
+    size_t k = w->has_pos ? from : 0, skip = w->has_pos ? 0 : w->start;
+    w->pos_start = k;
+    for (; k < b->n && got < want; k++) {
+        if (!record_matches(lq, &items[base_at(b, k)]))
+            continue;
+        if (skip) {
+            skip--;
+            w->pos_start = k + 1;
+            continue;
+        }
+        if (got == 0)
+            w->pos_start = k;
+        out[got++] = base_at(b, k);
+    }
+    w->pos_end = k;
+    w->end = w->start + got;
+    return got;
+}
+
+static void render_page(strbuf *sb, emu_store *st, const list_query *lq, const page_window *w, const uint32_t *v,
+                        size_t n)
+{
+    strbuf_reset(sb);
+    page_begin(sb);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_putc(sb, ',');
+        render_record(sb, st, lq->res, &st->coll[lq->res].items[v[i]], lq->include_source_data);
+    }
+    page_end(sb, w, true);
+}
+
 void api_list_records(emu_app *app, emu_request *req, emu_response *resp, int res)
 {
     problem_list p = {0};
@@ -351,28 +494,31 @@ void api_list_records(emu_app *app, emu_request *req, emu_response *resp, int re
         return;
     }
     size_t n = 0;
-    uint32_t *v = collect(st, &lq, &n);
+    uint32_t *v = NULL;
     page_window w;
-    if (!page_select(&req->query, &p, n, &w)) {
-        pthread_rwlock_unlock(&st->lock);
-        free(v);
-        list_query_free(&lq);
-        reply_problems(resp, &p);
-        return;
+    bool ok;
+    if (walks_in_place(&lq)) {
+        base_list b = base_of(st, &lq);
+        bool all = matches_all(&lq);
+        ok = page_select(&req->query, &p, all ? b.n : count_matches(st, &lq, &b, query_fingerprint(&req->query)), &w);
+        if (ok) {
+            v = xmalloc((w.end - w.start + 1) * sizeof *v);
+            n = fill_by_position(st, &lq, &b, all, &w, v);
+            render_page(&resp->body, st, &lq, &w, v, n);
+        }
+    } else {
+        v = collect(st, &lq, &n);
+        ok = page_select(&req->query, &p, n, &w);
+        if (ok)
+            render_page(&resp->body, st, &lq, &w, v + w.start, w.end - w.start);
     }
-    strbuf *sb = &resp->body;
-    strbuf_reset(sb);
-    page_begin(sb);
-    for (size_t i = w.start; i < w.end; i++) {
-        if (i > w.start)
-            strbuf_putc(sb, ',');
-        render_record(sb, st, (emu_resource)res, &st->coll[res].items[v[i]], lq.include_source_data);
-    }
-    page_end(sb, &w, true);
     pthread_rwlock_unlock(&st->lock);
-    resp->status = 200;
     free(v);
     list_query_free(&lq);
+    if (ok)
+        resp->status = 200;
+    else
+        reply_problems(resp, &p);
 }
 
 void api_get_record(emu_app *app, emu_request *req, emu_response *resp, int res)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "api_limit.h"
+#include "chatter.h"
 #include "emu_clock.h"
 #include "faults.h"
 #include "operations.h"
@@ -36,6 +37,11 @@ emu_app *app_new(const emu_options *opts)
     }
     seed_config cfg = {opts->seed, opts->connections, opts->vehicles, opts->users, opts->trailers, opts->hostile};
     app->store = seed_store(&cfg);
+    /* Relative to the start instant itself, so that the same --start-time gives the same messages. */
+    int64_t start = opts->start_time_us ? opts->start_time_us : emu_now_us();
+    if (opts->message_history)
+        chatter_seed_history(app->store, start);
+    app->chatter = chatter_new(app->store, opts->chatter, start);
     auth_init(&app->auth, opts->client_id, opts->client_secret, opts->token_lifetime, &app->store->partner_id);
     app->log = reqlog_new(10000);
     if (opts->api_rate_limit > 0)
@@ -49,6 +55,7 @@ void app_free(emu_app *app)
     if (!app)
         return;
     ops_free(app->ops);
+    chatter_free(app->chatter);
     webhooks_free(app->webhooks);
     api_limit_free(app->limiter);
     reqlog_free(app->log);

@@ -12,6 +12,7 @@ typedef struct fault_table fault_table;
 typedef struct ops_engine ops_engine;
 typedef struct api_limiter api_limiter;
 typedef struct webhook_sender webhook_sender;
+typedef struct chatter chatter;
 
 typedef struct emu_app {
     emu_options opts;
@@ -22,6 +23,7 @@ typedef struct emu_app {
     ops_engine *ops;
     api_limiter *limiter;
     webhook_sender *webhooks; /* NULL unless --webhook-url */
+    chatter *chatter;         /* drivers who talk back (chatter.h) */
 } emu_app;
 
 /* Builds the app from options (seeds data, starts workers); NULL with a message on err on failure. */

@@ -6,6 +6,8 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "chatter.h"
+#include "common/err.h"
 #include "emu_clock.h"
 #include "emu_json.h"
 #include "faults.h"
@@ -78,6 +80,44 @@ static void control_share_level(emu_app *app, emu_request *req, emu_response *re
         reply_json(resp, 200, "{\"status\":\"ok\"}");
 }
 
+/* POST /_emulator/drivers/{user_id}/messages {"message_text":"...","recipient_id":ID?}: the driver writes now. */
+static bool control_driver_says(emu_app *app, emu_request *req, emu_response *resp)
+{
+    static const char prefix[] = "/_emulator/drivers/", suffix[] = "/messages";
+    size_t n = strlen(req->path), np = sizeof prefix - 1, ns = sizeof suffix - 1;
+    if (strcmp(req->method, "POST") != 0 || n <= np + ns || strncmp(req->path, prefix, np) != 0 ||
+        strcmp(req->path + n - ns, suffix) != 0)
+        return false;
+    char id_text[UUID_STR_LEN];
+    uuid driver, recipient;
+    bool id_ok = n - np - ns == UUID_STR_LEN - 1;
+    if (id_ok) {
+        memcpy(id_text, req->path + np, UUID_STR_LEN - 1);
+        id_text[UUID_STR_LEN - 1] = '\0';
+        id_ok = uuid_parse(id_text, &driver);
+    }
+    cJSON *root = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(root, "message_text");
+    const cJSON *to = cJSON_GetObjectItemCaseSensitive(root, "recipient_id");
+    if (!id_ok || !cJSON_IsString(text) || !*text->valuestring ||
+        (to && !(cJSON_IsString(to) && uuid_parse(to->valuestring, &recipient)))) {
+        cJSON_Delete(root);
+        reply_error(resp, 400, "expected POST /_emulator/drivers/{user_id}/messages with "
+                               "{\"message_text\":\"...\"[,\"recipient_id\":UUID]}");
+        return true;
+    }
+    char *err = NULL;
+    int status = chatter_driver_says(app->chatter, app->store, &driver, text->valuestring, to ? &recipient : NULL,
+                                     &resp->body, &err);
+    cJSON_Delete(root);
+    if (status == 201)
+        resp->status = 201;
+    else
+        reply_error(resp, status, err);
+    free(err);
+    return true;
+}
+
 void control_handle(emu_app *app, emu_request *req, emu_response *resp)
 {
     if (is(req, "GET", "/_emulator/health")) {
@@ -111,7 +151,7 @@ void control_handle(emu_app *app, emu_request *req, emu_response *resp)
             reply_json(resp, 200, "{\"status\":\"drained\"}");
         else
             reply_error(resp, 504, "operations still pending");
-    } else {
+    } else if (!control_driver_says(app, req, resp)) {
         reply_error(resp, 404, "Unknown control endpoint (see catena-emulator --help)");
     }
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chatter.h"
 #include "emu_clock.h"
 #include "emu_crypto.h"
 #include "emu_json.h"
@@ -240,6 +241,7 @@ void effects_apply(emu_app *app, const emu_op *op, emu_rng *r, uuid *resource_id
             free(rec->blob);
             rec->blob = rb_finish(&rb);
             rec->updated_us = rec->occurred_us = now;
+            st->gen[res]++;
             const cJSON *drv = cJSON_GetObjectItemCaseSensitive(op->body, "is_driver");
             if (res == RES_USER && cJSON_IsBool(drv))
                 rec->flags = cJSON_IsTrue(drv) ? (rec->flags | REC_IS_DRIVER) : (rec->flags & ~REC_IS_DRIVER);
@@ -290,5 +292,7 @@ void effects_apply(emu_app *app, const emu_op *op, emu_rng *r, uuid *resource_id
         int64_t deliver = now + policy_delivery_delay_us(r);
         int64_t read = op->res == RES_MESSAGE && policy_message_gets_read(r) ? deliver + policy_read_delay_us(r) : 0;
         ops_track_message(app->ops, op->res, idx, deliver, read);
+        if (op->res == RES_MESSAGE)
+            chatter_note_message(app->chatter, st, idx, read);
     }
 }

@@ -376,6 +376,7 @@ static void set_status(emu_store *st, tracked_message *m, const char *status, in
     rec->blob = rb_finish(&rb);
     rb_free(&rb);
     rec->updated_us = at;
+    st->gen[m->res]++;
 }
 
 void ops_advance_messages(emu_app *app)

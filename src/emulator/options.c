@@ -1,5 +1,9 @@
 #include "options.h"
 
+#ifndef CATENA_VERSION
+#define CATENA_VERSION "unknown"
+#endif
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +50,13 @@ void options_print_help(FILE *out)
         "  --client-secret S     accepted OAuth client secret (default demo-secret)\n"
         "  --hostile-strings     give the first records of each kind hostile names (terminal escape sequences,\n"
         "                        bidi overrides, C1 controls, invalid UTF-8) to test clients' sanitizing\n"
+        "  --message-history     seed 90 days of messages before the start time: each connection's\n"
+        "                        dispatcher and up to 12 of its drivers, both directions, answering each\n"
+        "                        other; sent_by_driver, delivered/read statuses and read_at set (the\n"
+        "                        dispatcher has read what drivers wrote except in the last 3 hours)\n"
+        "  --chatter             drivers talk back: 60 % of the dispatcher messages a driver reads get an\n"
+        "                        answer 20 s-4 min later, and each connection's drivers write on their own\n"
+        "                        every 4-20 min (emulated; seeded, so deterministic for the same requests)\n"
         "  --token-lifetime SEC  access token lifetime in emulated seconds (default 3600; 0 = expire at once)\n"
         "  --time-scale F        real seconds per emulated second (default 1; 0.001 = 1 s passes in 1 ms);\n"
         "                        scales retries, backoff, TSP latency, message delivery and token expiry\n"
@@ -71,6 +82,7 @@ void options_print_help(FILE *out)
         "                        X-Request-ID is new per attempt, X-Delivery-Attempt counts them\n"
         "  --webhook-secret S    HMAC secret for X-Catena-Signature (default whsec-emulator)\n"
         "  --verbose             log requests to stderr\n"
+        "  --version             the version\n"
         "  --help                this text\n"
         "\n"
         "Environment: CATENA_EMU_RECORD_DIR=DIR appends every API response to DIR/responses-PID.jsonl\n"
@@ -80,7 +92,12 @@ void options_print_help(FILE *out)
         "HTTP Basic); with Bearer token: GET /v2/integrations/connections[/{id}], .../connections/data-freshness,\n"
         ".../connections/resource-operations, .../connections/{id}/resource-operations/{id},\n"
         "GET /v2/integrations/tsps[/{id}], GET|POST /v2/telematics/{vehicles,users,trailers} (+ GET /{id},\n"
-        "PATCH /{id}), GET|POST /v2/telematics/{messages,group-messages,dvir-logs,fuel-transactions}.\n"
+        "PATCH /{id}), GET|POST /v2/telematics/{messages,group-messages,dvir-logs,fuel-transactions},\n"
+        "GET /v2/telematics/analytics/vehicles/live-locations (each vehicle drives a seeded loop around a\n"
+        "home city in drive/park cycles, a function of the emulated clock; in-service vehicles report on a\n"
+        "30 s grid, out-of-service and spare ones 1-72 h before 00:00Z of the day; the k-th vehicle of a\n"
+        "connection has its k-th driver; default order occurred_at, then vehicle; sort_by occurred_at,\n"
+        "vehicle_name, vehicle_id, speed, odometer or fuel_level).\n"
         "\n"
         "Control surface (loopback clients only, no auth; never part of the Catena API):\n"
         "  GET    /_emulator/health              {\"status\":\"ok\"}\n"
@@ -131,6 +148,9 @@ void options_print_help(FILE *out)
         "  POST   /_emulator/share-level         {\"connection_id\":ID,\"resource\":\"vehicle\",\n"
         "                                        \"share_level\":\"read|read_write\"}\n"
         "  POST   /_emulator/operations/drain?timeout_ms=N  wait until no async operation is pending\n"
+        "  POST   /_emulator/drivers/{user_id}/messages  {\"message_text\":\"...\"[,\"recipient_id\":ID]}: the\n"
+        "                                        driver sends that text now (to the connection's\n"
+        "                                        dispatcher unless recipient_id); 201 + the MessageRead\n"
         "\n"
         "\n"
         "Seeded data (deterministic for --seed and sizes; records dated before 2026-01-01): connection i\n"
@@ -181,12 +201,20 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
             options_print_help(out);
             return 1;
         }
+        if (strcmp(a, "--version") == 0) {
+            fprintf(out, "catena-emulator %s\n", CATENA_VERSION);
+            return 1;
+        }
         if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
             o->verbose = true;
             continue;
         }
         if (strcmp(a, "--hostile-strings") == 0) {
             o->hostile = true;
+            continue;
+        }
+        if (strcmp(a, "--message-history") == 0 || strcmp(a, "--chatter") == 0) {
+            *(a[2] == 'm' ? &o->message_history : &o->chatter) = true;
             continue;
         }
         if (!v) {

@@ -19,6 +19,8 @@ typedef struct emu_options {
     long token_lifetime; /* seconds; 0 = tokens expire at once */
     bool verbose;
     bool hostile;       /* --hostile-strings: a few seeded names carry escape sequences and bad bytes */
+    bool message_history; /* --message-history: seed 90 days of messages */
+    bool chatter;         /* --chatter: drivers answer and write on their own */
     double time_scale;  /* real seconds per emulated second */
     int64_t start_time_us; /* emulated start instant; 0 = wall clock */
     int threads;

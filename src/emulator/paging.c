@@ -32,7 +32,16 @@ void page_cursor_put(strbuf *sb, char dir, size_t offset, uint64_t fp)
     strbuf_putc(sb, '"');
 }
 
-static bool cursor_decode(const char *text, uint64_t fp, char *dir, size_t *offset)
+void page_cursor_put_pos(strbuf *sb, char dir, size_t offset, uint64_t fp, size_t pos)
+{
+    char raw[80];
+    int n = snprintf(raw, sizeof raw, "%c:%zu:%016llx:%zu", dir, offset, (unsigned long long)fp, pos);
+    strbuf_putc(sb, '"');
+    base64_put(sb, raw, (size_t)n, true);
+    strbuf_putc(sb, '"');
+}
+
+static bool cursor_decode(const char *text, uint64_t fp, char *dir, size_t *offset, bool *has_pos, size_t *pos)
 {
     char *owned = NULL;
     if (strchr(text, '%')) {
@@ -55,13 +64,18 @@ static bool cursor_decode(const char *text, uint64_t fp, char *dir, size_t *offs
     char d = 0;
     size_t off = 0;
     unsigned long long got = 0;
-    int used = 0;
-    bool ok = n < 60 && sscanf((char *)raw, "%c:%zu:%16llx%n", &d, &off, &got, &used) == 3 && (size_t)used == n &&
+    int used = 0, used_pos = 0;
+    size_t p = 0;
+    bool ok = n < 80 && sscanf((char *)raw, "%c:%zu:%16llx%n", &d, &off, &got, &used) == 3 &&
               (d == 'f' || d == 'b') && got == (unsigned long long)fp;
+    bool with_pos = ok && (size_t)used < n && sscanf((char *)raw + used, ":%zu%n", &p, &used_pos) == 1;
+    ok = ok && (size_t)(used + used_pos) == n;
     free(raw);
     if (ok) {
         *dir = d;
         *offset = off;
+        *has_pos = with_pos;
+        *pos = p;
     }
     return ok;
 }
@@ -75,13 +89,16 @@ bool page_select(const query_args *q, problem_list *p, size_t total, page_window
     const char *cursor = query_get(q, "cursor");
     char dir = 'f';
     size_t offset = 0;
-    if (cursor && *cursor && !cursor_decode(cursor, w->fingerprint, &dir, &offset))
+    w->has_pos = w->with_pos = false;
+    w->cursor_pos = w->pos_start = w->pos_end = 0;
+    if (cursor && *cursor && !cursor_decode(cursor, w->fingerprint, &dir, &offset, &w->has_pos, &w->cursor_pos))
         problems_add(p, "cursor", cursor, "Invalid cursor value (malformed, or made for other filters)",
                      "value_error");
     if (p->n != before)
         return false;
     if (offset > total)
         offset = total;
+    w->dir = dir;
     if (dir == 'f') {
         w->start = offset;
         w->end = offset + (size_t)size < total ? offset + (size_t)size : total;
@@ -97,23 +114,31 @@ void page_begin(strbuf *sb)
     strbuf_puts(sb, "{\"items\":[");
 }
 
+static void cursor_at(strbuf *sb, const page_window *w, char dir, size_t offset, size_t pos)
+{
+    if (w->with_pos)
+        page_cursor_put_pos(sb, dir, offset, w->fingerprint, pos);
+    else
+        page_cursor_put(sb, dir, offset, w->fingerprint);
+}
+
 void page_end(strbuf *sb, const page_window *w, bool with_total)
 {
     strbuf_putc(sb, ']');
     if (with_total)
         strbuf_printf(sb, ",\"total\":%zu", w->total);
     strbuf_puts(sb, ",\"current_page\":");
-    page_cursor_put(sb, 'f', w->start, w->fingerprint);
+    cursor_at(sb, w, 'f', w->start, w->pos_start);
     strbuf_puts(sb, ",\"current_page_backwards\":");
-    page_cursor_put(sb, 'b', w->end, w->fingerprint);
+    cursor_at(sb, w, 'b', w->end, w->pos_end);
     strbuf_puts(sb, ",\"previous_page\":");
     if (w->start > 0)
-        page_cursor_put(sb, 'b', w->start, w->fingerprint);
+        cursor_at(sb, w, 'b', w->start, w->pos_start);
     else
         strbuf_puts(sb, "null");
     strbuf_puts(sb, ",\"next_page\":");
     if (w->end < w->total)
-        page_cursor_put(sb, 'f', w->end, w->fingerprint);
+        cursor_at(sb, w, 'f', w->end, w->pos_end);
     else
         strbuf_puts(sb, "null");
     strbuf_putc(sb, '}');

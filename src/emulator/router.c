@@ -4,6 +4,7 @@
 
 #include "api.h"
 #include "api_limit.h"
+#include "chatter.h"
 #include "emu_clock.h"
 #include "faults.h"
 #include "faults_hostile.h"
@@ -36,6 +37,7 @@ static const route ROUTES[] = {
     EVENT_ROUTES("/v2/telematics/group-messages", RES_GROUP_MESSAGE),
     EVENT_ROUTES("/v2/telematics/dvir-logs", RES_DVIR_LOG),
     EVENT_ROUTES("/v2/telematics/fuel-transactions", RES_FUEL_TRANSACTION),
+    {"GET", "/v2/telematics/analytics/vehicles/live-locations", api_live_locations, 0},
 };
 
 #define TOKEN_PATH "/realms/catena/protocol/openid-connect/token"
@@ -144,8 +146,10 @@ void app_handle(emu_app *app, emu_request *req, emu_response *resp)
     } else {
         fault_outcome fo = faults_apply(app->faults, req, resp);
         resp->injected = fo != FAULT_NONE;
-        if (fo != FAULT_RESPONDED)
+        if (fo != FAULT_RESPONDED) {
+            chatter_advance(app->chatter, app->store);
             dispatch_api(app, req, resp);
+        }
         if (fo == FAULT_TRUNCATE_RESPONSE)
             resp->kind = RESP_TRUNCATED;
         if (fo == FAULT_REWRITE)

@@ -118,6 +118,7 @@ uint32_t store_add(emu_store *st, emu_resource res, emu_record *rec)
         c->items = xrealloc(c->items, c->cap * sizeof *c->items);
     }
     uint32_t idx = (uint32_t)c->n++;
+    st->gen[res]++;
     c->items[idx] = *rec;
     index_push(&c->by_conn[rec->conn], idx);
     map_put(st, &rec->id, (((uint32_t)res << 27) | idx) + 1);
@@ -135,6 +136,14 @@ int store_find_connection(const emu_store *st, const uuid *id)
         if (uuid_equal(&st->conns[i].id, id))
             return (int)i;
     return -1;
+}
+
+void user_full_name(const emu_record *user, char *out, size_t cap)
+{
+    char first[128] = "", last[128] = "";
+    fragment_string(blob_field(user->blob, UF_first_name), first, sizeof first);
+    fragment_string(blob_field(user->blob, UF_last_name), last, sizeof last);
+    snprintf(out, cap, "%s%s%s", first, *first && *last ? " " : "", last);
 }
 
 const char *blob_field(const char *blob, size_t idx)

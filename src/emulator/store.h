@@ -58,6 +58,7 @@ typedef struct emu_store {
     emu_connection *conns;
     size_t n_conns;
     emu_collection coll[RES_COUNT];
+    uint64_t gen[RES_COUNT]; /* bumped by every change to a collection (cached list totals check it) */
     /* uuid -> (resource << 27 | index) + 1, open addressing */
     uuid *map_keys;
     uint32_t *map_vals;
@@ -72,6 +73,8 @@ uint32_t store_add(emu_store *st, emu_resource res, emu_record *rec);
 /* Finds a record by Catena id. */
 bool store_lookup(const emu_store *st, const uuid *id, emu_resource *res, uint32_t *idx);
 emu_record *store_get(emu_store *st, emu_resource res, uint32_t idx);
+/* "First Last" of a user record (either part may be missing). */
+void user_full_name(const emu_record *user, char *out, size_t cap);
 /* Index of the connection with that id, or -1. */
 int store_find_connection(const emu_store *st, const uuid *id);
 

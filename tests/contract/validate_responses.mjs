@@ -91,8 +91,10 @@ function requestProblem(method, path, body) {
 }
 
 // ---------------------------------------------------------------- scenario against a fresh emulator
+let scenarioChild = null; // killed when the scenario throws, so that node can exit and report
 async function runScenario(bin, recordDir) {
-  const child = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9'], {
+  const child = scenarioChild = spawn(bin, ['--port', '0', '--time-scale', '0.001', '--token-lifetime', '100000000', '--seed', '9',
+    '--message-history', '--chatter'], {
     env: { ...process.env, CATENA_EMU_RECORD_DIR: recordDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -193,9 +195,54 @@ async function runScenario(bin, recordDir) {
   await get(`/v2/integrations/connections/${b.conn}/resource-operations/${ops.json.items[0].id}`);
   await get('/v2/integrations/connections/resource-operations?source_id=1');
   await get('/v2/telematics/messages');
+  // Drivers talk back: a control call, the seeded history (90 days, two 45-day windows), replies and chatter.
+  const says = await fetch(`${base}/_emulator/drivers/${b.drivers[0]}/messages`, { method: 'POST', body: JSON.stringify({ message_text: 'At the dock' }) });
+  if (says.status !== 201) throw new Error(`POST /_emulator/drivers/{id}/messages answered ${says.status}`);
+  const clock = await (await fetch(`${base}/_emulator/clock`)).json();
+  const now = Date.parse(clock.now), iso = (ms) => new Date(ms).toISOString();
+  for (const [from, to] of [[now - 90 * 864e5, now - 45 * 864e5], [now - 45 * 864e5, now]]) {
+    let page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}`);
+    if (!page.json.items.length) throw new Error('no seeded message history');
+    for (let i = 0; i < 3 && page.json.next_page; i++)
+      page = await get(`/v2/telematics/messages?size=50&from_datetime=${iso(from)}&to_datetime=${iso(to)}&cursor=${encodeURIComponent(page.json.next_page)}`);
+  }
+  await get(`/v2/telematics/messages?sender_ids=${b.drivers[0]}&recipient_ids=${b.dispatcher}&from_datetime=${iso(now - 864e5)}`);
+  // Live locations: pages, filters, sorting, problems; after the clock moved (positions move with it).
+  const live = '/v2/telematics/analytics/vehicles/live-locations';
+  let lp = await get(`${live}?size=25`);
+  while (lp.json.next_page) lp = await get(`${live}?size=25&cursor=${encodeURIComponent(lp.json.next_page)}`);
+  for (const q of [`connection_id=${a.conn}`, `vehicle_ids=${a.vehicle}&vehicle_ids=${b.vehicle}`, `driver_ids=${a.drivers[0]}`,
+    `fleet_refs=x&sort_by=speed&sort_order=desc`, 'sort_by=fuel_level', 'source_ids=nope', 'sort_by=colour', 'size=0',
+    'cursor=bad', 'vehicle_ids=bad']) await get(`${live}?${q}`);
+  await get(live, 'garbage');
+  await call('POST', live, { token: tok, body: {} });
   await get('/v2/telematics/group-messages');
   await get('/v2/telematics/dvir-logs');
   await get('/v2/telematics/fuel-transactions');
+  // The event resources written back are listed again, with the contract's filters (issue 10).
+  const past = iso(now - 3 * 864e5), week = `from_datetime=${iso(now - 7 * 864e5)}&to_datetime=${iso(now + 864e5)}`; // the clock runs 1000x
+  const made = [
+    ['/v2/telematics/dvir-logs', { connection_id: a.conn, driver_id: a.drivers[1], vehicle_id: a.vehicle, trailer_id: a.trailer, log_type: 'pre_trip', defects: ['tires', 'brakes'], defect_count: 2, is_safety_critical: true, occurred_at: past }, `driver_ids=${a.drivers[1]}&vehicle_ids=${a.vehicle}`],
+    ['/v2/telematics/fuel-transactions', { connection_id: a.conn, driver_id: a.drivers[1], vehicle_id: a.vehicle, fuel_volume: 80, fuel_volume_unit: 'US_GALLON', transaction_time: past, fuel_vendor: 'Pilot' }, `driver_ids=${a.drivers[1]}&vehicle_ids=${a.vehicle}`],
+    ['/v2/telematics/group-messages', { connection_id: b.conn, sender_id: b.dispatcher, recipient_ids: b.drivers.slice(0, 3), message_text: 'yard closes at 6' }, `sender_ids=${b.dispatcher}`],
+  ];
+  for (const [path, body, filter] of made) {
+    const problem = requestProblem('POST', path, body);
+    if (problem) throw new Error(`scenario body for POST ${path} is not valid against the contract: ${problem}`);
+    const op = await post(path, body, true);
+    if (op.status !== 200) throw new Error(`POST ${path} answered ${op.status}`);
+    let found = false, page = await get(`${path}?${week}&${filter}&size=1`);
+    for (;;) {
+      found ||= page.json.items.some((r) => r.id === op.json.resource_id);
+      if (!page.json.next_page) break;
+      page = await get(`${path}?${week}&${filter}&size=1&cursor=${encodeURIComponent(page.json.next_page)}`);
+    }
+    if (!found) throw new Error(`${path}: the record written is not listed with ${filter}`);
+    await get(`${path}?connection_id=${a.conn}&fleet_refs=none&${week}`);
+  }
+  await get(`/v2/telematics/fuel-transactions?source_driver_ids=x&${week}&sort_by=fuel_volume&sort_order=desc`);
+  await get(`/v2/telematics/group-messages?group_ids=${a.conn}&source_group_ids=g&source_sender_ids=s`);
+  await get(`/v2/telematics/dvir-logs?from_datetime=${iso(now - 50 * 864e5)}&to_datetime=${iso(now)}`);
   await get(`/v2/telematics/vehicles/${a.vehicle}`);
   child.kill('SIGTERM');
   const code = await new Promise((res) => child.on('exit', (c) => res(c)));
@@ -232,7 +279,13 @@ const tally = { passed: 0, failed: 0, skipped: 0, errors: [], covered: new Set()
 if (opt.emulator) {
   const dir = mkdtempSync(join(tmpdir(), 'emu-contract-'));
   try {
-    await runScenario(opt.emulator, dir);
+    try {
+      await runScenario(opt.emulator, dir);
+    } catch (e) {
+      scenarioChild?.kill('SIGKILL');
+      tally.failed++;
+      tally.errors.push(`scenario: ${e.message}`);
+    }
     validateDir(dir, tally);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -55,6 +55,8 @@ typedef struct fx {
     /* connections 0 (Samsara) and 1 (Motive) of the seeded data, a dispatcher and a driver of each */
     char conn[2][37], sender[2][37], driver[2][37];
     char dir[64], journal[128];
+    int by_id_max; /* the tracker's setting: fx_open makes it -1 (always the list, the subject of most
+                    * tests); tests of polling by need set 0 (the default) and make a new tracker */
     int changes, dirties;
     op_status last_old, last_new;
     char last_id[37];
@@ -207,7 +209,10 @@ static inline void fx_on_dirty(void *ud)
 
 static inline ops_tracker *fx_tracker(fx *f, bool journal)
 {
-    ops_settings s = {.poll_pending_ms = 1000, .poll_idle_ms = 15000, .journal_path = journal ? f->journal : NULL};
+    ops_settings s = {.poll_pending_ms = 1000,
+                      .poll_idle_ms = 15000,
+                      .journal_path = journal ? f->journal : NULL,
+                      .by_id_max = f->by_id_max};
     ops_tracker *t = ops_tracker_new(f->l, f->a, &s);
     ops_tracker_set_callbacks(t, fx_on_change, fx_on_dirty, f);
     return t;
@@ -237,6 +242,7 @@ static inline void fx_start_emulator(fx *f, bool same_port)
 static inline void fx_open(fx *f, const char *const *args, bool journal)
 {
     memset(f, 0, sizeof *f);
+    f->by_id_max = -1;
     /* Tokens outlive any clock jump; the simulated TSPs never rate-limit the tests' writes. */
     const char *common[] = {"--token-lifetime", "100000000", "--tsp-rate", "1000000", "--tsp-burst", "1000000"};
     for (int i = 0; args && args[i]; i++) {

@@ -318,6 +318,71 @@ START_TEST(send_message_async_prints_the_operation_and_sends_catena_ids)
 }
 END_TEST
 
+START_TEST(group_messages_lists_what_was_sent_with_its_recipients)
+{
+    const world *w = the_world();
+    char to[2048];
+    snprintf(to, sizeof to, "%s,%s", w->drv_id[0], w->drv_id[1]);
+    cli_out r = CLI("send-group-message", "--connection", w->conn_id, "--from", w->drv_id[0], "--to", to, "--text",
+                    "Listed group 7", "--sync");
+    ASSERT_EXIT(r, 0);
+    cli_free(&r);
+    r = CLI("group-messages", "--connection", w->conn_desc, "--json");
+    ASSERT_EXIT(r, 0);
+    cJSON *rows = json_lines(r.out), *it, *found = NULL;
+    cJSON_ArrayForEach(it, rows)
+        if (strcmp(str(it, "message_text"), "Listed group 7") == 0)
+            found = it;
+    ck_assert_msg(found != NULL, "%s", r.out);
+    ck_assert_str_eq(str(found, "connection_id"), w->conn_id);
+    ck_assert_str_eq(str(found, "sender_id"), w->drv_id[0]);
+    const cJSON *ids = cJSON_GetObjectItem(found, "recipient_ids");
+    ck_assert(cJSON_IsArray(ids) && cJSON_GetArraySize(ids) == 2);
+    ck_assert_str_eq(cJSON_GetArrayItem(ids, 1)->valuestring, w->drv_id[1]);
+    cJSON_Delete(rows);
+    cli_free(&r);
+    /* Without --connection: every connection's, as a table with the number of recipients. */
+    r = CLI("group-messages");
+    ASSERT_EXIT(r, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "RECIPIENTS"));
+    const char *line = strstr(r.out, "Listed group 7");
+    ck_assert_ptr_nonnull(line);
+    cli_free(&r);
+    r = CLI("group-messages", "--connection", "no such connection");
+    ASSERT_EXIT(r, 2);
+    cli_free(&r);
+}
+END_TEST
+
+START_TEST(locations_prints_where_each_vehicle_is)
+{
+    const world *w = the_world();
+    cli_out r = CLI("locations", "--connection", w->conn_id, "--json");
+    ASSERT_EXIT(r, 0);
+    cJSON *rows = json_lines(r.out), *it;
+    int n = 0, with_place = 0;
+    cJSON_ArrayForEach(it, rows)
+    {
+        n++;
+        ck_assert_str_eq(str(it, "connection_id"), w->conn_id);
+        ck_assert_uint_eq(strlen(str(it, "vehicle_id")), 36);
+        with_place += strchr(str(it, "location"), ',') != NULL;
+    }
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_gt(with_place, 0);
+    cJSON_Delete(rows);
+    cli_free(&r);
+    r = CLI("locations");
+    ASSERT_EXIT(r, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "LOCATION"));
+    ck_assert_ptr_nonnull(strstr(r.out, " ago") ? r.out : strstr(r.out, "now"));
+    cli_free(&r);
+    r = CLI("locations", "--connection", "no such connection", "--json");
+    ASSERT_EXIT(r, 2);
+    cli_free(&r);
+}
+END_TEST
+
 /* Display columns where `needle` starts in line. */
 static int column_of(const char *line, const char *needle)
 {
@@ -717,7 +782,8 @@ int main(void)
         sync_write_the_tsp_refuses_exits_1, usage_errors_exit_2_before_sending,
         ambiguous_name_exits_2_naming_the_candidates, auth_failures_exit_3, network_and_api_errors_exit_4,
         unknown_outcome_exits_4_and_says_check_the_operations, request_timeout_ms_from_the_config_file_is_honoured,
-        a_gateway_502_on_a_write_exits_4_may_have_gone_through,         hostile_strings_never_reach_stdout};
+        a_gateway_502_on_a_write_exits_4_may_have_gone_through,         hostile_strings_never_reach_stdout,
+        group_messages_lists_what_was_sent_with_its_recipients, locations_prints_where_each_vehicle_is};
     Suite *s = suite_create("subcommands");
     TCase *tc = tcase_create("e2e");
     tcase_set_timeout(tc, 120);

@@ -3,6 +3,7 @@
 #include "core/api.h"
 #include "core/api_caps.h"
 #include "core/api_json.h"
+#include "core/api_live.h"
 #include "core/api_messages.h"
 #include "core/api_writes.h"
 #include "core/text.h"
@@ -118,6 +119,102 @@ START_TEST(message_pages_decode_merge_and_flag_who_wrote)
 }
 END_TEST
 
+START_TEST(group_pages_keep_the_drivers_as_group_messages)
+{
+    conv_list l = {0};
+    conv_who who = {0};
+    uuid_parse(DRV, &who.driver_id);
+    const char *page =
+        "{\"items\":["
+        "{\"id\":\"019b0000-0000-7000-8000-000000000010\",\"sender_id\":\"" YOU "\",\"message_text\":\"all\","
+        "\"recipient_ids\":[\"" YOU "\",\"" DRV "\",\"junk\"],\"status\":\"sent\",\"sent_by_driver\":true,"
+        "\"occurred_at\":\"2026-01-02T00:00:02Z\"},"
+        "{\"id\":\"019b0000-0000-7000-8000-000000000011\",\"message_text\":\"others\","
+        "\"recipient_ids\":[\"" YOU "\"]},"
+        "{\"id\":\"019b0000-0000-7000-8000-000000000012\",\"message_text\":\"none\"}]}";
+    char *err = NULL;
+    ck_assert_int_eq(conv_decode_group_page(&l, &who, page, strlen(page), &err), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(strpool_get(&l.pool, l.v[0].text), "all");
+    ck_assert(l.v[0].flags & CF_GROUP);
+    ck_assert(!(l.v[0].flags & CF_DRIVER)); /* sent to the driver, whatever sent_by_driver says */
+    ck_assert_uint_eq(l.v[0].group_n, 3);
+    ck_assert_int_eq(conv_decode_group_page(&l, &who, "[]", 2, &err), -1);
+    free(err);
+    conv_list_free(&l);
+}
+END_TEST
+
+START_TEST(window_queries_are_utc_and_encoded)
+{
+    char *q = api_msgs_window_query(1767225600000LL, 0); /* 2026-01-01T00:00:00Z */
+    ck_assert_str_eq(q, "from_datetime=2026-01-01T00%3A00%3A00Z");
+    free(q);
+    q = api_msgs_window_query(1767225600000LL, 1767225600000LL + 86400000LL);
+    ck_assert_str_eq(q, "from_datetime=2026-01-01T00%3A00%3A00Z&to_datetime=2026-01-02T00%3A00%3A00Z");
+    free(q);
+}
+END_TEST
+
+START_TEST(live_locations_decode_to_places_speeds_and_drivers)
+{
+#define V1 "019b0000-0000-7000-8000-0000000000a1"
+#define V2 "019b0000-0000-7000-8000-0000000000a2"
+    live_set s = {0};
+    const char *page =
+        "{\"items\":["
+        "{\"vehicle_id\":\"" V2 "\",\"vehicle_name\":\"T\\u001b2\",\"driver_id\":\"" DRV "\","
+        "\"speed\":25,\"speed_unit\":\"m/s\",\"occurred_at\":\"2026-01-05T00:00:00Z\","
+        "\"location\":{\"type\":\"Point\",\"coordinates\":[-86.20974,39.838151]}},"
+        "{\"vehicle_id\":\"" V1 "\",\"driver_id\":\"" DRV "\",\"speed\":null,"
+        "\"occurred_at\":\"2026-01-04T23:00:00Z\",\"location\":{\"name\":\"Yard 3\",\"coordinates\":[1,2]}},"
+        "{\"vehicle_name\":\"no id: skipped\"},"
+        "{\"vehicle_id\":\"" V1 "\",\"occurred_at\":\"2026-01-04T22:00:00Z\",\"location\":{\"coordinates\":[500,2]}}]}";
+    char *err = NULL;
+    ck_assert_int_eq(live_decode_page(&s, page, strlen(page), &err), 0);
+    ck_assert_uint_eq(s.n, 2); /* V1 twice: its newest report is kept */
+    uuid v1, v2, d;
+    uuid_parse(V1, &v1);
+    uuid_parse(V2, &v2);
+    uuid_parse(DRV, &d);
+    const live_loc *a = live_find_vehicle(&s, &v2), *b = live_find_vehicle(&s, &v1);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(live_str(&s, a->place), "39.8382, -86.2097"); /* GeoJSON is long, lat */
+    ck_assert_str_eq(live_str(&s, a->speed), "90 km/h");
+    ck_assert_ptr_null(strchr(live_str(&s, a->vehicle_name), '\x1b'));
+    ck_assert_str_eq(live_str(&s, b->place), "Yard 3");
+    ck_assert_str_eq(live_str(&s, b->speed), "");
+    ck_assert_ptr_eq(live_find_driver(&s, &d), a); /* the driver's newest report */
+    ck_assert_ptr_null(live_find_driver(&s, &v1));
+    /* Ages count up by minutes, then hours, then days; the next change is when the text changes. */
+    char age[32];
+    int64_t at = a->at_ms;
+    live_age_text(at + 59000, at, age, sizeof age);
+    ck_assert_str_eq(age, "now");
+    live_age_text(at + 4 * 60000 + 10, at, age, sizeof age);
+    ck_assert_str_eq(age, "4 min ago");
+    live_age_text(at + 3 * 3600000LL, at, age, sizeof age);
+    ck_assert_str_eq(age, "3 h ago");
+    live_age_text(at + 50 * 3600000LL, at, age, sizeof age);
+    ck_assert_str_eq(age, "2 d ago");
+    live_age_text(at - 5000, at, age, sizeof age);
+    ck_assert_str_eq(age, "now");
+    ck_assert_int_eq(live_next_change_ms(&s, at + 20000), 40000);
+    live_set one = {0};
+    const char *p1 = "{\"items\":[{\"vehicle_id\":\"" V1 "\",\"occurred_at\":\"2026-01-05T00:00:00Z\"}]}";
+    ck_assert_int_eq(live_decode_page(&one, p1, strlen(p1), &err), 0);
+    ck_assert_int_eq(live_next_change_ms(&one, at - 5000), 65000); /* from the future: "now" until a minute on */
+    live_set_free(&one);
+    uint64_t sig = live_signature(&s);
+    ck_assert_int_eq(live_decode_page(&s, "{}", 2, &err), -1);
+    free(err);
+    live_set_free(&s);
+    ck_assert_uint_ne(sig, live_signature(&s));
+    ck_assert_int_eq(live_next_change_ms(&s, 0), -1);
+}
+END_TEST
+
 START_TEST(message_payloads_read_as_plain_data)
 {
     api_msg_payload p;
@@ -177,6 +274,9 @@ static Suite *api_suite(void)
     tcase_add_test(tc, caps_reasons_are_sanitized);
     tcase_add_test(tc, message_pages_decode_merge_and_flag_who_wrote);
     tcase_add_test(tc, message_payloads_read_as_plain_data);
+    tcase_add_test(tc, group_pages_keep_the_drivers_as_group_messages);
+    tcase_add_test(tc, window_queries_are_utc_and_encoded);
+    tcase_add_test(tc, live_locations_decode_to_places_speeds_and_drivers);
     tcase_add_test(tc, only_a_failed_operation_in_a_502_is_a_refusal);
     suite_add_tcase(s, tc);
     return s;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define VID "019ddd87-eedd-710f-967c-1c6cc72ac985"
@@ -51,7 +52,10 @@ START_TEST(every_resource_is_consistent)
         ck_assert_msg(f->store == ST_NONE || f->offset + store_size(f->store) <= r->rec_size, "%s.%s outside",
                       r->name, f->name);
         ck_assert_ptr_eq(api_resource_field(r, f->name), f); /* no duplicate names */
-        ck_assert((f->type == FT_ENUM) == (f->enum_values != NULL));
+        ck_assert((f->type == FT_ENUM || f->type == FT_ENUM_LIST) == (f->enum_values != NULL));
+        ck_assert((f->type == FT_REF) == (f->ref_kind != KIND_CONNECTION));
+        ck_assert(!f->count_of || (api_resource_field(r, f->count_of) &&
+                                   api_resource_field(r, f->count_of)->type == FT_ENUM_LIST));
         for (int k = 0; k < i; k++) /* two fields never share a place */
             ck_assert_msg(f->store == ST_NONE || r->fields[k].store == ST_NONE || r->fields[k].offset != f->offset,
                           "%s.%s overlaps", r->name, f->name);
@@ -261,34 +265,49 @@ END_TEST
 typedef struct {
     record_kind kind;
     const char *item;
-    const char *cells[8]; /* the list view's, in order */
+    const char *cells[10]; /* the list view's, in order (live-location columns are empty here) */
 } cell_case;
 
 static const cell_case cell_cases[] = {
     {KIND_VEHICLE,
      "{" TELEMATICS ",\"vehicle_name\":\"Truck 7\",\"license_plate_number\":\"7XKD492\",\"vin\":\"1FUJ\","
      "\"oem\":\"Volvo\",\"model_type\":\"VNL\",\"model_year\":2019,\"status\":\"IN_SERVICE\"}",
-     {"Truck 7", "7XKD492", "1FUJ", "Volvo VNL", "2019", "IN_SERVICE"}},
-    {KIND_VEHICLE, "{" TELEMATICS ",\"model_type\":\"VNL\",\"model_year\":-1}", {"", "", "", "VNL", "", ""}},
+     {"Truck 7", "7XKD492", "", "", "", "1FUJ", "Volvo VNL", "2019", "IN_SERVICE"}},
+    {KIND_VEHICLE, "{" TELEMATICS ",\"model_type\":\"VNL\",\"model_year\":-1}", {"", "", "", "", "", "", "VNL", "", ""}},
     {KIND_TRAILER,
      "{" TELEMATICS ",\"trailer_name\":\"T1\",\"trailer_type\":\"reefer\",\"trailer_length\":16.15,\"oem\":\"Wabash\"}",
      {"T1", "", "reefer", "16.1 m", "Wabash", ""}},
     {KIND_TRAILER, "{" TELEMATICS ",\"trailer_length\":0}", {"", "", "", "", "", ""}},
     {KIND_DRIVER, "{" TELEMATICS ",\"first_name\":\"Ana\",\"last_name\":\"Ruiz\",\"phone_number\":\"+1 555\"}",
-     {"Ana Ruiz", "", "+1 555", "", "", "9"}},
-    {KIND_DRIVER, "{" TELEMATICS ",\"username\":\"ana.r\"}", {"ana.r", "ana.r", "", "", "", "9"}},
+     {"Ana Ruiz", "", "", "", "+1 555", "", "", "9"}},
+    {KIND_DRIVER, "{" TELEMATICS ",\"username\":\"ana.r\"}", {"ana.r", "", "", "ana.r", "", "", "", "9"}},
     /* a list of strings reads as one (what DVIR defects will need); other items are skipped */
     {KIND_DRIVER, "{" TELEMATICS ",\"username\":[\"a\",7,\"b\\u001b\",null,\"\",\"c\"],\"status\":[]}",
-     {"a, b?, c", "a, b?, c", "", "", "", "9"}},
+     {"a, b?, c", "", "", "a, b?, c", "", "", "", "9"}},
     {KIND_CONNECTION,
      "{\"id\":\"" VID "\",\"description\":\"Acme\",\"source_name\":\"motive\",\"status\":\"active\",\"tsp_id\":\"" CID
      "\"}",
      {"Acme", "motive", "active", ""}},
+    /* a log names records its table has no list of by their id's start; times in the local zone (UTC here) */
+    {KIND_DVIR,
+     "{" TELEMATICS ",\"occurred_at\":\"2026-03-01T10:20:30.5Z\",\"driver_id\":\"" CID "\",\"log_type\":\"pre_trip\","
+     "\"defects\":[\"brakes\",\"tires\"],\"is_safety_critical\":true,\"vehicle_id\":null}",
+     {"2026-03-01 10:20", "7c2f6fec…", "", "", "pre_trip", "brakes, tires", "⚠ SAFETY"}},
+    {KIND_DVIR, "{" TELEMATICS ",\"occurred_at\":\"2026-03-01T10:20:30+02:00\",\"is_safety_critical\":false}",
+     {"2026-03-01 08:20", "", "", "", "", "", ""}},
+    {KIND_DVIR, "{" TELEMATICS ",\"occurred_at\":\"yesterday\"}", {"", "", "", "", "", "", ""}},
+    {KIND_FUEL,
+     "{" TELEMATICS ",\"occurred_at\":\"2026-03-01T10:20:00Z\",\"driver_id\":\"" CID "\",\"vehicle_id\":\"" VID "\","
+     "\"fuel_volume\":120.5,\"fuel_type\":\"DIESEL\",\"total_cost\":\"412.30\",\"currency\":\"USD\","
+     "\"fuel_vendor\":\"Pilot\"}",
+     {"2026-03-01 10:20", "7c2f6fec…", "019ddd87…", "120.5", "DIESEL", "412.30 USD", "Pilot"}},
 };
 
 START_TEST(cells_come_from_the_table)
 {
     const cell_case *tc = &cell_cases[_i];
+    setenv("TZ", "UTC", 1);
+    tzset();
     int rc;
     char *err;
     table t = decode_one(tc->kind, tc->item, &rc, &err);
@@ -334,6 +353,18 @@ static const row_case row_cases[] = {
     {KIND_CONNECTION, "{\"id\":\"" VID "\",\"source_name\":\"motive\",\"status\":\"active\",\"tsp_id\":\"" CID "\"}",
      "{\"id\":\"" VID "\",\"description\":null,\"source_name\":\"motive\",\"status\":\"active\","
      "\"fleet_ref\":null,\"tsp_id\":\"" CID "\"}"},
+    /* defects as a list again; an optional id not given is null */
+    {KIND_DVIR,
+     "{" TELEMATICS ",\"occurred_at\":\"2026-03-01T10:20:30Z\",\"driver_id\":\"" CID "\","
+     "\"defects\":[\"brakes\",\"tires\"],\"defect_count\":2,\"is_safety_critical\":true,\"odometer\":1234.5}",
+     "{\"id\":\"" VID "\",\"occurred_at\":\"2026-03-01T10:20:30Z\",\"driver_id\":\"" CID "\",\"vehicle_id\":null,"
+     "\"trailer_id\":null,\"log_type\":null,\"defects\":[\"brakes\",\"tires\"],\"defect_count\":2,"
+     "\"is_safety_critical\":true,\"inspected_by\":null,\"driver_comment\":null,\"odometer\":1234.5,"
+     "\"source_id\":\"9\",\"connection_id\":\"C\"}"},
+    {KIND_FUEL, "{" TELEMATICS ",\"vehicle_id\":\"" CID "\",\"fuel_volume\":50,\"total_cost\":\"9.5\"}",
+     "{\"id\":\"" VID "\",\"occurred_at\":null,\"driver_id\":null,\"vehicle_id\":\"" CID "\",\"co_driver_id\":null,"
+     "\"fuel_type\":null,\"fuel_volume\":50,\"fuel_vendor\":null,\"total_cost\":\"9.5\",\"currency\":null,"
+     "\"odometer\":null,\"source_id\":\"9\",\"connection_id\":\"C\"}"},
 };
 
 START_TEST(json_rows_come_from_the_table)
@@ -350,12 +381,59 @@ START_TEST(json_rows_come_from_the_table)
 }
 END_TEST
 
+/* A log in a connection's tables names its driver and vehicle from that connection's lists. */
+START_TEST(log_cells_name_records_of_their_connection)
+{
+    store s;
+    store_init(&s);
+    conn_tables *ct = store_conn_tables(&s, 0);
+    char *err = NULL;
+    const char *driver = "{\"items\":[{" TELEMATICS ",\"first_name\":\"Ana\",\"last_name\":\"Ruiz\"}]}";
+    const char *vehicle = "{\"items\":[{\"id\":\"" CID "\",\"connection_id\":\"" CID "\",\"source_name\":\"x\","
+                          "\"source_id\":\"1\",\"vehicle_name\":\"Truck 7\"}]}";
+    const char *log = "{\"items\":[{" TELEMATICS ",\"driver_id\":\"" VID "\",\"vehicle_id\":\"" CID "\"}]}";
+    page_info pi;
+    ck_assert_int_eq(decode_page(&ct->drivers, driver, strlen(driver), &pi, &err), 0);
+    ck_assert_int_eq(decode_page(&ct->vehicles, vehicle, strlen(vehicle), &pi, &err), 0);
+    ck_assert_int_eq(decode_page(&ct->dvir_logs, log, strlen(log), &pi, &err), 0);
+    const api_resource *r = api_resource_get(KIND_DVIR);
+    char buf[64];
+    api_cell(&r->cols[1], &ct->dvir_logs, table_row(&ct->dvir_logs, 0), buf, sizeof buf);
+    ck_assert_str_eq(buf, "Ana Ruiz");
+    api_cell(&r->cols[2], &ct->dvir_logs, table_row(&ct->dvir_logs, 0), buf, sizeof buf);
+    ck_assert_str_eq(buf, "Truck 7");
+    table_clear(&ct->drivers); /* reloading: the owner stays, the name goes until the list is back */
+    ck_assert_ptr_eq(ct->drivers.owner, ct);
+    api_cell(&r->cols[1], &ct->dvir_logs, table_row(&ct->dvir_logs, 0), buf, sizeof buf);
+    ck_assert_str_eq(buf, "019ddd87…");
+    ck_assert(r->alert && !r->alert(&ct->dvir_logs, table_row(&ct->dvir_logs, 0)));
+    store_free(&s);
+}
+END_TEST
+
+/* Filters of the logs' lists: only what is given, encoded; other resources take none. */
+START_TEST(log_queries_come_from_the_table)
+{
+    api_log_filter f = {CID, NULL, "2026-01-01T08:00:00+01:00", NULL};
+    char *q = api_resource_log_query(api_resource_get(KIND_DVIR), &f);
+    ck_assert_str_eq(q, "driver_ids=" CID "&from_datetime=2026-01-01T08%3A00%3A00%2B01%3A00");
+    free(q);
+    q = api_resource_log_query(api_resource_get(KIND_FUEL), NULL);
+    ck_assert_str_eq(q, "");
+    free(q);
+    q = api_resource_log_query(api_resource_get(KIND_VEHICLE), &f);
+    ck_assert_str_eq(q, "");
+    free(q);
+    ck_assert(!api_resource_has_log_filters(api_resource_get(KIND_DRIVER)));
+}
+END_TEST
+
 /* ------------------------------------------------------------------ --set bodies */
 
 typedef struct {
     form_kind kind;
     bool update;
-    const char *sets[4];
+    const char *sets[6];
     const char *body; /* expected JSON; NULL: refused */
     const char *err;  /* substring of the error when refused */
 } sets_case;
@@ -385,13 +463,46 @@ static const sets_case sets_cases[] = {
     {FORM_VEHICLE, true, {"source_id=7"}, NULL, "unknown field"},
     {FORM_VEHICLE, true, {"id=" VID}, NULL, "unknown field"},
     {FORM_VEHICLE, true, {"vehicle_name"}, NULL, "FIELD=VALUE"},
+    /* DVIR logs: defects a list (case fixed, repeats dropped), their count derived; times in the local zone */
+    {FORM_DVIR, false, {"driver_id=" CID, "defects=Brakes, tires,brakes", "occurred_at=2026-01-01 08:00"},
+     "{\"connection_id\":\"c\",\"driver_id\":\"" CID "\",\"occurred_at\":\"2026-01-01T08:00:00+00:00\","
+     "\"defects\":[\"brakes\",\"tires\"],\"defect_count\":2}",
+     NULL},
+    {FORM_DVIR, false,
+     {"driver_id=" CID, "occurred_at=2026-01-01T08:00:00-05:00", "odometer=12.5", "odometer_unit=MILES"},
+     "{\"connection_id\":\"c\",\"driver_id\":\"" CID "\",\"occurred_at\":\"2026-01-01T13:00:00+00:00\","
+     "\"odometer\":12.5,\"odometer_unit\":\"miles\"}",
+     NULL},
+    {FORM_DVIR, false, {"defects=brakes"}, NULL, "Driver: required"},
+    {FORM_DVIR, false, {"driver_id=" CID, "defects=brakes,warp_drive"}, NULL, "Defects: 'warp_drive': must be one of"},
+    {FORM_DVIR, false, {"driver_id=" CID, "defects=brak"}, NULL, "'brak' is not a valid value; did you mean: brakes"},
+    {FORM_DVIR, false, {"driver_id=" CID, "occurred_at=2099-01-01 00:00"}, NULL, "Time: is in the future"},
+    {FORM_DVIR, false, {"driver_id=" CID, "occurred_at=2026-02-30 10:00"}, NULL, "Time: is not a valid date"},
+    {FORM_DVIR, false, {"driver_id=" CID, "occurred_at=yesterday"}, NULL, "Time: must be a date and time"},
+    {FORM_DVIR, false, {"driver_id=" CID, "defect_count=2"}, NULL, "Defect count: counted from defects"},
+    {FORM_DVIR, false, {"driver_id=Ana Ruiz"}, NULL, "Driver: must be a driver of this connection"},
+    /* fuel: volume + unit required, latitude/longitude signed within range, odometer not negative */
+    {FORM_FUEL, false,
+     {"driver_id=" CID, "vehicle_id=" VID, "fuel_volume=120.5", "fuel_volume_unit=us_gallon", "latitude=-41.5",
+      "total_cost=412.30"},
+     "{\"connection_id\":\"c\",\"driver_id\":\"" CID "\",\"vehicle_id\":\"" VID "\",\"fuel_volume\":120.5,"
+     "\"fuel_volume_unit\":\"US_GALLON\",\"latitude\":-41.5,\"total_cost\":412.3}",
+     NULL},
+    {FORM_FUEL, false, {"driver_id=" CID, "vehicle_id=" VID, "fuel_volume_unit=LITER"}, NULL, "Volume: required"},
+    {FORM_FUEL, false, {"driver_id=" CID, "vehicle_id=" VID, "fuel_volume=abc"}, NULL, "Volume: must be a number"},
+    {FORM_FUEL, false, {"odometer=-3"}, NULL, "Odometer: cannot be negative"},
+    {FORM_FUEL, false, {"latitude=95"}, NULL, "Latitude: must be a number between -90 and 90"},
+    {FORM_FUEL, false, {"longitude=-180.5"}, NULL, "Longitude: must be a number between -180 and 180"},
+    {FORM_FUEL, false, {"vehicle_id=Truck 7"}, NULL, "Vehicle: must be a vehicle of this connection"},
 };
 
 START_TEST(set_bodies_follow_the_table)
 {
     const sets_case *tc = &sets_cases[_i];
+    setenv("TZ", "UTC", 1);
+    tzset();
     size_t n = 0;
-    while (n < 4 && tc->sets[n])
+    while (n < 6 && tc->sets[n])
         n++;
     char *err = NULL;
     char *body = form_body_from_sets(form_spec_get(tc->kind), "c", tc->sets, n, tc->update, &err);
@@ -483,6 +594,8 @@ int main(void)
     tcase_add_loop_test(tc, json_rows_come_from_the_table, 0, N(row_cases));
     tcase_add_loop_test(tc, set_bodies_follow_the_table, 0, N(sets_cases));
     tcase_add_test(tc, set_bodies_need_a_form_and_connection);
+    tcase_add_test(tc, log_cells_name_records_of_their_connection);
+    tcase_add_test(tc, log_queries_come_from_the_table);
     tcase_add_loop_test(tc, forms_name_their_record, 0, N(name_cases));
     suite_add_tcase(s, tc);
     int failed = run_suite_nofork(s);

@@ -1,12 +1,16 @@
 /* Unit tests of src/core/forms.c: the field specs against the contract, typed validation, VIN
  * check digits, reading records and building POST/PATCH bodies. */
+#include "core/api_enums.h"
 #include "core/forms.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
 #include "suite_runner.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -716,8 +720,116 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* The log forms are exactly DvirLogCreate and FuelTransactionCreate minus connection_id, with
+ * their required fields required, references typed as such and the contract's enums. */
+static const char *const dvir_props[] = {"driver_id", "vehicle_id", "trailer_id", "occurred_at", "log_type",
+                                         "inspected_by", "defect_count", "defects", "is_safety_critical",
+                                         "driver_comment", "certify_comment", "odometer", "odometer_unit", NULL};
+static const char *const fuel_props[] = {"driver_id", "vehicle_id", "co_driver_id", "latitude", "longitude",
+                                         "location_string", "odometer", "odometer_unit", "transaction_time",
+                                         "transaction_jurisdiction", "fuel_type", "fuel_volume", "fuel_volume_unit",
+                                         "fuel_vendor", "total_cost", "currency", NULL};
+
+START_TEST(test_log_forms_match_the_contract)
+{
+    static const struct {
+        form_kind kind;
+        const char *const *props;
+        const char *required[5];
+    } cases[] = {{FORM_DVIR, dvir_props, {"driver_id", NULL}},
+                 {FORM_FUEL, fuel_props, {"driver_id", "vehicle_id", "fuel_volume", "fuel_volume_unit", NULL}}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const form_spec *s = form_spec_get(cases[c].kind);
+        int n = 0;
+        for (const char *const *p = cases[c].props; *p; p++, n++)
+            ck_assert_msg(form_field_index(s, *p) >= 0, "%s lacks %s", s->title, *p);
+        ck_assert_int_eq(s->nfields, n);
+        for (int i = 0; i < s->nfields; i++) {
+            const field_spec *f = &s->fields[i];
+            bool req = false;
+            for (int k = 0; cases[c].required[k]; k++)
+                req |= strcmp(cases[c].required[k], f->name) == 0;
+            ck_assert_msg(f->required_on_create == req, "%s.%s", s->title, f->name);
+            ck_assert((strstr(f->name, "_id") != NULL) == (f->type == FT_REF));
+        }
+        ck_assert_ptr_eq(form_spec_by_name(s->resource), s);
+    }
+    ck_assert_ptr_eq(field(FORM_DVIR, "defects")->enum_values, api_enum_DvirDefectEnum);
+    ck_assert_ptr_eq(field(FORM_DVIR, "log_type")->enum_values, api_enum_DvirLogTypeEnum);
+    ck_assert_ptr_eq(field(FORM_DVIR, "odometer_unit")->enum_values, api_enum_DistanceUnitEnum);
+    ck_assert_ptr_eq(field(FORM_FUEL, "fuel_volume_unit")->enum_values, api_enum_FuelVolumeUnitEnum);
+    ck_assert_ptr_eq(field(FORM_FUEL, "fuel_type")->enum_values, api_enum_EngineType);
+    ck_assert_int_eq(field(FORM_FUEL, "latitude")->min, -90);
+    ck_assert_int_eq(field(FORM_FUEL, "longitude")->max, 180);
+    ck_assert_str_eq(field(FORM_DVIR, "defect_count")->count_of, "defects");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ moments and derived counts */
+
+static int64_t fixed_now(void *ud)
+{
+    return *(const int64_t *)ud;
+}
+
+static const char *canon_dt(const char *in, char *err, size_t errcap)
+{
+    static const field_spec f = {.name = "occurred_at", .label = "Time", .type = FT_DATETIME};
+    static strbuf out = STRBUF_INIT;
+    strbuf_reset(&out);
+    return form_canonical(&f, in, &out, err, errcap) == 0 ? strbuf_cstr(&out) : NULL;
+}
+
+START_TEST(test_datetime_local_zone_and_the_future)
+{
+    int64_t now = 1772409600000LL; /* 2026-03-02T00:00:00Z */
+    forms_set_clock(fixed_now, &now);
+    char err[200];
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    char buf[40];
+    forms_local_now(buf, sizeof buf);
+    ck_assert_str_eq(buf, "2026-03-01 19:00");
+    ck_assert_str_eq(canon_dt("now", err, sizeof err), "2026-03-01T19:00:00-05:00");
+    ck_assert_str_eq(canon_dt(" 2026-03-01 18:30 ", err, sizeof err), "2026-03-01T18:30:00-05:00");
+    ck_assert_str_eq(canon_dt("2026-03-01T20:30:00.25Z", err, sizeof err), "2026-03-01T15:30:00-05:00");
+    ck_assert_str_eq(canon_dt("2026-03-01T23:00+02:00", err, sizeof err), "2026-03-01T16:00:00-05:00");
+    /* A clock a little ahead is not the future; more is. */
+    ck_assert_ptr_nonnull(canon_dt("2026-03-01 19:01", err, sizeof err));
+    ck_assert_ptr_null(canon_dt("2026-03-01 19:03", err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "is in the future"));
+    static const char *const bad[] = {"2026-03-01", "2026-3-1 10:00", "2026-03-01 24:00", "2026-02-29 10:00",
+                                      "2026-03-01 10:00 +02:00", "2026-03-01T10:00+2", "tomorrow"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(canon_dt(bad[i], err, sizeof err) == NULL, "%s accepted", bad[i]);
+    setenv("TZ", "UTC", 1);
+    tzset();
+    forms_set_clock(NULL, NULL);
+    ck_assert_int_gt(forms_now_ms(), now); /* the real clock again */
+}
+END_TEST
+
+START_TEST(test_defect_count_follows_the_defects)
+{
+    const form_spec *fs = form_spec_get(FORM_DVIR);
+    form_values v;
+    form_values_init(&v, fs);
+    int defects = form_field_index(fs, "defects"), count = form_field_index(fs, "defect_count");
+    form_values_set(&v, defects, "tires, Brakes,tires mirrors");
+    ck_assert_str_eq(v.cur[count], "3");
+    form_values_set(&v, defects, "brakes, warp_drive"); /* not a list of defects: no count */
+    ck_assert_str_eq(v.cur[count], "");
+    form_values_set(&v, defects, "");
+    ck_assert_str_eq(v.cur[count], "");
+    ck_assert_int_eq(form_list_count("a, b, c"), 3);
+    ck_assert_int_eq(form_list_count(""), 0);
+    form_values_free(&v);
+}
+END_TEST
+
 static Suite *forms_suite(void)
 {
+
     Suite *s = suite_create("forms");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, test_spec_fields_match_contract, 0, N(spec_cases));
@@ -736,6 +848,9 @@ static Suite *forms_suite(void)
     tcase_add_test(tc, test_body_first_invalid_and_connection);
     tcase_add_test(tc, test_required_on_create);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_datetime_local_zone_and_the_future);
+    tcase_add_test(tc, test_defect_count_follows_the_defects);
+    tcase_add_test(tc, test_log_forms_match_the_contract);
     suite_add_tcase(s, tc);
     return s;
 }
