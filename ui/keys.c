@@ -73,6 +73,8 @@ int keys_parse_one(const char **s)
         return p[0];
     }
     *s += n;
+    if ((unsigned long)wc > 0x10FFFF)
+        return 0xFFFD; /* glibc decodes F4 90.. beyond Unicode: it would read as a KEYS_FN key */
     return (int)wc;
 }
 
@@ -194,5 +196,7 @@ int keys_from_curses(int rc, unsigned int wch)
         return '\n';
     if (wch == 127 || wch == 8)
         return KEYS_FN + KEY_BACKSPACE;
+    if (wch > 0x10FFFF)
+        return 0xFFFD; /* not a character, and not a function key either */
     return (int)wch;
 }

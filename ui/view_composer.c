@@ -3,6 +3,7 @@
 #include "common/strbuf.h"
 #include "core/api_writes.h"
 #include "core/drafts.h"
+#include "core/edittmp.h"
 #include "core/text.h"
 #include "ui/draft_guard.h"
 #include "core/tsp_limits.h"
@@ -301,10 +302,11 @@ static void edit_externally(app *a, composer *c)
         ed = getenv("EDITOR");
     if (!ed || !*ed)
         ed = "vi";
-    char path[] = "/tmp/catena-message-XXXXXX";
-    int fd = mkstemp(path);
+    char path[4096], *why = NULL; /* in the private state directory, 0600: it holds the text */
+    int fd = edittmp_create("message", path, sizeof path, &why);
     if (fd < 0) {
-        app_set_message(a, SLOT_STATUS_ERROR, "Cannot create a temporary file for the editor.");
+        app_set_message(a, SLOT_STATUS_ERROR, "%s.", why);
+        free(why);
         return;
     }
     const char *text = textedit_text(&c->text);

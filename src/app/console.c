@@ -7,6 +7,7 @@
 #include "common/strbuf.h"
 #include "core/api_session.h"
 #include "core/drafts.h"
+#include "core/edittmp.h"
 #include "core/statefile.h"
 #include "core/supportlog.h"
 #include "core/text.h"
@@ -324,6 +325,7 @@ int console_main(int argc, char **argv)
     if (statefile_set_account(o.demo ? "demo" : cfg.profile, o.demo ? "demo" : cfg.api_url, &state_note,
                               &state_err) != 0)
         state_note = state_err; /* no drafts, no journal: say why */
+    edittmp_clean_stale(NULL); /* editor files of consoles that died (kill -9 with $EDITOR open) */
     loop *l = loop_new();
     if (o.script)
         loop_set_virtual_clock(l, true);

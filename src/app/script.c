@@ -1,5 +1,6 @@
 #include "app/script.h"
 
+#include "common/clamp.h"
 #include "core/config.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
@@ -36,13 +37,20 @@ static void pump(app *a)
     app_draw(a);
 }
 
+static void pump_for(app *a, int ms)
+{
+    loop_run_once(a->l, ms);
+    app_idle(a);
+    app_draw(a);
+}
+
 static int wait_idle(app *a)
 {
     int64_t deadline = loop_real_now_ms() + IDLE_TIMEOUT_MS;
     for (;;) {
         app_idle(a);
         app_draw(a);
-        if (app_is_idle(a))
+        if (app_is_idle(a) || a->quit) /* a signal (SIGTERM, Ctrl-C) ends the wait */
             return 0;
         if (loop_real_now_ms() > deadline)
             return -1;
@@ -50,20 +58,19 @@ static int wait_idle(app *a)
     }
 }
 
-static bool parse_duration(const char *s, int64_t *ms)
+bool script_parse_duration(const char *s, int64_t *ms)
 {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || v < 0)
+    if (end == s || !(v >= 0)) /* also NaN */
         return false;
-    if (strcmp(end, "ms") == 0)
-        *ms = (int64_t)v;
-    else if (strcmp(end, "s") == 0 || *end == '\0')
-        *ms = (int64_t)(v * 1000);
+    if (strcmp(end, "s") == 0 || *end == '\0')
+        v *= 1000;
     else if (strcmp(end, "m") == 0)
-        *ms = (int64_t)(v * 60000);
-    else
+        v *= 60000;
+    else if (strcmp(end, "ms") != 0)
         return false;
+    *ms = clamp_to_i64(v, 0, SCRIPT_ADVANCE_MAX_MS); /* 1e99s: clamped before the conversion */
     return true;
 }
 
@@ -318,9 +325,19 @@ static int run_command(app *a, const char *cmd, const char *where)
         pump(a);
         return 0;
     }
+    if (strcmp(name, "sleep") == 0) { /* real time with the loop running: requests stay in flight */
+        int64_t ms;
+        if (!script_parse_duration(arg, &ms)) {
+            fprintf(stderr, "%s: bad duration '%s' (e.g. 500ms, 2s)\n", where, arg);
+            return -1;
+        }
+        for (int64_t until = loop_real_now_ms() + ms; !a->quit && loop_real_now_ms() < until;)
+            pump_for(a, 20);
+        return 0;
+    }
     if (strcmp(name, "advance") == 0) {
         int64_t ms;
-        if (!parse_duration(arg, &ms)) {
+        if (!script_parse_duration(arg, &ms)) {
             fprintf(stderr, "%s: bad duration '%s' (e.g. 500ms, 2s, 1m)\n", where, arg);
             return -1;
         }
@@ -357,7 +374,7 @@ int script_run(app *a, const char *path)
                 rc = 1;
                 break;
             }
-            if (r == 2)
+            if (r == 2 || a->quit)
                 break;
             continue;
         }

@@ -1,5 +1,6 @@
 #include "core/api.h"
 
+#include "common/clamp.h"
 #include "common/strbuf.h"
 #include "core/api_decode.h"
 #include "core/api_pager.h"
@@ -261,7 +262,7 @@ static int retry_after_from_body(const char *body, size_t len)
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "detail");
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(d, "retry_after_seconds");
     if (cJSON_IsNumber(ra) && ra->valuedouble >= 0)
-        v = (int)ra->valuedouble;
+        v = (int)clamp_to_i64(ra->valuedouble, 0, HTTP_RETRY_AFTER_MAX_S); /* 1e300: clamped before the cast */
     cJSON_Delete(root);
     return v;
 }

@@ -1,5 +1,6 @@
 #include "core/api_writes.h"
 
+#include "common/clamp.h"
 #include "common/strbuf.h"
 #include "core/text.h"
 
@@ -84,7 +85,7 @@ static void read_operation(const char *body, size_t len, write_result *out)
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(last, "response_status_code");
         char codebuf[24] = "";
         if (cJSON_IsNumber(code))
-            snprintf(codebuf, sizeof codebuf, "TSP HTTP %d", (int)code->valuedouble);
+            snprintf(codebuf, sizeof codebuf, "TSP HTTP %d", (int)clamp_to_i64(code->valuedouble, 0, 999));
         snprintf(out->tsp_error, sizeof out->tsp_error, "%s%s%s%s%s", *type ? type : "error", *codebuf ? ", " : "",
                  codebuf, *det ? ": " : "", det);
         free(type);

@@ -80,10 +80,12 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
         size_t k = n - 12 < sizeof tmp - 1 ? n - 12 : sizeof tmp - 1;
         memcpy(tmp, ptr + 12, k);
         tmp[k] = '\0';
-        char *end;
-        long v = strtol(tmp, &end, 10);
-        if (end != tmp && v >= 0 && v < 86400)
-            t->retry_after_s = (int)v;
+        char *p = tmp, *end;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        long v = *p >= '0' && *p <= '9' ? strtol(p, &end, 10) : -1; /* delay-seconds only: 1*DIGIT */
+        if (v >= 0 && end[strspn(end, " \t\r\n")] == '\0') /* "1e300", "5s" or a date: not seconds */
+            t->retry_after_s = (int)(v < HTTP_RETRY_AFTER_MAX_S ? v : HTTP_RETRY_AFTER_MAX_S);
     }
     return n;
 }

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest wait a Retry-After (header or body) may ask for; larger ones are cut to it. */
+#define HTTP_RETRY_AFTER_MAX_S 86400
+
 typedef enum {
     HTTP_OK = 0,        /* a response arrived (any status) */
     HTTP_ERR_CONNECT,   /* could not connect / resolve */
@@ -35,7 +38,7 @@ typedef struct http_response {
     long status;
     char *body;          /* NUL-terminated, may contain NULs before len */
     size_t body_len;
-    int retry_after_s;   /* from a Retry-After header, -1 if none */
+    int retry_after_s;   /* from a Retry-After header (seconds, at most HTTP_RETRY_AFTER_MAX_S), -1 if none */
     char error_text[160];/* human-readable transport error (never contains secrets) */
     int64_t elapsed_ms;
 } http_response;

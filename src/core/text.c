@@ -156,6 +156,13 @@ static bool is_never_printable(uint32_t cp)
            (cp & 0xFFFE) == 0xFFFE;
 }
 
+/* A pictograph the sanitizer keeps as it is (not one it replaces as unprintable): only between
+ * two of these is a ZWJ kept, so that the output is the same when sanitized again. */
+static bool kept_pictograph(uint32_t cp, bool use_wctype)
+{
+    return cp != BAD_CP && is_pictographic(cp) && !is_never_printable(cp) && !(use_wctype && !iswprint((wint_t)cp));
+}
+
 char *text_sanitize(const char *in, size_t len, bool keep_newlines)
 {
     if (!in)
@@ -174,11 +181,11 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
         uint32_t cp = utf8_decode(s + i, len - i, &adv);
         i += adv;
         bool was_emoji = in_emoji;
-        in_emoji = (cp != BAD_CP && is_pictographic(cp)) || (was_emoji && continues_emoji(cp));
+        in_emoji = kept_pictograph(cp, use_wctype) || (was_emoji && continues_emoji(cp));
         if (cp == 0x200D && was_emoji && i < len) {
             size_t next_adv;
             uint32_t next = utf8_decode(s + i, len - i, &next_adv);
-            if (next != BAD_CP && is_pictographic(next)) {
+            if (kept_pictograph(next, use_wctype)) {
                 o += utf8_encode(cp, out + o); /* a ZWJ inside an emoji sequence is kept */
                 continue;
             }

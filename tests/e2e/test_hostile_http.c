@@ -2,11 +2,16 @@
  * gigabytes or inflate from a small gzip body, an auth server whose token would inject a header,
  * and a token lifetime of 1e300 seconds. Every case must end in a clear error with bounded memory
  * and leave the client usable. */
+#include "app/script.h"
+#include "common/clamp.h"
 #include "core/api.h"
+#include "core/api_writes.h"
 #include "core/text.h"
 #include "e2e_console.h"
 
 #include <check.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +32,7 @@ typedef struct fixture {
     api_status status;
     long http_status;
     size_t body_len;
+    int retry_after_s;
     char text[320]; /* error_text or message */
 } fixture;
 
@@ -101,6 +107,7 @@ static void on_reply(void *ud, const api_reply *r)
     fixture *f = ud;
     f->status = r->status;
     f->http_status = r->http_status;
+    f->retry_after_s = r->retry_after_s;
     snprintf(f->text, sizeof f->text, "%s", r->message);
     f->done = 1;
 }
@@ -242,6 +249,114 @@ START_TEST(a_huge_token_lifetime_is_clamped_not_undefined)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ huge numbers (issue 14.9) */
+
+/* Every double from outside is clamped before its conversion: the sanitizer build's
+ * float-cast-overflow check fails any of these that is not. */
+static const struct {
+    double v;
+    int64_t lo, hi, want;
+} clamp_rows[] = {
+    {1e300, 0, 86400, 86400},          {-1e300, 0, 86400, 0},
+    {INFINITY, -5, 5, 5},              {-INFINITY, -5, 5, -5},
+    {NAN, 3, 9, 3},                    {9223372036854775808.0, INT64_MIN, INT64_MAX, INT64_MAX},
+    {-9223372036854775808.0, INT64_MIN, INT64_MAX, INT64_MIN}, {1.9, 0, 10, 1},
+    {-1.9, -10, 10, -1},               {42, 0, 100, 42},
+};
+
+START_TEST(a_double_is_clamped_before_it_is_converted)
+{
+    ck_assert_int_eq(clamp_to_i64(clamp_rows[_i].v, clamp_rows[_i].lo, clamp_rows[_i].hi), clamp_rows[_i].want);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    bool ok;
+    int64_t ms;
+} durations[] = {
+    {"500ms", true, 500}, {"2", true, 2000}, {"2s", true, 2000}, {"1.5s", true, 1500}, {"1m", true, 60000},
+    {"1e99s", true, SCRIPT_ADVANCE_MAX_MS}, {"1e300m", true, SCRIPT_ADVANCE_MAX_MS}, {"inf", true, SCRIPT_ADVANCE_MAX_MS},
+    {"9223372036854775807ms", true, SCRIPT_ADVANCE_MAX_MS}, {"nan", false, 0}, {"-1s", false, 0}, {"5h", false, 0},
+    {"", false, 0},
+};
+
+START_TEST(a_script_advance_of_1e99s_is_cut_to_a_year)
+{
+    int64_t ms = -7;
+    ck_assert_msg(script_parse_duration(durations[_i].text, &ms) == durations[_i].ok, "%s", durations[_i].text);
+    if (durations[_i].ok)
+        ck_assert_msg(ms == durations[_i].ms, "%s: %lld", durations[_i].text, (long long)ms);
+}
+END_TEST
+
+START_TEST(a_huge_tsp_status_code_in_a_failed_operation_is_clamped)
+{
+    const char *op = "{\"id\":\"019b0000-0000-7000-8000-000000000009\",\"resource\":\"message\",\"status\":"
+                     "\"failed\",\"logs\":[{\"error_type\":\"tsp\",\"response_status_code\":1e300}]}";
+    api_reply r = {.status = API_HTTP_ERROR, .http_status = 502, .body = op, .body_len = strlen(op), .retry_after_s = -1};
+    write_result w;
+    writes_interpret(&r, &w);
+    ck_assert_msg(strstr(w.tsp_error, "TSP HTTP 999"), "%s", w.tsp_error);
+    write_result_clear(&w);
+}
+END_TEST
+
+START_TEST(a_huge_retry_after_in_a_429_body_is_clamped)
+{
+    reset_emulator();
+    fixture f;
+    fx_open(&f);
+    fault(CONNECTIONS, "huge_numbers", ",\"status\":429,\"retry_after_header\":0");
+    call(&f, CONNECTIONS);
+    ck_assert_int_eq(f.http_status, 429);
+    ck_assert_int_eq(f.retry_after_s, HTTP_RETRY_AFTER_MAX_S);
+    ck_assert_msg(strstr(f.text, "retry in 86400 s"), "%s", f.text);
+    fx_close(&f);
+}
+END_TEST
+
+/* "Retry-After: 1e300" is neither delay-seconds nor a date: it was read as 1 second. */
+START_TEST(a_retry_after_header_that_is_not_whole_seconds_is_not_read_as_seconds)
+{
+    reset_emulator();
+    fixture f;
+    fx_open(&f);
+    fault(CONNECTIONS, "huge_numbers", ",\"status\":429,\"retry_after_header\":1");
+    call(&f, CONNECTIONS);
+    ck_assert_int_eq(f.http_status, 429);
+    ck_assert_int_eq(f.retry_after_s, HTTP_RETRY_AFTER_MAX_S); /* the body's 1e300, clamped */
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(a_huge_total_and_model_year_load_clamped)
+{
+    reset_emulator();
+    fixture f;
+    fx_open(&f);
+    free(emu_http(&emu, "POST", "/_emulator/faults", NULL,
+                  "{\"route\":\"" VEHICLES "\",\"kind\":\"huge_numbers\",\"count\":-1}"));
+    table t;
+    table_init(&t, KIND_VEHICLE);
+    api_load_table(f.a, &t, VEHICLES, API_PAGE_SIZE_MAX, NULL, on_list_done, &f);
+    run_until(&f, &f.done);
+    ck_assert_msg(t.state == LOAD_DONE, "%s", t.error ? t.error : "");
+    ck_assert_uint_gt(t.count, 0);
+    ck_assert_msg(t.total >= -1 && t.total <= INT32_MAX, "total %ld", t.total); /* -1: not believed */
+    size_t huge = 0;
+    for (size_t i = 0; i < t.count; i++) {
+        const vehicle_rec *v = table_row(&t, i);
+        ck_assert_msg(v->year == INT16_MAX || v->year == 0, "year %d", v->year); /* 1e300 or none */
+        huge += v->year == INT16_MAX;
+    }
+    ck_assert_uint_gt(huge, 0);
+    table_clear(&t);
+    reset_emulator();
+    fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
     text_init_locale();
@@ -261,6 +376,14 @@ int main(void)
     tcase_add_test(tok, the_transport_refuses_a_header_value_with_a_line_break);
     tcase_add_test(tok, a_huge_token_lifetime_is_clamped_not_undefined);
     suite_add_tcase(s, tok);
+    TCase *huge = tcase_create("huge_numbers");
+    tcase_add_loop_test(huge, a_double_is_clamped_before_it_is_converted, 0, (int)(sizeof clamp_rows / sizeof clamp_rows[0]));
+    tcase_add_loop_test(huge, a_script_advance_of_1e99s_is_cut_to_a_year, 0, (int)(sizeof durations / sizeof durations[0]));
+    tcase_add_test(huge, a_huge_tsp_status_code_in_a_failed_operation_is_clamped);
+    tcase_add_test(huge, a_huge_retry_after_in_a_429_body_is_clamped);
+    tcase_add_test(huge, a_retry_after_header_that_is_not_whole_seconds_is_not_read_as_seconds);
+    tcase_add_test(huge, a_huge_total_and_model_year_load_clamped);
+    suite_add_tcase(s, huge);
     int failed = run_suite_nofork(s);
     emu_stop(&emu);
     return failed ? 1 : 0;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "suite_runner.h"
 
 static emu_proc emu;
@@ -38,6 +40,7 @@ static void write_probe(const char *probe, const char *out)
             "grep -i 'core file' /proc/$PPID/limits\n"
             "echo \"secret in my environment: $(env | grep -c '^CATENA_CLIENT_SECRET=')\"\n"
             "echo \"secret in the console's: $(tr '\\0' '\\n' < /proc/$PPID/environ | grep -c demo-secret)\"\n"
+            "echo \"text file: $1 mode $(stat -c %%a \"$1\")\"\n"
             "exec ls -l /proc/self/fd/\n",
             out);
     fclose(f);
@@ -96,6 +99,34 @@ START_TEST(the_editor_inherits_no_descriptor_nor_secret_and_no_core_dumps)
     ck_assert_msg(soft == 0, "the console would dump core:\n%s", got);
     ck_assert_msg(strstr(got, "secret in my environment: 0"), "$EDITOR got the client secret:\n%s", got);
     ck_assert_msg(strstr(got, "secret in the console's: 0"), "/proc/PID/environ shows the secret:\n%s", got);
+    /* The text is in the private state directory (not a shared /tmp), readable by its owner only. */
+    char want[400];
+    snprintf(want, sizeof want, "text file: %s/plain/state/catena-dispatch/tmp/message-", workdir);
+    ck_assert_msg(strstr(got, want), "the editor's file is not in the state directory:\n%s", got);
+    ck_assert_msg(strstr(got, " mode 600\n"), "the editor's file is not 0600:\n%s", got);
+}
+END_TEST
+
+/* kill -9 while $EDITOR is open leaves the file with the text: the next console removes it. */
+START_TEST(an_editor_file_left_by_a_dead_console_is_removed_at_start)
+{
+    char dir[320], tmp[400], stale[480];
+    snprintf(dir, sizeof dir, "%s/stale", workdir);
+    snprintf(tmp, sizeof tmp, "%s/state/catena-dispatch/tmp", dir);
+    char cmd[500];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
+    ck_assert_int_eq(system(cmd), 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    snprintf(stale, sizeof stale, "%s/message-%ld-AbC123", tmp, (long)pid);
+    FILE *f = fopen(stale, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("the text of a console killed with its editor open", f);
+    fclose(f);
+    ck_assert_int_eq(run_console_script(&emu, dir, ":wait-idle\n:quit\n", "100x30"), 0);
+    ck_assert_msg(access(stale, F_OK) != 0, "%s is still there", stale);
 }
 END_TEST
 
@@ -133,6 +164,7 @@ int main(void)
     TCase *tc = tcase_create("e2e");
     tcase_add_test(tc, the_editor_inherits_no_descriptor_nor_secret_and_no_core_dumps);
     tcase_add_test(tc, a_debug_setting_keeps_core_dumps);
+    tcase_add_test(tc, an_editor_file_left_by_a_dead_console_is_removed_at_start);
     suite_add_tcase(s, tc);
     int failed = run_suite_nofork(s);
     emu_stop(&emu);

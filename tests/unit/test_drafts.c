@@ -291,6 +291,7 @@ START_TEST(test_file_format)
     for (int i = 0; i < N(members); i++)
         ck_assert_msg(strstr(s, members[i]), "missing %s in %s", members[i], s);
     free(s);
+    free(d.profile);
 }
 END_TEST
 
@@ -324,6 +325,8 @@ START_TEST(test_overwrite_and_remove)
     ck_assert_int_eq(drafts_load_all(&list, &n, NULL), 0);
     ck_assert_uint_eq(n, 0);
     drafts_free_all(list, n);
+    free(d.profile);
+    free(e.profile);
 
     /* Ids that are not file-name safe are refused. */
     static const char *const bad[] = {"", "../x", "a/b", ".hidden", "x y", "a\nb",
@@ -480,6 +483,7 @@ START_TEST(test_newest_first)
         ck_assert_str_eq(list[i + 1].id, order[i]);
     ck_assert_int_eq(list[1].updated_unix, 300);
     drafts_free_all(list, n);
+    free(d.profile);
 }
 END_TEST
 
@@ -498,6 +502,7 @@ START_TEST(test_permissions_and_no_temp_files)
         ck_assert_int_eq(lstat(path, &st), 0);
         ck_assert(S_ISREG(st.st_mode));
         ck_assert_int_eq(st.st_mode & 0777, 0600);
+        free(d.profile);
     }
     struct stat st;
     ck_assert_int_eq(stat(ddir, &st), 0);
@@ -611,6 +616,7 @@ START_TEST(test_read_only_dir)
     free(before);
     free(after);
     ck_assert_int_eq(count_entries(ddir), 1);
+    free(d.profile); /* draft_save named the account in it */
 }
 END_TEST
 
