@@ -396,3 +396,73 @@ void text_pop_char(char *s)
     }
     s[n] = '\0';
 }
+
+/* ------------------------------------------------------------ folding for search */
+
+/* Base letters of U+00C0..U+017F: '.' keeps the character (lowercased), '*' is two letters. */
+static const char FOLD_LATIN[] = "aaaaaa*ceeeeiiii"
+                                 "dnooooo.ouuuuy.*"
+                                 "aaaaaa*ceeeeiiii"
+                                 "dnooooo.ouuuuy.y"
+                                 "aaaaaaccccccccdd"
+                                 "ddeeeeeeeeeegggg"
+                                 "gggghhhhiiiiiiii"
+                                 "iiiijjkkklllllll"
+                                 "lllnnnnnnnnnoooo"
+                                 "oo**rrrrrrssssss"
+                                 "ssttttttuuuuuuuu"
+                                 "uuuuwwyyyzzzzzzs";
+
+/* The folded form of one code point into out (at most 4 bytes); returns its length. */
+static size_t fold_one(uint32_t cp, char *out)
+{
+    if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII */
+        cp -= 0xFEE0;
+    if (cp < 0x80) {
+        out[0] = (char)((cp >= 'A' && cp <= 'Z') ? cp + 32 : cp);
+        return 1;
+    }
+    if (cp >= 0x300 && cp <= 0x36F) /* combining diacritical marks */
+        return 0;
+    if (cp >= 0xC0 && cp <= 0x17F) {
+        char b = FOLD_LATIN[cp - 0xC0];
+        if (b == '*') {
+            const char *two = cp == 0xDF ? "ss" : (cp == 0xC6 || cp == 0xE6) ? "ae" : "oe";
+            memcpy(out, two, 2);
+            return 2;
+        }
+        if (b != '.') {
+            out[0] = b;
+            return 1;
+        }
+    }
+    return utf8_encode(fold_cp(cp), out);
+}
+
+void text_fold(strbuf *out, const char *s)
+{
+    while (s && *s) {
+        size_t adv;
+        uint32_t cp = utf8_decode_str(s, &adv);
+        char enc[4];
+        size_t n = fold_one(cp, enc);
+        strbuf_append(out, enc, n);
+        s += adv;
+    }
+}
+
+bool text_fold_marked(const char *s)
+{
+    while (s && *s) {
+        size_t adv;
+        uint32_t cp = utf8_decode_str(s, &adv);
+        s += adv;
+        if (cp < 0x80)
+            continue;
+        char a[4], b[4];
+        size_t na = fold_one(cp, a), nb = utf8_encode(fold_cp(cp), b);
+        if (na != nb || memcmp(a, b, na) != 0)
+            return true;
+    }
+    return false;
+}

@@ -38,4 +38,13 @@ void text_pop_char(char *s);
 /* Case-insensitive substring search for filters (ASCII case folding plus Unicode via towlower). */
 bool text_contains_ci(const char *haystack, const char *needle);
 
+/* Search folding (issue 12 item 2, issue 15): appends s lowercased with accents and diacritics
+ * removed (é -> e, Ł -> l, ß -> ss, combining marks dropped) and full-width forms as ASCII, so
+ * that "chloe" finds "Chloé". The one fold of the project: filters and name matching use it. */
+struct strbuf;
+void text_fold(struct strbuf *out, const char *s);
+/* true when s has a character that text_fold changes beyond its case (é, ß, a full-width
+ * letter): a filter typed with it asks for exactly that character. */
+bool text_fold_marked(const char *s);
+
 #endif
