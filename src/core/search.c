@@ -487,11 +487,11 @@ const uint32_t *search_matches(const search *s, size_t *n)
 size_t search_index_bytes(const search *s)
 {
     const sindex *ix = &s->ix;
-    size_t n = ix->text.cap + ix->cap_rows * sizeof *ix->off;
+    size_t n = ix->text.len + ix->rows * sizeof *ix->off;
     for (int c = 0; c < ix->ncols; c++) {
         if (ix->text_col[c])
             continue;
-        n += ix->cap_rows;
+        n += ix->rows;
         for (int k = 0; k < ix->dicts[c].n; k++)
             n += strlen(ix->dicts[c].raw[k]) + 1;
     }

@@ -43,7 +43,8 @@ bool search_step(search *s, const table *t, size_t budget, size_t want);
 bool search_done(const search *s, const table *t);
 /* The matches found so far, in row order (valid until the next call on s). */
 const uint32_t *search_matches(const search *s, size_t *n);
-/* Bytes the index holds (text, row offsets, value numbers), for the benchmark. */
+/* Bytes the index uses (text, row offsets, value numbers, values), for the benchmark; its
+ * buffers grow by doubling, so up to twice that is allocated (untouched pages stay out of RSS). */
 size_t search_index_bytes(const search *s);
 
 #endif
