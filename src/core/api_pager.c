@@ -159,7 +159,8 @@ static const char *ws(const char *p, const char *end)
     return p;
 }
 
-/* p just after an opening quote: returns just after the closing one, or NULL. */
+/* p just after an opening quote: returns just after the closing one, or NULL. *escaped (when
+ * given) is set when the string has an escape sequence. */
 static const char *skip_string(const char *p, const char *end, bool *escaped)
 {
     for (const char *from = p;;) {
@@ -169,10 +170,11 @@ static const char *skip_string(const char *p, const char *end, bool *escaped)
         const char *b = q;
         while (b > p && b[-1] == '\\')
             b--;
-        if (b != q && escaped)
-            *escaped = true;
-        if (((q - b) & 1) == 0)
+        if (((q - b) & 1) == 0) {
+            if (escaped && memchr(p, '\\', (size_t)(q - p)))
+                *escaped = true;
             return q + 1;
+        }
         from = q + 1;
     }
 }
@@ -447,10 +449,18 @@ static void on_reply(void *ud, const api_reply *r)
     p->pending_why = why ? xstrdup(why) : NULL;
     /* The next request goes out before this page is decoded; the decode waits for one loop turn,
      * in which curl's 0 ms timer sends that request. */
-    if (cursor && !why && !p->cancel_asked)
+    if (cursor && !why && !p->cancel_asked) {
+        p->depth++; /* its reply may come at once (no token), and end the load */
         request(p, cursor);
+        p->depth--;
+    }
     free(cursor);
-    if (!p->finished && p->pending && !p->decode_timer)
+    if (p->finished) {
+        if (p->depth == 0)
+            pager_free(p);
+        return;
+    }
+    if (p->pending && !p->decode_timer)
         p->decode_timer = loop_timer_add(api_loop(p->a), LOOP_CLOCK_REAL, 0, on_decode_timer, p);
 }
 
