@@ -59,9 +59,19 @@ static void step(view *v, const table *t, size_t want)
     show(v, t);
 }
 
+/* Rows were only appended since the last sync (each append bumps the generation once; the end
+ * of a load once more); anything else (a reload in place, a row replaced) is searched afresh. */
+static bool only_appended(const view *v, const table *t)
+{
+    if (t->count < v->filtered_upto)
+        return false;
+    uint64_t bumps = t->generation - v->seen_generation, added = t->count - v->filtered_upto;
+    return bumps == added || (bumps == added + 1 && v->seen_running && t->state != LOAD_RUNNING);
+}
+
 void listview_sync(view *v, const table *t)
 {
-    if (v->filter_dirty || v->seen_table != t || t->count < v->filtered_upto) {
+    if (v->filter_dirty || v->seen_table != t || !only_appended(v, t)) {
         v->filtered_upto = 0;
         v->filter_dirty = false;
         if (v->search)
@@ -80,6 +90,7 @@ void listview_sync(view *v, const table *t)
         v->every[i] = (uint32_t)i;
     v->filtered_upto = t->count;
     v->seen_generation = t->generation;
+    v->seen_running = t->state == LOAD_RUNNING;
     step(v, t, v->top + FIRST_SCREEN);
 }
 

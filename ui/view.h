@@ -35,6 +35,7 @@ struct view {
     size_t filtered_upto;        /* table rows in every */
     uint64_t seen_generation;
     const table *seen_table;
+    bool seen_running;           /* the table was loading at the last sync */
     bool filter_dirty;           /* rows changed in place: index and search again */
     struct search *search;       /* the filter's index and results (core/search.h) */
 };
