@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define WAIT_MS 120000
@@ -239,10 +240,17 @@ static int cmd_load(int argc, char **argv)
     char path[200];
     snprintf(path, sizeof path, "/v2/telematics/vehicles?connection_id=%s", lr.conn);
     c.done = 0;
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
     double t0 = mono_ms();
     api_load_table(c.a, &lr.vehicles, path, lr.size, NULL, on_loaded, &lr);
     wait_done(&c, "load");
     double t1 = mono_ms();
+    getrusage(RUSAGE_SELF, &ru1);
+    printf("load_minor_faults=%ld\nload_cpu_ms=%.1f\n", ru1.ru_minflt - ru0.ru_minflt,
+           (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000.0 +
+               (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) /
+                   1000.0);
     long long hwm_after = proc_status_bytes("VmHWM"), rss_after = proc_status_bytes("VmRSS");
     size_t vr, vp, ur, up;
     size_t store = table_bytes(&lr.vehicles, &vr, &vp) + table_bytes(&lr.users, &ur, &up);
