@@ -45,8 +45,11 @@ typedef struct query {
     uint8_t mask[MAX_COLS][DICT_MAX / 8 + 1]; /* value numbers that match, per few-valued column */
     int masked[MAX_COLS];                     /* values checked so far (more come as rows do) */
     uint32_t epoch;
-    uint32_t *src;
-    size_t nsrc, srcpos;
+    const uint32_t *ref;  /* the matches of the filter this one extends, borrowed from it (on the stack) */
+    size_t nref;
+    const struct query *ref_of;
+    uint32_t *src;        /* then the rows that filter had still to look at (owned) */
+    size_t nsrc, srcpos;  /* srcpos runs over ref, then src */
     size_t row;
     uint32_t *m;
     size_t nm, capm;
@@ -229,6 +232,34 @@ static query *query_new(const sindex *ix, const char *filter)
     return q;
 }
 
+static size_t list_len(const query *q)
+{
+    return q->nref + q->nsrc;
+}
+
+static uint32_t list_at(const query *q, size_t i)
+{
+    return i < q->nref ? q->ref[i] : q->src[i - q->nref];
+}
+
+/* Copies what is left to search of a borrowed list into the query's own (before its owner goes). */
+static void query_detach(query *q)
+{
+    if (!q->ref_of)
+        return;
+    size_t left = list_len(q) - q->srcpos;
+    uint32_t *own = xmalloc((left ? left : 1) * sizeof *own);
+    for (size_t i = 0; i < left; i++)
+        own[i] = list_at(q, q->srcpos + i);
+    free(q->src);
+    q->src = own;
+    q->nsrc = left;
+    q->srcpos = 0;
+    q->ref = NULL;
+    q->nref = 0;
+    q->ref_of = NULL;
+}
+
 static void push_match(query *q, size_t row)
 {
     if (q->nm == q->capm) {
@@ -328,30 +359,32 @@ static size_t scan_rows(query *q, const sindex *ix, const table *t, size_t budge
 static size_t query_step(query *q, const sindex *ix, const table *t, size_t budget, size_t want)
 {
     if (q->none) {
-        q->srcpos = q->nsrc;
+        q->srcpos = list_len(q);
         q->row = ix->rows;
         return 0;
     }
     query_masks(q, ix);
     size_t spent = 0;
-    while (q->srcpos < q->nsrc && spent < budget && q->nm < want) {
-        uint32_t r = q->src[q->srcpos++];
+    while (q->srcpos < list_len(q) && spent < budget && q->nm < want) {
+        uint32_t r = list_at(q, q->srcpos++);
         if (row_matches(q, ix, t, r, &spent))
             push_match(q, r);
     }
-    if (q->srcpos == q->nsrc && q->src) {
+    if (q->srcpos == list_len(q) && q->srcpos) {
         free(q->src); /* the list is done with */
         q->src = NULL;
-        q->nsrc = q->srcpos = 0;
+        q->ref = NULL;
+        q->ref_of = NULL;
+        q->nsrc = q->nref = q->srcpos = 0;
     }
-    if (q->srcpos == q->nsrc && spent < budget)
+    if (q->srcpos == list_len(q) && spent < budget)
         spent += scan_rows(q, ix, t, budget - spent, want);
     return spent;
 }
 
 static bool query_done(const query *q, const sindex *ix)
 {
-    return q->none || (q->srcpos == q->nsrc && q->row >= ix->rows);
+    return q->none || (q->srcpos == list_len(q) && q->row >= ix->rows);
 }
 
 /* ------------------------------------------------------------------ the search */
@@ -399,19 +432,27 @@ static size_t stack_entries(const search *s)
     return n;
 }
 
+/* Drops the oldest filter of the stack; the one that borrowed its matches copies what it needs. */
+static void drop_oldest(search *s)
+{
+    query *old = s->stack[0];
+    for (int i = 1; i < s->nstack; i++)
+        if (s->stack[i]->ref_of == old)
+            query_detach(s->stack[i]);
+    if (s->cur && s->cur->ref_of == old)
+        query_detach(s->cur);
+    query_free(old);
+    memmove(s->stack, s->stack + 1, (size_t)(s->nstack - 1) * sizeof *s->stack);
+    s->nstack--;
+}
+
 static void push_stack(search *s, query *q)
 {
-    if (s->nstack == SEARCH_STACK_MAX) {
-        query_free(s->stack[0]);
-        memmove(s->stack, s->stack + 1, (SEARCH_STACK_MAX - 1) * sizeof *s->stack);
-        s->nstack--;
-    }
+    if (s->nstack == SEARCH_STACK_MAX)
+        drop_oldest(s);
     s->stack[s->nstack++] = q;
-    while (s->nstack > 1 && stack_entries(s) > 2 * s->ix.rows + 4096) {
-        query_free(s->stack[0]);
-        memmove(s->stack, s->stack + 1, (size_t)(s->nstack - 1) * sizeof *s->stack);
-        s->nstack--;
-    }
+    while (s->nstack > 1 && stack_entries(s) > 2 * s->ix.rows + 4096)
+        drop_oldest(s);
 }
 
 void search_set_filter(search *s, const char *filter)
@@ -437,16 +478,20 @@ void search_set_filter(search *s, const char *filter)
     query *q = query_new(&s->ix, filter);
     query *p = s->cur;
     if (p && p->epoch == s->ix.epoch && strstr(filter, p->filter)) {
-        /* Narrower: only the rows the last filter matched (or has not looked at yet). */
-        size_t rest = p->nsrc - p->srcpos;
-        q->nsrc = p->nm + rest;
-        q->src = q->nsrc ? xmalloc(q->nsrc * sizeof *q->src) : NULL;
-        if (p->nm)
-            memcpy(q->src, p->m, p->nm * sizeof *q->src);
-        if (rest)
-            memcpy(q->src + p->nm, p->src + p->srcpos, rest * sizeof *q->src);
+        /* Narrower: only the rows the last filter matched (borrowed, not copied: the keystroke
+         * costs the same at any size), then those it had not looked at yet. */
+        q->ref = p->m;
+        q->nref = p->nm;
+        q->ref_of = p;
+        size_t rest = list_len(p) - p->srcpos;
+        q->nsrc = rest;
+        q->src = rest ? xmalloc(rest * sizeof *q->src) : NULL;
+        for (size_t i = 0; i < rest; i++)
+            q->src[i] = list_at(p, p->srcpos + i);
         q->row = p->row;
+        s->cur = q;
         push_stack(s, p);
+        return;
     } else {
         clear_stack(s);
         query_free(p);
