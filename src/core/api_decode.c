@@ -99,19 +99,55 @@ static int decode_field(table *t, const api_resource *r, const field_spec *f, co
 }
 
 #define DECODE_MAX_FIELDS 64
+#define NAME_SLOTS 128 /* open addressing, power of two > 2 * DECODE_MAX_FIELDS */
 
-/* The resource's field a member name is, or -1. Items list their members in one order, so the
- * field after the last one found is tried first. */
-static int field_index(const api_resource *r, const char *name, int *guess)
+/* Field names by hash, per record kind: items carry many members the console does not keep, so
+ * a member is placed by one hash and one comparison, not by comparing it with every field. */
+typedef struct name_map {
+    const api_resource *r;
+    int8_t slot[NAME_SLOTS]; /* field index + 1, 0 empty */
+} name_map;
+
+static uint32_t name_hash(const char *s)
 {
-    int n = r->nfields < DECODE_MAX_FIELDS ? r->nfields : DECODE_MAX_FIELDS;
-    for (int k = 0; k < n; k++) {
-        int i = (*guess + k) % n;
-        if (strcmp(r->fields[i].name, name) == 0) {
-            *guess = i + 1 < n ? i + 1 : 0;
-            return i;
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static const name_map *name_map_of(const api_resource *r)
+{
+    static name_map maps[KIND__COUNT];
+    if ((int)r->kind < 0 || r->kind >= KIND__COUNT)
+        return NULL;
+    name_map *m = &maps[r->kind];
+    if (m->r != r) {
+        memset(m, 0, sizeof *m);
+        int n = r->nfields < DECODE_MAX_FIELDS ? r->nfields : DECODE_MAX_FIELDS;
+        for (int i = 0; i < n; i++) {
+            uint32_t k = name_hash(r->fields[i].name) & (NAME_SLOTS - 1);
+            while (m->slot[k])
+                k = (k + 1) & (NAME_SLOTS - 1);
+            m->slot[k] = (int8_t)(i + 1);
         }
+        m->r = r;
     }
+    return m;
+}
+
+/* The resource's field a member name is, or -1. */
+static int field_index(const api_resource *r, const name_map *m, const char *name)
+{
+    if (!m) {
+        for (int i = 0; i < r->nfields && i < DECODE_MAX_FIELDS; i++)
+            if (strcmp(r->fields[i].name, name) == 0)
+                return i;
+        return -1;
+    }
+    for (uint32_t k = name_hash(name) & (NAME_SLOTS - 1); m->slot[k]; k = (k + 1) & (NAME_SLOTS - 1))
+        if (strcmp(r->fields[m->slot[k] - 1].name, name) == 0)
+            return m->slot[k] - 1;
     return -1;
 }
 
@@ -129,11 +165,12 @@ int decode_item(table *t, const cJSON *it, char **err)
     /* One pass over the item's members (not one lookup per field); the first of a repeated
      * member counts, as with cJSON_GetObjectItem. */
     const cJSON *vals[DECODE_MAX_FIELDS] = {0};
-    int guess = 0, nfields = r->nfields < DECODE_MAX_FIELDS ? r->nfields : DECODE_MAX_FIELDS;
+    int nfields = r->nfields < DECODE_MAX_FIELDS ? r->nfields : DECODE_MAX_FIELDS;
+    const name_map *map = name_map_of(r);
     for (const cJSON *m = it->child; m; m = m->next) {
         if (!m->string)
             continue;
-        int i = field_index(r, m->string, &guess);
+        int i = field_index(r, map, m->string);
         if (i >= 0 && !vals[i])
             vals[i] = m;
     }
