@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define MAX_COLS 16
-#define DICT_MAX 255  /* values of a few-valued column; one more makes it a text column */
+#define DICT_MAX 255   /* values of a few-valued column; one more makes it a text column */
 #define DICT_SLOTS 512 /* open addressing, power of two > 2 * DICT_MAX */
 #define CELL_CAP 256
 
@@ -28,8 +28,8 @@ typedef struct sindex {
     bool text_col[MAX_COLS];
     dict dicts[MAX_COLS];
     size_t rows, cap_rows;
-    strbuf text;   /* the text columns' cells of every row, folded, each followed by '\n' */
-    uint32_t *off; /* where each row's cells start in text */
+    strbuf text;    /* the text columns' cells of every row, folded, each followed by '\n' */
+    uint32_t *off;  /* where each row's cells start in text */
     uint32_t epoch; /* bumped when the sindex is rebuilt (a column turned to text) */
 } sindex;
 
@@ -39,17 +39,17 @@ typedef struct query {
     char filter[128];
     char *needle; /* the filter folded */
     size_t nlen;
-    bool marked;  /* the filter has accents: candidates are checked against their cells */
-    bool none;    /* nothing can match (a line break in the filter) */
+    bool marked; /* the filter has accents: candidates are checked against their cells */
+    bool none;   /* nothing can match (a line break in the filter) */
     bool anymask;
     uint8_t mask[MAX_COLS][DICT_MAX / 8 + 1]; /* value numbers that match, per few-valued column */
     int masked[MAX_COLS];                     /* values checked so far (more come as rows do) */
     uint32_t epoch;
-    const uint32_t *ref;  /* the matches of the filter this one extends, borrowed from it (on the stack) */
+    const uint32_t *ref; /* the matches of the filter this one extends, borrowed from it (on the stack) */
     size_t nref;
     const struct query *ref_of;
-    uint32_t *src;        /* then the rows that filter had still to look at (owned) */
-    size_t nsrc, srcpos;  /* srcpos runs over ref, then src */
+    uint32_t *src;       /* then the rows that filter had still to look at (owned) */
+    size_t nsrc, srcpos; /* srcpos runs over ref, then src */
     size_t row;
     uint32_t *m;
     size_t nm, capm;

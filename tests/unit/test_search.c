@@ -82,8 +82,9 @@ static void finish(search *s, const table *t)
         ck_assert_int_lt(++steps, 100000);
 }
 
-static const char *const FILTERS[] = {"truck 1", "TRUCK", "camion", "Camión", "é", "skoda", "Škoda", "vnl", "2003",
-                                      "ice", "1fuj000", "zzz", "e", "volvo vnl", "réparé", "ST-", "\xef\xbc\xb4ruck"};
+static const char *const FILTERS[] = {
+    "truck 1", "TRUCK", "camion", "Camión",    "é",      "skoda", "Škoda",           "vnl", "2003", "ice",
+    "1fuj000", "zzz",   "e",      "volvo vnl", "réparé", "ST-",   "\xef\xbc\xb4ruck"};
 
 START_TEST(matches_are_those_of_the_cells)
 {
@@ -130,7 +131,8 @@ START_TEST(narrowing_and_going_back)
     fill(&t, 0, 5000, false);
     search *s = search_new();
     /* More filters than the stack keeps: the oldest go, their followers copy what they borrowed. */
-    const char *typed[] = {"t", "tr", "tru", "truc", "truck", "truck ", "truck 1", "truck 12", "truck 123", "truck 1234"};
+    const char *typed[] = {"t",      "tr",      "tru",      "truc",      "truck",
+                           "truck ", "truck 1", "truck 12", "truck 123", "truck 1234"};
     size_t ntyped = sizeof typed / sizeof typed[0];
     for (size_t i = 0; i < ntyped; i++) {
         search_set_filter(s, typed[i]);
@@ -190,8 +192,14 @@ START_TEST(folding)
 {
     static const struct {
         const char *in, *want;
-    } cases[] = {{"Chloé", "chloe"}, {"ŁÓDŹ", "lodz"}, {"Straße", "strasse"}, {"\xef\xbc\xa1\xef\xbc\xa2", "ab"},
-                 {"Ære", "aere"},    {"e\xcc\x81", "e"},  {"Ω", "ω"},             {"", ""}};
+    } cases[] = {{"Chloé", "chloe"},
+                 {"ŁÓDŹ", "lodz"},
+                 {"Straße", "strasse"},
+                 {"\xef\xbc\xa1\xef\xbc\xa2", "ab"},
+                 {"Ære", "aere"},
+                 {"e\xcc\x81", "e"},
+                 {"Ω", "ω"},
+                 {"", ""}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *f = folded(cases[i].in);
         ck_assert_str_eq(f, cases[i].want);
