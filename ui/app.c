@@ -133,6 +133,11 @@ bool app_typing(app *a)
     return !o->ops->keys_now || app_overlay_keys(o) != o->ops->keymap;
 }
 
+static void wake(void *ud)
+{
+    (void)ud; /* only ends the loop's wait, so that app_idle runs the next slice */
+}
+
 void app_idle(app *a)
 {
     inbox_ui_idle(a);
@@ -141,6 +146,12 @@ void app_idle(app *a)
     for (int i = 0; i < a->noverlays; i++)
         if (a->overlays[i].ops->idle)
             a->overlays[i].ops->idle(a->overlays[i].state, a);
+    /* The filter counts (and new rows are indexed) in slices between events. */
+    view *v = &a->views[a->current];
+    if (listview_idle(v, app_view_table(a, a->current)))
+        a->dirty |= DIRTY_LIST | DIRTY_STATUS;
+    if (listview_counting(v))
+        loop_timer_add(a->l, LOOP_CLOCK_REAL, 0, wake, NULL);
 }
 
 /* ------------------------------------------------------------------ selection */
@@ -256,7 +267,7 @@ bool app_is_idle(const app *a)
 {
     if (!a->connected && a->startup_note[0])
         return false;
-    return (!a->api || api_in_flight(a->api) == 0) && a->dirty == 0;
+    return (!a->api || api_in_flight(a->api) == 0) && a->dirty == 0 && !listview_counting(&a->views[a->current]);
 }
 
 void app_resize(app *a, int rows, int cols)
@@ -335,6 +346,7 @@ static unsigned mark_all(app *a)
         a->nmarked = 0;
         app_set_message(a, SLOT_STATUS_MUTED, "Unmarked every driver.");
     } else {
+        listview_finish(v, app_view_table(a, a->current));
         for (size_t i = 0; i < v->nvisible; i++)
             if (v->visible[i] < a->nmarks_cap && !a->marks[v->visible[i]]++)
                 a->nmarked++;

@@ -196,7 +196,9 @@ static void draw_status(app *a)
         load_summary(app_view_table(a, a->current), v->ops->noun, load, sizeof load);
     if (!v->ops->summary && inbox_ui_unread(a))
         snprintf(load + strlen(load), sizeof load - strlen(load), " · ✉ %zu unread", inbox_ui_unread(a));
-    if (v->filter[0])
+    if (v->filter[0] && listview_counting(v))
+        snprintf(load + strlen(load), sizeof load - strlen(load), " (counting…)");
+    else if (v->filter[0])
         snprintf(load + strlen(load), sizeof load - strlen(load), " (%zu matching)", v->nvisible);
     if (a->current == VIEW_DRIVERS && a->nmarked)
         snprintf(load + strlen(load), sizeof load - strlen(load), " · %zu marked", a->nmarked);
@@ -299,6 +301,8 @@ static void draw_list(app *a, int top, int height)
                          t->error ? t->error : "");
             else if (t->state == LOAD_RUNNING || t->state == LOAD_IDLE)
                 snprintf(note, sizeof note, "Loading %s…", v->ops->noun);
+            else if (v->filter[0] && listview_counting(v))
+                snprintf(note, sizeof note, "Searching %s…", v->ops->noun);
             else if (v->filter[0])
                 snprintf(note, sizeof note, "No %s match \"%s\" (Esc clears the filter).", v->ops->noun, v->filter);
             else if (a->current == VIEW_CONNECTIONS)

@@ -2,6 +2,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_resources.h"
+#include "core/search.h"
 #include "core/text.h"
 #include "ui/theme.h"
 
@@ -23,64 +24,94 @@ static int ncols_of(const api_resource *r)
     return r->ncols < MAX_COLS ? r->ncols : MAX_COLS;
 }
 
-static bool row_matches(const view *v, const table *t, const void *row)
-{
-    if (!v->filter[0])
-        return true;
-    char buf[256];
-    const api_resource *r = res_of(v->ops);
-    for (int c = 0; c < ncols_of(r); c++) {
-        api_cell(&r->cols[c], t, row, buf, sizeof buf);
-        if (text_contains_ci(buf, v->filter))
-            return true;
-    }
-    return false;
-}
+/* Work units (core/search.h) done at once for a keystroke or a new page, and per idle slice:
+ * about a millisecond, whatever the size of the list. */
+#define SYNC_BUDGET (1u << 16)
+/* Matches wanted at once: more than any screen shows below the first line. */
+#define FIRST_SCREEN 128
 
-void listview_sync(view *v, const table *t)
+static void clamp_cursor(view *v)
 {
-    if (v->filter_narrowed && v->seen_table == t && t->count >= v->filtered_upto) {
-        /* Typing one more character only removes rows: recheck what is visible, not every row. */
-        size_t k = 0;
-        for (size_t i = 0; i < v->nvisible; i++)
-            if (row_matches(v, t, table_row(t, v->visible[i])))
-                v->visible[k++] = v->visible[i];
-        v->nvisible = k;
-        v->filter_narrowed = false;
-        if (v->cursor >= v->nvisible)
-            v->cursor = v->nvisible ? v->nvisible - 1 : 0;
-        if (v->top > v->cursor)
-            v->top = v->cursor;
-    } else if (v->filter_narrowed) {
-        v->filter_narrowed = false;
-        v->filter_dirty = true;
-    }
-    bool restart = v->filter_dirty || v->seen_table != t || t->count < v->filtered_upto;
-    if (!restart && v->seen_generation == t->generation && v->filtered_upto == t->count)
-        return;
-    if (restart) {
-        v->nvisible = 0;
-        v->filtered_upto = 0;
-        v->filter_dirty = false;
-    }
-    if (t->count > v->capvisible) {
-        v->capvisible = t->count + 64;
-        v->visible = xrealloc(v->visible, v->capvisible * sizeof *v->visible);
-    }
-    /* Rows are only ever appended while loading, so filtering continues where it stopped. */
-    for (size_t i = v->filtered_upto; i < t->count; i++)
-        if (row_matches(v, t, table_row(t, i)))
-            v->visible[v->nvisible++] = (uint32_t)i;
-    v->filtered_upto = t->count;
-    v->seen_generation = t->generation;
-    if (v->seen_table != t) {
-        v->cursor = v->top = 0;
-        v->seen_table = t;
-    }
     if (v->cursor >= v->nvisible)
         v->cursor = v->nvisible ? v->nvisible - 1 : 0;
     if (v->top > v->cursor)
         v->top = v->cursor;
+}
+
+/* Points visible at what is shown now. */
+static void show(view *v, const table *t)
+{
+    if (v->filter[0]) {
+        v->visible = (uint32_t *)search_matches(v->search, &v->nvisible);
+    } else {
+        v->visible = v->every;
+        v->nvisible = t->count;
+    }
+    clamp_cursor(v);
+}
+
+static void step(view *v, const table *t, size_t want)
+{
+    if (!v->search)
+        v->search = search_new();
+    search_set_filter(v->search, v->filter);
+    search_step(v->search, t, SYNC_BUDGET, want);
+    show(v, t);
+}
+
+/* Rows were only appended since the last sync (each append bumps the generation once; the end
+ * of a load once more); anything else (a reload in place, a row replaced) is searched afresh. */
+static bool only_appended(const view *v, const table *t)
+{
+    if (t->count < v->filtered_upto)
+        return false;
+    uint64_t bumps = t->generation - v->seen_generation, added = t->count - v->filtered_upto;
+    return bumps == added || (bumps == added + 1 && v->seen_running && t->state != LOAD_RUNNING);
+}
+
+void listview_sync(view *v, const table *t)
+{
+    if (v->filter_dirty || v->seen_table != t || !only_appended(v, t)) {
+        v->filtered_upto = 0;
+        v->filter_dirty = false;
+        if (v->search)
+            search_reset(v->search);
+        if (v->seen_table != t) {
+            v->cursor = v->top = 0;
+            v->seen_table = t;
+        }
+    }
+    if (t->count > v->capvisible) {
+        v->capvisible = t->count + 64;
+        v->every = xrealloc(v->every, v->capvisible * sizeof *v->every);
+    }
+    /* Rows are only ever appended while loading: the new ones are indexed and searched as they come. */
+    for (size_t i = v->filtered_upto; i < t->count; i++)
+        v->every[i] = (uint32_t)i;
+    v->filtered_upto = t->count;
+    v->seen_generation = t->generation;
+    v->seen_running = t->state == LOAD_RUNNING;
+    step(v, t, v->top + FIRST_SCREEN);
+}
+
+bool listview_idle(view *v, const table *t)
+{
+    if (!t || v->seen_table != t || !listview_counting(v))
+        return false;
+    step(v, t, SIZE_MAX);
+    return v->filter[0] != '\0';
+}
+
+bool listview_counting(const view *v)
+{
+    return v->search && v->seen_table && !search_done(v->search, v->seen_table);
+}
+
+void listview_finish(view *v, const table *t)
+{
+    listview_sync(v, t);
+    while (listview_counting(v))
+        step(v, t, SIZE_MAX);
 }
 
 /* Column widths for the available width; 0 = column hidden. */
@@ -311,12 +342,7 @@ void listview_set_filter(view *v, const char *filter)
 {
     if (strcmp(v->filter, filter) == 0)
         return;
-    bool narrower = v->filter[0] && strstr(filter, v->filter) && !v->filter_dirty;
     snprintf(v->filter, sizeof v->filter, "%s", filter);
-    if (narrower)
-        v->filter_narrowed = true;
-    else
-        v->filter_dirty = true;
     v->cursor = v->top = 0;
 }
 
@@ -327,7 +353,9 @@ long listview_selected_row(const view *v)
 
 void listview_free(view *v)
 {
-    free(v->visible);
-    v->visible = NULL;
+    free(v->every);
+    search_free(v->search);
+    v->search = NULL;
+    v->every = v->visible = NULL;
     v->nvisible = v->capvisible = 0;
 }

@@ -35,13 +35,16 @@ struct view {
     bool sort_desc;              /* S reverses it */
     uint64_t sort_gen;           /* the table's generation after the last sort (rows since: sort again) */
     char filter[128];
-    uint32_t *visible;           /* filtered row indices */
-    size_t nvisible, capvisible;
-    size_t filtered_upto;        /* table rows already considered */
+    uint32_t *visible;           /* row indices shown: every row, or the filter's matches so far */
+    size_t nvisible;
+    uint32_t *every;             /* 0, 1, 2 ...: the rows shown without a filter */
+    size_t capvisible;           /* of every */
+    size_t filtered_upto;        /* table rows in every */
     uint64_t seen_generation;
     const table *seen_table;
-    bool filter_dirty;
-    bool filter_narrowed;        /* the new filter contains the old: recheck only visible rows */
+    bool seen_running;           /* the table was loading at the last sync */
+    bool filter_dirty;           /* rows changed in place: index and search again */
+    struct search *search;       /* the filter's index and results (core/search.h) */
 };
 
 /* Registered views, in tab order (ui/views.c). */
@@ -49,7 +52,16 @@ extern const view_ops *const view_registry[];
 extern const int view_registry_count;
 
 /* Generic list behaviour (ui/listview.c). */
-void listview_sync(view *v, const table *t);          /* refilter if the table or filter changed */
+/* Refilters if the table or filter changed: the first screen of matches at once, the rest of
+ * the count in listview_idle slices. */
+void listview_sync(view *v, const table *t);
+/* One slice of the work left (indexing new rows, counting matches); true when it changed what
+ * the view shows or counts. */
+bool listview_idle(view *v, const table *t);
+/* Work is left for listview_idle (the count shows "counting…" while a filter is set). */
+bool listview_counting(const view *v);
+/* Finishes the count at once (before acting on every match). */
+void listview_finish(view *v, const table *t);
 /* marks (may be NULL): one flag per table row; when given, a 2-column gutter shows them. */
 void listview_draw(view *v, const table *t, int top, int height, int width, bool focused, const uint8_t *marks,
                    size_t nmarks);

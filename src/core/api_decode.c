@@ -57,11 +57,10 @@ static double clamped(const cJSON *v, double lo, double hi)
     return v->valuedouble < lo ? lo : v->valuedouble > hi ? hi : v->valuedouble;
 }
 
-/* Checks one field of an item and keeps it in the record at row. */
-static int decode_field(table *t, const api_resource *r, const field_spec *f, const cJSON *it, char *row,
+/* Checks one field of an item (v: its value, NULL when absent) and keeps it in the record at row. */
+static int decode_field(table *t, const api_resource *r, const field_spec *f, const cJSON *v, char *row,
                         char **err)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, f->name);
     const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
     uuid id = {{0}};
     if (f->req != REQ_NO && !s) {
@@ -99,6 +98,59 @@ static int decode_field(table *t, const api_resource *r, const field_spec *f, co
     return 0;
 }
 
+#define DECODE_MAX_FIELDS 64
+#define NAME_SLOTS 128 /* open addressing, power of two > 2 * DECODE_MAX_FIELDS */
+
+/* Field names by hash, per record kind: items carry many members the console does not keep, so
+ * a member is placed by one hash and one comparison, not by comparing it with every field. */
+typedef struct name_map {
+    const api_resource *r;
+    int8_t slot[NAME_SLOTS]; /* field index + 1, 0 empty */
+} name_map;
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static const name_map *name_map_of(const api_resource *r)
+{
+    static name_map maps[KIND__COUNT];
+    if ((int)r->kind < 0 || r->kind >= KIND__COUNT)
+        return NULL;
+    name_map *m = &maps[r->kind];
+    if (m->r != r) {
+        memset(m, 0, sizeof *m);
+        int n = r->nfields < DECODE_MAX_FIELDS ? r->nfields : DECODE_MAX_FIELDS;
+        for (int i = 0; i < n; i++) {
+            uint32_t k = name_hash(r->fields[i].name) & (NAME_SLOTS - 1);
+            while (m->slot[k])
+                k = (k + 1) & (NAME_SLOTS - 1);
+            m->slot[k] = (int8_t)(i + 1);
+        }
+        m->r = r;
+    }
+    return m;
+}
+
+/* The resource's field a member name is, or -1. */
+static int field_index(const api_resource *r, const name_map *m, const char *name)
+{
+    if (!m) {
+        for (int i = 0; i < r->nfields && i < DECODE_MAX_FIELDS; i++)
+            if (strcmp(r->fields[i].name, name) == 0)
+                return i;
+        return -1;
+    }
+    for (uint32_t k = name_hash(name) & (NAME_SLOTS - 1); m->slot[k]; k = (k + 1) & (NAME_SLOTS - 1))
+        if (strcmp(r->fields[m->slot[k] - 1].name, name) == 0)
+            return m->slot[k] - 1;
+    return -1;
+}
+
 int decode_item(table *t, const cJSON *it, char **err)
 {
     const api_resource *r = api_resource_get(t->kind);
@@ -110,10 +162,22 @@ int decode_item(table *t, const cJSON *it, char **err)
         *err = fmt_err("%s item is not an object", r->name);
         return -1;
     }
+    /* One pass over the item's members (not one lookup per field); the first of a repeated
+     * member counts, as with cJSON_GetObjectItem. */
+    const cJSON *vals[DECODE_MAX_FIELDS] = {0};
+    int nfields = r->nfields < DECODE_MAX_FIELDS ? r->nfields : DECODE_MAX_FIELDS;
+    const name_map *map = name_map_of(r);
+    for (const cJSON *m = it->child; m; m = m->next) {
+        if (!m->string)
+            continue;
+        int i = field_index(r, map, m->string);
+        if (i >= 0 && !vals[i])
+            vals[i] = m;
+    }
     size_t count = t->count, pool = t->pool.len;
     char *row = table_append(t);
-    for (int i = 0; i < r->nfields; i++) {
-        if (decode_field(t, r, &r->fields[i], it, row, err) != 0) {
+    for (int i = 0; i < nfields; i++) {
+        if (decode_field(t, r, &r->fields[i], vals[i], row, err) != 0) {
             t->count = count; /* the item is all-or-nothing */
             t->pool.len = pool;
             return -1;
@@ -122,76 +186,110 @@ int decode_item(table *t, const cJSON *it, char **err)
     return 0;
 }
 
-/* A bump arena for the nodes of one page's cJSON tree: a page of 1,000 records is tens of
- * thousands of small allocations, freed all at once when the page is decoded. cJSON's hooks are
- * global, so they are set only for the parse and delete of one page (the console is
- * single-threaded). */
+/* ------------------------------------------------------------------ parse arena */
+
+/* A bump arena for the nodes of a page's cJSON tree: a page of 1,000 records is tens of
+ * thousands of small allocations, all dropped at once. Its chunks are kept from page to page
+ * (no cJSON_Delete, no page faults on the next page). cJSON's hooks are global, so they are set
+ * only while one page is parsed (the console is single-threaded). */
 typedef struct arena_chunk {
     struct arena_chunk *next;
     size_t used, cap;
     max_align_t data[];
 } arena_chunk;
 
-static arena_chunk *g_arena;
+struct decode_arena {
+    arena_chunk *chunks; /* the one being filled first */
+    arena_chunk *spare;  /* emptied chunks, reused before new ones */
+};
+
+static decode_arena *g_arena; /* the arena of the parse running */
 
 static void *arena_malloc(size_t n)
 {
+    decode_arena *a = g_arena;
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (!g_arena || g_arena->used + n > g_arena->cap) {
-        size_t cap = n > (1u << 20) ? n : (1u << 20);
-        arena_chunk *c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = g_arena;
+    if (!a->chunks || a->chunks->used + n > a->chunks->cap) {
+        arena_chunk *c = a->spare;
+        if (c && c->cap >= n) {
+            a->spare = c->next;
+        } else {
+            size_t cap = n > (1u << 20) ? n : (1u << 20);
+            c = malloc(sizeof *c + cap);
+            if (!c)
+                return NULL;
+            c->cap = cap;
+        }
         c->used = 0;
-        c->cap = cap;
-        g_arena = c;
+        c->next = a->chunks;
+        a->chunks = c;
     }
-    void *p = (char *)g_arena->data + g_arena->used;
-    g_arena->used += n;
+    void *p = (char *)a->chunks->data + a->chunks->used;
+    a->chunks->used += n;
     return p;
 }
 
 static void arena_free(void *p)
 {
-    (void)p; /* everything goes at once in arena_release */
+    (void)p; /* everything goes at once in decode_arena_reset */
 }
 
-static void arena_release(void)
+decode_arena *decode_arena_new(void)
 {
-    while (g_arena) {
-        arena_chunk *n = g_arena->next;
-        free(g_arena);
-        g_arena = n;
+    return xcalloc(1, sizeof(decode_arena));
+}
+
+void decode_arena_reset(decode_arena *a)
+{
+    while (a && a->chunks) {
+        arena_chunk *c = a->chunks;
+        a->chunks = c->next;
+        c->next = a->spare;
+        a->spare = c;
     }
 }
 
-static int decode_page_tree(table *t, const char *body, size_t len, page_info *info, char **err);
+void decode_arena_free(decode_arena *a)
+{
+    if (!a)
+        return;
+    decode_arena_reset(a);
+    while (a->spare) {
+        arena_chunk *c = a->spare;
+        a->spare = c->next;
+        free(c);
+    }
+    free(a);
+}
+
+cJSON *decode_parse(decode_arena *a, const char *body, size_t len)
+{
+    decode_arena_reset(a);
+    if (!body)
+        return NULL;
+    cJSON_Hooks hooks = {arena_malloc, arena_free};
+    g_arena = a;
+    cJSON_InitHooks(&hooks);
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    cJSON_InitHooks(NULL);
+    g_arena = NULL;
+    return root;
+}
 
 int decode_page(table *t, const char *body, size_t len, page_info *info, char **err)
 {
-    cJSON_Hooks hooks = {arena_malloc, arena_free};
-    cJSON_InitHooks(&hooks);
-    int rc = decode_page_tree(t, body, len, info, err);
-    cJSON_InitHooks(NULL);
-    arena_release();
-    return rc;
-}
-
-static int decode_page_tree(table *t, const char *body, size_t len, page_info *info, char **err)
-{
     memset(info, 0, sizeof *info);
     info->total = -1;
-    cJSON *root = cJSON_ParseWithLength(body, len);
+    decode_arena *arena = decode_arena_new();
+    int rc = -1;
+    const cJSON *root = decode_parse(arena, body, len), *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     if (!root) {
         *err = fmt_err("the server sent malformed JSON (%zu bytes)", len);
-        return -1;
+        goto out;
     }
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     if (!cJSON_IsArray(items)) {
-        cJSON_Delete(root);
         *err = fmt_err("the server's page has no 'items' list");
-        return -1;
+        goto out;
     }
     size_t before = t->count;
     size_t pool_before = t->pool.len;
@@ -205,8 +303,7 @@ static int decode_page_tree(table *t, const char *body, size_t len, page_info *i
             free(e);
             t->count = before; /* the page is all-or-nothing */
             t->pool.len = pool_before;
-            cJSON_Delete(root);
-            return -1;
+            goto out;
         }
         idx++;
     }
@@ -217,8 +314,10 @@ static int decode_page_tree(table *t, const char *body, size_t len, page_info *i
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
     if (cJSON_IsString(next) && next->valuestring && *next->valuestring)
         info->next_cursor = xstrdup(next->valuestring);
-    cJSON_Delete(root);
-    return 0;
+    rc = 0;
+out:
+    decode_arena_free(arena); /* the tree lived in it: no cJSON_Delete */
+    return rc;
 }
 
 char *decode_error_summary(const char *body, size_t len)

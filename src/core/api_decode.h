@@ -1,5 +1,5 @@
 /* api_decode: Catena JSON pages -> compact store rows, field by field as the resource table
- * (core/api_resources.h) says. The cJSON tree lives only inside a call.
+ * (core/api_resources.h) says. Parsed pages live in a decode_arena, reused page after page.
  * Unknown fields and enum values are tolerated; a missing required field is a clear error. */
 #ifndef CATENA_CORE_API_DECODE_H
 #define CATENA_CORE_API_DECODE_H
@@ -23,6 +23,16 @@ int decode_page(table *t, const char *body, size_t len, page_info *info, char **
  * and by single-record GETs. */
 struct cJSON;
 int decode_item(table *t, const struct cJSON *item, char **err);
+
+/* Memory for parsed pages, kept from one page to the next (see api_pager.c). */
+typedef struct decode_arena decode_arena;
+decode_arena *decode_arena_new(void);
+/* Parses a JSON text into a tree that lives in the arena until its next parse or reset: never
+ * cJSON_Delete it. NULL when the text is not JSON. */
+struct cJSON *decode_parse(decode_arena *a, const char *body, size_t len);
+/* Drops the last tree (keeps the memory for the next). */
+void decode_arena_reset(decode_arena *a);
+void decode_arena_free(decode_arena *a);
 
 /* One-line summary of a Catena error body (`detail` as a string, or the 422 `detail[]` list,
  * or a Keycloak `error_description`), sanitized; NULL if the body is not a known error shape. */

@@ -332,9 +332,6 @@ typedef struct ops_load {
     api_ops_page_cb on_page;
     api_pager_done_cb on_done;
     void *ud;
-    api_pager *pager;
-    int max_pages;
-    bool stopped;         /* by us at max_pages: the load ends API_OK */
 } ops_load;
 
 static int on_load_page(void *ud, const api_page *page, char **err)
@@ -346,24 +343,13 @@ static int on_load_page(void *ud, const api_page *page, char **err)
     pg.more = page->more != 0;
     ld->on_page(ld->ud, &pg);
     page_clear(&pg);
-    if (pg.more && page->index + 1 >= ld->max_pages && ld->pager) {
-        ld->stopped = true;
-        api_pager_cancel(ld->pager); /* may run on_load_done (and free ld) now: ld is not touched after */
-    }
     return 0;
 }
 
 static void on_load_done(void *ud, const api_pager_result *res)
 {
     ops_load *ld = ud;
-    if (res->status == API_CANCELLED && ld->stopped) {
-        api_pager_result ok = *res;
-        ok.status = API_OK;
-        ok.error = NULL;
-        ld->on_done(ld->ud, &ok);
-    } else {
-        ld->on_done(ld->ud, res);
-    }
+    ld->on_done(ld->ud, res);
     free(ld);
 }
 
@@ -380,17 +366,17 @@ api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms
     char *path = api_list_path("resource_operation", connection_id, extra.data);
     strbuf_free(&extra);
     ops_load *ld = xcalloc(1, sizeof *ld);
-    *ld = (ops_load){on_page, on_done, ud, NULL, max_pages > 0 ? max_pages : API_PAGER_MAX_PAGES, false};
-    /* One page more than we take, so that reaching max_pages is ours to handle, not the pager's error. */
+    *ld = (ops_load){on_page, on_done, ud};
+    /* A budget: at max_pages the load ends API_OK with the last page's `more` set, and the pager
+     * sends no request ahead for a page that will not be taken. */
     api_pager_req req = {.path_query = path,
                          .page_size = page_size > 0 && page_size <= API_PAGE_SIZE_MAX ? page_size : API_PAGE_SIZE_MAX,
-                         .max_pages = ld->max_pages + 1,
+                         .max_pages = max_pages > 0 ? max_pages : API_PAGER_MAX_PAGES,
+                         .max_is_budget = true,
                          .on_page = on_load_page,
                          .on_done = on_load_done,
                          .ud = ld};
     api_pager *pg = api_pager_start(a, &req);
-    if (pg)
-        ld->pager = pg; /* else on_done ran and ld is gone */
     free(path);
     return pg;
 }

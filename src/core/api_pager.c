@@ -2,6 +2,7 @@
 #include "core/api_pager.h"
 
 #include "common/strbuf.h"
+#include "core/api_decode.h"
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
@@ -17,11 +18,23 @@ struct api_pager {
     uint64_t *seen;    /* hashes of the cursors followed */
     size_t nseen, capseen;
     int pages, empty_run;
+    int received;      /* pages whose envelope was read (handed to on_page or waiting to be) */
     size_t items;
     long total;
     int retry_after_s; /* of the failed request */
     int depth;         /* > 0 while the pager's own code is on the stack: free later */
     bool cancel_asked, finished;
+    /* Pipelining: a page is kept here while the next one is already being fetched, and decoded
+     * from a 0 ms timer, after the loop has put that request on the wire. */
+    strbuf body;           /* the page waiting (reused from page to page) */
+    bool pending;          /* body holds a page not yet handed to on_page */
+    bool pending_last;     /* ... that ends the load when taken */
+    bool pending_more;     /* ... whose envelope pointed to a next page (followed or not) */
+    long pending_http;     /* its HTTP status */
+    char *pending_why;     /* why the load ends after it (a refused cursor), or NULL */
+    uint64_t decode_timer; /* the timer that decodes it, 0 when none */
+    bool dropping;         /* cancelling our own request after a failed page: ignore its reply */
+    decode_arena *arena;   /* parse memory, kept across pages */
 };
 
 static uint64_t cursor_hash(const char *s)
@@ -34,8 +47,13 @@ static uint64_t cursor_hash(const char *s)
 
 static void pager_free(api_pager *p)
 {
+    if (p->decode_timer)
+        loop_timer_cancel(api_loop(p->a), p->decode_timer);
     free((char *)p->req.path_query);
     free(p->seen);
+    strbuf_free(&p->body);
+    free(p->pending_why);
+    decode_arena_free(p->arena);
     free(p);
 }
 
@@ -45,6 +63,19 @@ static void finish(api_pager *p, api_status st, long http_status, const char *wh
     if (p->finished)
         return;
     p->finished = true;
+    if (p->decode_timer) {
+        loop_timer_cancel(api_loop(p->a), p->decode_timer);
+        p->decode_timer = 0;
+    }
+    p->pending = false;
+    if (p->call_id) { /* a request sent ahead of a page that ended the load */
+        uint64_t id = p->call_id;
+        p->call_id = 0;
+        p->dropping = true;
+        p->depth++;
+        api_cancel(p->a, id);
+        p->depth--;
+    }
     char *line = NULL;
     if (st != API_OK && st != API_CANCELLED) {
         strbuf sb = STRBUF_INIT;
@@ -98,73 +129,345 @@ static const char *refuse_cursor(api_pager *p, const char *cursor, size_t count,
         snprintf(buf, cap, "the API sent %d empty pages in a row that still point to a next page", p->empty_run);
         return buf;
     }
-    if (p->pages >= p->req.max_pages) {
+    if (!p->req.max_is_budget && p->received >= p->req.max_pages) {
         snprintf(buf, cap, "the list has more than %d pages, the most one load follows", p->req.max_pages);
         return buf;
     }
     /* One page of slack over what `total` allows: the list may grow while it is read. */
     long allowed = p->total >= 0 ? (p->total + p->req.page_size - 1) / p->req.page_size + 1 : -1;
-    if (allowed >= 0 && p->pages >= allowed) {
+    if (allowed >= 0 && p->received >= allowed) {
         snprintf(buf, cap, "the API sent more pages than its total of %ld items allows", p->total);
         return buf;
     }
     return NULL;
 }
 
-static void on_reply(void *ud, const api_reply *r)
+/* ------------------------------------------------------------------ envelope scan */
+
+/* What the pager needs of a page before it is parsed: read by one pass over the top-level
+ * object that skips every value it does not need (strings with memchr). */
+typedef struct envelope {
+    bool has_items, items_empty;
+    long total; /* -1 when none (or not a number in range) */
+    const char *next, *cur; /* NUL-less spans into the body, or NULL */
+    size_t next_len, cur_len;
+} envelope;
+
+static const char *ws(const char *p, const char *end)
 {
-    api_pager *p = ud;
-    p->call_id = 0;
-    if (r->status != API_OK) {
-        p->retry_after_s = r->retry_after_s;
-        finish(p, p->cancel_asked ? API_CANCELLED : r->status, r->http_status, r->message);
-        return;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* p just after an opening quote: returns just after the closing one, or NULL. *escaped (when
+ * given) is set when the string has an escape sequence. */
+static const char *skip_string(const char *p, const char *end, bool *escaped)
+{
+    for (const char *from = p;;) {
+        const char *q = memchr(from, '"', (size_t)(end - from));
+        if (!q)
+            return NULL;
+        const char *b = q;
+        while (b > p && b[-1] == '\\')
+            b--;
+        if (((q - b) & 1) == 0) {
+            if (escaped && memchr(p, '\\', (size_t)(q - p)))
+                *escaped = true;
+            return q + 1;
+        }
+        from = q + 1;
     }
-    cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
+}
+
+static const char *skip_value(const char *p, const char *end)
+{
+    if (p >= end)
+        return NULL;
+    if (*p == '"')
+        return skip_string(p + 1, end, NULL);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            char c = *p++;
+            if (c == '"') {
+                if (!(p = skip_string(p, end, NULL)))
+                    return NULL;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return p;
+            }
+        }
+        return NULL;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
+        p++;
+    return p;
+}
+
+/* A member's string value (without escapes), else NULL: the page is then parsed before the next
+ * request, as without the scan. */
+static bool scan_string(const char **p, const char *end, const char **out, size_t *len)
+{
+    if (*p < end && **p == '"') {
+        bool esc = false;
+        const char *q = skip_string(*p + 1, end, &esc);
+        if (!q || esc)
+            return false;
+        *out = *p + 1;
+        *len = (size_t)(q - 1 - (*p + 1));
+        *p = q;
+        return true;
+    }
+    const char *q = skip_value(*p, end); /* null (or another type): no cursor */
+    if (!q)
+        return false;
+    *out = NULL;
+    *p = q;
+    return true;
+}
+
+static bool key_is(const char *k, size_t n, const char *name)
+{
+    return strlen(name) == n && memcmp(k, name, n) == 0;
+}
+
+/* false when the body is not an object this scan understands (the parse then decides). */
+static bool scan_envelope(const char *s, size_t n, envelope *e)
+{
+    memset(e, 0, sizeof *e);
+    e->total = -1;
+    bool seen_total = false, seen_next = false, seen_cur = false;
+    const char *p = ws(s, s + n), *end = s + n;
+    if (p >= end || *p++ != '{')
+        return false;
+    for (;;) {
+        p = ws(p, end);
+        if (p < end && *p == '}' && !e->has_items)
+            return false;
+        if (p >= end || *p != '"')
+            return false;
+        bool esc = false;
+        const char *k = p + 1, *q = skip_string(k, end, &esc);
+        if (!q || esc)
+            return false;
+        size_t klen = (size_t)(q - 1 - k);
+        p = ws(q, end);
+        if (p >= end || *p++ != ':')
+            return false;
+        p = ws(p, end);
+        if (key_is(k, klen, "items") && !e->has_items) {
+            if (p >= end || *p != '[')
+                return false;
+            e->has_items = true;
+            const char *in = ws(p + 1, end);
+            e->items_empty = in < end && *in == ']';
+            if (!(p = skip_value(p, end)))
+                return false;
+        } else if (key_is(k, klen, "total") && !seen_total) {
+            seen_total = true;
+            char *numend;
+            double v = p < end && (*p == '-' || (*p >= '0' && *p <= '9')) ? strtod(p, &numend) : -1;
+            if (v >= 0 && v < 1e15)
+                e->total = (long)v;
+            if (!(p = skip_value(p, end)))
+                return false;
+        } else if (key_is(k, klen, "next_page") && !seen_next) {
+            seen_next = true;
+            if (!scan_string(&p, end, &e->next, &e->next_len))
+                return false;
+        } else if (key_is(k, klen, "current_page") && !seen_cur) {
+            seen_cur = true;
+            if (!scan_string(&p, end, &e->cur, &e->cur_len))
+                return false;
+        } else if (!(p = skip_value(p, end))) {
+            return false;
+        }
+        p = ws(p, end);
+        if (p < end && *p == ',') {
+            p++;
+            continue;
+        }
+        return p < end && *p == '}' && e->has_items;
+    }
+}
+
+/* The envelope from the parsed page, when the scan could not read it (a cursor with escapes):
+ * the strings point into the arena's tree, valid until its next parse. false when the page is
+ * not JSON (e.has_items set) or has no items list. */
+static bool envelope_from_tree(api_pager *p, envelope *e)
+{
+    if (!p->arena)
+        p->arena = decode_arena_new();
+    memset(e, 0, sizeof *e);
+    e->total = -1;
+    const cJSON *root = decode_parse(p->arena, p->body.data, p->body.len);
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-    if (!cJSON_IsArray(items)) {
-        cJSON_Delete(root);
-        finish(p, API_HTTP_ERROR, r->http_status,
-               root ? "Could not read the server's answer: the page has no 'items' list"
-                    : "Could not read the server's answer: malformed JSON");
-        return;
-    }
-    api_page pg = {.items = items, .count = (size_t)cJSON_GetArraySize(items), .total = -1, .index = p->pages};
+    e->has_items = !root;
+    if (!cJSON_IsArray(items))
+        return false;
+    e->has_items = true;
+    e->items_empty = cJSON_GetArraySize(items) == 0;
     const cJSON *tot = cJSON_GetObjectItemCaseSensitive(root, "total");
     if (cJSON_IsNumber(tot) && tot->valuedouble >= 0 && tot->valuedouble < 1e15)
-        pg.total = p->total = (long)tot->valuedouble;
-    /* The page's own cursor (Catena's current_page): a next_page back to it is a loop. */
+        e->total = (long)tot->valuedouble;
     const cJSON *cur = cJSON_GetObjectItemCaseSensitive(root, "current_page");
-    if (cJSON_IsString(cur) && cur->valuestring && *cur->valuestring)
-        remember(p, cur->valuestring);
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "next_page");
-    char *cursor = cJSON_IsString(next) && next->valuestring && *next->valuestring ? xstrdup(next->valuestring) : NULL;
-    pg.more = cursor != NULL;
+    if (cJSON_IsString(cur) && cur->valuestring) {
+        e->cur = cur->valuestring;
+        e->cur_len = strlen(cur->valuestring);
+    }
+    if (cJSON_IsString(next) && next->valuestring) {
+        e->next = next->valuestring;
+        e->next_len = strlen(next->valuestring);
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ pages */
+
+/* Hands the page in p->body to on_page. Returns on_page's refusal (heap) or NULL; *bad is set
+ * when the page could not be read at all. */
+static char *take_page(api_pager *p, const char **bad)
+{
+    if (!p->arena)
+        p->arena = decode_arena_new();
+    cJSON *root = decode_parse(p->arena, p->body.data, p->body.len);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+    if (!cJSON_IsArray(items)) {
+        *bad = root ? "Could not read the server's answer: the page has no 'items' list"
+                    : "Could not read the server's answer: malformed JSON";
+        decode_arena_reset(p->arena);
+        return NULL;
+    }
+    api_page pg = {.items = items, .count = (size_t)cJSON_GetArraySize(items), .total = p->total, .index = p->pages};
+    const cJSON *tot = cJSON_GetObjectItemCaseSensitive(root, "total");
+    pg.total = cJSON_IsNumber(tot) && tot->valuedouble >= 0 && tot->valuedouble < 1e15 ? (long)tot->valuedouble : -1;
+    pg.more = p->pending_more;
     char *err = NULL;
     int rc = 0;
     p->depth++;
     if (p->req.on_page)
         rc = p->req.on_page(p->req.ud, &pg, &err);
     p->depth--;
-    cJSON_Delete(root);
+    decode_arena_reset(p->arena); /* the tree goes at once: no cJSON_Delete */
     if (rc == 0) {
         p->pages++;
         p->items += pg.count;
+        free(err);
+        return NULL;
     }
-    char buf[160];
-    const char *why = rc != 0 ? (err ? err : "the page could not be taken")
-                      : cursor && !p->cancel_asked ? refuse_cursor(p, cursor, pg.count, buf, sizeof buf)
-                                                   : NULL;
+    return err ? err : xstrdup("the page could not be taken");
+}
+
+/* Decodes the waiting page, then ends the load if that page says so. */
+static void flush_pending(api_pager *p)
+{
+    if (!p->pending)
+        return;
+    p->pending = false;
+    if (p->decode_timer) {
+        loop_timer_cancel(api_loop(p->a), p->decode_timer);
+        p->decode_timer = 0;
+    }
+    if (p->cancel_asked) {
+        finish(p, API_CANCELLED, 0, NULL);
+        return;
+    }
+    const char *bad = NULL;
+    p->depth++;
+    char *err = take_page(p, &bad);
+    p->depth--;
+    char *why = p->pending_why;
+    p->pending_why = NULL;
     if (p->cancel_asked)
         finish(p, API_CANCELLED, 0, NULL);
-    else if (why)
-        finish(p, API_HTTP_ERROR, r->http_status, why);
-    else if (!cursor)
-        finish(p, API_OK, r->http_status, NULL);
-    else
-        request(p, cursor);
+    else if (bad || err || why)
+        finish(p, API_HTTP_ERROR, p->pending_http, bad ? bad : err ? err : why);
+    else if (p->pending_last)
+        finish(p, API_OK, p->pending_http, NULL);
     free(err);
+    free(why);
+}
+
+static void on_decode_timer(void *ud)
+{
+    api_pager *p = ud;
+    p->decode_timer = 0;
+    p->depth++;
+    flush_pending(p);
+    p->depth--;
+    if (p->finished && p->depth == 0)
+        pager_free(p);
+}
+
+static void on_reply(void *ud, const api_reply *r)
+{
+    api_pager *p = ud;
+    if (p->dropping) { /* our own cancel of a request sent ahead: the load has already ended */
+        p->dropping = false;
+        return;
+    }
+    p->call_id = 0;
+    p->depth++;
+    flush_pending(p); /* pages are taken in order */
+    p->depth--;
+    if (p->finished) {
+        if (p->depth == 0)
+            pager_free(p);
+        return;
+    }
+    if (r->status != API_OK) {
+        p->retry_after_s = r->retry_after_s;
+        finish(p, p->cancel_asked ? API_CANCELLED : r->status, r->http_status, r->message);
+        return;
+    }
+    strbuf_reset(&p->body);
+    strbuf_append(&p->body, r->body ? r->body : "", r->body ? r->body_len : 0);
+    envelope e;
+    if (!scan_envelope(p->body.data, p->body.len, &e) && !envelope_from_tree(p, &e)) {
+        finish(p, API_HTTP_ERROR, r->http_status, e.has_items ? "Could not read the server's answer: malformed JSON"
+                                                  : "Could not read the server's answer: the page has no 'items' list");
+        return;
+    }
+    p->received++;
+    if (e.total >= 0)
+        p->total = e.total;
+    /* The page's own cursor (Catena's current_page): a next_page back to it is a loop. */
+    char *cur = e.cur && e.cur_len ? xstrndup(e.cur, e.cur_len) : NULL;
+    if (cur)
+        remember(p, cur);
+    free(cur);
+    char *cursor = e.next && e.next_len ? xstrndup(e.next, e.next_len) : NULL;
+    p->pending_more = cursor != NULL;
+    if (cursor && p->req.max_is_budget && p->received >= p->req.max_pages) { /* the budget is spent: stop here */
+        free(cursor);
+        cursor = NULL;
+    }
+    char buf[160];
+    const char *why = cursor && !p->cancel_asked ? refuse_cursor(p, cursor, e.items_empty ? 0 : 1, buf, sizeof buf)
+                                                 : NULL;
+    p->pending = true;
+    p->pending_last = !cursor || why;
+    p->pending_http = r->http_status;
+    p->pending_why = why ? xstrdup(why) : NULL;
+    /* The next request goes out before this page is decoded; the decode waits for one loop turn,
+     * in which curl's 0 ms timer sends that request. */
+    if (cursor && !why && !p->cancel_asked) {
+        p->depth++; /* its reply may come at once (no token), and end the load */
+        request(p, cursor);
+        p->depth--;
+    }
     free(cursor);
+    if (p->finished) {
+        if (p->depth == 0)
+            pager_free(p);
+        return;
+    }
+    if (p->pending && !p->decode_timer)
+        p->decode_timer = loop_timer_add(api_loop(p->a), LOOP_CLOCK_REAL, 0, on_decode_timer, p);
 }
 
 static void request(api_pager *p, const char *cursor)
@@ -216,8 +519,11 @@ void api_pager_cancel(api_pager *p)
     if (!p || p->finished)
         return;
     p->cancel_asked = true;
-    if (p->call_id) /* else on_page is running: on_reply ends the load when it returns */
+    if (p->call_id) /* its reply (cancelled) ends the load */
         api_cancel(p->a, p->call_id);
+    else if (p->pending && !p->depth) /* a page waits for its decode: drop it now */
+        flush_pending(p);
+    /* else on_page is running: the load ends when it returns */
 }
 
 typedef struct run_state {

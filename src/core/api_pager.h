@@ -22,6 +22,7 @@
 
 #include "core/api.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Default bound on the pages of one load (a million rows at the largest page size). */
@@ -59,6 +60,8 @@ typedef struct api_pager_req {
     const char *path_query; /* list path with its filters, without size/cursor */
     int page_size;          /* 1..API_PAGE_SIZE_MAX; anything else means API_PAGE_SIZE_MAX */
     int max_pages;          /* <= 0 means API_PAGER_MAX_PAGES */
+    bool max_is_budget;     /* max_pages is a budget, not a bound: after that many pages the load ends
+                             * API_OK (the last page says `more`) and no request goes out for the next */
     api_page_cb on_page;
     api_pager_done_cb on_done;
     void *ud;
