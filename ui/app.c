@@ -172,7 +172,7 @@ const connection_rec *app_connection(app *a)
     return table_row(&a->st.connections, (size_t)a->conn_sel);
 }
 
-const char *app_connection_id(app *a, char buf[37])
+const char *app_connection_id(app *a, char buf[UUID_STR_LEN])
 {
     const connection_rec *c = app_connection(a);
     if (!c)
@@ -231,7 +231,7 @@ void app_select_connection(app *a, long ci)
     app_load_connection_tables(a, ci);
     app_live_open(a->live, ci);
     marks_sync(a);
-    char id[37];
+    char id[UUID_STR_LEN];
     if (a->ops && app_connection_id(a, id))
         ops_tracker_follow_connection(a->ops, id);
     a->dirty |= DIRTY_ALL;

@@ -149,7 +149,7 @@ bool app_typing(app *a);
 void app_idle(app *a);
 
 /* The selected connection's id as text, or NULL. */
-const char *app_connection_id(app *a, char buf[37]);
+const char *app_connection_id(app *a, char buf[UUID_STR_LEN]);
 const connection_rec *app_connection(app *a);
 /* After a successful write of a vehicle, trailer or user: fetch that record and put it in its
  * list (replacing the old row, or appended when it is new). */

@@ -33,7 +33,7 @@ static const char *write_blocked(const app *a, const char *resource)
     const connection_rec *c = app_connection((app *)a);
     if (!c)
         return "no connection is selected";
-    char conn[37];
+    char conn[UUID_STR_LEN];
     uuid_format(&c->id, conn);
     return caps_write_blocked(a->caps, conn, resource, why_buf, sizeof why_buf);
 }

@@ -69,7 +69,7 @@ void ops_pane_detach(app *a)
 
 const char *ops_pane_track(app *a, const char *body, size_t len, const char *label, const char *target_id)
 {
-    static char id[37];
+    static char id[UUID_STR_LEN];
     id[0] = '\0';
     if (!a->ops)
         return id;

@@ -365,7 +365,7 @@ static void cycle_sender(app *a, composer *c)
     if (c->d.sender_id && uuid_parse(c->d.sender_id, &id))
         i = table_find_id(staff, &id);
     i = (i + 1) % (long)staff->count;
-    char buf[37];
+    char buf[UUID_STR_LEN];
     uuid_format(&((const user_rec *)table_row(staff, (size_t)i))->id, buf);
     free(c->d.sender_id);
     c->d.sender_id = xstrdup(buf);
@@ -522,12 +522,12 @@ static composer *composer_new(app *a, draft_kind kind)
     c->d.kind = kind;
     drafts_new_id(c->d.id);
     draft_claim(c->d.id, NULL); /* a new id: nobody else has it */
-    char conn[37];
+    char conn[UUID_STR_LEN];
     if (app_connection_id(a, conn))
         c->d.connection_id = xstrdup(conn);
     const user_rec *sender = app_default_sender(a, NULL);
     if (sender) {
-        char buf[37];
+        char buf[UUID_STR_LEN];
         uuid_format(&sender->id, buf);
         c->d.sender_id = xstrdup(buf);
     }
@@ -542,7 +542,7 @@ void composer_open_message(app *a, const user_rec *driver, const table *drivers,
     if (!driver)
         return;
     composer *c = composer_new(a, DRAFT_MESSAGE);
-    char buf[37], name[200], label[300];
+    char buf[UUID_STR_LEN], name[200], label[300];
     uuid_format(&driver->id, buf);
     c->d.recipient_id = xstrdup(buf);
     user_display_name(drivers, driver, name, sizeof name);
@@ -567,7 +567,7 @@ void composer_open_group(app *a)
         if (!a->marks[i])
             continue;
         const user_rec *u = table_row(drivers, i);
-        char buf[37], name[200];
+        char buf[UUID_STR_LEN], name[200];
         uuid_format(&u->id, buf);
         c->d.recipient_ids[c->d.nrecipients++] = xstrdup(buf);
         if (c->d.nrecipients <= 3) {

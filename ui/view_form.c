@@ -601,7 +601,7 @@ static int64_t app_wall_ms(void *ud)
 void form_open(app *a, form_kind kind, const uuid *record_id)
 {
     const form_spec *spec = form_spec_get(kind);
-    char conn[37], rid[37];
+    char conn[UUID_STR_LEN], rid[UUID_STR_LEN];
     if (!spec)
         return;
     if (!app_connection_id(a, conn)) {

@@ -21,8 +21,8 @@ typedef struct form {
     const form_spec *spec;
     form_values v;
     form_state state;
-    char conn_id[37];
-    char record_id[37];        /* "" for a create */
+    char conn_id[UUID_STR_LEN];
+    char record_id[UUID_STR_LEN];        /* "" for a create */
     char name[200];            /* the record's name as the API has it, for titles and labels */
     char *pending_json;        /* a draft's values, applied once the record is loaded */
     /* The draft on disk (DRAFT_FORM); d.id is fixed for the form's life. */

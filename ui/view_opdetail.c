@@ -312,7 +312,7 @@ static void build(body *b, const op_rec *op, const char *op_id, int width)
 /* ------------------------------------------------------------------ the overlay */
 
 typedef struct opdetail {
-    char op_id[37];
+    char op_id[UUID_STR_LEN];
     size_t top;      /* first body line shown */
     size_t nlines;   /* body lines at the last draw */
     int rows;        /* body rows at the last draw */

@@ -84,7 +84,7 @@ static int log_filters(cmd_ctx *c, const api_resource *r, const char *conn_id, c
                        char trailer_id[UUID_STR_LEN])
 {
     const cmd_args *a = &c->args;
-    char ids[3][37] = {"", "", ""};
+    char ids[3][UUID_STR_LEN] = {"", "", ""};
     const char *args[3] = {a->driver, a->vehicle, a->trailer}, *opts[3] = {"--driver", "--vehicle", "--trailer"};
     static const record_kind kinds[3] = {KIND_DRIVER, KIND_VEHICLE, KIND_TRAILER};
     *query = NULL;

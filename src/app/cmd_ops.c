@@ -20,7 +20,7 @@
 /* ------------------------------------------------------------------ seen statuses */
 
 typedef struct seen_ent {
-    char id[37];
+    char id[UUID_STR_LEN];
     char status[16];
 } seen_ent;
 
@@ -103,7 +103,7 @@ static api_status poll_list(cmd_ctx *c, const char *conn_id, seen_map *seen, boo
 
 int cmd_run_operations(cmd_ctx *c)
 {
-    char conn_buf[37], *conn = NULL;
+    char conn_buf[UUID_STR_LEN], *conn = NULL;
     if (c->args.watch)
         cmd_handle_signals(c); /* from the start: SIGINT/SIGTERM end a watch with 0 */
     if (c->args.connection) {
@@ -195,7 +195,7 @@ static bool is_final(const char *status)
 
 int cmd_run_operation(cmd_ctx *c)
 {
-    char conn[37], op[37];
+    char conn[UUID_STR_LEN], op[UUID_STR_LEN];
     uuid u;
     uuid_parse(c->args.positional, &u);
     uuid_format(&u, op);

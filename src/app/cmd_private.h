@@ -131,12 +131,12 @@ void cmd_handle_signals(cmd_ctx *c);
 /* ---- cmd_resolve.c */
 /* --connection: a connection id or an exact description. Fills id (and the description, sanitized,
  * into label when given). Returns an exit code (0 on success). */
-int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[37], char *label, size_t labelcap);
+int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[UUID_STR_LEN], char *label, size_t labelcap);
 /* Resolves n ids or exact names of kind (KIND_DRIVER = any user, KIND_VEHICLE, KIND_TRAILER) on a
  * connection with one list request; opts[i] names where args[i] came from for messages ("--to",
  * "VEHICLE"). names receives display names (optional, each 128 bytes). Returns an exit code. */
 int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const char *const *opts,
-                        const char *const *args, size_t n, char (*ids)[37], char (*names)[128]);
+                        const char *const *args, size_t n, char (*ids)[UUID_STR_LEN], char (*names)[128]);
 /* Case-insensitive (Unicode) equality. */
 bool cmd_eq_ci(const char *a, const char *b);
 

@@ -202,7 +202,7 @@ static long match_one(const cmd_ctx *c, const table *t, const char *opt, const c
     return -1;
 }
 
-int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[37], char *label, size_t labelcap)
+int cmd_resolve_connection(cmd_ctx *c, const char *arg, char id[UUID_STR_LEN], char *label, size_t labelcap)
 {
     table t;
     table_init(&t, KIND_CONNECTION);
@@ -234,7 +234,7 @@ static const char *ids_param(record_kind k)
 }
 
 int cmd_resolve_records(cmd_ctx *c, record_kind kind, const char *conn_id, const char *const *opts,
-                        const char *const *args, size_t n, char (*ids)[37], char (*names)[128])
+                        const char *const *args, size_t n, char (*ids)[UUID_STR_LEN], char (*names)[128])
 {
     bool all_ids = n <= 100;
     uuid u;

@@ -98,7 +98,7 @@ static int send_write(cmd_ctx *c, const char *resource, const char *record_id, c
 int cmd_run_send_message(cmd_ctx *c)
 {
     const cmd_args *a = &c->args;
-    char conn[37];
+    char conn[UUID_STR_LEN];
     int rc = cmd_resolve_connection(c, a->connection, conn, NULL, 0);
     if (rc)
         return rc;
@@ -106,7 +106,7 @@ int cmd_run_send_message(cmd_ctx *c)
         return cmd_usage(c, "--to takes one user (send-group-message sends to several)");
     const char *who[2] = {a->from, a->to[0]};
     const char *opts[2] = {"--from", "--to"};
-    char ids[2][37];
+    char ids[2][UUID_STR_LEN];
     rc = cmd_resolve_records(c, KIND_DRIVER, conn, opts, who, 2, ids, NULL);
     if (rc)
         return rc;
@@ -155,8 +155,8 @@ int cmd_run_send_group_message(cmd_ctx *c)
             p = comma + 1;
         }
     }
-    char conn[37];
-    char(*ids)[37] = xcalloc(n, sizeof *ids);
+    char conn[UUID_STR_LEN];
+    char(*ids)[UUID_STR_LEN] = xcalloc(n, sizeof *ids);
     if (!rc)
         rc = cmd_resolve_connection(c, a->connection, conn, NULL, 0);
     if (!rc)
@@ -211,7 +211,7 @@ static record_kind form_record_kind(const form_spec *fs)
 int cmd_run_update(cmd_ctx *c)
 {
     const form_spec *fs = form_spec_get((form_kind)c->def->form);
-    char conn[37], id[37];
+    char conn[UUID_STR_LEN], id[UUID_STR_LEN];
     int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
     if (rc)
         return rc;
@@ -240,7 +240,7 @@ static int resolve_refs(cmd_ctx *c, const form_spec *fs, const char *conn, char 
         if (k < 0 || fs->fields[k].type != FT_REF || !eq[1])
             continue;
         const char *arg = eq + 1, *opt = s;
-        char id[37];
+        char id[UUID_STR_LEN];
         int rc = cmd_resolve_records(c, fs->fields[k].ref_kind, conn, &opt, &arg, 1, &id, NULL);
         if (rc)
             return rc;
@@ -260,7 +260,7 @@ int cmd_run_create(cmd_ctx *c)
         given += strchr(c->args.sets[i], '=') && strchr(c->args.sets[i], '=')[1] != '\0';
     if (!given) /* as the console's form refuses to save an empty record */
         return cmd_usage(c, "nothing to create: give at least one --set FIELD=VALUE");
-    char conn[37];
+    char conn[UUID_STR_LEN];
     int rc = cmd_resolve_connection(c, c->args.connection, conn, NULL, 0);
     if (rc)
         return rc;

@@ -8,8 +8,8 @@
 #include "core/http.h"
 #include "core/store.h"
 
-/* The API's largest page (`size` is 1..1000 on every list). */
-#define API_PAGE_SIZE_MAX 1000
+/* API_PAGE_SIZE_MAX, the API's largest page (`size` is 1..1000 on every list), is in core/http.h:
+ * the response size cap is derived from it. */
 
 typedef enum {
     API_OK,          /* 2xx */

@@ -11,13 +11,13 @@
 #include <string.h>
 
 typedef struct share {
-    char connection_id[37];
+    char connection_id[UUID_STR_LEN];
     char resource[32];
     bool read_only;
 } share;
 
 typedef struct support {
-    char tsp_id[37];
+    char tsp_id[UUID_STR_LEN];
     char source_name[40];
     char resource[32];
     char level[20]; /* implemented | not_implemented | not_supported */

@@ -1,5 +1,6 @@
 #include "core/api_decode.h"
 
+#include "common/err.h"
 #include "common/strbuf.h"
 #include "core/api_resources.h"
 #include "core/text.h"
@@ -12,28 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *fmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_err(const char *fmt, ...)
-{
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    return strbuf_detach(&sb);
-}
-
-/* Stores a sanitized copy of a string (empty -> 0). */
-static sref put_str(table *t, const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    char *clean = text_sanitize_str(s);
-    sref r = strpool_add(&t->pool, clean);
-    free(clean);
-    return r;
-}
-
 /* A list of strings (a DVIR log's defects) kept as one: "a, b"; other items are skipped. */
 static sref put_list(table *t, const cJSON *arr)
 {
@@ -44,7 +23,7 @@ static sref put_list(table *t, const cJSON *arr)
         if (cJSON_IsString(e) && e->valuestring && *e->valuestring)
             strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", e->valuestring);
     }
-    sref r = put_str(t, strbuf_cstr(&sb));
+    sref r = strpool_add_clean(&t->pool, strbuf_cstr(&sb));
     strbuf_free(&sb);
     return r;
 }
@@ -64,12 +43,12 @@ static int decode_field(table *t, const api_resource *r, const field_spec *f, co
     const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
     uuid id = {{0}};
     if (f->req != REQ_NO && !s) {
-        *err = fmt_err("%s without required field '%s'", r->name, f->name);
+        *err = xasprintf("%s without required field '%s'", r->name, f->name);
         return -1;
     }
     bool is_uuid = (f->req == REQ_UUID || f->store == ST_UUID) && s && uuid_parse(s, &id);
     if (f->req == REQ_UUID && !is_uuid) {
-        *err = fmt_err("%s field '%s' is not a UUID", r->name, f->name);
+        *err = xasprintf("%s field '%s' is not a UUID", r->name, f->name);
         return -1;
     }
     if (!is_uuid) /* an optional UUID (a log's vehicle_id) absent or not a UUID reads as all zero */
@@ -78,7 +57,7 @@ static int decode_field(table *t, const api_resource *r, const field_spec *f, co
     switch (f->store) {
     case ST_UUID: memcpy(at, &id, sizeof id); break;
     case ST_STR: {
-        sref ref = cJSON_IsArray(v) ? put_list(t, v) : put_str(t, s);
+        sref ref = cJSON_IsArray(v) ? put_list(t, v) : strpool_add_clean(&t->pool, s);
         memcpy(at, &ref, sizeof ref);
         break;
     }
@@ -155,11 +134,11 @@ int decode_item(table *t, const cJSON *it, char **err)
 {
     const api_resource *r = api_resource_get(t->kind);
     if (!r) {
-        *err = fmt_err("unsupported record kind");
+        *err = xasprintf("unsupported record kind");
         return -1;
     }
     if (!cJSON_IsObject(it)) {
-        *err = fmt_err("%s item is not an object", r->name);
+        *err = xasprintf("%s item is not an object", r->name);
         return -1;
     }
     /* One pass over the item's members (not one lookup per field); the first of a repeated
@@ -284,11 +263,11 @@ int decode_page(table *t, const char *body, size_t len, page_info *info, char **
     int rc = -1;
     const cJSON *root = decode_parse(arena, body, len), *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     if (!root) {
-        *err = fmt_err("the server sent malformed JSON (%zu bytes)", len);
+        *err = xasprintf("the server sent malformed JSON (%zu bytes)", len);
         goto out;
     }
     if (!cJSON_IsArray(items)) {
-        *err = fmt_err("the server's page has no 'items' list");
+        *err = xasprintf("the server's page has no 'items' list");
         goto out;
     }
     size_t before = t->count;
@@ -299,7 +278,7 @@ int decode_page(table *t, const char *body, size_t len, page_info *info, char **
     {
         char *e = NULL;
         if (decode_item(t, it, &e) != 0) {
-            *err = fmt_err("item %d: %s", idx, e);
+            *err = xasprintf("item %d: %s", idx, e);
             free(e);
             t->count = before; /* the page is all-or-nothing */
             t->pool.len = pool_before;

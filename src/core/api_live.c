@@ -166,16 +166,6 @@ static const char *jstr(const cJSON *o, const char *name)
     return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
 }
 
-static sref put_clean(strpool *p, const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    char *clean = text_sanitize_str(s);
-    sref r = strpool_add(p, clean);
-    free(clean);
-    return r;
-}
-
 /* The place: a name the location carries (not in the contract's Point, but a TSP may add one),
  * else its coordinates as "lat, long" (GeoJSON keeps them long, lat). */
 static sref place_of(strpool *p, const cJSON *loc)
@@ -184,7 +174,7 @@ static sref place_of(strpool *p, const cJSON *loc)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *s = jstr(loc, names[i]);
         if (s && *s)
-            return put_clean(p, s);
+            return strpool_add_clean(p, s);
     }
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(loc, "coordinates");
     const cJSON *lon = cJSON_GetArrayItem(c, 0), *lat = cJSON_GetArrayItem(c, 1);
@@ -232,8 +222,8 @@ static void decode_items(live_set *s, const cJSON *items)
         conv_parse_time(jstr(it, "occurred_at"), &l->at_ms);
         l->place = place_of(&s->pool, cJSON_GetObjectItemCaseSensitive(it, "location"));
         l->speed = speed_of(&s->pool, it);
-        l->vehicle_name = put_clean(&s->pool, jstr(it, "vehicle_name"));
-        l->driver_name = put_clean(&s->pool, jstr(it, "driver_name"));
+        l->vehicle_name = strpool_add_clean(&s->pool, jstr(it, "vehicle_name"));
+        l->driver_name = strpool_add_clean(&s->pool, jstr(it, "driver_name"));
     }
 }
 

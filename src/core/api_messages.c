@@ -142,16 +142,6 @@ static const char *jstr(const cJSON *o, const char *name)
     return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
 }
 
-static sref put_clean(strpool *p, const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    char *clean = text_sanitize_str(s);
-    sref r = strpool_add(p, clean);
-    free(clean);
-    return r;
-}
-
 sref conv_put_text(strpool *p, const char *s)
 {
     if (!s || !*s)
@@ -197,7 +187,7 @@ static void decode_item(conv_list *l, const conv_who *w, const cJSON *it)
         conv_parse_time(jstr(it, "created_at"), &m->at_ms);
     const char *st = jstr(it, "status");
     m->status = status_of(st);
-    m->status_raw = put_clean(&l->pool, st);
+    m->status_raw = strpool_add_clean(&l->pool, st);
     if (m->status == CM_READ)
         conv_parse_time(jstr(it, "read_at"), &m->status_ms);
     else if (m->status == CM_DELIVERED)
@@ -210,7 +200,7 @@ static void decode_item(conv_list *l, const conv_who *w, const cJSON *it)
         m->flags |= CF_DRIVER;
     else if (have_sender && w->have_you && uuid_equal(&sender, &w->you_id))
         m->flags |= CF_YOU;
-    m->sender_name = put_clean(&l->pool, jstr(it, "sender_name"));
+    m->sender_name = strpool_add_clean(&l->pool, jstr(it, "sender_name"));
     m->text = conv_put_text(&l->pool, jstr(it, "message_text"));
     if (uuid_parse(jstr(it, "reply_to_message_id") ? jstr(it, "reply_to_message_id") : "", &m->reply_to))
         m->flags |= CF_REPLY;

@@ -2,6 +2,7 @@
  * the operation requests and the JSON of the operations journal. */
 #include "core/api_ops.h"
 
+#include "common/err.h"
 #include "common/strbuf.h"
 #include "core/api.h"
 #include "core/text.h"
@@ -13,17 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, f);
-    strbuf_vprintf(&sb, f, ap);
-    va_end(ap);
-    return strbuf_detach(&sb);
-}
 
 const char *op_status_name(op_status s)
 {
@@ -163,11 +153,11 @@ static int need_str(const cJSON *o, const char *k, char **out, char **err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     if (!v || cJSON_IsNull(v)) {
-        *err = fmt("operation without required field '%s'", k);
+        *err = xasprintf("operation without required field '%s'", k);
         return -1;
     }
     if (!cJSON_IsString(v) || !v->valuestring) {
-        *err = fmt("operation field '%s' is not a string", k);
+        *err = xasprintf("operation field '%s' is not a string", k);
         return -1;
     }
     *out = text_sanitize_str(v->valuestring);
@@ -183,7 +173,7 @@ static int need_uuid(const cJSON *o, const char *k, char out[UUID_STR_LEN], char
     bool ok = uuid_parse(s, &u);
     free(s);
     if (!ok) {
-        *err = fmt("operation field '%s' is not a UUID", k);
+        *err = xasprintf("operation field '%s' is not a UUID", k);
         return -1;
     }
     uuid_format(&u, out);
@@ -246,7 +236,7 @@ static int parse_op(op_rec *r, const cJSON *o, bool *odd_status, char **err)
     if (odd_status)
         *odd_status = false;
     if (!cJSON_IsObject(o)) {
-        *err = fmt("the operation is not a JSON object");
+        *err = xasprintf("the operation is not a JSON object");
         return -1;
     }
     if (need_uuid(o, "id", r->id, err) || need_uuid(o, "connection_id", r->connection_id, err) ||
@@ -258,7 +248,7 @@ static int parse_op(op_rec *r, const cJSON *o, bool *odd_status, char **err)
     if (!st || cJSON_IsNull(st)) {
         r->status = OP_PENDING; /* a write response without one: polling will tell */
     } else if (!cJSON_IsString(st) || !st->valuestring) {
-        *err = fmt("operation field 'status' is not a string");
+        *err = xasprintf("operation field 'status' is not a string");
         op_rec_clear(r);
         return -1;
     } else {
@@ -290,7 +280,7 @@ int api_op_decode(const char *json, size_t len, op_rec *r, bool *odd_status, cha
         *odd_status = false;
     cJSON *root = json ? cJSON_ParseWithLength(json, len) : NULL;
     if (!root) {
-        *err = fmt("malformed JSON");
+        *err = xasprintf("malformed JSON");
         return -1;
     }
     int rc = parse_op(r, root, odd_status, err);
@@ -459,7 +449,7 @@ int api_journal_decode(const char *text, size_t len, api_journal *j, char **err)
     cJSON *root = text && len ? cJSON_ParseWithLength(text, len) : NULL;
     const cJSON *list = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "ops");
     if (!cJSON_IsArray(list)) {
-        *err = fmt("%s", !root ? "not valid JSON" : "no list of operations");
+        *err = xasprintf("%s", !root ? "not valid JSON" : "no list of operations");
         cJSON_Delete(root);
         return -1;
     }

@@ -30,7 +30,7 @@ typedef struct write_result {
     long http_status;
     char *op_json;        /* the ResourceOperation body (accepted or 502), else NULL */
     size_t op_json_len;
-    char op_id[37];
+    char op_id[UUID_STR_LEN];
     char op_status[16];   /* pending | success | failed */
     field_error *errors;
     int nerrors;

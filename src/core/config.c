@@ -40,7 +40,7 @@ void config_init_defaults(config *c)
     c->api_url = xstrdup(CATENA_DEFAULT_API_URL);
     c->auth_url = xstrdup(CATENA_DEFAULT_AUTH_URL);
     c->profile = xstrdup("default");
-    c->page_size = 1000;
+    c->page_size = PAGE_SIZE_MAX;
     c->poll_pending_ms = 1000;
     c->poll_idle_ms = 15000;
     c->bell_on_failure = true;

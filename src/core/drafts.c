@@ -17,26 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/strbuf.h"
 #include "core/api_drafts.h"
 #include "core/statefile.h"
 #include "core/text.h"
 
 #define DRAFT_MAX_FILE (4u << 20) /* larger files are not drafts we wrote */
-
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char **err, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    free(*err);
-    *err = strbuf_detach(&sb);
-}
 
 /* ------------------------------------------------------------------ directories */
 
@@ -184,19 +171,19 @@ int draft_save(draft *d, char **err)
     if (err)
         *err = NULL;
     if (!d || (unsigned)d->kind > DRAFT_FORM) {
-        set_err(err, "cannot save the draft: it is not a draft");
+        err_set(err, "cannot save the draft: it is not a draft");
         return -1;
     }
     if (!d->id[0])
         drafts_new_id(d->id);
     if (!id_ok(d->id)) {
-        set_err(err, "cannot save the draft: bad draft id");
+        err_set(err, "cannot save the draft: bad draft id");
         return -1;
     }
     char *why = NULL;
     if (write_file(d, &why) != 0) {
         char *msg = NULL;
-        set_err(&msg, "cannot save the draft: %s", why ? why : "unknown error");
+        err_set(&msg, "cannot save the draft: %s", why ? why : "unknown error");
         unsaved_keep(d, msg);
         free(d->save_error);
         d->save_error = xstrdup(msg);
@@ -415,7 +402,7 @@ int draft_claim(const char *id, char **err)
     if (err)
         *err = NULL;
     if (!id_ok(id)) {
-        set_err(err, "cannot claim the draft: bad draft id");
+        err_set(err, "cannot claim the draft: bad draft id");
         return -1;
     }
     claim *c = claim_find(id);
@@ -427,7 +414,7 @@ int draft_claim(const char *id, char **err)
     long pid = 0;
     int fd = lock_path(id, path, sizeof path) == 0 ? lock_file(path, &pid) : -1;
     if (fd == -2) {
-        set_err(err,
+        err_set(err,
                 "This draft is open in another console (process %ld): it can be opened here once that one "
                 "closes it",
                 pid);
@@ -491,12 +478,12 @@ int draft_load(const char *id, draft *out, char **err)
     }
     char dir[PATH_MAX], name[64];
     if (!id_ok(id) || statefile_account_dir("drafts", dir, sizeof dir, NULL) != 0) {
-        set_err(err, "This draft is not there");
+        err_set(err, "This draft is not there");
         return -1;
     }
     snprintf(name, sizeof name, "%s.json", id);
     if (!load_file(dir, name, out)) {
-        set_err(err, "This draft is no longer there: it was sent or deleted (in another console?)");
+        err_set(err, "This draft is no longer there: it was sent or deleted (in another console?)");
         return -1;
     }
     snprintf(out->id, sizeof out->id, "%s", id);

@@ -13,6 +13,7 @@
  * kept, unless this console wrote (or loaded) it last time and has dropped it since (eviction). */
 #include "core/ops_journal.h"
 
+#include "common/err.h"
 #include "common/strbuf.h"
 #include "core/statefile.h"
 
@@ -31,22 +32,11 @@ struct ops_journal {
     size_t nowned;
 };
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, f);
-    strbuf_vprintf(&sb, f, ap);
-    va_end(ap);
-    return strbuf_detach(&sb);
-}
-
 ops_journal *ops_journal_new(const char *path)
 {
     ops_journal *j = xcalloc(1, sizeof *j);
     j->path = xstrdup(path);
-    j->lock_path = fmt("%s.lock", path);
+    j->lock_path = xasprintf("%s.lock", path);
     const char *slash = strrchr(path, '/');
     j->dir = slash && slash != path ? xstrndup(path, (size_t)(slash - path)) : xstrdup(slash ? "/" : ".");
     return j;
@@ -86,12 +76,12 @@ static void set_owned(ops_journal *j, const api_journal_op *const *ops, size_t n
 
 static int set_aside(const ops_journal *j, const char *why, char **err)
 {
-    char *aside = fmt("%s.corrupt", j->path);
+    char *aside = xasprintf("%s.corrupt", j->path);
     if (rename(j->path, aside) == 0)
-        *err = fmt("The operations journal could not be read (%s); it was kept as %s and the list starts empty.", why,
+        *err = xasprintf("The operations journal could not be read (%s); it was kept as %s and the list starts empty.", why,
                    aside);
     else
-        *err = fmt("The operations journal %s could not be read (%s) nor set aside (%s).", j->path, why,
+        *err = xasprintf("The operations journal %s could not be read (%s) nor set aside (%s).", j->path, why,
                    strerror(errno));
     free(aside);
     return -1;
@@ -105,7 +95,7 @@ static int read_journal(const ops_journal *j, api_journal *out, char **why, char
     memset(out, 0, sizeof *out);
     *why = NULL;
     if (statefile_read(j->path, OPS_JOURNAL_MAX, &text, &len, &e) != 0) {
-        *err = fmt("Could not read the operations journal: %s", e);
+        *err = xasprintf("Could not read the operations journal: %s", e);
         free(e);
         return -1;
     }
@@ -205,7 +195,7 @@ int ops_journal_save(ops_journal *j, const ops_store *s, int64_t clock_offset_ms
         rc = save_locked(j, s, clock_offset_ms, &e);
     statefile_unlock(lock);
     if (rc != 0)
-        *err = fmt("Could not save the operations journal: %.150s", e ? e : "write failed");
+        *err = xasprintf("Could not save the operations journal: %.150s", e ? e : "write failed");
     free(e);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* statefile: the state directory, atomic writes, bounded reads and the cross-console lock. */
 #include "core/statefile.h"
 
+#include "common/err.h"
 #include "common/strbuf.h"
 
 #include <dirent.h>
@@ -20,26 +21,12 @@
 
 #define STATEFILE_LOCK_POLL_MS 5
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char **err, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    free(*err);
-    *err = strbuf_detach(&sb);
-}
-
 int statefile_make_dirs(const char *path, char **err)
 {
     char buf[PATH_MAX];
     size_t n = path ? strlen(path) : 0;
     if (n == 0 || n >= sizeof buf) {
-        set_err(err, "cannot create a directory: %s", n ? "path too long" : "no path");
+        err_set(err, "cannot create a directory: %s", n ? "path too long" : "no path");
         return -1;
     }
     memcpy(buf, path, n + 1);
@@ -51,11 +38,11 @@ int statefile_make_dirs(const char *path, char **err)
         struct stat st;
         if (stat(buf, &st) == 0) {
             if (!S_ISDIR(st.st_mode)) {
-                set_err(err, "cannot create %s: %s", path, strerror(ENOTDIR));
+                err_set(err, "cannot create %s: %s", path, strerror(ENOTDIR));
                 return -1;
             }
         } else if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-            set_err(err, "cannot create %s: %s", path, strerror(errno));
+            err_set(err, "cannot create %s: %s", path, strerror(errno));
             return -1;
         }
         *p = c;
@@ -74,11 +61,11 @@ int statefile_dir(const char *sub, char *out, size_t cap, char **err)
     else if (home && home[0])
         n = snprintf(out, cap, "%s/.local/state/catena-dispatch%s%s", home, sep, tail);
     else {
-        set_err(err, "no state directory: neither XDG_STATE_HOME nor HOME is set");
+        err_set(err, "no state directory: neither XDG_STATE_HOME nor HOME is set");
         return -1;
     }
     if (n < 0 || (size_t)n >= cap) {
-        set_err(err, "no state directory: its path is too long");
+        err_set(err, "no state directory: its path is too long");
         return -1;
     }
     return statefile_make_dirs(out, err);
@@ -124,18 +111,18 @@ static int open_temp(const char *dir, const char *base, const char *path, char *
     for (int attempt = 0; attempt < 100; attempt++) {
         int n = snprintf(tmp, cap, "%s/.%s.tmp-%ld-%u", dir, base, (long)getpid(), ++counter);
         if (n < 0 || (size_t)n >= cap) {
-            set_err(err, "cannot write %s: path too long", path);
+            err_set(err, "cannot write %s: path too long", path);
             return -1;
         }
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd >= 0)
             return fd;
         if (errno != EEXIST) { /* EEXIST: left by a dead process that had our pid */
-            set_err(err, "cannot write in %s: %s", dir, strerror(errno));
+            err_set(err, "cannot write in %s: %s", dir, strerror(errno));
             return -1;
         }
     }
-    set_err(err, "cannot write in %s: no free temporary name", dir);
+    err_set(err, "cannot write in %s: no free temporary name", dir);
     return -1;
 }
 
@@ -145,12 +132,12 @@ int statefile_write(const char *path, const char *data, size_t len, char **err)
         *err = NULL;
     const char *slash = path ? strrchr(path, '/') : NULL;
     if (!path || !path[0] || (slash && !slash[1])) {
-        set_err(err, "cannot write a file without a name");
+        err_set(err, "cannot write a file without a name");
         return -1;
     }
     char dir[PATH_MAX], tmp[PATH_MAX];
     if (strlen(path) >= sizeof dir) {
-        set_err(err, "cannot write %s: path too long", path);
+        err_set(err, "cannot write %s: path too long", path);
         return -1;
     }
     dir_of(path, dir, sizeof dir);
@@ -175,7 +162,7 @@ int statefile_write(const char *path, const char *data, size_t len, char **err)
     }
     if (rc != 0) {
         unlink(tmp);
-        set_err(err, "cannot %s %s: %s", what, path, strerror(saved));
+        err_set(err, "cannot %s %s: %s", what, path, strerror(saved));
         return -1;
     }
     sync_dir(dir); /* make the rename itself durable */
@@ -187,13 +174,13 @@ int statefile_remove(const char *path, char **err)
     if (err)
         *err = NULL;
     if (!path || !path[0] || strlen(path) >= PATH_MAX) {
-        set_err(err, "cannot remove a file without a (short enough) name");
+        err_set(err, "cannot remove a file without a (short enough) name");
         return -1;
     }
     if (unlink(path) != 0) {
         if (errno == ENOENT)
             return 0;
-        set_err(err, "cannot remove %s: %s", path, strerror(errno));
+        err_set(err, "cannot remove %s: %s", path, strerror(errno));
         return -1;
     }
     char dir[PATH_MAX];
@@ -209,14 +196,14 @@ int statefile_read(const char *path, size_t max, char **data, size_t *len, char 
     if (err)
         *err = NULL;
     if (!path || !path[0]) {
-        set_err(err, "cannot read a file without a name");
+        err_set(err, "cannot read a file without a name");
         return -1;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT)
             return 0;
-        set_err(err, "cannot read %s: %s", path, strerror(errno));
+        err_set(err, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
     struct stat st;
@@ -225,7 +212,7 @@ int statefile_read(const char *path, size_t max, char **data, size_t *len, char 
                       : (uintmax_t)st.st_size > max ? "larger than any file this program writes"
                                                     : NULL;
     if (why) {
-        set_err(err, "cannot read %s: %s", path, why);
+        err_set(err, "cannot read %s: %s", path, why);
         close(fd);
         return -1;
     }
@@ -238,14 +225,14 @@ int statefile_read(const char *path, size_t max, char **data, size_t *len, char 
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            set_err(err, "cannot read %s: %s", path, strerror(errno));
+            err_set(err, "cannot read %s: %s", path, strerror(errno));
             rc = -1;
             break;
         }
         if (r == 0)
             break;
         if (sb.len + (size_t)r > max) {
-            set_err(err, "cannot read %s: larger than any file this program writes", path);
+            err_set(err, "cannot read %s: larger than any file this program writes", path);
             rc = -1;
             break;
         }
@@ -267,7 +254,7 @@ int statefile_lock(const char *lock_path, int timeout_ms, char **err)
         *err = NULL;
     int fd = lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
     if (fd < 0) {
-        set_err(err, "cannot open the lock %s: %s", lock_path ? lock_path : "(none)",
+        err_set(err, "cannot open the lock %s: %s", lock_path ? lock_path : "(none)",
                 lock_path ? strerror(errno) : "no path");
         return -1;
     }
@@ -276,11 +263,11 @@ int statefile_lock(const char *lock_path, int timeout_ms, char **err)
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
             return fd;
         if (errno != EWOULDBLOCK && errno != EINTR) {
-            set_err(err, "cannot lock %s: %s", lock_path, strerror(errno));
+            err_set(err, "cannot lock %s: %s", lock_path, strerror(errno));
             break;
         }
         if (waited >= timeout_ms) {
-            set_err(err, "%s is held by another process (waited %d ms)", lock_path, waited);
+            err_set(err, "%s is held by another process (waited %d ms)", lock_path, waited);
             break;
         }
         struct timespec ts = {0, STATEFILE_LOCK_POLL_MS * 1000000L};
@@ -333,9 +320,9 @@ int statefile_account_dir(const char *sub, char *out, size_t cap, char **err)
 {
     if (!account.chosen) {
         if (account.why[0])
-            set_err(err, "%s", account.why);
+            err_set(err, "%s", account.why);
         else
-            set_err(err, "no account chosen for the state directory (a program error)");
+            err_set(err, "no account chosen for the state directory (a program error)");
         return -1;
     }
     char tail[PATH_MAX];
@@ -350,7 +337,7 @@ int statefile_account_file(const char *name, char *out, size_t cap, char **err)
         return -1;
     int n = snprintf(out, cap, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= cap) {
-        set_err(err, "no state file: its path is too long");
+        err_set(err, "no state file: its path is too long");
         return -1;
     }
     return 0;
@@ -405,7 +392,7 @@ static void adopt_legacy(const char *state, const char *acct, char **note)
     if (!has_journal && !has_drafts)
         return;
     if (strcmp(account.profile, "default") != 0) {
-        set_err(note,
+        err_set(note,
                 "Operations and drafts kept before profiles were kept apart stay in %s for the profile "
                 "\"default\"; profile \"%s\" starts with its own",
                 state, account.profile);
@@ -421,7 +408,7 @@ static void adopt_legacy(const char *state, const char *acct, char **note)
     int left = 0, moved = 0;
     if (has_drafts && statefile_make_dirs(to_drafts, NULL) == 0)
         moved = move_drafts(drafts, to_drafts, &left);
-    set_err(note, "Profile \"default\" took what was kept before profiles were kept apart:%s%s %d draft%s%s",
+    err_set(note, "Profile \"default\" took what was kept before profiles were kept apart:%s%s %d draft%s%s",
             journal_fate, *journal_fate ? ";" : "", moved, moved == 1 ? "" : "s",
             left ? " (some stay in the old drafts directory: their names are taken)" : "");
 }

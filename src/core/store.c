@@ -2,6 +2,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_resources.h"
+#include "core/text.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -28,6 +29,16 @@ sref strpool_add(strpool *p, const char *s)
     memcpy(p->data + p->len, s, n);
     sref r = (sref)p->len;
     p->len += n;
+    return r;
+}
+
+sref strpool_add_clean(strpool *p, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    char *clean = text_sanitize_str(s);
+    sref r = strpool_add(p, clean);
+    free(clean);
     return r;
 }
 

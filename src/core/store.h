@@ -18,6 +18,8 @@ typedef struct strpool {
 } strpool;
 
 sref strpool_add(strpool *p, const char *s);
+/* Adds a sanitized copy of untrusted text (core/text.h): what the screen may show. NULL or "" -> 0. */
+sref strpool_add_clean(strpool *p, const char *s);
 const char *strpool_get(const strpool *p, sref r);
 void strpool_free(strpool *p);
 
