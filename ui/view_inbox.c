@@ -171,7 +171,8 @@ static void inbox_draw(view *v, app *a, int top, int height)
                             : u->unread_only          ? "No unread messages (u shows them all)."
                             : inbox_conn_count(u->ib) ? "No messages from drivers yet; new ones show here."
                                                       : "Loading connections…";
-        draw_text_at(y++, 1, width - 1, SLOT_STATUS_MUTED, empty);
+        snprintf(line, sizeof line, " %s", empty); /* from column 0: the list drawn before is overwritten */
+        draw_text_at(y++, 0, width, SLOT_STATUS_MUTED, line);
         while (y < top + height)
             draw_text_at(y++, 0, width, SLOT_NORMAL, "");
         return;
