@@ -539,6 +539,9 @@ static void conv_idle(void *state, app *a)
     bool want = conv_scan_ops(c, false);
     if (top && !c->was_top)
         want = true;
+    /* Opened before the connection's dispatchers were loaded: "You" is known only now. */
+    if (!c->have_you && !c->fetching && app_default_sender(a, NULL))
+        want = true;
     c->was_top = top;
     if (want || c->stale) {
         if (top)
