@@ -84,10 +84,11 @@ static void sync(view *v, app *a)
         memcpy(cur, u->ids[v->cursor], UUID_STR_LEN);
     v->nvisible = 0;
     size_t n = u && u->ib ? inbox_count(u->ib) : 0;
-    if (n > v->capvisible) {
-        v->visible = xrealloc(v->visible, n * sizeof *v->visible);
+    if (n > v->capvisible) { /* in `every`, which the view owns (listview_free frees it) */
+        v->every = xrealloc(v->every, n * sizeof *v->every);
         v->capvisible = n;
     }
+    v->visible = v->every;
     if (!u)
         return;
     u->ids = xrealloc(u->ids, (n ? n : 1) * sizeof *u->ids);

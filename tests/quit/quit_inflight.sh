@@ -60,6 +60,10 @@ finish_console() {
   if [ "$how" != q ]; then
     sleep 1.5
     kill -"$how" "$console_pid" 2>/dev/null || true
+    if [ "$how" = INT ]; then # Ctrl-C asks first when work is pending; the second quits (issue 12)
+      sleep 0.3
+      kill -INT "$console_pid" 2>/dev/null || true
+    fi
   fi
   local rc=0
   wait "$console_pid" || rc=$?
@@ -77,21 +81,24 @@ finish_console() {
   fi
 }
 
-# name | route held | method | keys before quitting (";" between lines) | quit key (q in a list;
-# :quit in an overlay, where q is text or closes the overlay)
+# name | route held | method | keys before quitting (";" between lines) | quit keys (q in a list,
+# twice: with work pending the first q says what happens to it and the second quits (issue 12);
+# :quit in an overlay, where q is text or closes the overlay). The inbox polls GET messages too,
+# so the conversation case waits by :sleep, not :wait-idle (which would wait for the held poll).
 cases=(
-  "connections|/v2/integrations/connections|GET||q"
-  "tsps|/v2/integrations/tsps|GET|:sleep 300ms|q"
-  "drivers|/v2/telematics/users|GET|:sleep 500ms;2|q"
-  "vehicles|/v2/telematics/vehicles|GET|:sleep 500ms;3|q"
-  "trailers|/v2/telematics/trailers|GET|:sleep 500ms;4|q"
-  "conversation|/v2/telematics/messages|GET|:wait-idle;2;:wait-idle;<Enter>|:quit"
+  "connections|/v2/integrations/connections|GET||q;q"
+  "tsps|/v2/integrations/tsps|GET|:sleep 300ms|q;q"
+  "drivers|/v2/telematics/users|GET|:sleep 500ms;2|q;q"
+  "vehicles|/v2/telematics/vehicles|GET|:sleep 500ms;3|q;q"
+  "trailers|/v2/telematics/trailers|GET|:sleep 500ms;4|q;q"
+  "conversation|/v2/telematics/messages|GET|:sleep 800ms;2;:sleep 800ms;<Enter>|:quit"
   "write|/v2/telematics/messages|POST|:wait-idle;2;:wait-idle;m;Held by the quit test;<C-x>|:quit"
 )
 for how in q TERM INT; do
   for c in "${cases[@]}"; do
     IFS='|' read -r name route method keys quit <<<"$c"
     keys=${keys//;/$'\n'}
+    quit=${quit//;/$'\n'}
     fault "$route" "$method"
     script="$work/$name-$how.script"
     if [ "$how" = q ]; then
@@ -118,7 +125,7 @@ for how in q TERM INT; do
   done
   fault /v2/integrations/connections GET
   if [ "$how" = q ]; then
-    printf ':advance 3s\n:sleep 800ms\nq\n:sleep 20s\n' >&3
+    printf ':advance 3s\n:sleep 800ms\nq\nq\n:sleep 20s\n' >&3
   else
     printf ':advance 3s\n:sleep 30s\n' >&3
   fi
