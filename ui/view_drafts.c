@@ -2,6 +2,7 @@
  * x deletes it (after a y). Offered at start when the last session left some behind. */
 #include "common/strbuf.h"
 #include "core/drafts.h"
+#include "core/statefile.h"
 #include "core/text.h"
 #include "ui/flows.h"
 #include "ui/keys.h"
@@ -50,11 +51,16 @@ static void drafts_draw(void *state, app *a, int top, int height, int width)
     size_t unsaved = 0;
     for (size_t i = 0; i < v->n; i++)
         unsaved += v->list[i].save_error != NULL;
+    /* Drafts are kept per profile and API URL (issue 13): the header names whose these are. */
+    const char *profile = statefile_account_profile();
+    char whose[200] = "";
+    if (profile)
+        snprintf(whose, sizeof whose, " of profile %s", profile);
     if (unsaved) /* kept in memory only (core/drafts), until the disk takes them */
-        snprintf(line, sizeof line, " Drafts · %zu kept on disk, %zu NOT SAVED (in memory only)%s", v->n - unsaved,
-                 unsaved, v->skipped ? " (some unreadable files were skipped)" : "");
+        snprintf(line, sizeof line, " Drafts%s · %zu kept on disk, %zu NOT SAVED (in memory only)%s", whose,
+                 v->n - unsaved, unsaved, v->skipped ? " (some unreadable files were skipped)" : "");
     else
-        snprintf(line, sizeof line, " Drafts · %zu kept on disk%s", v->n,
+        snprintf(line, sizeof line, " Drafts%s · %zu kept on disk%s", whose, v->n,
                  v->skipped ? " (some unreadable files were skipped)" : "");
     draw_text_at(top, 0, width, SLOT_HEADER, line);
     int rows = height - 1;
