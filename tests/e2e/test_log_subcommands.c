@@ -5,6 +5,7 @@
  * filters, bad input refused with exit 2 before anything is sent, a TSP that does not support
  * the write (501) refused with exit 5 and the reason, a sync write the TSP refuses exit 1, and
  * --help listing every field. */
+#include "cli_run.h"
 #include "e2e_console.h"
 
 #include <check.h>
@@ -20,62 +21,7 @@
 
 static emu_proc emu;
 
-typedef struct cli_out {
-    int code;
-    char *out, *err;
-} cli_out;
-
-static void cli_free(cli_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static char *slurp(FILE *f)
-{
-    fflush(f);
-    long n = ftell(f);
-    char *buf = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
-    rewind(f);
-    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Runs catena-dispatch ARGS against the emulator with the demo credentials, no config file. */
-static cli_out run_cli(const char *const *args)
-{
-    const char *argv[64] = {CATENA_DISPATCH_BIN};
-    int na = 1;
-    for (int i = 0; args[i] && na < 63; i++)
-        argv[na++] = args[i];
-    FILE *out = tmpfile(), *err = tmpfile();
-    ck_assert(out && err);
-    pid_t pid = fork();
-    ck_assert(pid >= 0);
-    if (pid == 0) {
-        dup2(fileno(out), STDOUT_FILENO);
-        dup2(fileno(err), STDERR_FILENO);
-        unsetenv("CATENA_PROFILE");
-        setenv("XDG_CONFIG_HOME", "/nonexistent/catena-dispatch-test", 1);
-        setenv("CATENA_API_URL", emu.url, 1);
-        setenv("CATENA_AUTH_URL", emu.auth_url, 1);
-        setenv("CATENA_CLIENT_ID", "demo-client", 1);
-        setenv("CATENA_CLIENT_SECRET", "demo-secret", 1);
-        setenv("TZ", "UTC", 1);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    cli_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(out), slurp(err)};
-    return r;
-}
-
-#define CLI(...) run_cli((const char *const[]){__VA_ARGS__, NULL})
-#define ASSERT_EXIT(r, want)                                                                                           \
-    ck_assert_msg((r).code == (want), "exit %d, want %d\nstdout: %s\nstderr: %s", (r).code, (want), (r).out, (r).err)
+#define CLI(...) cli_run(&emu, NULL, "demo-secret", 0, (const char *const[]){__VA_ARGS__, NULL})
 
 static const char *str(const cJSON *o, const char *k)
 {
@@ -108,7 +54,7 @@ static int count_lines(const char *out)
 /* The id (and name field) of the nth row of a listing. */
 static void row_of(const char *const *args, int nth, const char *key, char *out, size_t cap)
 {
-    cli_out r = run_cli(args);
+    cli_out r = cli_run(&emu, NULL, "demo-secret", 0, args);
     ASSERT_EXIT(r, 0);
     cJSON *j = json_line(r.out, nth);
     ck_assert_ptr_nonnull(j);
@@ -298,7 +244,7 @@ START_TEST(bad_input_exits_2_before_sending)
         {{"fuel-transactions", "--connection", conn, "--trailer", "x", NULL}, "--trailer"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cli_out r = run_cli(cases[i].args);
+        cli_out r = cli_run(&emu, NULL, "demo-secret", 0, cases[i].args);
         ASSERT_EXIT(r, 2);
         ck_assert_msg(strstr(r.err, cases[i].msg), "case %zu: %s", i, r.err);
         cli_free(&r);

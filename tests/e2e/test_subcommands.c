@@ -1,6 +1,7 @@
 /* The subcommands for scripts, run as the built binary against a real catena-emulator: exit codes
  * (0 ok, 1 rejected, 2 usage, 3 auth, 4 network/API), JSON output, and the exact request bodies
  * read back from the emulator's request log. */
+#include "cli_run.h"
 #include "emu_proc.h"
 
 #include <check.h>
@@ -19,88 +20,12 @@
 #include <locale.h>
 #include "suite_runner.h"
 
-#include "core/inbox.h"
-#include "core/inbox_store.h"
-#include "core/statefile.h"
 
 static emu_proc emu; /* shared, --time-scale 0.001 */
 
 /* ------------------------------------------------------------------ running the binary */
 
-typedef struct cli_out {
-    int code;
-    char *out, *err;
-} cli_out;
-
-static void cli_free(cli_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-/* The whole content of an open file, from the start (heap). */
-static char *slurp(FILE *f)
-{
-    fflush(f);
-    long n = ftell(f);
-    char *buf = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
-    rewind(f);
-    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Runs catena-dispatch ARGS with the emulator's URLs and credentials in the environment (secret
- * NULL: no credentials), no config file; SIGINT after sig_after_ms when > 0. */
-static cli_out run_cli(const emu_proc *e, const char *api_url, const char *secret, int sig_after_ms,
-                       const char *const *args)
-{
-    const char *argv[64] = {CATENA_DISPATCH_BIN};
-    int na = 1;
-    for (int i = 0; args[i] && na < 63; i++)
-        argv[na++] = args[i];
-    FILE *out = tmpfile(), *err = tmpfile();
-    ck_assert(out && err);
-    pid_t pid = fork();
-    ck_assert(pid >= 0);
-    if (pid == 0) {
-        signal(SIGINT, SIG_DFL); /* not Check's handler, which kills the whole process group */
-        signal(SIGTERM, SIG_DFL);
-        dup2(fileno(out), STDOUT_FILENO);
-        dup2(fileno(err), STDERR_FILENO);
-        unsetenv("CATENA_PROFILE");
-        setenv("XDG_CONFIG_HOME", "/nonexistent/catena-dispatch-test", 1); /* no config file */
-        setenv("CATENA_API_URL", api_url ? api_url : e->url, 1);
-        setenv("CATENA_AUTH_URL", e->auth_url, 1);
-        if (secret) {
-            setenv("CATENA_CLIENT_ID", "demo-client", 1);
-            setenv("CATENA_CLIENT_SECRET", secret, 1);
-        } else {
-            unsetenv("CATENA_CLIENT_ID");
-            unsetenv("CATENA_CLIENT_SECRET");
-        }
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0, waited_ms = 0;
-    while (waitpid(pid, &st, WNOHANG) == 0) {
-        if (sig_after_ms > 0 && waited_ms == sig_after_ms)
-            kill(pid, SIGINT);
-        if (waited_ms == 60000)
-            kill(pid, SIGKILL);
-        usleep(10000);
-        waited_ms += 10;
-    }
-    cli_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(out), slurp(err)};
-    return r;
-}
-
-#define CLI(...) run_cli(&emu, NULL, "demo-secret", 0, (const char *const[]){__VA_ARGS__, NULL})
-#define CLI_ON(e, ...) run_cli(e, NULL, "demo-secret", 0, (const char *const[]){__VA_ARGS__, NULL})
-
-#define ASSERT_EXIT(r, want)                                                                                           \
-    ck_assert_msg((r).code == (want), "exit %d, want %d\nstdout: %s\nstderr: %s", (r).code, (want), (r).out, (r).err)
+#define CLI(...) cli_run(&emu, NULL, "demo-secret", 0, (const char *const[]){__VA_ARGS__, NULL})
 
 /* ------------------------------------------------------------------ the emulator's control surface */
 
@@ -179,27 +104,6 @@ typedef struct world {
 } world;
 
 /* Parses JSON lines; ck-fails on a line that is not a JSON object. Caller deletes the array. */
-static cJSON *json_lines(const char *text)
-{
-    cJSON *arr = cJSON_CreateArray();
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        cJSON *o = cJSON_ParseWithLength(p, n);
-        ck_assert_msg(cJSON_IsObject(o), "not a JSON object line: %.*s", (int)n, p);
-        cJSON_AddItemToArray(arr, o);
-        p += n + (nl ? 1 : 0);
-    }
-    return arr;
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
-    return s ? s : "";
-}
-
 /* A row whose `key` no other row shares (so a name resolves), skipping `skip`. */
 static const cJSON *unique_row(const cJSON *rows, const char *key, const char *skip)
 {
@@ -207,8 +111,8 @@ static const cJSON *unique_row(const cJSON *rows, const char *key, const char *s
     cJSON_ArrayForEach(a, rows)
     {
         int same = 0;
-        cJSON_ArrayForEach(b, rows) same += strcasecmp(str(a, key), str(b, key)) == 0;
-        if (same == 1 && *str(a, key) && (!skip || strcmp(str(a, "id"), skip) != 0))
+        cJSON_ArrayForEach(b, rows) same += strcasecmp(cli_str(a, key), cli_str(b, key)) == 0;
+        if (same == 1 && *cli_str(a, key) && (!skip || strcmp(cli_str(a, "id"), skip) != 0))
             return a;
     }
     return NULL;
@@ -223,13 +127,13 @@ static const world *the_world(void)
         return w;
     cli_out r = CLI("connections", "--json");
     ASSERT_EXIT(r, 0);
-    cJSON *conns = json_lines(r.out), *it;
+    cJSON *conns = cli_json_lines(r.out), *it;
     cJSON_ArrayForEach(it, conns)
     {
-        if (strcmp(str(it, "status"), "active") == 0 && strcmp(str(it, "source_name"), "omnitracs") != 0 &&
-            *str(it, "description")) {
-            snprintf(w->conn_id, sizeof w->conn_id, "%s", str(it, "id"));
-            snprintf(w->conn_desc, sizeof w->conn_desc, "%s", str(it, "description"));
+        if (strcmp(cli_str(it, "status"), "active") == 0 && strcmp(cli_str(it, "source_name"), "omnitracs") != 0 &&
+            *cli_str(it, "description")) {
+            snprintf(w->conn_id, sizeof w->conn_id, "%s", cli_str(it, "id"));
+            snprintf(w->conn_desc, sizeof w->conn_desc, "%s", cli_str(it, "description"));
             break;
         }
     }
@@ -239,26 +143,26 @@ static const world *the_world(void)
 
     r = CLI("drivers", "--connection", w->conn_id, "--json");
     ASSERT_EXIT(r, 0);
-    cJSON *drv = json_lines(r.out);
+    cJSON *drv = cli_json_lines(r.out);
     for (int i = 0; i < 2; i++) {
         const cJSON *d = unique_row(drv, "name", i ? w->drv_id[0] : NULL);
         ck_assert_ptr_nonnull(d);
         ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(d, "is_driver")));
-        snprintf(w->drv_id[i], sizeof w->drv_id[i], "%s", str(d, "id"));
-        snprintf(w->drv_name[i], sizeof w->drv_name[i], "%s", str(d, "name"));
+        snprintf(w->drv_id[i], sizeof w->drv_id[i], "%s", cli_str(d, "id"));
+        snprintf(w->drv_name[i], sizeof w->drv_name[i], "%s", cli_str(d, "name"));
     }
     cJSON_Delete(drv);
     cli_free(&r);
 
     r = CLI("vehicles", "--connection", w->conn_id, "--json");
     ASSERT_EXIT(r, 0);
-    cJSON *veh = json_lines(r.out);
+    cJSON *veh = cli_json_lines(r.out);
     for (int i = 0; i < 2; i++) {
         const cJSON *v = unique_row(veh, "vehicle_name", i ? w->veh_id[0] : NULL);
         ck_assert_ptr_nonnull(v);
-        ck_assert_str_eq(str(v, "connection_id"), w->conn_id);
-        snprintf(w->veh_id[i], sizeof w->veh_id[i], "%s", str(v, "id"));
-        snprintf(w->veh_name[i], sizeof w->veh_name[i], "%s", str(v, "vehicle_name"));
+        ck_assert_str_eq(cli_str(v, "connection_id"), w->conn_id);
+        snprintf(w->veh_id[i], sizeof w->veh_id[i], "%s", cli_str(v, "id"));
+        snprintf(w->veh_name[i], sizeof w->veh_name[i], "%s", cli_str(v, "vehicle_name"));
     }
     cJSON_Delete(veh);
     cli_free(&r);
@@ -270,7 +174,7 @@ static void op_id_of(const cli_out *r, char out[40])
 {
     cJSON *op = cJSON_Parse(r->out);
     ck_assert_msg(cJSON_IsObject(op), "not JSON: %s", r->out);
-    snprintf(out, 40, "%s", str(op, "id"));
+    snprintf(out, 40, "%s", cli_str(op, "id"));
     cJSON_Delete(op);
     ck_assert_uint_eq(strlen(out), 36);
 }
@@ -287,9 +191,9 @@ START_TEST(send_message_async_prints_the_operation_and_sends_catena_ids)
     ASSERT_EXIT(r, 0);
     cJSON *op = cJSON_Parse(r.out);
     ck_assert(cJSON_IsObject(op));
-    ck_assert_str_eq(str(op, "status"), "pending");
-    ck_assert_str_eq(str(op, "resource"), "message");
-    ck_assert_str_eq(str(op, "connection_id"), w->conn_id);
+    ck_assert_str_eq(cli_str(op, "status"), "pending");
+    ck_assert_str_eq(cli_str(op, "resource"), "message");
+    ck_assert_str_eq(cli_str(op, "connection_id"), w->conn_id);
     cJSON_Delete(op);
     ck_assert(strchr(r.out, '\n') == r.out + strlen(r.out) - 1); /* one line */
 
@@ -300,7 +204,7 @@ START_TEST(send_message_async_prints_the_operation_and_sends_catena_ids)
              "\"message_text\":\"Dock 4 at 15:00\",\"priority\":\"high\"}",
              w->conn_id, w->drv_id[0], w->drv_id[1]);
     assert_body(req, want);
-    ck_assert_ptr_null(strstr(str(req, "query"), "is_sync"));
+    ck_assert_ptr_null(strstr(cli_str(req, "query"), "is_sync"));
     cJSON_Delete(req);
     ck_assert_int_eq(count_writes(&emu), 1);
     cli_free(&r);
@@ -333,13 +237,13 @@ START_TEST(group_messages_lists_what_was_sent_with_its_recipients)
     cli_free(&r);
     r = CLI("group-messages", "--connection", w->conn_desc, "--json");
     ASSERT_EXIT(r, 0);
-    cJSON *rows = json_lines(r.out), *it, *found = NULL;
+    cJSON *rows = cli_json_lines(r.out), *it, *found = NULL;
     cJSON_ArrayForEach(it, rows)
-        if (strcmp(str(it, "message_text"), "Listed group 7") == 0)
+        if (strcmp(cli_str(it, "message_text"), "Listed group 7") == 0)
             found = it;
     ck_assert_msg(found != NULL, "%s", r.out);
-    ck_assert_str_eq(str(found, "connection_id"), w->conn_id);
-    ck_assert_str_eq(str(found, "sender_id"), w->drv_id[0]);
+    ck_assert_str_eq(cli_str(found, "connection_id"), w->conn_id);
+    ck_assert_str_eq(cli_str(found, "sender_id"), w->drv_id[0]);
     const cJSON *ids = cJSON_GetObjectItem(found, "recipient_ids");
     ck_assert(cJSON_IsArray(ids) && cJSON_GetArraySize(ids) == 2);
     ck_assert_str_eq(cJSON_GetArrayItem(ids, 1)->valuestring, w->drv_id[1]);
@@ -363,14 +267,14 @@ START_TEST(locations_prints_where_each_vehicle_is)
     const world *w = the_world();
     cli_out r = CLI("locations", "--connection", w->conn_id, "--json");
     ASSERT_EXIT(r, 0);
-    cJSON *rows = json_lines(r.out), *it;
+    cJSON *rows = cli_json_lines(r.out), *it;
     int n = 0, with_place = 0;
     cJSON_ArrayForEach(it, rows)
     {
         n++;
-        ck_assert_str_eq(str(it, "connection_id"), w->conn_id);
-        ck_assert_uint_eq(strlen(str(it, "vehicle_id")), 36);
-        with_place += strchr(str(it, "location"), ',') != NULL;
+        ck_assert_str_eq(cli_str(it, "connection_id"), w->conn_id);
+        ck_assert_uint_eq(strlen(cli_str(it, "vehicle_id")), 36);
+        with_place += strchr(cli_str(it, "location"), ',') != NULL;
     }
     ck_assert_int_gt(n, 0);
     ck_assert_int_gt(with_place, 0);
@@ -405,7 +309,7 @@ START_TEST(listings_align_by_display_width_and_print_json_lines)
 {
     cli_out j = CLI("connections", "--json");
     ASSERT_EXIT(j, 0);
-    cJSON *rows = json_lines(j.out);
+    cJSON *rows = cli_json_lines(j.out);
     ck_assert_int_ge(cJSON_GetArraySize(rows), 2);
     cli_out t = CLI("connections");
     ASSERT_EXIT(t, 0);
@@ -415,9 +319,9 @@ START_TEST(listings_align_by_display_width_and_print_json_lines)
     int col = column_of(line, "TSP");
     const cJSON *row = rows->child;
     for (line = strtok_r(NULL, "\n", &save); line && row; line = strtok_r(NULL, "\n", &save), row = row->next) {
-        ck_assert_ptr_nonnull(strstr(line, str(row, "id")));
+        ck_assert_ptr_nonnull(strstr(line, cli_str(row, "id")));
         char needle[120];
-        snprintf(needle, sizeof needle, "  %s", str(row, "source_name"));
+        snprintf(needle, sizeof needle, "  %s", cli_str(row, "source_name"));
         ck_assert_int_eq(column_of(line, needle) + 2, col);
     }
     ck_assert_ptr_null(row);
@@ -428,8 +332,8 @@ START_TEST(listings_align_by_display_width_and_print_json_lines)
     const world *w = the_world(); /* vehicles/drivers --json parse line by line */
     cli_out v = CLI("trailers", "--connection", w->conn_id, "--json");
     ASSERT_EXIT(v, 0);
-    cJSON *tr = json_lines(v.out);
-    cJSON_ArrayForEach(row, tr) ck_assert_str_eq(str(row, "connection_id"), w->conn_id);
+    cJSON *tr = cli_json_lines(v.out);
+    cJSON_ArrayForEach(row, tr) ck_assert_str_eq(cli_str(row, "connection_id"), w->conn_id);
     cJSON_Delete(tr);
     cli_free(&v);
 }
@@ -470,8 +374,8 @@ START_TEST(operation_wait_exits_0_on_success_and_1_on_failure)
         cli_out wr = CLI("operation", "--connection", w->conn_desc, op, "--wait", "--timeout", "30");
         ASSERT_EXIT(wr, i == 0 ? 0 : 1);
         cJSON *o = cJSON_Parse(wr.out);
-        ck_assert_str_eq(str(o, "id"), op);
-        ck_assert_str_eq(str(o, "status"), i == 0 ? "success" : "failed");
+        ck_assert_str_eq(cli_str(o, "id"), op);
+        ck_assert_str_eq(cli_str(o, "status"), i == 0 ? "success" : "failed");
         cJSON_Delete(o);
         cli_free(&wr);
     }
@@ -489,22 +393,22 @@ START_TEST(operations_json_lines_and_watch_until_sigint)
     cli_free(&r);
     r = CLI("operations", "--connection", w->conn_id, "--json");
     ASSERT_EXIT(r, 0);
-    cJSON *ops = json_lines(r.out), *it;
+    cJSON *ops = cli_json_lines(r.out), *it;
     bool found = false;
     cJSON_ArrayForEach(it, ops)
     {
-        ck_assert_str_eq(str(it, "connection_id"), w->conn_id);
-        ck_assert(*str(it, "status"));
-        found |= strcmp(str(it, "id"), op) == 0;
+        ck_assert_str_eq(cli_str(it, "connection_id"), w->conn_id);
+        ck_assert(*cli_str(it, "status"));
+        found |= strcmp(cli_str(it, "id"), op) == 0;
     }
     ck_assert(found);
     cJSON_Delete(ops);
     cli_free(&r);
 
-    cli_out wt = run_cli(&emu, NULL, "demo-secret", 3000,
+    cli_out wt = cli_run(&emu, NULL, "demo-secret", 3000,
                          (const char *const[]){"operations", "--connection", w->conn_id, "--watch", NULL});
     ASSERT_EXIT(wt, 0);
-    ops = json_lines(wt.out);
+    ops = cli_json_lines(wt.out);
     ck_assert_int_ge(cJSON_GetArraySize(ops), 1);
     cJSON_Delete(ops);
     cli_free(&wt);
@@ -543,11 +447,11 @@ START_TEST(sync_write_the_tsp_refuses_exits_1)
                     "--text", "FAIL-PERMANENT now", "--sync");
     ASSERT_EXIT(r, 1);
     cJSON *op = cJSON_Parse(r.out);
-    ck_assert_str_eq(str(op, "status"), "failed");
+    ck_assert_str_eq(cli_str(op, "status"), "failed");
     cJSON_Delete(op);
     ck_assert_ptr_nonnull(strstr(r.err, "502"));
     cJSON *req = last_request(&emu, "POST", "/v2/telematics/messages", NULL);
-    ck_assert_ptr_nonnull(strstr(str(req, "query"), "is_sync=true"));
+    ck_assert_ptr_nonnull(strstr(cli_str(req, "query"), "is_sync=true"));
     cJSON_Delete(req);
     cli_free(&r);
 }
@@ -574,7 +478,7 @@ START_TEST(usage_errors_exit_2_before_sending)
         {{"operation", "--connection", w->conn_id, "not-an-id", NULL}, "not an operation id"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cli_out r = run_cli(&emu, NULL, "demo-secret", 0, cases[i].args);
+        cli_out r = cli_run(&emu, NULL, "demo-secret", 0, cases[i].args);
         ASSERT_EXIT(r, 2);
         ck_assert_msg(strstr(r.err, cases[i].msg), "case %zu: %s", i, r.err);
         ck_assert_ptr_nonnull(strstr(r.err, "--help"));
@@ -607,9 +511,9 @@ START_TEST(ambiguous_name_exits_2_naming_the_candidates)
     cli_out r = CLI("create-vehicle", "--connection", w->conn_id, "--set", set, "--set", "model_year=2021", "--sync");
     ASSERT_EXIT(r, 0);
     cJSON *op = cJSON_Parse(r.out);
-    ck_assert_str_eq(str(op, "status"), "success");
+    ck_assert_str_eq(cli_str(op, "status"), "success");
     char new_id[40];
-    snprintf(new_id, sizeof new_id, "%s", str(op, "resource_id"));
+    snprintf(new_id, sizeof new_id, "%s", cli_str(op, "resource_id"));
     cJSON_Delete(op);
     cJSON *req = last_request(&emu, "POST", "/v2/telematics/vehicles", NULL);
     char want[4096];
@@ -638,17 +542,17 @@ END_TEST
 
 START_TEST(auth_failures_exit_3)
 {
-    cli_out r = run_cli(&emu, NULL, "wrong-secret", 0, (const char *const[]){"connections", NULL});
+    cli_out r = cli_run(&emu, NULL, "wrong-secret", 0, (const char *const[]){"connections", NULL});
     ASSERT_EXIT(r, 3);
     ck_assert_ptr_null(strstr(r.err, "wrong-secret"));
     ck_assert_ptr_null(strstr(r.out, "wrong-secret"));
     cli_free(&r);
-    r = run_cli(&emu, NULL, "wrong-secret", 0,
+    r = cli_run(&emu, NULL, "wrong-secret", 0,
                 (const char *const[]){"send-message", "--connection", "C", "--from", "a", "--to", "b", "--text", "x",
                                       NULL});
     ASSERT_EXIT(r, 3);
     cli_free(&r);
-    r = run_cli(&emu, NULL, NULL, 0, (const char *const[]){"vehicles", "--connection", "C", NULL});
+    r = cli_run(&emu, NULL, NULL, 0, (const char *const[]){"vehicles", "--connection", "C", NULL});
     ASSERT_EXIT(r, 3);
     ck_assert_ptr_nonnull(strstr(r.err, "CATENA_CLIENT_SECRET"));
     cli_free(&r);
@@ -660,7 +564,7 @@ END_TEST
 START_TEST(network_and_api_errors_exit_4)
 {
     /* Nothing listens on port 1. */
-    cli_out r = run_cli(&emu, "http://127.0.0.1:1", "demo-secret", 0, (const char *const[]){"connections", NULL});
+    cli_out r = cli_run(&emu, "http://127.0.0.1:1", "demo-secret", 0, (const char *const[]){"connections", NULL});
     ASSERT_EXIT(r, 4);
     cli_free(&r);
 
@@ -747,9 +651,9 @@ START_TEST(hostile_strings_never_reach_stdout)
     if (emu_start(&h, args) != 0)
         return; /* an emulator without --hostile-strings: nothing to check */
     cli_out r = CLI_ON(&h, "connections", "--json");
-    cJSON *conns = json_lines(r.out);
+    cJSON *conns = cli_json_lines(r.out);
     char id[40];
-    snprintf(id, sizeof id, "%s", str(cJSON_GetArrayItem(conns, 0), "id"));
+    snprintf(id, sizeof id, "%s", cli_str(cJSON_GetArrayItem(conns, 0), "id"));
     cJSON_Delete(conns);
     cli_free(&r);
     const char *cmds[][5] = {{"connections", NULL},
@@ -761,7 +665,7 @@ START_TEST(hostile_strings_never_reach_stdout)
                              {"trailers", "--connection", id, NULL},
                              {"trailers", "--connection", id, "--json", NULL}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-        r = run_cli(&h, NULL, "demo-secret", 0, cmds[i]);
+        r = cli_run(&h, NULL, "demo-secret", 0, cmds[i]);
         ASSERT_EXIT(r, 0);
         ck_assert_msg(!strchr(r.out, '\x1b') && !strchr(r.out, '\a') && !strstr(r.out, "\\u001b"), "%s", r.out);
         cli_free(&r);
@@ -770,138 +674,6 @@ START_TEST(hostile_strings_never_reach_stdout)
 }
 END_TEST
 
-/* inbox: the drivers' messages of every connection as JSON lines, oldest first; --unread keeps
- * what the API (no console state here) says is unread; --since bounds the window; --watch prints a
- * message a driver writes while it runs and exits 0 on SIGINT; a 501 connection is skipped with
- * a line on stderr; a hostile text reaches stdout harmless; a bad --since is a usage error. */
-START_TEST(inbox_json_lines_unread_since_watch)
-{
-    char state[] = "/tmp/test_cmd_inbox.XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(state));
-    setenv("XDG_STATE_HOME", state, 1); /* the console's inbox state (none yet) */
-    emu_proc h;
-    const char *args[] = {"--message-history", "--time-scale", "0.05",
-                          "--fault", "route=/v2/telematics/messages,kind=status,status=501,count=1", NULL};
-    ck_assert_int_eq(emu_start(&h, args), 0);
-    cli_out r = CLI_ON(&h, "inbox", "--since", "45d", "--json");
-    ASSERT_EXIT(r, 0);
-    ck_assert_msg(strstr(r.err, "skipped (501"), "stderr: %s", r.err);
-    cJSON *all = json_lines(r.out), *it;
-    /* a driver writes now: at least one message is unread at the API */
-    ck_assert_int_ge(cJSON_GetArraySize(all), 1);
-    char says[160];
-    snprintf(says, sizeof says, "/_emulator/drivers/%s/messages", str(cJSON_GetArrayItem(all, 0), "driver_id"));
-    free(http_text(&h, "POST", says, "{\"message_text\":\"unread at the API\"}"));
-    cJSON_Delete(all);
-    cli_free(&r);
-    r = CLI_ON(&h, "inbox", "--since", "45d", "--json");
-    ASSERT_EXIT(r, 0);
-    ck_assert_msg(!strstr(r.err, "skipped"), "the fault fired once only: %s", r.err);
-    all = json_lines(r.out);
-    int n = cJSON_GetArraySize(all), unread = 0;
-    ck_assert_int_ge(n, 5);
-    const char *prev = "";
-    cJSON_ArrayForEach(it, all)
-    {
-        ck_assert(*str(it, "connection_id") && *str(it, "driver_id") && *str(it, "connection"));
-        ck_assert_msg(strcmp(prev, str(it, "sent_at")) <= 0, "not oldest first: %s after %s", str(it, "sent_at"), prev);
-        prev = str(it, "sent_at");
-        unread += cJSON_IsTrue(cJSON_GetObjectItem(it, "unread"));
-    }
-    char conn[40], driver[40];
-    snprintf(conn, sizeof conn, "%s", str(cJSON_GetArrayItem(all, n - 1), "connection_id"));
-    snprintf(driver, sizeof driver, "%s", str(cJSON_GetArrayItem(all, n - 1), "driver_id"));
-    cli_free(&r);
-    /* --unread: only those, every one marked so */
-    r = CLI_ON(&h, "inbox", "--since", "45d", "--unread", "--json");
-    ASSERT_EXIT(r, 0);
-    cJSON *un = json_lines(r.out);
-    ck_assert_int_eq(cJSON_GetArraySize(un), unread);
-    ck_assert_int_lt(unread, n);
-    ck_assert_int_ge(unread, 1);
-    cJSON_ArrayForEach(it, un) ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(it, "unread")));
-    cJSON_Delete(un);
-    cli_free(&r);
-    /* The console's own read marks win over the API's: one the API says read that the console has
-     * not shown is unread, one it showed is not. */
-    const cJSON *api_read = NULL, *api_unread = NULL;
-    cJSON_ArrayForEach(it, all)
-    {
-        if (cJSON_IsTrue(cJSON_GetObjectItem(it, "unread")))
-            api_unread = it;
-        else
-            api_read = it;
-    }
-    ck_assert(api_read && api_unread);
-    char acct[STATEFILE_PROFILE_MAX + 16], dir[400], path[480];
-    statefile_account_name("default", h.url, acct, sizeof acct);
-    snprintf(dir, sizeof dir, "%s/catena-dispatch/accounts/%s", state, acct);
-    snprintf(path, sizeof path, "%s/%s", dir, INBOX_STATE_FILE);
-    ck_assert_int_eq(statefile_make_dirs(dir, NULL), 0);
-    inbox_store *st = inbox_store_new(INBOX_KEEP);
-    const cJSON *marks[2] = {api_read, api_unread};
-    for (int k = 0; k < 2; k++) {
-        api_inbox_msg m = {.driver_name = (char *)"d", .text = (char *)"t", .at_ms = 1000 + k};
-        snprintf(m.id, sizeof m.id, "%s", str(marks[k], "id"));
-        snprintf(m.driver_id, sizeof m.driver_id, "%s", str(marks[k], "driver_id"));
-        ck_assert(inbox_store_add(st, str(marks[k], "connection_id"), &m, k == 0));
-    }
-    char *serr = NULL;
-    ck_assert_msg(inbox_store_save(st, path, &serr) == 0, "%s", serr);
-    inbox_store_free(st);
-    r = CLI_ON(&h, "inbox", "--since", "45d", "--unread", "--json");
-    ASSERT_EXIT(r, 0);
-    un = json_lines(r.out);
-    ck_assert_int_eq(cJSON_GetArraySize(un), unread);
-    ck_assert_ptr_nonnull(strstr(r.out, str(api_read, "id")));
-    ck_assert_ptr_null(strstr(r.out, str(api_unread, "id")));
-    cJSON_Delete(un);
-    cli_free(&r);
-    /* the default window (24 hours) holds fewer than 45 days */
-    r = CLI_ON(&h, "inbox", "--json");
-    ASSERT_EXIT(r, 0);
-    un = json_lines(r.out);
-    ck_assert_int_lt(cJSON_GetArraySize(un), n);
-    cJSON_Delete(un);
-    cli_free(&r);
-    /* --watch: a driver writes (a hostile text) while it runs */
-    pid_t pid = fork();
-    ck_assert(pid >= 0);
-    if (pid == 0) {
-        usleep(1500 * 1000);
-        char path[160];
-        snprintf(path, sizeof path, "/_emulator/drivers/%s/messages", driver);
-        free(http_text(&h, "POST", path, "{\"message_text\":\"\\u001b[2Jflat tire\\u202e\\nat exit 12\"}"));
-        _exit(0);
-    }
-    cli_out wt = run_cli(&h, NULL, "demo-secret", 4000, (const char *const[]){"inbox", "--watch", "--json", NULL});
-    waitpid(pid, NULL, 0);
-    ASSERT_EXIT(wt, 0);
-    ck_assert_ptr_null(strchr(wt.out, '\x1b'));
-    ck_assert_ptr_null(strstr(wt.out, "\xE2\x80\xAE"));
-    cJSON *watched = json_lines(wt.out);
-    const cJSON *last = cJSON_GetArrayItem(watched, cJSON_GetArraySize(watched) - 1);
-    ck_assert_msg(last && strstr(str(last, "text"), "flat tire"), "stdout: %s", wt.out);
-    ck_assert_str_eq(str(last, "connection_id"), conn);
-    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(last, "unread")));
-    cJSON_Delete(watched);
-    cli_free(&wt);
-    cJSON_Delete(all);
-    /* usage */
-    static const char *const bad[] = {"0m", "5x", "-3h", "46d", "h", ""};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r = CLI_ON(&h, "inbox", "--since", bad[i], "--json");
-        ASSERT_EXIT(r, 2);
-        ck_assert_ptr_nonnull(strstr(r.err, "--since wants a duration"));
-        cli_free(&r);
-    }
-    emu_stop(&h);
-    unsetenv("XDG_STATE_HOME");
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", state);
-    ck_assert_int_eq(system(cmd), 0);
-}
-END_TEST
 
 int main(void)
 {
@@ -920,8 +692,7 @@ int main(void)
         ambiguous_name_exits_2_naming_the_candidates, auth_failures_exit_3, network_and_api_errors_exit_4,
         unknown_outcome_exits_4_and_says_check_the_operations, request_timeout_ms_from_the_config_file_is_honoured,
         a_gateway_502_on_a_write_exits_4_may_have_gone_through,         hostile_strings_never_reach_stdout,
-        group_messages_lists_what_was_sent_with_its_recipients, locations_prints_where_each_vehicle_is,
-        inbox_json_lines_unread_since_watch};
+        group_messages_lists_what_was_sent_with_its_recipients, locations_prints_where_each_vehicle_is};
     Suite *s = suite_create("subcommands");
     TCase *tc = tcase_create("e2e");
     tcase_set_timeout(tc, 120);
