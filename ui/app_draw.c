@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/screen.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
 #include "ui/pane_ops.h"
@@ -21,7 +22,7 @@ void draw_line(int y, theme_slot slot, const char *text)
     char buf[2048];
     text_fit_pad(text, COLS, true, buf, sizeof buf);
     attrset((attr_t)theme_attr(slot));
-    mvaddstr(y, 0, buf);
+    screen_put(y, 0, buf);
     attrset(A_NORMAL);
 }
 
@@ -34,7 +35,7 @@ void draw_text_at(int y, int x, int width, theme_slot slot, const char *text)
         return;
     text_fit_pad(text, width, true, buf, sizeof buf);
     attrset((attr_t)theme_attr(slot));
-    mvaddstr(y, x, buf);
+    screen_put(y, x, buf);
     attrset(A_NORMAL);
 }
 
@@ -48,7 +49,7 @@ void draw_rule(int y, int width)
     }
     buf[o] = '\0';
     attrset((attr_t)theme_attr(SLOT_BORDER));
-    mvaddstr(y, 0, buf);
+    screen_put(y, 0, buf);
     attrset(A_NORMAL);
 }
 
@@ -112,7 +113,7 @@ static void draw_title(app *a)
         a->tab_x[i] = x; /* for a click on it */
         a->tab_w[i] = tabw[i];
         attrset((attr_t)theme_attr(cur ? SLOT_CURSOR : SLOT_TITLE_DIM));
-        mvaddstr(0, x, tabs[i]);
+        screen_put(0, x, tabs[i]);
         x += tabw[i];
     }
     attrset(A_NORMAL);
@@ -216,7 +217,7 @@ static void draw_status(app *a)
     int rw = text_width(right);
     if (text_width(left) + rw + 1 < COLS) {
         attrset((attr_t)theme_attr(SLOT_STATUS));
-        mvaddstr(a->rows - 2, COLS - rw, right);
+        screen_put(a->rows - 2, COLS - rw, right);
         attrset(A_NORMAL);
     }
 }
@@ -325,7 +326,7 @@ static void draw_list(app *a, int top, int height)
         const char *p;
         size_t n;
         while (y < top + height && COLS > 2 && wrap_next(&w, &p, &n))
-            mvaddnstr(y++, 1, p, (int)n);
+            screen_putn(y++, 1, p, n);
         attrset(A_NORMAL);
         return;
     }

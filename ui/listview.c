@@ -4,6 +4,7 @@
 #include "core/api_resources.h"
 #include "core/search.h"
 #include "core/text.h"
+#include "ui/screen.h"
 #include "ui/theme.h"
 
 #include <curses.h>
@@ -173,12 +174,12 @@ static void draw_cells(int y, int x0, int width, const int *w, int ncols, const 
             x++;
         }
         text_fit_pad(texts[c], w[c], true, buf, sizeof buf);
-        addstr(buf);
+        screen_put(y, x0 + x, buf);
         x += w[c];
     }
     if (x < width) {
         text_fit_pad("", width - x, true, buf, sizeof buf);
-        addstr(buf);
+        screen_put(y, x0 + x, buf);
     }
 }
 

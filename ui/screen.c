@@ -2,6 +2,8 @@
 
 #include "ui/theme.h"
 
+#include "core/text.h"
+
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +151,44 @@ static void row_text(int y, char *buf, size_t cap, attr_t *attrs, int *ncells)
     }
     buf[o] = '\0';
     *ncells = n;
+}
+
+void screen_putn(int y, int x, const char *s, size_t n)
+{
+    move(y, x);
+    size_t i = 0;
+    while (i < n) {
+        /* A run of plain ASCII (not followed by a mark that belongs to its last letter) at once. */
+        size_t run = 0;
+        while (i + run < n && (unsigned char)s[i + run] >= 0x20 && (unsigned char)s[i + run] < 0x7F)
+            run++;
+        if (run && i + run < n && (unsigned char)s[i + run] >= 0x80)
+            run--;
+        if (run) {
+            addnstr(s + i, (int)run);
+            i += run;
+            continue;
+        }
+        text_cell c;
+        text_cell_next(s + i, n - i, &c);
+        i += c.bytes;
+        if (c.cols == 0)
+            continue; /* a mark with nothing under it: measured as nothing, drawn as nothing */
+        wchar_t wch[2] = {(wchar_t)c.cp[0], 0};
+        cchar_t cc;
+        setcchar(&cc, wch, A_NORMAL, 0, NULL);
+#if defined(NCURSES_VERSION) && CCHARW_MAX >= TEXT_CELL_MAX_CODEPOINTS
+        /* setcchar stops at a spacing character; a joined emoji sequence has several in one cell. */
+        for (int k = 1; k < c.n; k++)
+            cc.chars[k] = (wchar_t)c.cp[k];
+#endif
+        wadd_wch(stdscr, &cc);
+    }
+}
+
+void screen_put(int y, int x, const char *s)
+{
+    screen_putn(y, x, s, strlen(s));
 }
 
 static void rtrim(char *s)

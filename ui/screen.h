@@ -17,6 +17,13 @@ void screen_resize(int cols, int rows);
 void screen_close(void);
 /* The visible text, one line per row, trailing blanks trimmed. */
 void screen_dump_text(FILE *out);
+/* Draws (sanitized) text s from row y, column x with the current attributes, cell by cell as
+ * core/text.h measures it (text_width), so that what follows lands where the terminal puts it:
+ * the marks of a cell and, in joined emoji mode, a whole ZWJ sequence go into one curses cell;
+ * what is not drawn (a joiner in portable mode) is not sent. Every view draws text through it. */
+void screen_put(int y, int x, const char *s);
+/* The same for the first n bytes of s. */
+void screen_putn(int y, int x, const char *s, size_t n);
 /* Text, then "--- attributes" and one line per row of attribute letters ('.' plain),
  * then a legend "X = slot-name" of the letters used. */
 void screen_dump_attrs(FILE *out);

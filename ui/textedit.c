@@ -2,12 +2,12 @@
 
 #include "common/strbuf.h"
 #include "core/text.h"
+#include "ui/screen.h"
 #include "ui/keys.h"
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 void textedit_init(textedit *t, const char *initial, bool single_line)
 {
@@ -40,24 +40,18 @@ const char *textedit_text(const textedit *t)
     return t->buf ? t->buf : "";
 }
 
+/* The cursor moves, and Backspace and Delete erase, by grapheme clusters: never between a letter
+ * and its accent or inside an emoji sequence. */
 static size_t next_char(const textedit *t, size_t i)
 {
     if (i >= t->len)
         return t->len;
-    i++;
-    while (i < t->len && ((unsigned char)t->buf[i] & 0xC0) == 0x80)
-        i++;
-    return i;
+    return i + text_cluster_next(t->buf + i, t->len - i, NULL);
 }
 
 static size_t prev_char(const textedit *t, size_t i)
 {
-    if (i == 0)
-        return 0;
-    i--;
-    while (i > 0 && ((unsigned char)t->buf[i] & 0xC0) == 0x80)
-        i--;
-    return i;
+    return i == 0 ? 0 : text_cluster_before(t->buf, i);
 }
 
 static void insert(textedit *t, const char *s, size_t n)
@@ -106,19 +100,12 @@ static void wrap_push(wrap *w, size_t start)
     w->starts[w->n++] = start;
 }
 
-static int char_width(const char *s, size_t *len)
+/* Columns of the cluster at byte i, and its length in *len. */
+static int char_width(const textedit *t, size_t i, size_t *len)
 {
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    wchar_t wc;
-    size_t n = mbrtowc(&wc, s, 4, &st);
-    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-        *len = 1;
-        return 1;
-    }
-    *len = n;
-    int w = wcwidth(wc);
-    return w < 0 ? 1 : w;
+    int w;
+    *len = text_cluster_next(t->buf + i, t->len - i, &w);
+    return w;
 }
 
 static void compute_wrap(const textedit *t, int width, wrap *w)
@@ -139,7 +126,7 @@ static void compute_wrap(const textedit *t, int width, wrap *w)
             continue;
         }
         size_t clen;
-        int cw = char_width(t->buf + i, &clen);
+        int cw = char_width(t, i, &clen);
         if (col + cw > width - 1 && i > line_start) { /* keep one column for the cursor */
             size_t brk = (last_space != (size_t)-1 && last_space > line_start) ? last_space + 1 : i;
             line_start = brk;
@@ -172,7 +159,7 @@ static size_t pos_at_col(const textedit *t, const wrap *w, int line, int col)
     int c = 0;
     while (i < end && t->buf[i] != '\n') {
         size_t clen;
-        int cw = char_width(t->buf + i, &clen);
+        int cw = char_width(t, i, &clen);
         if (c + cw > col)
             break;
         c += cw;
@@ -188,7 +175,7 @@ static int col_of(const textedit *t, const wrap *w, size_t pos)
     int line = line_of(w, pos), c = 0;
     for (size_t i = w->starts[line]; i < pos;) {
         size_t clen;
-        c += char_width(t->buf + i, &clen);
+        c += char_width(t, i, &clen);
         i += clen;
     }
     return c;
@@ -313,21 +300,20 @@ void textedit_draw(textedit *t, int top, int left, int height, int width, theme_
         text_fit_pad(clean, width, true, buf, sizeof buf);
         free(clean);
         attrset((attr_t)theme_attr(slot));
-        mvaddstr(top + r, left, buf);
+        screen_put(top + r, left, buf);
     }
     if (show_cursor) {
         int col = col_of(t, &w, t->cursor);
         int y = top + cl - (int)t->top_line;
         if (y >= top && y < top + height && col < width) {
-            size_t clen = 1;
-            char cell[8] = " ";
-            if (t->cursor < t->len && t->buf[t->cursor] != '\n') {
-                char_width(t->buf + t->cursor, &clen);
-                memcpy(cell, t->buf + t->cursor, clen);
-                cell[clen] = '\0';
-            }
             attrset((attr_t)theme_attr(SLOT_CURSOR));
-            mvaddstr(y, left + col, cell);
+            if (t->cursor < t->len && t->buf[t->cursor] != '\n') {
+                size_t clen;
+                char_width(t, t->cursor, &clen);
+                screen_putn(y, left + col, t->buf + t->cursor, clen); /* controls show as '?' */
+            } else {
+                screen_put(y, left + col, " ");
+            }
         }
     }
     attrset(A_NORMAL);

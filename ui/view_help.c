@@ -2,6 +2,7 @@
 #include "ui/app.h"
 
 #include "core/text.h"
+#include "ui/screen.h"
 #include "ui/keys.h"
 #include "ui/overlay.h"
 
@@ -91,7 +92,7 @@ static void help_draw(void *state, app *a, int top, int height, int width)
     keymap_hint(&help_keymap, hint, sizeof hint);
     snprintf(line, sizeof line, " Keys (%s)", hint + 1); /* the hint starts with its margin */
     text_fit_pad(line, width, true, buf, sizeof buf);
-    mvaddstr(top, 0, buf);
+    screen_put(top, 0, buf);
     for (int r = 1; r < height; r++) {
         theme_slot slot = SLOT_NORMAL;
         if (!help_line(a, (int)a->help_top + r - 1, line, sizeof line, &slot))
@@ -99,13 +100,13 @@ static void help_draw(void *state, app *a, int top, int height, int width)
         attrset((attr_t)theme_attr(slot));
         /* Key column in its own colour. */
         text_fit_pad(line, width, true, buf, sizeof buf);
-        mvaddstr(top + r, 0, buf);
+        screen_put(top + r, 0, buf);
         if (slot == SLOT_NORMAL && line[0] == ' ' && line[1] == ' ' && line[2] == ' ') {
             attrset((attr_t)theme_attr(SLOT_HELP_KEY));
             char keys[40];
             snprintf(keys, sizeof keys, "%.26s", line + 3);
             text_fit_pad(keys, width - 3 > 0 ? (width - 3 < 26 ? width - 3 : 26) : 0, false, buf, sizeof buf);
-            mvaddstr(top + r, 3, buf);
+            screen_put(top + r, 3, buf);
         }
     }
     attrset(A_NORMAL);

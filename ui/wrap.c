@@ -1,36 +1,17 @@
 #include "ui/wrap.h"
 
+#include "core/text.h"
+
 #include <string.h>
-#include <wchar.h>
 
-static size_t char_len(const char *p)
-{
-    unsigned char b = (unsigned char)*p;
-    size_t n = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (!p[i])
-            return i;
-    return n;
-}
-
-/* Bytes of [p, e) that fit in max_cols columns, whole characters only. */
+/* Bytes of [p, e) that fit in max_cols columns, whole grapheme clusters only. */
 static size_t fit_bytes(const char *p, const char *e, int max_cols)
 {
     int cols = 0;
     const char *q = p;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
     while (q < e) {
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, q, (size_t)(e - q), &st);
-        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-            n = char_len(q);
-            wc = L'?';
-            memset(&st, 0, sizeof st);
-        }
-        int w = wcwidth(wc);
-        if (w < 0)
-            w = 1;
+        int w;
+        size_t n = text_cluster_next(q, (size_t)(e - q), &w);
         if (cols + w > max_cols)
             break;
         cols += w;
@@ -66,7 +47,7 @@ bool wrap_next(text_wrap *w, const char **line, size_t *len)
         else if (cut > 0)
             n = cut;
         else if (n == 0)
-            n = char_len(p);
+            n = text_cluster_next(p, (size_t)(e - p), NULL); /* wider than the line: alone */
     }
     *line = p;
     *len = n;

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ session */
@@ -28,6 +29,7 @@ int cmd_open_session(cmd_ctx *c)
         free(err);
         return CMD_EXIT_USAGE;
     }
+    config_apply_emoji(&c->cfg, isatty(STDOUT_FILENO)); /* tables are drawn as the terminal will */
     if (!c->cfg.client_id || !c->cfg.client_secret || !*c->cfg.client_id || !*c->cfg.client_secret) {
         cmd_err(c, "no credentials: set CATENA_CLIENT_ID and CATENA_CLIENT_SECRET, or client_id and "
                    "client_secret in the config file");

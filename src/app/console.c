@@ -149,6 +149,7 @@ static int build_config(const options *o, config *cfg)
         cfg->no_color = true;
     if (o->script)
         cfg->bell_on_failure = false; /* no terminal to ring in headless runs */
+    config_apply_emoji(cfg, !o->script);
     return 0;
 }
 

@@ -3,6 +3,7 @@
  * Error messages name files, lines and keys; they echo only rejected number/boolean
  * values, never a line or a string value (it could be the client secret). */
 #include "core/config.h"
+#include "core/text.h"
 #include "core/config_keys.h"
 
 #include "common/err.h"
@@ -189,6 +190,14 @@ int config_set(config *c, const char *key, const char *value, char **err)
     } else if (strcmp(key, "bell") == 0 && strcmp(value, "flash") == 0) {
         c->bell_on_failure = true; /* a failure flashes the screen instead of ringing */
         c->flash_on_failure = true;
+    } else if (strcmp(key, "emoji") == 0) {
+        static const char *const modes[] = {"auto", "portable", "joined"};
+        int m = 0;
+        while (m < 3 && strcmp(value, modes[m]) != 0)
+            m++;
+        if (m == 3)
+            return err_set(err, "emoji must be auto, portable or joined (got '%s')", printable_or(value, "?"));
+        c->emoji = m;
     } else if (strcmp(key, "live_locations") == 0) {
         if (!parse_bool(value, &c->live_locations))
             return err_set(err, "live_locations must be yes/no, true/false, on/off or 1/0 (got '%s')",
@@ -642,4 +651,13 @@ int config_load_file(config *c, const char *path, const char *profile, char **er
     int rc = load_resolved(c, resolved, false, prof, err);
     free(resolved);
     return rc;
+}
+
+void config_apply_emoji(const config *c, bool on_terminal)
+{
+    text_emoji_mode m = c->emoji == CONFIG_EMOJI_JOINED     ? TEXT_EMOJI_JOINED
+                        : c->emoji == CONFIG_EMOJI_PORTABLE ? TEXT_EMOJI_PORTABLE
+                        : on_terminal                       ? text_emoji_detect()
+                                                            : TEXT_EMOJI_PORTABLE;
+    text_set_emoji_mode(m);
 }

@@ -29,7 +29,10 @@ typedef struct config {
     char *log_file;      /* support log (core/supportlog), NULL: none */
     bool log_debug;      /* log_level = debug: bodies too */
     bool live_locations; /* the vehicles' and drivers' lists show live locations; default true */
+    int emoji;           /* CONFIG_EMOJI_*: how emoji sequences are measured and drawn (core/text.h) */
 } config;
+
+enum { CONFIG_EMOJI_AUTO, CONFIG_EMOJI_PORTABLE, CONFIG_EMOJI_JOINED };
 
 void config_init_defaults(config *c);
 /* Reads the config file: path given, or $XDG_CONFIG_HOME/catena-dispatch/config, or
@@ -45,7 +48,7 @@ int config_load_file(config *c, const char *path, const char *profile, char **er
 void config_apply_env(config *c);
 /* Sets one key ("api_url", "auth_url", "client_id", "client_secret", "theme", "sender_id",
  * "page_size", "poll_pending_ms", "poll_idle_ms", "request_timeout_ms", "bell", "no_color",
- * "allow_insecure_http", "live_locations"). -1 with *err on bad key/value. */
+ * "allow_insecure_http", "live_locations", "emoji"). -1 with *err on bad key/value. */
 int config_set(config *c, const char *key, const char *value, char **err);
 /* Checks URLs (http/https only; plain http only to loopback unless allow_insecure_http) and
  * ranges; -1 with *err. */
@@ -57,5 +60,8 @@ void config_url_host(const char *url, char *out, unsigned outcap);
 /* The config file read when none is given, or NULL (no HOME); heap. */
 char *config_default_path(void);
 void config_free(config *c);
+/* Sets core/text.h's emoji mode from the emoji setting; auto asks text_emoji_detect when
+ * on_terminal (headless runs: portable, so that their screens do not depend on where they run). */
+void config_apply_emoji(const config *c, bool on_terminal);
 
 #endif

@@ -37,6 +37,11 @@ static const config_key_info keys[] = {
      "Clicks select a row (the selected row again opens it) or a tab, the wheel scrolls; no leaves the mouse "
      "to the terminal (selecting text).",
      false},
+    {"emoji", "auto|portable|joined", "auto", "portable",
+     "How emoji sequences are drawn: joined draws a ZWJ sequence (a family, a profession) as one "
+     "character, as tmux 3.3 and later do; portable draws its pictographs side by side, the same on "
+     "every terminal; auto is joined inside tmux 3.3 or later, else portable.",
+     false},
     {"allow_insecure_http", "yes|no", "no", "yes",
      "Accept plain http:// to another machine (the secret and the token cross the network unencrypted).", false},
     {"log_file", "FILE", NULL, "/tmp/catena-dispatch.log",
@@ -95,6 +100,10 @@ char *config_key_value(const config *c, const char *name)
         return xstrdup(c->flash_on_failure ? "flash" : yn[c->bell_on_failure]);
     if (!strcmp(name, "live_locations"))
         return xstrdup(yn[c->live_locations]);
+    if (!strcmp(name, "emoji")) {
+        static const char *const modes[] = {"auto", "portable", "joined"};
+        return xstrdup(modes[c->emoji >= 0 && c->emoji < 3 ? c->emoji : 0]);
+    }
     if (!strcmp(name, "mouse"))
         return xstrdup(yn[!c->no_mouse]);
     if (!strcmp(name, "allow_insecure_http"))

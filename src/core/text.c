@@ -6,6 +6,7 @@
  * truncated but otherwise valid prefix of a sequence becomes one U+FFFD, and every byte
  * that cannot start or continue a valid sequence becomes one U+FFFD of its own. */
 #include "core/text.h"
+#include "text_utf8.h"
 
 #include "common/strbuf.h"
 
@@ -18,12 +19,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#define BAD_CP 0xFFFFFFFFu
-#define REPLACEMENT_CP 0xFFFDu
-
-/* Decodes one code point from s[0..len) (len >= 1). *adv receives the bytes consumed
- * (always >= 1). Returns BAD_CP for an invalid byte or an ill-formed/truncated sequence. */
-static uint32_t utf8_decode(const unsigned char *s, size_t len, size_t *adv)
+uint32_t text_utf8_decode(const unsigned char *s, size_t len, size_t *adv)
 {
     unsigned char b0 = s[0];
     size_t need;
@@ -69,17 +65,16 @@ static uint32_t utf8_decode(const unsigned char *s, size_t len, size_t *adv)
     return cp;
 }
 
-/* Same for a NUL-terminated string (the NUL stops a sequence like any non-continuation). */
-static uint32_t utf8_decode_str(const char *s, size_t *adv)
+uint32_t text_utf8_decode_str(const char *s, size_t *adv)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t avail = 1;
     while (avail < 4 && u[avail - 1] != '\0' && u[avail] != '\0')
         avail++;
-    return utf8_decode(u, avail, adv);
+    return text_utf8_decode(u, avail, adv);
 }
 
-static size_t utf8_encode(uint32_t cp, char *out)
+size_t text_utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -175,23 +170,41 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
     const unsigned char *s = (const unsigned char *)in;
     bool use_wctype = len > 0 && codeset_is_utf8();
     bool in_emoji = false; /* the output ends in a pictograph (plus VS16 or keycap) */
+    int marks = 0;         /* zero-width characters written since the last spacing one */
 
     for (size_t i = 0; i < len;) {
         size_t adv;
-        uint32_t cp = utf8_decode(s + i, len - i, &adv);
+        uint32_t cp = text_utf8_decode(s + i, len - i, &adv);
         i += adv;
         bool was_emoji = in_emoji;
         in_emoji = kept_pictograph(cp, use_wctype) || (was_emoji && continues_emoji(cp));
         if (cp == 0x200D && was_emoji && i < len) {
             size_t next_adv;
-            uint32_t next = utf8_decode(s + i, len - i, &next_adv);
-            if (kept_pictograph(next, use_wctype)) {
-                o += utf8_encode(cp, out + o); /* a ZWJ inside an emoji sequence is kept */
+            uint32_t next = text_utf8_decode(s + i, len - i, &next_adv);
+            if (kept_pictograph(next, use_wctype) && marks < TEXT_CELL_MARKS_MAX) {
+                o += text_utf8_encode(cp, out + o); /* a ZWJ inside an emoji sequence is kept */
+                marks++;
                 continue;
             }
         }
+        if (cp != BAD_CP && cp > 0x7F && use_wctype && wcwidth((wchar_t)cp) == 0 && !is_bidi_control(cp) &&
+            !is_invisible_format(cp) && !is_never_printable(cp) && iswprint((wint_t)cp)) {
+            /* A mark drawn over the character before it: beyond what a terminal cell holds it is
+             * dropped (a stack of hundreds cannot smear over other rows); with nothing before it,
+             * it gets a dotted circle to sit on, as the Unicode standard shows a lone mark. */
+            if (o == 0 || out[o - 1] == '\n') {
+                o += text_utf8_encode(DOTTED_CIRCLE_CP, out + o);
+                marks = 0;
+            }
+            if (marks >= TEXT_CELL_MARKS_MAX)
+                continue;
+            marks++;
+            o += text_utf8_encode(cp, out + o);
+            continue;
+        }
+        marks = 0;
         if (cp == BAD_CP) {
-            o += utf8_encode(REPLACEMENT_CP, out + o);
+            o += text_utf8_encode(REPLACEMENT_CP, out + o);
         } else if (cp == '\t') {
             out[o++] = ' ';
         } else if (cp == '\n' && keep_newlines) {
@@ -203,9 +216,9 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
         } else if (is_bidi_control(cp)) {
             /* dropped */
         } else if (is_invisible_format(cp) || is_never_printable(cp) || (use_wctype && !iswprint((wint_t)cp))) {
-            o += utf8_encode(REPLACEMENT_CP, out + o);
+            o += text_utf8_encode(REPLACEMENT_CP, out + o);
         } else {
-            o += utf8_encode(cp, out + o);
+            o += text_utf8_encode(cp, out + o);
         }
     }
     out[o] = '\0';
@@ -217,107 +230,6 @@ char *text_sanitize_str(const char *in)
     if (!in)
         return xstrdup("");
     return text_sanitize(in, strlen(in), false);
-}
-
-/* Width of one decoded character: invalid bytes and non-printables count as one column
- * (they are shown as U+FFFD or '?' once sanitized); combining marks are 0. */
-static int cp_width(uint32_t cp)
-{
-    if (cp == BAD_CP)
-        return 1;
-    if (cp >= 0x20 && cp < 0x7F)
-        return 1;
-    int w = wcwidth((wchar_t)cp);
-    return w < 0 ? 1 : w;
-}
-
-int text_width(const char *s)
-{
-    int cols = 0;
-    if (!s)
-        return 0;
-    while (*s) {
-        unsigned char b = (unsigned char)*s;
-        if (b >= 0x20 && b < 0x7F) {
-            cols++;
-            s++;
-            continue;
-        }
-        size_t adv;
-        uint32_t cp = utf8_decode_str(s, &adv);
-        cols += cp_width(cp);
-        s += adv;
-    }
-    return cols;
-}
-
-/* Bytes of s that fit in max_cols columns and max_bytes bytes without splitting a
- * character; zero-width characters following the last one that fits are included. */
-static size_t fit_bounded(const char *s, int max_cols, size_t max_bytes, int *cols_out)
-{
-    size_t n = 0;
-    int cols = 0;
-    if (s && max_cols > 0) {
-        while (s[n]) {
-            size_t adv = 1;
-            unsigned char b = (unsigned char)s[n];
-            int w = (b >= 0x20 && b < 0x7F) ? 1 : cp_width(utf8_decode_str(s + n, &adv));
-            if (cols + w > max_cols || n + adv > max_bytes)
-                break;
-            cols += w;
-            n += adv;
-        }
-    }
-    if (cols_out)
-        *cols_out = cols;
-    return n;
-}
-
-size_t text_fit(const char *s, int max_cols, int *cols_out)
-{
-    return fit_bounded(s, max_cols, SIZE_MAX, cols_out);
-}
-
-int text_fit_pad(const char *s, int max_cols, bool pad, char *out, size_t outcap)
-{
-    static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026, one column */
-    const size_t ell_len = sizeof ellipsis - 1;
-
-    if (!out || outcap == 0)
-        return 0;
-    out[0] = '\0';
-    if (max_cols <= 0)
-        return 0;
-    if (!s)
-        s = "";
-
-    size_t avail = outcap - 1; /* bytes available before the terminating NUL */
-    int cols;
-    size_t n = fit_bounded(s, max_cols, avail, &cols);
-    size_t o;
-    if (s[n] == '\0') {
-        memcpy(out, s, n);
-        o = n;
-    } else if (avail >= ell_len) {
-        /* Had to cut: keep one column and room for the ellipsis. */
-        n = fit_bounded(s, max_cols - 1, avail - ell_len, &cols);
-        memcpy(out, s, n);
-        memcpy(out + n, ellipsis, ell_len);
-        o = n + ell_len;
-        cols++;
-    } else {
-        /* Buffer too small even for the ellipsis: keep what fits. */
-        memcpy(out, s, n);
-        o = n;
-    }
-    if (pad) {
-        while (cols < max_cols && o < avail) {
-            out[o++] = ' ';
-            cols++;
-        }
-    }
-    out[o] = '\0';
-    return cols;
 }
 
 /* ------------------------------------------------------------ case-insensitive search */
@@ -372,7 +284,7 @@ static bool contains_unicode(const char *hay, const uint32_t *needle, size_t nch
         const char *q = p;
         size_t j = 0, adv;
         while (j < nchars && *q) {
-            uint32_t cp = fold_cp(utf8_decode_str(q, &adv));
+            uint32_t cp = fold_cp(text_utf8_decode_str(q, &adv));
             if (cp != needle[j])
                 break;
             q += adv;
@@ -382,7 +294,7 @@ static bool contains_unicode(const char *hay, const uint32_t *needle, size_t nch
             return true;
         if (!*q && j > 0)
             return false; /* the rest of the haystack is shorter than the needle */
-        utf8_decode_str(p, &adv);
+        text_utf8_decode_str(p, &adv);
         p += adv;
     }
     return false;
@@ -419,24 +331,13 @@ bool text_contains_ci(const char *haystack, const char *needle)
     size_t nchars = 0;
     for (const char *p = needle; *p;) {
         size_t adv;
-        cps[nchars++] = fold_cp(utf8_decode_str(p, &adv));
+        cps[nchars++] = fold_cp(text_utf8_decode_str(p, &adv));
         p += adv;
     }
     bool found = contains_unicode(haystack, cps, nchars);
     if (cps != stackcps)
         free(cps);
     return found;
-}
-
-void text_pop_char(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0) {
-        n--;
-        if (((unsigned char)s[n] & 0xC0) != 0x80)
-            break;
-    }
-    s[n] = '\0';
 }
 
 /* ------------------------------------------------------------ folding for search */
@@ -478,14 +379,14 @@ static size_t fold_one(uint32_t cp, char *out)
             return 1;
         }
     }
-    return utf8_encode(fold_cp(cp), out);
+    return text_utf8_encode(fold_cp(cp), out);
 }
 
 void text_fold(strbuf *out, const char *s)
 {
     while (s && *s) {
         size_t adv;
-        uint32_t cp = utf8_decode_str(s, &adv);
+        uint32_t cp = text_utf8_decode_str(s, &adv);
         char enc[4];
         size_t n = fold_one(cp, enc);
         strbuf_append(out, enc, n);
@@ -497,12 +398,12 @@ bool text_fold_marked(const char *s)
 {
     while (s && *s) {
         size_t adv;
-        uint32_t cp = utf8_decode_str(s, &adv);
+        uint32_t cp = text_utf8_decode_str(s, &adv);
         s += adv;
         if (cp < 0x80)
             continue;
         char a[4], b[4];
-        size_t na = fold_one(cp, a), nb = utf8_encode(fold_cp(cp), b);
+        size_t na = fold_one(cp, a), nb = text_utf8_encode(fold_cp(cp), b);
         if (na != nb || memcmp(a, b, na) != 0)
             return true;
     }

@@ -25,17 +25,61 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines);
 /* Same, for a NUL-terminated string; NULL in gives "". */
 char *text_sanitize_str(const char *in);
 
-/* Columns the (already sanitized) UTF-8 string occupies; wide CJK = 2, combining = 0. */
+/* ------------------------------------------------------------ cells and grapheme clusters
+ * Widths are measured as the terminal draws the text, one cell at a time: a spacing character
+ * with the zero-width characters drawn over it (accents, Thai vowel and tone marks, variation
+ * selectors). Curses keeps at most TEXT_CELL_MAX_CODEPOINTS code points in a cell, so a cell
+ * holds no more (the sanitizer drops marks beyond, so a stack cannot smear over other rows).
+ *
+ * Emoji are where terminals disagree. A ZWJ sequence (👨‍👩‍👧): tmux 3.3 and later glue the
+ * character after a ZWJ into the cell before it (the family takes 2 columns); xterm, VTE, screen
+ * and older tmux draw the pictographs side by side (6). An emoji-presentation selector (❤️, VS16)
+ * widens a narrow character to 2 columns in kitty, WezTerm or foot, not in xterm, VTE or tmux.
+ * TEXT_EMOJI_JOINED measures and draws as tmux >= 3.3 does (a whole sequence in one cell while it
+ * fits). TEXT_EMOJI_PORTABLE leaves the joiners, and VS16 after a narrow character, out of what
+ * is drawn, so that every terminal draws the same columns as measured. */
+#define TEXT_CELL_MAX_CODEPOINTS 5 /* curses' CCHARW_MAX */
+#define TEXT_CELL_MARKS_MAX (TEXT_CELL_MAX_CODEPOINTS - 1)
+
+typedef enum { TEXT_EMOJI_PORTABLE, TEXT_EMOJI_JOINED } text_emoji_mode;
+/* The mode for the terminal of this process: joined under tmux >= 3.3 (TERM_PROGRAM=tmux and
+ * TERM_PROGRAM_VERSION, which tmux sets), portable anywhere else (ssh does not pass those on). */
+text_emoji_mode text_emoji_detect(void);
+void text_set_emoji_mode(text_emoji_mode mode);
+text_emoji_mode text_get_emoji_mode(void);
+
+typedef struct text_cell {
+    unsigned cp[TEXT_CELL_MAX_CODEPOINTS]; /* what the cell shows; cp[0] is the spacing character */
+    int n;                                 /* code points in cp (>= 1) */
+    int cols;                              /* columns the cell takes: 1 or 2 (0: a mark with no base) */
+    size_t bytes;                          /* bytes of the source it covers (>= 1) */
+    bool split_joiner;                     /* it ended on a ZWJ that is not drawn: the next cell
+                                              belongs to the same cluster */
+} text_cell;
+
+/* The cell that starts s[0..len) (len >= 1). Invalid UTF-8 gives U+FFFD and control characters
+ * '?' (one column each), as the sanitizer would show them. */
+void text_cell_next(const char *s, size_t len, text_cell *cell);
+
+/* Bytes of the grapheme cluster that starts s[0..len): the cells a cut or a Backspace must not
+ * separate (a cell and its marks, a flag's two regional indicators, an emoji and its skin tone, a
+ * ZWJ sequence drawn in several cells, a Thai or Lao consonant and its SARA AM); *cols (optional) its columns. */
+size_t text_cluster_next(const char *s, size_t len, int *cols);
+/* Start of the cluster that ends at byte pos of s (pos > 0), found from the line's start. */
+size_t text_cluster_before(const char *s, size_t pos);
+
+/* Columns the (already sanitized) UTF-8 string occupies on the terminal (cells as above). */
 int text_width(const char *s);
-/* Number of bytes of s that fit in max_cols columns without splitting a character;
+/* Number of bytes of s that fit in max_cols columns without splitting a grapheme cluster;
  * *cols_out (optional) receives the columns used. */
 size_t text_fit(const char *s, int max_cols, int *cols_out);
-/* Writes s into out (capacity outcap) truncated to max_cols columns, appending "…" (1 column)
- * when it had to cut, and padded with spaces to exactly max_cols columns if pad is true.
- * Returns the columns written. */
+/* Writes s into out (capacity outcap) truncated to max_cols columns (whole clusters), appending "…"
+ * (1 column) when it had to cut, and padded with spaces to exactly max_cols columns if pad is true.
+ * What is written is what the cells show (no joiner in portable mode, U+FFFD for invalid bytes), so
+ * that it can be printed as it is. Returns the columns written. */
 int text_fit_pad(const char *s, int max_cols, bool pad, char *out, size_t outcap);
 
-/* Removes the last UTF-8 character of s (for Backspace in one-line inputs). */
+/* Removes the last grapheme cluster of s (for Backspace in one-line inputs). */
 void text_pop_char(char *s);
 
 /* Case-insensitive substring search for filters (ASCII case folding plus Unicode via towlower). */

@@ -35,7 +35,8 @@ emu_app *app_new(const emu_options *opts)
             return NULL;
         }
     }
-    seed_config cfg = {opts->seed, opts->connections, opts->vehicles, opts->users, opts->trailers, opts->hostile};
+    seed_config cfg = {opts->seed, opts->connections, opts->vehicles, opts->users, opts->trailers, opts->hostile,
+                       opts->wide};
     app->store = seed_store(&cfg);
     /* Relative to the start instant itself, so that the same --start-time gives the same messages. */
     int64_t start = opts->start_time_us ? opts->start_time_us : emu_now_us();

@@ -50,6 +50,8 @@ void options_print_help(FILE *out)
         "  --client-secret S     accepted OAuth client secret (default demo-secret)\n"
         "  --hostile-strings     give the first records of each kind hostile names (terminal escape sequences,\n"
         "                        bidi overrides, C1 controls, invalid UTF-8) to test clients' sanitizing\n"
+        "  --wide-strings        give the first trailers names that test display width: emoji ZWJ sequences,\n"
+        "                        skin tones, flags, Thai stacks, a lone mark, a stack of accents, CJK\n"
         "  --message-history     seed 90 days of messages before the start time: each connection's\n"
         "                        dispatcher and up to 12 of its drivers, both directions, answering each\n"
         "                        other; sent_by_driver, delivered/read statuses and read_at set (the\n"
@@ -212,6 +214,10 @@ int options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *err)
         }
         if (strcmp(a, "--hostile-strings") == 0) {
             o->hostile = true;
+            continue;
+        }
+        if (strcmp(a, "--wide-strings") == 0) {
+            o->wide = true;
             continue;
         }
         if (strcmp(a, "--message-history") == 0 || strcmp(a, "--chatter") == 0) {

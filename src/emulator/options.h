@@ -19,6 +19,7 @@ typedef struct emu_options {
     long token_lifetime; /* seconds; 0 = tokens expire at once */
     bool verbose;
     bool hostile;       /* --hostile-strings: a few seeded names carry escape sequences and bad bytes */
+    bool wide;          /* --wide-strings: the first trailers' names test display width */
     bool message_history; /* --message-history: seed 90 days of messages */
     bool chatter;         /* --chatter: drivers answer and write on their own */
     double time_scale;  /* real seconds per emulated second */

@@ -287,7 +287,21 @@ static void gen_trailer(gen_ctx *g, uint32_t conn)
     vin_generate(&g->r, m->wmi, year, vin);
     bool active = rng_below(&g->r, 100) < 93;
     const char *prefix = strcmp(m->type, "reefer") == 0 ? "RF" : strcmp(m->type, "flatbed") == 0 ? "FB" : "DV";
-    rb_strf(rb, TF_trailer_name, "%s-%zu", prefix, 5000 + g->k);
+    /* Names whose width a terminal measures per grapheme cluster, on request: a family (ZWJ), a
+     * coder with a skin tone, a heart on fire (VS16 and ZWJ), flags, Thai stacks (น้ำ, กิ่ with
+     * four more tone marks), a tone mark with no consonant, ten accents on one letter, CJK. */
+    static const char *const wide_trailers[] = {
+        "Fam \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 ily",
+        "Dev \xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb \xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d"
+        "\xf0\x9f\x94\xa5 \xf0\x9f\x87\xab\xf0\x9f\x87\xb7",
+        "\xe0\xb8\x99\xe0\xb9\x89\xe0\xb8\xb3 \xe0\xb8\x81\xe0\xb8\xb4\xe0\xb9\x88\xe0\xb9\x88\xe0\xb9\x88"
+        "\xe0\xb9\x88\xe0\xb9\x88 Thai",
+        "\xe0\xb9\x88lone e\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86\xcc\x87\xcc\x88\xcc\x89\xcc\x8a"
+        " \xe7\x8e\x8b\xe4\xbc\x9f"};
+    if (g->st->wide && g->k < sizeof wide_trailers / sizeof wide_trailers[0])
+        rb_str(rb, TF_trailer_name, wide_trailers[g->k]);
+    else
+        rb_strf(rb, TF_trailer_name, "%s-%zu", prefix, 5000 + g->k);
     rb_str(rb, TF_oem, m->oem);
     rb_str(rb, TF_model_type, m->model);
     rb_int(rb, TF_model_year, year);
@@ -341,6 +355,7 @@ emu_store *seed_store(const seed_config *cfg)
 {
     emu_store *st = store_new(cfg->seed, cfg->connections);
     st->hostile = cfg->hostile;
+    st->wide = cfg->wide;
     seed_connections(st);
     seed_resource(st, RES_USER, cfg->users);
     seed_resource(st, RES_VEHICLE, cfg->vehicles);

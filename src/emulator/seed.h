@@ -15,6 +15,7 @@ typedef struct seed_config {
     uint64_t seed;
     size_t connections, vehicles, users, trailers;
     bool hostile; /* the first record of each kind gets a hostile name (client sanitizer tests) */
+    bool wide;    /* the first trailers get names that test display width (grapheme clusters) */
 } seed_config;
 
 /* Builds a store filled with the seeded data; same config => same data. */

@@ -54,6 +54,7 @@ typedef struct emu_store {
     pthread_rwlock_t lock;
     uint64_t seed;
     bool hostile; /* seeded with hostile names (--hostile-strings) */
+    bool wide;    /* the first trailers' names test display width (--wide-strings) */
     uuid partner_id;
     emu_connection *conns;
     size_t n_conns;

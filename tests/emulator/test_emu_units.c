@@ -166,7 +166,7 @@ START_TEST(seed_share_sums_and_determinism)
             }
             ck_assert_int_eq(sum, total);
         }
-    seed_config cfg = {11, 5, 300, 80, 40, false};
+    seed_config cfg = {11, 5, 300, 80, 40, false, false};
     emu_store *a = seed_store(&cfg), *b = seed_store(&cfg);
     for (int r = RES_VEHICLE; r <= RES_TRAILER; r++) {
         ck_assert_int_eq(a->coll[r].n, b->coll[r].n);

@@ -1,6 +1,8 @@
-/* The sanitizer and the column measures (core/text.c). The first byte picks the width and the
- * newline mode; the rest is the untrusted text. Checks what the screen relies on: the result is
- * safe and sanitizing it again changes nothing, and a fitted string never overruns its columns. */
+/* The sanitizer and the column measures (core/text.c, text_cells.c). The first byte picks the width
+ * and the newline mode, the input's length the emoji mode; the rest is the untrusted text. Checks
+ * what the screen relies on: the result is safe and sanitizing it again changes nothing, a fitted
+ * string never overruns its columns, clusters tile the text and add up to its width, and no
+ * sanitized cell is a mark with nothing under it. */
 #include "fuzz.h"
 
 #include "core/text.h"
@@ -32,9 +34,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* sanitized text must be a fixed point */
     free(again);
 
+    text_set_emoji_mode(size & 1 ? TEXT_EMOJI_JOINED : TEXT_EMOJI_PORTABLE);
     char *line = text_sanitize(in, len, false);
     int w = text_width(line);
     if (w < 0)
+        abort();
+    size_t line_len = strlen(line);
+    int sum = 0;
+    for (size_t i = 0; i < line_len;) {
+        int cw;
+        size_t b = text_cluster_next(line + i, line_len - i, &cw);
+        if (b == 0 || b > line_len - i || cw < 0)
+            abort();
+        text_cell c;
+        text_cell_next(line + i, line_len - i, &c);
+        if (c.cols == 0 || c.n < 1 || c.n > TEXT_CELL_MAX_CODEPOINTS || c.bytes > b)
+            abort();
+        sum += cw;
+        i += b;
+    }
+    if (sum != w)
+        abort(); /* clusters add up to the width */
+    if (line_len && text_cluster_before(line, line_len) >= line_len)
         abort();
     int used = -1;
     size_t bytes = text_fit(line, cols, &used);
