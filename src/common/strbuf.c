@@ -114,6 +114,13 @@ void strbuf_put_urlencoded(strbuf *sb, const char *s)
     }
 }
 
+void strbuf_swap(strbuf *a, strbuf *b)
+{
+    strbuf t = *a;
+    *a = *b;
+    *b = t;
+}
+
 void strbuf_reset(strbuf *sb)
 {
     sb->len = 0;

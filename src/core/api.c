@@ -94,6 +94,7 @@ static void on_http(void *ud, const http_response *resp)
     r.http_status = resp->status;
     r.body = resp->body;
     r.body_len = resp->body_len;
+    r.body_buf = resp->body_buf;
     r.retry_after_s = resp->retry_after_s;
     switch (resp->error) {
     case HTTP_OK:

@@ -25,6 +25,8 @@ typedef struct api_reply {
     long http_status;
     const char *body;
     size_t body_len;
+    struct strbuf *body_buf; /* holds body when it came over HTTP (else NULL): the callback may take it
+                                by swapping it with a buffer of its own (strbuf_swap), no copy */
     int retry_after_s;   /* from Retry-After or detail.retry_after_seconds; -1 if none */
     char message[320];   /* one line: what happened and what the user can do */
 } api_reply;

@@ -424,8 +424,12 @@ static void on_reply(void *ud, const api_reply *r)
         finish(p, p->cancel_asked ? API_CANCELLED : r->status, r->http_status, r->message);
         return;
     }
-    strbuf_reset(&p->body);
-    strbuf_append(&p->body, r->body ? r->body : "", r->body ? r->body_len : 0);
+    if (r->body_buf && r->body_buf->data == r->body && r->body_buf->len == r->body_len) {
+        strbuf_swap(&p->body, r->body_buf); /* the page without a copy; the HTTP client reuses ours */
+    } else {
+        strbuf_reset(&p->body);
+        strbuf_append(&p->body, r->body ? r->body : "", r->body ? r->body_len : 0);
+    }
     envelope e;
     if (!scan_envelope(p->body.data, p->body.len, &e) && !envelope_from_tree(p, &e)) {
         finish(p, API_HTTP_ERROR, r->http_status, e.has_items ? "Could not read the server's answer: malformed JSON"

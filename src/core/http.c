@@ -40,6 +40,7 @@ struct http_client {
     long default_timeout_ms;
     transfer *list;
     http_observer obs;
+    strbuf spare; /* a finished transfer's body buffer, for the next one (no new pages to fault in) */
 };
 
 static void check_done(http_client *c);
@@ -182,6 +183,8 @@ static void transfer_free(http_client *c, transfer *t)
         curl_multi_remove_handle(c->multi, t->easy);
     curl_easy_cleanup(t->easy);
     curl_slist_free_all(t->headers);
+    if (t->body.cap > c->spare.cap && t->body.cap <= HTTP_SPARE_BODY_MAX_BYTES)
+        strbuf_swap(&c->spare, &t->body);
     strbuf_free(&t->body);
     free(t->req_body);
     free(t);
@@ -235,6 +238,7 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
     r.body = t->body.data ? t->body.data : (char *)"";
     r.body_len = t->body.len;
+    r.body_buf = &t->body;
     r.retry_after_s = t->retry_after_s;
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
@@ -291,6 +295,8 @@ static void on_refused(void *ud)
 uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, void *ud)
 {
     transfer *t = xcalloc(1, sizeof *t);
+    strbuf_swap(&t->body, &c->spare);
+    strbuf_reset(&t->body);
     t->id = c->next_id++;
     t->cb = cb;
     t->ud = ud;
@@ -313,6 +319,7 @@ uint64_t http_start(http_client *c, const http_request *req, http_done_cb cb, vo
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     /* A Content-Length over the cap fails at once; the callbacks catch bodies that do not say. */
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_BODY_MAX_BYTES);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_RECV_BUFFER_BYTES);
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
     curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
@@ -408,5 +415,6 @@ void http_client_free(http_client *c)
     if (c->timer_id)
         loop_timer_cancel(c->l, c->timer_id);
     curl_multi_cleanup(c->multi);
+    strbuf_free(&c->spare);
     free(c);
 }

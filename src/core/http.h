@@ -32,12 +32,19 @@ typedef enum {
 #endif
 #define HTTP_ITEM_BYTES_MAX 16384
 #define HTTP_BODY_MAX_BYTES ((long long)API_PAGE_SIZE_MAX * HTTP_ITEM_BYTES_MAX * 2)
+/* A finished transfer's body buffer up to this size is kept for the next transfer (a page of 1000
+ * vehicles is about 1.3 MB): loading a list then faults in no new memory page after page. */
+#define HTTP_SPARE_BODY_MAX_BYTES (8LL * 1024 * 1024)
+/* libcurl's receive buffer: a page arrives in a few reads instead of eighty 16 KB ones. */
+#define HTTP_RECV_BUFFER_BYTES (512L * 1024)
 
 typedef struct http_response {
     http_error error;
     long status;
     char *body;          /* NUL-terminated, may contain NULs before len */
     size_t body_len;
+    struct strbuf *body_buf; /* the buffer that holds body: the callback may take it by swapping it with
+                                one of its own (strbuf_swap), which the client then reuses */
     int retry_after_s;   /* from a Retry-After header (seconds, at most HTTP_RETRY_AFTER_MAX_S), -1 if none */
     char error_text[160];/* human-readable transport error (never contains secrets) */
     int64_t elapsed_ms;

@@ -36,6 +36,8 @@ sref strpool_add_clean(strpool *p, const char *s)
 {
     if (!s || !*s)
         return 0;
+    if (text_is_plain_ascii(s))
+        return strpool_add(p, s); /* nothing to clean: no copy */
     char *clean = text_sanitize_str(s);
     sref r = strpool_add(p, clean);
     free(clean);

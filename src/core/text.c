@@ -225,6 +225,14 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
     return out;
 }
 
+bool text_is_plain_ascii(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7F)
+            return false;
+    return true;
+}
+
 char *text_sanitize_str(const char *in)
 {
     if (!in)

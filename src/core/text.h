@@ -24,6 +24,9 @@ bool text_init_locale(void);
 char *text_sanitize(const char *in, size_t len, bool keep_newlines);
 /* Same, for a NUL-terminated string; NULL in gives "". */
 char *text_sanitize_str(const char *in);
+/* True when s is printable ASCII only: text_sanitize would return it unchanged (the common case,
+ * kept without a copy). */
+bool text_is_plain_ascii(const char *s);
 
 /* ------------------------------------------------------------ cells and grapheme clusters
  * Widths are measured as the terminal draws the text, one cell at a time: a spacing character

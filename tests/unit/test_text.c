@@ -92,6 +92,13 @@ START_TEST(test_sanitize_table)
     /* Sanitizing is idempotent. */
     char *again = text_sanitize(got, strlen(got), tc->keep_newlines);
     ck_assert_str_eq(again, got);
+    /* Plain ASCII is kept as it is (the store keeps it without sanitizing a copy). */
+    if (!tc->len && text_is_plain_ascii(tc->in))
+        ck_assert_str_eq(got, tc->in);
+    ck_assert_msg(text_is_plain_ascii(tc->in) == (strspn(tc->in, " !\"#$%&'()*+,-./0123456789:;<=>?@"
+                                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+                                                                 "abcdefghijklmnopqrstuvwxyz{|}~") == strlen(tc->in)),
+                  "%s: plain ascii", tc->name);
     free(again);
     free(got);
 }
