@@ -36,6 +36,7 @@ struct http_client {
     uint64_t timer_id;
     uint64_t next_id;
     uint64_t started;
+    uint64_t body_bytes; /* answer bodies received, in total */
     int in_flight;
     long default_timeout_ms;
     transfer *list;
@@ -239,6 +240,7 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     r.body = t->body.data ? t->body.data : (char *)"";
     r.body_len = t->body.len;
     r.body_buf = &t->body;
+    c->body_bytes += t->body.len;
     r.retry_after_s = t->retry_after_s;
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
@@ -391,6 +393,11 @@ int http_in_flight(const http_client *c)
 uint64_t http_requests_started(const http_client *c)
 {
     return c->started;
+}
+
+uint64_t http_body_bytes_received(const http_client *c)
+{
+    return c->body_bytes;
 }
 
 void http_set_observer(http_client *c, const http_observer *o)

@@ -72,6 +72,8 @@ void http_cancel(http_client *c, uint64_t id);
 int http_in_flight(const http_client *c);
 /* Total requests started since creation (for tests and the benchmark). */
 uint64_t http_requests_started(const http_client *c);
+/* Total bytes of answer bodies received since creation (inflated; for the benchmark). */
+uint64_t http_body_bytes_received(const http_client *c);
 void http_set_default_timeout(http_client *c, long ms);
 
 /* Sees every request as it starts and every answer (or failure) as it ends, with the same id:

@@ -405,14 +405,17 @@ static int cmd_ops(int argc, char **argv)
         settle(&c);
         if (sync_call(&c, "DELETE", "/_emulator/requests", NULL) / 100 != 2)
             die("cannot clear the request log%s", "");
-        uint64_t before = http_requests_started(c.h);
+        uint64_t before = http_requests_started(c.h), bytes_before = http_body_bytes_received(c.h);
         loop_advance(c.l, 1000);
         settle(&c);
         uint64_t client_count = http_requests_started(c.h) - before;
+        uint64_t bytes = http_body_bytes_received(c.h) - bytes_before;
         int gets = logged_requests(&c, "GET", "/v2/");
         int list = logged_requests(&c, "GET", "/v2/integrations/connections/resource-operations");
-        printf("pending_%d=%d\nrequests_per_tick_%d=%d\nlist_requests_per_tick_%d=%d\nclient_requests_per_tick_%d=%llu\n",
-               n, ops_pending_count(o.t), n, gets, n, list, n, (unsigned long long)client_count);
+        printf("pending_%d=%d\nrequests_per_tick_%d=%d\nlist_requests_per_tick_%d=%d\nclient_requests_per_tick_%d=%llu\n"
+               "bytes_per_tick_%d=%llu\n",
+               n, ops_pending_count(o.t), n, gets, n, list, n, (unsigned long long)client_count, n,
+               (unsigned long long)bytes);
         fflush(stdout);
     }
     ops_tracker_free(o.t);
