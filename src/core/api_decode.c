@@ -249,9 +249,17 @@ cJSON *decode_parse(decode_arena *a, const char *body, size_t len)
     cJSON_Hooks hooks = {arena_malloc, arena_free};
     g_arena = a;
     cJSON_InitHooks(&hooks);
-    cJSON *root = cJSON_ParseWithLength(body, len);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, false);
     cJSON_InitHooks(NULL);
     g_arena = NULL;
+    /* One JSON value and nothing after it but white space (cJSON alone would ignore the rest, which
+     * the envelope scan, reading the page from its end, would not). */
+    while (root && end && end < body + len) {
+        if ((unsigned char)*end > ' ') /* what cJSON itself skips as white space */
+            return NULL;              /* the arena owns the tree */
+        end++;
+    }
     return root;
 }
 

@@ -3,6 +3,7 @@
 
 #include "common/strbuf.h"
 #include "core/api_decode.h"
+#include "core/api_envelope.h"
 #include "core/text.h"
 
 #include <cjson/cJSON.h>
@@ -142,162 +143,10 @@ static const char *refuse_cursor(api_pager *p, const char *cursor, size_t count,
     return NULL;
 }
 
-/* ------------------------------------------------------------------ envelope scan */
-
-/* What the pager needs of a page before it is parsed: read by one pass over the top-level
- * object that skips every value it does not need (strings with memchr). */
-typedef struct envelope {
-    bool has_items, items_empty;
-    long total; /* -1 when none (or not a number in range) */
-    const char *next, *cur; /* NUL-less spans into the body, or NULL */
-    size_t next_len, cur_len;
-} envelope;
-
-static const char *ws(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-    return p;
-}
-
-/* p just after an opening quote: returns just after the closing one, or NULL. *escaped (when
- * given) is set when the string has an escape sequence. */
-static const char *skip_string(const char *p, const char *end, bool *escaped)
-{
-    for (const char *from = p;;) {
-        const char *q = memchr(from, '"', (size_t)(end - from));
-        if (!q)
-            return NULL;
-        const char *b = q;
-        while (b > p && b[-1] == '\\')
-            b--;
-        if (((q - b) & 1) == 0) {
-            if (escaped && memchr(p, '\\', (size_t)(q - p)))
-                *escaped = true;
-            return q + 1;
-        }
-        from = q + 1;
-    }
-}
-
-static const char *skip_value(const char *p, const char *end)
-{
-    if (p >= end)
-        return NULL;
-    if (*p == '"')
-        return skip_string(p + 1, end, NULL);
-    if (*p == '{' || *p == '[') {
-        int depth = 0;
-        while (p < end) {
-            char c = *p++;
-            if (c == '"') {
-                if (!(p = skip_string(p, end, NULL)))
-                    return NULL;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0)
-                    return p;
-            }
-        }
-        return NULL;
-    }
-    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
-        p++;
-    return p;
-}
-
-/* A member's string value (without escapes), else NULL: the page is then parsed before the next
- * request, as without the scan. */
-static bool scan_string(const char **p, const char *end, const char **out, size_t *len)
-{
-    if (*p < end && **p == '"') {
-        bool esc = false;
-        const char *q = skip_string(*p + 1, end, &esc);
-        if (!q || esc)
-            return false;
-        *out = *p + 1;
-        *len = (size_t)(q - 1 - (*p + 1));
-        *p = q;
-        return true;
-    }
-    const char *q = skip_value(*p, end); /* null (or another type): no cursor */
-    if (!q)
-        return false;
-    *out = NULL;
-    *p = q;
-    return true;
-}
-
-static bool key_is(const char *k, size_t n, const char *name)
-{
-    return strlen(name) == n && memcmp(k, name, n) == 0;
-}
-
-/* false when the body is not an object this scan understands (the parse then decides). */
-static bool scan_envelope(const char *s, size_t n, envelope *e)
-{
-    memset(e, 0, sizeof *e);
-    e->total = -1;
-    bool seen_total = false, seen_next = false, seen_cur = false;
-    const char *p = ws(s, s + n), *end = s + n;
-    if (p >= end || *p++ != '{')
-        return false;
-    for (;;) {
-        p = ws(p, end);
-        if (p < end && *p == '}' && !e->has_items)
-            return false;
-        if (p >= end || *p != '"')
-            return false;
-        bool esc = false;
-        const char *k = p + 1, *q = skip_string(k, end, &esc);
-        if (!q || esc)
-            return false;
-        size_t klen = (size_t)(q - 1 - k);
-        p = ws(q, end);
-        if (p >= end || *p++ != ':')
-            return false;
-        p = ws(p, end);
-        if (key_is(k, klen, "items") && !e->has_items) {
-            if (p >= end || *p != '[')
-                return false;
-            e->has_items = true;
-            const char *in = ws(p + 1, end);
-            e->items_empty = in < end && *in == ']';
-            if (!(p = skip_value(p, end)))
-                return false;
-        } else if (key_is(k, klen, "total") && !seen_total) {
-            seen_total = true;
-            char *numend;
-            double v = p < end && (*p == '-' || (*p >= '0' && *p <= '9')) ? strtod(p, &numend) : -1;
-            if (v >= 0 && v < 1e15)
-                e->total = (long)v;
-            if (!(p = skip_value(p, end)))
-                return false;
-        } else if (key_is(k, klen, "next_page") && !seen_next) {
-            seen_next = true;
-            if (!scan_string(&p, end, &e->next, &e->next_len))
-                return false;
-        } else if (key_is(k, klen, "current_page") && !seen_cur) {
-            seen_cur = true;
-            if (!scan_string(&p, end, &e->cur, &e->cur_len))
-                return false;
-        } else if (!(p = skip_value(p, end))) {
-            return false;
-        }
-        p = ws(p, end);
-        if (p < end && *p == ',') {
-            p++;
-            continue;
-        }
-        return p < end && *p == '}' && e->has_items;
-    }
-}
-
 /* The envelope from the parsed page, when the scan could not read it (a cursor with escapes):
  * the strings point into the arena's tree, valid until its next parse. false when the page is
  * not JSON (e.has_items set) or has no items list. */
-static bool envelope_from_tree(api_pager *p, envelope *e)
+static bool envelope_from_tree(api_pager *p, api_envelope *e)
 {
     if (!p->arena)
         p->arena = decode_arena_new();
@@ -430,8 +279,8 @@ static void on_reply(void *ud, const api_reply *r)
         strbuf_reset(&p->body);
         strbuf_append(&p->body, r->body ? r->body : "", r->body ? r->body_len : 0);
     }
-    envelope e;
-    if (!scan_envelope(p->body.data, p->body.len, &e) && !envelope_from_tree(p, &e)) {
+    api_envelope e;
+    if (!api_envelope_scan(p->body.data, p->body.len, &e) && !envelope_from_tree(p, &e)) {
         finish(p, API_HTTP_ERROR, r->http_status, e.has_items ? "Could not read the server's answer: malformed JSON"
                                                   : "Could not read the server's answer: the page has no 'items' list");
         return;
