@@ -53,6 +53,8 @@ static const struct {
 } bad_pages[] = {
     {KIND_VEHICLE, "", "malformed JSON"},
     {KIND_VEHICLE, "{\"items\":[", "malformed JSON"},
+    {KIND_VEHICLE, "{\"items\":[]} {\"next_page\":\"x\"}", "malformed JSON"}, /* a second value after the page */
+    {KIND_VEHICLE, "{\"items\":[]},", "malformed JSON"},
     {KIND_VEHICLE, "[1,2,3]", "no 'items'"},
     {KIND_VEHICLE, "{\"items\":{}}", "no 'items'"},
     {KIND_VEHICLE, "{\"items\":[42]}", "not an object"},
