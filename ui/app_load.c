@@ -34,12 +34,30 @@ static void on_progress(void *ud, table *t)
     a->dirty |= DIRTY_STATUS;
 }
 
+/* What a table is, in a message: the noun of the view of its kind ("drivers"); the staff list,
+ * which no view shows, has the drivers' kind. */
+static const char *table_noun(const app *a, const table *t)
+{
+    if (t->owner && t == &t->owner->staff)
+        return "staff (senders)";
+    for (int i = 0; i < APP_MAX_VIEWS; i++)
+        if (a->views[i].ops && !a->views[i].ops->draw && a->views[i].ops->kind == t->kind)
+            return a->views[i].ops->noun;
+    return "a list";
+}
+
 static void on_done(void *ud, table *t)
 {
     app *a = ud;
     on_progress(ud, t);
-    if (t->state == LOAD_FAILED && t->error && strcmp(t->error, "cancelled") != 0)
+    if (t->state != LOAD_FAILED || !t->error || strcmp(t->error, "cancelled") == 0)
+        return;
+    /* The lists of a connection load together: one that fails behind another tab is named, else
+     * its error reads as the shown list's. */
+    if (app_view_table(a, a->current) == t)
         app_set_message(a, SLOT_STATUS_ERROR, "%s", t->error);
+    else
+        app_set_message(a, SLOT_STATUS_ERROR, "Could not load %s: %s", table_noun(a, t), t->error);
 }
 
 static void on_connections_done(void *ud, table *t)

@@ -109,10 +109,11 @@ static void on_http(void *ud, const http_response *resp)
         api_explain(&r);
         complete(c, &r);
         return;
-    case HTTP_ERR_TOO_LARGE: /* not the network's fault: "check the network" would mislead */
-        r.status = strcmp(c->method, "GET") == 0 ? API_NETWORK : API_UNKNOWN_OUTCOME;
-        snprintf(r.message, sizeof r.message, "%s%s", r.status == API_NETWORK ? "Not loaded: " : "",
-                 resp->error_text);
+    case HTTP_ERR_TOO_LARGE:
+        /* The API answered, wrongly: not the network's fault ("check the network" would mislead) and
+         * not offline (that marks the whole console and reloads the list again and again). */
+        r.status = strcmp(c->method, "GET") == 0 ? API_HTTP_ERROR : API_UNKNOWN_OUTCOME;
+        snprintf(r.message, sizeof r.message, "%s", resp->error_text); /* callers name what did not load */
         if (r.status == API_UNKNOWN_OUTCOME)
             api_explain(&r);
         complete(c, &r);

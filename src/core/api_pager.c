@@ -82,8 +82,8 @@ static void finish(api_pager *p, api_status st, long http_status, const char *wh
         strbuf sb = STRBUF_INIT;
         char *clean = text_sanitize_str(why ? why : "the list could not be loaded");
         if (p->pages > 0)
-            strbuf_printf(&sb, "%s (stopped after %zu items on %d page%s; the list is incomplete)", clean, p->items,
-                          p->pages, p->pages == 1 ? "" : "s");
+            strbuf_printf(&sb, "%s (stopped after %zu item%s on %d page%s; the list is incomplete)", clean, p->items,
+                          p->items == 1 ? "" : "s", p->pages, p->pages == 1 ? "" : "s");
         else
             strbuf_puts(&sb, clean);
         free(clean);

@@ -298,6 +298,17 @@ START_TEST(a_next_page_that_loops_ends_with_a_clear_error)
     ck_assert_uint_eq(veh.count, 5); /* the first page, once */
     ck_assert_uint_le(requests, 2);
     table_clear(&veh);
+    /* A page of one item says so in the singular. */
+    add_fault("{\"route\":\"/v2/telematics/vehicles\",\"kind\":\"cursor_loop\"}");
+    path = api_list_path("vehicle", f.conn, NULL);
+    table_init(&veh, KIND_VEHICLE);
+    memset(&m, 0, sizeof m);
+    api_load_table(f.a, &veh, path, 1, NULL, table_done, &m);
+    free(path);
+    run_until(&f, &m.done);
+    clear_faults_and_log();
+    ck_assert_msg(strstr(veh.error, "(stopped after 1 item on 1 page;"), "%s", veh.error);
+    table_clear(&veh);
     fx_close(&f);
 }
 END_TEST

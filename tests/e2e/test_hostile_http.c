@@ -196,6 +196,8 @@ START_TEST(a_list_with_an_oversized_answer_fails_alone_and_says_so)
     ck_assert_int_eq(t.state, LOAD_FAILED);
     ck_assert_msg(t.error && strstr(t.error, "the API sent an oversized answer"), "%s", t.error ? t.error : "");
     ck_assert_msg(!strstr(t.error, "network"), "blames the network: %s", t.error);
+    /* The API answered: the console is not offline (which would reload the list again and again). */
+    ck_assert_int_eq(api_offline_since(f.a), 0);
     table_clear(&t);
     /* The same client goes on working. */
     call(&f, CONNECTIONS);
