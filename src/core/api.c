@@ -139,7 +139,7 @@ static void on_http(void *ud, const http_response *resp)
     complete(c, &r);
 }
 
-static void on_token(void *ud, const char *token, const char *error, int cred_err)
+static void on_token(void *ud, const char *token, const char *error, auth_failure why)
 {
     call *c = ud;
     c->waiting_token = 0;
@@ -151,7 +151,8 @@ static void on_token(void *ud, const char *token, const char *error, int cred_er
     if (!token) {
         api_reply r;
         memset(&r, 0, sizeof r);
-        r.status = cred_err ? API_AUTH_ERROR : API_NETWORK;
+        /* Only an auth server out of reach is the network's fault (and makes the console OFFLINE). */
+        r.status = why == AUTH_FAIL_UNREACHABLE ? API_NETWORK : API_AUTH_ERROR;
         r.retry_after_s = -1;
         snprintf(r.message, sizeof r.message, "%s", error ? error : "sign-in failed");
         complete(c, &r);

@@ -90,7 +90,7 @@ static long lifetime_s(double v)
     return v >= AUTH_LIFETIME_MAX_S ? AUTH_LIFETIME_MAX_S : (long)v;
 }
 
-static void notify(auth *a, int cred_err)
+static void notify(auth *a, auth_failure why)
 {
     waiter *w = a->waiters;
     a->waiters = NULL;
@@ -105,9 +105,9 @@ static void notify(auth *a, int cred_err)
     while (rev) {
         waiter *n = rev->next;
         if (a->state == AUTH_OK)
-            rev->cb(rev->ud, a->token, NULL, 0);
+            rev->cb(rev->ud, a->token, NULL, AUTH_FAIL_UNREACHABLE);
         else
-            rev->cb(rev->ud, NULL, a->error, cred_err);
+            rev->cb(rev->ud, NULL, a->error, why);
         free(rev);
         rev = n;
     }
@@ -117,11 +117,12 @@ static void on_token(void *ud, const http_response *r)
 {
     auth *a = ud;
     a->req_id = 0;
-    int cred_err = 0;
+    auth_failure why = AUTH_FAIL_ANSWER;
     if (r->error == HTTP_ERR_CANCELLED)
         return;
     if (r->error != HTTP_OK) {
         a->state = AUTH_FAILED;
+        why = AUTH_FAIL_UNREACHABLE;
         snprintf(a->error, sizeof a->error, "cannot reach the auth server: %s", r->error_text);
     } else if (r->status == 200) {
         char *tok = NULL;
@@ -151,14 +152,15 @@ static void on_token(void *ud, const http_response *r)
         wipe_free(tok);
     } else {
         a->state = AUTH_FAILED;
-        cred_err = r->status == 400 || r->status == 401;
+        bool cred_err = r->status == 400 || r->status == 401;
+        why = cred_err ? AUTH_FAIL_CREDENTIALS : AUTH_FAIL_ANSWER;
         char *sum = decode_error_summary(r->body, r->body_len);
         snprintf(a->error, sizeof a->error, "%s (HTTP %ld%s%s)",
                  cred_err ? "sign-in refused: check the client id and secret" : "the auth server failed", r->status,
                  sum ? ": " : "", sum ? sum : "");
         free(sum);
     }
-    notify(a, cred_err);
+    notify(a, why);
 }
 
 void auth_with_token(auth *a, auth_token_cb cb, void *ud)

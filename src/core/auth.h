@@ -7,8 +7,11 @@
 typedef enum { AUTH_NONE, AUTH_FETCHING, AUTH_OK, AUTH_FAILED } auth_state;
 
 typedef struct auth auth;
+/* Why a token could not be had: the auth server not reached, the credentials refused (400/401), or
+ * an answer that cannot be used (5xx, no token, a token that is not one printable line). */
+typedef enum { AUTH_FAIL_UNREACHABLE, AUTH_FAIL_CREDENTIALS, AUTH_FAIL_ANSWER } auth_failure;
 /* token is NULL on failure; then error is a one-line reason (never contains the secret). */
-typedef void (*auth_token_cb)(void *ud, const char *token, const char *error, int is_credentials_error);
+typedef void (*auth_token_cb)(void *ud, const char *token, const char *error, auth_failure why);
 
 auth *auth_new(loop *l, http_client *h, const char *auth_url, const char *client_id, const char *client_secret);
 void auth_free(auth *a);

@@ -82,10 +82,10 @@ typedef struct client {
     strbuf body;
 } client;
 
-static void on_token(void *ud, const char *token, const char *error, int is_cred)
+static void on_token(void *ud, const char *token, const char *error, auth_failure why)
 {
     client *c = ud;
-    (void)is_cred;
+    (void)why;
     if (!token)
         die("no token: %s", error);
     c->token = xstrdup(token);
