@@ -5,26 +5,9 @@
 set -euo pipefail
 dispatch=$1 emulator=$2
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
-sock="catena-config-init-$$"
-work=$(mktemp -d)
-emu_pid=
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
-wait_for() { # TEXT [seconds]
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-"$emulator" --port 0 --client-secret 'tty-S3cret-42' >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/emu.out" && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/emu.out")
-[ -n "$url" ] || fail "the emulator did not start"
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" config-init
+start_emulator --client-secret 'tty-S3cret-42'
 
 tmux -L "$sock" -f /dev/null new-session -d -s t -x 120 -y 30 \
   "env -u CATENA_CLIENT_ID -u CATENA_CLIENT_SECRET -u CATENA_API_URL -u CATENA_AUTH_URL HOME=$work XDG_CONFIG_HOME=$work/config LANG=C.UTF-8 $dispatch config init; echo EXIT=\$?; if stty -a | grep -q ' echo '; then echo ECHO-ON; else echo ECHO-OFF; fi; sleep 30" \; \

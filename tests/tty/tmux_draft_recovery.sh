@@ -6,25 +6,8 @@
 # The demo emulator must not outlive the killed console either.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-draft-$$"
-work=$(mktemp -d)
-# The console quits on the server's SIGHUP and saves its state (the inbox) as it goes: retry the
-# removal until it is done writing.
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" draft
 run() {
   tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
     "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=xterm-256color HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; sleep 30"

@@ -5,24 +5,10 @@
 # terminal (stderr), with the recipient and why.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-unsaved-$$"
-work=$(mktemp -d)
-# The consoles save their state as they exit: retry the removal until they are gone.
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -J -S -100 -t t 2>/dev/null || true; exit 1; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -J -S -100 -t t 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" unsaved
+# The console writes its unsaved text below the screen: read the scrollback too.
+screen() { tmux -L "$sock" capture-pane -p -J -S -100 -t t 2>/dev/null; }
 touch "$work/not-a-dir"
 tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 \
   "env -u NO_COLOR LSAN_OPTIONS=${LSAN_OPTIONS:-} TERM=xterm-256color HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/not-a-dir/state LANG=C.UTF-8 CATENA_EMULATOR=$emulator $dispatch --demo; echo exited; sleep 30"

@@ -4,28 +4,9 @@
 # payloads, and the pane's title must not have been changed by an OSC sequence.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-hostile-$$"
-work=$(mktemp -d)
-emu_pid=
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm_work; }
-# The console quits on SIGHUP and saves its state (the inbox) as it goes: retry until it is done.
-rm_work() { for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-"$emulator" --port 0 --seed 7 --hostile-strings --connections 2 --vehicles 12 --users 10 --trailers 4 \
-  >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$work/emu.out" && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/emu.out")
-[ -n "$url" ] || fail "emulator did not start"
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" hostile
+start_emulator --seed 7 --hostile-strings --connections 2 --vehicles 12 --users 10 --trailers 4
 
 tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 "sleep 0.5; env TERM=xterm-256color HOME=$work XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_CLIENT_ID=demo-client CATENA_CLIENT_SECRET=demo-secret $dispatch --api-url $url --auth-url $url/realms/catena; sleep 30"
 tmux -L "$sock" pipe-pane -o -t t "cat >> $work/raw.log"

@@ -10,9 +10,9 @@
 # hold no escape payload of the server: no OSC, no C1, no "X-Injected", no raw CR-LF.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-hostile-server-$$"
-work=$(mktemp -d)
-emu_pid=
+TTY_WAIT_S=30 # a loaded machine under ASan: the hostile answers take their time
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" hostile-server
 # The memory bound: a response is cut at HTTP_BODY_MAX_BYTES (src/core/http.h, ~31 MiB), received
 # and inflated; the pager keeps a copy of the page it decodes, so a few of it at once, with margin.
 # Without the cap a gzip bomb alone inflates to 1 GiB.
@@ -23,24 +23,6 @@ asan_options=${ASAN_OPTIONS:-}
 if ldd "$dispatch" 2>/dev/null | grep -q libasan; then
   asan_options="${asan_options:+$asan_options:}quarantine_size_mb=16"
 fi
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null
-  # The console saves its state as it exits: retry the removal until it is gone.
-  for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
-screen() { tmux -L "$sock" capture-pane -p -t t 2>/dev/null; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-30}))
-  while [ $SECONDS -lt $deadline ]; do
-    screen | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 keys() { tmux -L "$sock" send-keys -t t "$@"; }
 emu() {
   if [ $# -gt 2 ]; then
@@ -50,19 +32,14 @@ emu() {
   fi
 }
 
-"$emulator" --port 0 --seed 7 --hostile-strings --connections 2 --vehicles 12 --users 10 --trailers 4 \
+start_emulator --seed 7 --hostile-strings --connections 2 --vehicles 12 --users 10 --trailers 4 \
   --time-scale 100 \
   --fault route=/v2/telematics/vehicles,kind=endless_body \
   --fault route=/v2/telematics/trailers,kind=gzip_bomb \
   --fault route=/v2/telematics/group-messages,kind=endless_body,chunked=1 \
   --fault route=/v2/telematics/dvir-logs,kind=empty_pages \
   --fault route=/v2/telematics/fuel-transactions,kind=cursor_loop \
-  --fault route=/v2/integrations/tsps,kind=cursor_loop \
-  >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 1 200); do grep -q '^listening on ' "$work/emu.out" && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/emu.out")
-[ -n "$url" ] || fail "emulator did not start"
+  --fault route=/v2/integrations/tsps,kind=cursor_loop
 
 # The console writes its pid, then becomes the console (exec): its pid is known before it starts.
 cat >"$work/console.sh" <<EOF

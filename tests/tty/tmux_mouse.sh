@@ -4,26 +4,11 @@
 # request), so that text can be selected as usual.
 set -euo pipefail
 dispatch=$1 emulator=$2
-base="catena-mouse-$$"
-sock=$base
-work=$(mktemp -d)
-emu_pid=
-cleanup() { for r in on off; do tmux -L "$sock-$r" kill-server 2>/dev/null || true; done; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-"$emulator" --port 0 --seed 7 --connections 1 --vehicles 4 --users 4 --trailers 2 >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$work/emu.out" && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/emu.out")
-[ -n "$url" ] || fail "emulator did not start"
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" mouse
+base=$sock
+tty_sockets+=("$base-on" "$base-off")
+start_emulator --seed 7 --connections 1 --vehicles 4 --users 4 --trailers 2
 
 run() { # NAME CONFIG_LINE: the console in tmux with that config, its raw output in $work/NAME.log
   sock="$base-$1" # a fresh server each time: a killed one may still be exiting

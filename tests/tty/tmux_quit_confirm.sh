@@ -3,25 +3,9 @@
 # what happens to it and quits only when pressed again (exit 0); the text is kept as a draft.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-quit-$$"
-work=$(mktemp -d)
-emu_pid=
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; exit 1; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-"$emulator" --port 0 --seed 7 --connections 1 --vehicles 4 --users 6 --trailers 2 >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$work/emu.out" && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/emu.out")
-[ -n "$url" ] || fail "emulator did not start"
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" quit
+start_emulator --seed 7 --connections 1 --vehicles 4 --users 6 --trailers 2
 tmux -L "$sock" -f /dev/null new-session -d -s t -x 100 -y 30 "env TERM=xterm-256color HOME=$work XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state LANG=C.UTF-8 CATENA_CLIENT_ID=demo-client CATENA_CLIENT_SECRET=demo-secret $dispatch --api-url $url --auth-url $url/realms/catena; echo EXIT=\$?; sleep 30"
 wait_for "Acme Freight" 20 || fail "connections did not load"
 tmux -L "$sock" send-keys -t t 2

@@ -8,28 +8,10 @@
 # the selection (partial redraws) as well as on the first frame.
 set -euo pipefail
 dispatch=$1 emulator=$2
-sock="catena-wide-$$"
-work=$(mktemp -d)
-emu_pid=
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm_work; }
-rm_work() { for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; tmux -L "$sock" capture-pane -p -t con 2>/dev/null || true; exit 1; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  while [ $SECONDS -lt $deadline ]; do
-    tmux -L "$sock" capture-pane -p -t con 2>/dev/null | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-"$emulator" --port 0 --seed 7 --wide-strings --connections 1 --vehicles 4 --users 4 --trailers 6 \
-  >"$work/emu.out" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$work/emu.out" && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/emu.out")
-[ -n "$url" ] || fail "emulator did not start"
+TTY_TARGET=con
+# shellcheck source=tests/support/tty_lib.bash
+. "$(dirname "$0")/../support/tty_lib.bash" wide
+start_emulator --seed 7 --wide-strings --connections 1 --vehicles 4 --users 4 --trailers 6
 
 # The probe: a shell in its own window that prints a file and reports where its cursor stopped.
 tmux -L "$sock" -f /dev/null new-session -d -s probe -x 200 -y 10 "env -i PATH=$PATH LANG=C.UTF-8 PS1= bash --norc --noprofile"
