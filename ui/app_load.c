@@ -136,7 +136,10 @@ static void on_reload_done(void *ud, table *t)
         for (int i = 0; i < APP_MAX_VIEWS; i++) /* rows changed in place: the views filter again */
             if (a->views[i].ops && app_view_table(a, i) == real)
                 a->views[i].filter_dirty = true;
-        if (app_view_table(a, a->current) == real) /* in place of an error the reload may have left */
+        if (app_view_table(a, a->current) == real && real->total > (long)real->count) /* rows may be missing */
+            app_set_message(a, SLOT_STATUS_WARN, "Reloaded: %zu %s, though the API counts %ld (r reloads).",
+                            real->count, a->views[a->current].ops->noun, real->total);
+        else if (app_view_table(a, a->current) == real) /* in place of an error the reload may have left */
             app_set_message(a, SLOT_STATUS_MUTED, "Reloaded: %zu %s.", real->count, a->views[a->current].ops->noun);
     } else {
         if (!(t->error && strcmp(t->error, "cancelled") == 0)) {
