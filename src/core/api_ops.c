@@ -343,8 +343,8 @@ static void on_load_done(void *ud, const api_pager_result *res)
     free(ld);
 }
 
-api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int page_size, int max_pages,
-                              api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud)
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, const char *cursor, int page_size,
+                              int max_pages, api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud)
 {
     strbuf extra = STRBUF_INIT;
     if (from_ms >= 0) {
@@ -363,6 +363,7 @@ api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms
                          .page_size = page_size > 0 && page_size <= API_PAGE_SIZE_MAX ? page_size : API_PAGE_SIZE_MAX,
                          .max_pages = max_pages > 0 ? max_pages : API_PAGER_MAX_PAGES,
                          .max_is_budget = true,
+                         .start_cursor = cursor,
                          .on_page = on_load_page,
                          .on_done = on_load_done,
                          .ud = ld};

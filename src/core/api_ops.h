@@ -75,11 +75,12 @@ typedef void (*api_ops_page_cb)(void *ud, api_op_page *pg);
 /* Loads the operations of a connection created since from_ms (from_ms < 0: the API's default
  * window, the last 24 hours; the API lists them oldest first) through the pager (api_pager.h),
  * page_size a page (<= 0: the largest), at most max_pages pages: a load that reaches max_pages
- * stops there and ends API_OK, its last page's `more` telling that the list goes on. on_page
- * gets each page decoded (unreadable items are skipped), on_done runs once at the end. Returns the
- * pager for api_pager_cancel, NULL when it already ended. */
-api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, int page_size, int max_pages,
-                              api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud);
+ * stops there and ends API_OK, its last page's `more` telling that the list goes on, and its
+ * result's next_cursor where a later load with the same from_ms goes on (cursor; NULL: from the
+ * start). on_page gets each page decoded (unreadable items are skipped), on_done runs once at the
+ * end. Returns the pager for api_pager_cancel, NULL when it already ended. */
+api_pager *api_ops_list_start(api *a, const char *connection_id, int64_t from_ms, const char *cursor, int page_size,
+                              int max_pages, api_ops_page_cb on_page, api_pager_done_cb on_done, void *ud);
 
 /* ------------------------------------------------------------------ the journal file */
 

@@ -36,6 +36,7 @@ struct api_pager {
     uint64_t decode_timer; /* the timer that decodes it, 0 when none */
     bool dropping;         /* cancelling our own request after a failed page: ignore its reply */
     decode_arena *arena;   /* parse memory, kept across pages */
+    char *budget_cursor;   /* the next_page the budget stopped at (max_is_budget), or NULL */
 };
 
 static uint64_t cursor_hash(const char *s)
@@ -55,6 +56,7 @@ static void pager_free(api_pager *p)
     strbuf_free(&p->body);
     free(p->pending_why);
     decode_arena_free(p->arena);
+    free(p->budget_cursor);
     free(p);
 }
 
@@ -95,7 +97,8 @@ static void finish(api_pager *p, api_status st, long http_status, const char *wh
                             .items = p->items,
                             .total = p->total,
                             .retry_after_s = p->retry_after_s,
-                            .error = st == API_OK ? NULL : st == API_CANCELLED ? "cancelled" : line};
+                            .error = st == API_OK ? NULL : st == API_CANCELLED ? "cancelled" : line,
+                            .next_cursor = st == API_OK ? p->budget_cursor : NULL};
     if (p->req.on_done)
         p->req.on_done(p->req.ud, &res);
     free(line);
@@ -296,7 +299,8 @@ static void on_reply(void *ud, const api_reply *r)
     char *cursor = e.next && e.next_len ? xstrndup(e.next, e.next_len) : NULL;
     p->pending_more = cursor != NULL;
     if (cursor && p->req.max_is_budget && p->received >= p->req.max_pages) { /* the budget is spent: stop here */
-        free(cursor);
+        free(p->budget_cursor);
+        p->budget_cursor = cursor; /* where a later load may go on (api_pager_result.next_cursor) */
         cursor = NULL;
     }
     char buf[160];
@@ -357,8 +361,9 @@ api_pager *api_pager_start(api *a, const api_pager_req *req)
         p->req.max_pages = API_PAGER_MAX_PAGES;
     p->total = -1;
     p->retry_after_s = -1;
+    p->req.start_cursor = NULL; /* the caller's: not kept */
     p->depth++;
-    request(p, NULL);
+    request(p, req->start_cursor && req->start_cursor[0] ? req->start_cursor : NULL);
     p->depth--;
     if (p->finished) {
         pager_free(p);

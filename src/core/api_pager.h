@@ -50,6 +50,8 @@ typedef struct api_pager_result {
     long total;        /* the last `total` seen, -1 when none */
     int retry_after_s; /* of the failed request (429, 503), -1 when none */
     const char *error; /* NULL on success; else one sanitized line, saying what was kept */
+    const char *next_cursor; /* a budget spent on a page that points to more: its next_page, to go on
+                                from with start_cursor (same filters); else NULL */
 } api_pager_result;
 
 /* Takes one page: return 0 to go on, or -1 with *err (heap, one line) to end the load with it. */
@@ -62,6 +64,7 @@ typedef struct api_pager_req {
     int max_pages;          /* <= 0 means API_PAGER_MAX_PAGES */
     bool max_is_budget;     /* max_pages is a budget, not a bound: after that many pages the load ends
                              * API_OK (the last page says `more`) and no request goes out for the next */
+    const char *start_cursor; /* the first request's cursor (a next_cursor of the same list), or NULL */
     api_page_cb on_page;
     api_pager_done_cb on_done;
     void *ud;

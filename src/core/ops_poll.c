@@ -61,6 +61,10 @@ struct poll_target {
     bool windowed;
     int64_t window_from_ms; /* of the round */
     int64_t resume_ms;    /* where the round's next tick starts (created_at, inclusive) */
+    char *resume_cursor;  /* or, better, the cursor its last tick stopped at (for the query from
+                             cursor_from_ms): ops of one instant beyond a tick's pages are not lost */
+    int64_t cursor_from_ms;
+    int64_t query_from_ms; /* from_ms of the tick in progress */
     bool round_partial;   /* a tick of the round skipped ops: no misses are counted */
     int64_t watermark_ms; /* newest created_at seen on this connection (0: none yet) */
     int64_t poll_newest_ms; /* newest created_at of the tick in progress */
@@ -269,7 +273,7 @@ static void failed(ops_poller *p, poll_target *t, api_status st, long http_statu
         }
         t->watermark_ms = 0;
     }
-    t->in_round = false; /* the next tick starts the sweep again */
+    t->in_round = false; /* the next tick starts the sweep again (a refused cursor with it) */
     p->offline = st == API_NETWORK || st == API_UNKNOWN_OUTCOME;
     snprintf(p->last_error, sizeof p->last_error, "%.199s", why && why[0] ? why : "The status request failed.");
     poll_slot_failed(&t->sl, &p->rng, p->l, interval_of(p, t), st == API_HTTP_ERROR && http_status == 429,
@@ -349,12 +353,22 @@ static void on_list_done(void *ud, const api_pager_result *res)
     if (res->status != API_OK) {
         /* What the pages before took stays; the ops not seen are polled again. */
         failed(p, t, res->status, res->http_status, res->retry_after_s, res->error);
-    } else if (t->last_more && t->pages > 0) {
-        /* The tick's pages are used up: the round goes on at the next tick from the newest
-         * created_at seen (inclusive, so the ops of that millisecond come again). Should a whole
-         * tick's pages hold one millisecond, the next tick starts past it, and this round no
-         * longer counts the ops it did not return as missing. */
+    } else if (t->last_more && t->pages > 0 && res->next_cursor) {
+        /* The tick's pages are used up: the round goes on at the next tick from the cursor the
+         * API gave for the next page (same query), so no op is skipped or asked twice. */
         poll_ok(p, t);
+        char *c = xstrdup(res->next_cursor);
+        free(t->resume_cursor);
+        t->resume_cursor = c;
+        t->cursor_from_ms = t->query_from_ms;
+    } else if (t->last_more && t->pages > 0) {
+        /* The same without a cursor: the round goes on from the newest created_at seen
+         * (inclusive, so the ops of that millisecond come again). Should a whole tick's pages
+         * hold one millisecond, the next tick starts past it, and this round no longer counts
+         * the ops it did not return as missing. */
+        poll_ok(p, t);
+        free(t->resume_cursor);
+        t->resume_cursor = NULL;
         if (t->poll_newest_ms > t->resume_ms) {
             t->resume_ms = t->poll_newest_ms;
         } else {
@@ -502,6 +516,8 @@ static void start_round(ops_poller *p, poll_target *t)
     }
     t->in_round = true;
     t->round_partial = false;
+    free(t->resume_cursor);
+    t->resume_cursor = NULL;
     t->windowed = windowed;
     t->window_from_ms = from;
     t->resume_ms = from;
@@ -528,7 +544,9 @@ static void start_poll(ops_poller *p, poll_target *t)
     t->pages = 0;
     t->last_more = false;
     t->poll_newest_ms = 0;
-    t->pager = api_ops_list_start(p->a, t->conn_id, t->windowed ? t->resume_ms : -1, OPS_PAGE_SIZE, OPS_TICK_PAGES,
+    const char *cursor = t->resume_cursor;
+    t->query_from_ms = cursor ? t->cursor_from_ms : t->windowed ? t->resume_ms : -1;
+    t->pager = api_ops_list_start(p->a, t->conn_id, t->query_from_ms, cursor, OPS_PAGE_SIZE, OPS_TICK_PAGES,
                                   on_list_page, on_list_done, t);
 }
 
@@ -600,8 +618,10 @@ void ops_poller_free(ops_poller *p)
         if (t->pager)
             api_pager_cancel(t->pager); /* on_done runs now (we are not in on_page) and marks t idle */
     }
-    for (size_t i = 0; i < p->nconns; i++)
+    for (size_t i = 0; i < p->nconns; i++) {
+        free(p->conns[i]->resume_cursor);
         free(p->conns[i]);
+    }
     free(p->conns);
     free(p);
 }

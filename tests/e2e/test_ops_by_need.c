@@ -173,6 +173,75 @@ START_TEST(past_the_by_id_bound_the_list_and_finished_ops_before_the_oldest_live
 }
 END_TEST
 
+/* Ops whose created_at share one instant, more than a tick's pages of them (a burst of group
+ * messages; an API with second timestamps): the sweep goes on from the API's cursor, so the next
+ * tick takes the rest, where going on "from the newest created_at seen" could only skip the
+ * instant's remainder (it came again at every round and was never seen past OPS_TICK_PAGES). */
+START_TEST(a_burst_in_one_instant_larger_than_a_tick_is_swept_whole)
+{
+    enum { BURST = 3 * OPS_TICK_PAGES * OPS_PAGE_SIZE / 2 };
+    fx f;
+    open_by_need(&f);
+    static opref ops[BURST];
+    static int conns[BURST];
+    static char *texts[BURST];
+    for (int i = 0; i < BURST; i++) {
+        texts[i] = malloc(48);
+        snprintf(texts[i], 48, "FAIL-TIMEOUT burst %d", i);
+    }
+    /* No fx_advance_emu: the frozen clock moves a millisecond a real second, so most of the burst
+     * shares its instant. */
+    fx_write_batch(&f, BURST, conns, texts, true, ops);
+    for (int i = 0; i < BURST; i++)
+        free(texts[i]);
+    static bool seen[BURST];
+    int nseen = 0, ticks = 0, biggest_instant = 0;
+    char instant[64] = "";
+    int in_instant = 0;
+    while (nseen < BURST && ticks < 2 * BURST / (OPS_TICK_PAGES * OPS_PAGE_SIZE) + 3) {
+        fx_clear_log(&f);
+        fx_tick(&f, 1000);
+        ticks++;
+        char **q;
+        int n = fx_logged(&f, LIST, 0, &q);
+        ck_assert_int_le(n, OPS_TICK_PAGES);
+        for (int k = 0; k < n; k++) {
+            cJSON *j = fx_get_json(&f, q[k]);
+            const cJSON *it;
+            cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
+            {
+                const char *id = cJSON_GetObjectItem(it, "id")->valuestring;
+                const char *at = cJSON_GetObjectItem(it, "created_at")->valuestring;
+                /* the instant, to the millisecond the tracker reads: "...T08:00:00.123" */
+                if (strncmp(at, instant, 23) == 0) {
+                    in_instant++;
+                } else {
+                    snprintf(instant, sizeof instant, "%s", at);
+                    in_instant = 1;
+                }
+                if (in_instant > biggest_instant)
+                    biggest_instant = in_instant;
+                for (int i = 0; i < BURST; i++)
+                    if (!seen[i] && strcmp(ops[i].id, id) == 0) {
+                        seen[i] = true;
+                        nseen++;
+                    }
+            }
+            cJSON_Delete(j);
+        }
+        fx_free_targets(q);
+    }
+    fprintf(stderr, "burst of %d: %d seen in %d ticks, %d of them in one millisecond\n", BURST, nseen, ticks,
+            biggest_instant);
+    ck_assert_msg(biggest_instant > OPS_TICK_PAGES * OPS_PAGE_SIZE,
+                  "the burst was too slow to share an instant (%d in one millisecond): the test proves nothing",
+                  biggest_instant);
+    ck_assert_msg(nseen == BURST, "%d of the burst's %d ops were never polled", BURST - nseen, BURST);
+    ck_assert_int_eq(ops_pending_count(f.t), BURST);
+    fx_close(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ops_by_need");
@@ -181,6 +250,7 @@ static Suite *suite(void)
     tcase_add_test(tc, requests_and_bytes_per_tick_are_bounded_at_1_100_1000);
     tcase_add_test(tc, few_ops_are_asked_by_id_and_finished_ones_never_again);
     tcase_add_test(tc, past_the_by_id_bound_the_list_and_finished_ops_before_the_oldest_live_are_not_asked);
+    tcase_add_test(tc, a_burst_in_one_instant_larger_than_a_tick_is_swept_whole);
     suite_add_tcase(s, tc);
     return s;
 }
