@@ -53,6 +53,8 @@ int config_set(config *c, const char *key, const char *value, char **err);
 /* Checks URLs (http/https only; plain http only to loopback unless allow_insecure_http) and
  * ranges; -1 with *err. */
 int config_validate(const config *c, char **err);
+/* Checks one URL setting (name: "api_url" or "auth_url"), as config_validate does; -1 with *err. */
+int config_check_url(const char *name, const char *url, bool allow_insecure, char **err);
 /* True when the URL's host is loopback (127.0.0.0/8, ::1, localhost). */
 bool config_url_is_loopback(const char *url);
 /* Host[:port] of a URL into out (for the status bar). */
