@@ -105,6 +105,11 @@ void cmd_close_session(cmd_ctx *c);
 void cmd_err(const cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the problem and a one-line hint; returns CMD_EXIT_USAGE. */
 int cmd_usage(const cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reads argv (after the subcommand's name) into c->args against c->def (cmd_args.c): 0, the usage
+ * exit code with the reason said, or CMD_PARSE_HELP for --help/-h (where an option may stand, not
+ * as a value). */
+#define CMD_PARSE_HELP (-1)
+int cmd_parse_args(cmd_ctx *c, int argc, char **argv);
 /* GETs one resource operation, run to completion on the loop. */
 void cmd_get_operation(cmd_ctx *c, const char *conn_id, const char *op_id, cmd_reply *out);
 void cmd_reply_free(cmd_reply *r);
