@@ -2,6 +2,7 @@
  * validation, URL helpers and config file discovery. */
 #include "common/err.h"
 #include "core/config.h"
+#include "core/text.h"
 
 #include <check.h>
 #include <ftw.h>
@@ -399,6 +400,13 @@ static const set_case set_cases[] = {
     {"request_timeout_ms", "600001", false},
     {"no_color", "on", true},
     {"no_color", "nope", false},
+    {"emoji", "auto", true},
+    {"emoji", "portable", true},
+    {"emoji", "joined", true},
+    {"emoji", "Joined", false},
+    {"emoji", "yes", false},
+    {"emoji", "", false},
+    {"emoji", NULL, false},
     {"api_url", "https://x.example.com", true},
     {"client_secret", "anything", true},
     {"theme", "mono", true},
@@ -425,6 +433,42 @@ START_TEST(test_bell_flash)
     ck_assert(c.bell_on_failure && !c.flash_on_failure);
     ck_assert_int_eq(c.request_timeout_ms, 30000);
     config_free(&c);
+}
+END_TEST
+
+/* The emoji setting picks core/text.h's mode: auto asks the terminal only on one (headless runs and
+ * pipes: portable, so their output does not depend on where they run). */
+START_TEST(test_emoji_mode)
+{
+    static const struct {
+        const char *value;
+        bool on_terminal;
+        const char *term_program, *version;
+        text_emoji_mode want;
+    } rows[] = {
+        {"auto", true, "tmux", "3.4", TEXT_EMOJI_JOINED},  {"auto", false, "tmux", "3.4", TEXT_EMOJI_PORTABLE},
+        {"auto", true, "tmux", "3.2a", TEXT_EMOJI_PORTABLE}, {"auto", true, NULL, NULL, TEXT_EMOJI_PORTABLE},
+        {"joined", false, NULL, NULL, TEXT_EMOJI_JOINED},   {"portable", true, "tmux", "3.4", TEXT_EMOJI_PORTABLE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        config c;
+        char *err = NULL;
+        config_init_defaults(&c);
+        ck_assert_int_eq(config_set(&c, "emoji", rows[i].value, &err), 0);
+        if (rows[i].term_program) {
+            setenv("TERM_PROGRAM", rows[i].term_program, 1);
+            setenv("TERM_PROGRAM_VERSION", rows[i].version, 1);
+        } else {
+            unsetenv("TERM_PROGRAM");
+            unsetenv("TERM_PROGRAM_VERSION");
+        }
+        config_apply_emoji(&c, rows[i].on_terminal);
+        ck_assert_msg(text_get_emoji_mode() == rows[i].want, "row %zu", i);
+        config_free(&c);
+    }
+    text_set_emoji_mode(TEXT_EMOJI_PORTABLE);
+    unsetenv("TERM_PROGRAM");
+    unsetenv("TERM_PROGRAM_VERSION");
 }
 END_TEST
 
@@ -688,6 +732,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_missing_files);
     tcase_add_test(tc, test_xdg_resolution);
     tcase_add_test(tc, test_bell_flash);
+    tcase_add_test(tc, test_emoji_mode);
     tcase_add_loop_test(tc, test_set_table, 0, N(set_cases));
     tcase_add_test(tc, test_set_values);
     tcase_add_loop_test(tc, test_url_validation, 0, N(url_cases));
