@@ -240,6 +240,15 @@ static size_t fit_bounded(const char *s, int max_cols, size_t max_shown, int *co
     if (s && max_cols > 0) {
         size_t len = strlen(s);
         while (n < len) {
+            unsigned char b = (unsigned char)s[n];
+            if (b >= 0x20 && b < 0x7F && (n + 1 >= len || (unsigned char)s[n + 1] < 0x80)) {
+                if (cols + 1 > max_cols || shown + 1 > max_shown) /* plain ASCII: one byte, one column */
+                    break;
+                cols++;
+                shown++;
+                n++;
+                continue;
+            }
             int w;
             size_t adv = text_cluster_next(s + n, len - n, &w);
             size_t sb = shown_bytes(s + n, adv, NULL);
