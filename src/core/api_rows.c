@@ -135,6 +135,18 @@ static size_t copy_at(char *buf, size_t cap, size_t at, const char *s)
     return at + n;
 }
 
+/* A number wider than its fixed column is shown as #### (as spreadsheets do), never cut to digits
+ * that read as another number (a model year of 1e300, clamped to 32767, would read "327…"). */
+static void number_fits(const api_column *c, char *buf, size_t cap)
+{
+    size_t n = strlen(buf);
+    if (c->width <= 0 || c->flex || n <= (size_t)c->width)
+        return;
+    size_t w = (size_t)c->width < cap ? (size_t)c->width : cap - 1;
+    memset(buf, '#', w);
+    buf[w] = '\0';
+}
+
 void api_cell(const api_column *c, const table *t, const void *row, char *buf, size_t cap)
 {
     if (cap == 0)
@@ -171,6 +183,7 @@ void api_cell(const api_column *c, const table *t, const void *row, char *buf, s
         memcpy(&v, p, sizeof v);
         if (v > 0)
             snprintf(buf, cap, c->fmt ? c->fmt : "%d", v);
+        number_fits(c, buf, cap);
         return;
     }
     case ST_F32: {
@@ -178,6 +191,7 @@ void api_cell(const api_column *c, const table *t, const void *row, char *buf, s
         memcpy(&v, p, sizeof v);
         if (v > 0)
             snprintf(buf, cap, c->fmt ? c->fmt : "%g", (double)v);
+        number_fits(c, buf, cap);
         return;
     }
     case ST_BOOL:

@@ -274,6 +274,9 @@ static const cell_case cell_cases[] = {
      "\"oem\":\"Volvo\",\"model_type\":\"VNL\",\"model_year\":2019,\"status\":\"IN_SERVICE\"}",
      {"Truck 7", "7XKD492", "", "", "", "1FUJ", "Volvo VNL", "2019", "IN_SERVICE"}},
     {KIND_VEHICLE, "{" TELEMATICS ",\"model_type\":\"VNL\",\"model_year\":-1}", {"", "", "", "", "", "", "VNL", "", ""}},
+    /* wider than its 4 columns (1e300 clamped to 32767): ####, not "327…" that reads as a year */
+    {KIND_VEHICLE, "{" TELEMATICS ",\"model_year\":1e300}", {"", "", "", "", "", "", "", "####", ""}},
+    {KIND_VEHICLE, "{" TELEMATICS ",\"model_year\":12345}", {"", "", "", "", "", "", "", "####", ""}},
     {KIND_TRAILER,
      "{" TELEMATICS ",\"trailer_name\":\"T1\",\"trailer_type\":\"reefer\",\"trailer_length\":16.15,\"oem\":\"Wabash\"}",
      {"T1", "", "reefer", "16.1 m", "Wabash", ""}},
