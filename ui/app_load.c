@@ -53,10 +53,12 @@ static void on_done(void *ud, table *t)
     if (t->state != LOAD_FAILED || !t->error || strcmp(t->error, "cancelled") == 0)
         return;
     /* The lists of a connection load together: one that fails behind another tab is named, else
-     * its error reads as the shown list's. */
-    if (app_view_table(a, a->current) == t)
+     * its error reads as the shown list's, and never replaces the shown list's own failure (which
+     * of them ends last is a matter of timing). */
+    const table *shown = app_view_table(a, a->current);
+    if (shown == t)
         app_set_message(a, SLOT_STATUS_ERROR, "%s", t->error);
-    else
+    else if (!shown || shown->state != LOAD_FAILED)
         app_set_message(a, SLOT_STATUS_ERROR, "Could not load %s: %s", table_noun(a, t), t->error);
 }
 
