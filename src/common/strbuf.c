@@ -114,6 +114,16 @@ void strbuf_put_urlencoded(strbuf *sb, const char *s)
     }
 }
 
+void strbuf_reserve_total(strbuf *sb, size_t cap)
+{
+    if (cap <= sb->cap)
+        return;
+    sb->data = xrealloc(sb->data, cap);
+    if (!sb->cap)
+        sb->data[0] = '\0';
+    sb->cap = cap;
+}
+
 void strbuf_swap(strbuf *a, strbuf *b)
 {
     strbuf t = *a;

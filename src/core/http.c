@@ -19,6 +19,7 @@ typedef struct transfer {
     char *req_body;
     int retry_after_s;
     bool too_large;     /* aborted at HTTP_BODY_MAX_BYTES */
+    bool over_budget;   /* aborted at HTTP_BODIES_MAX_BYTES (with the answers in flight) */
     bool refused;       /* never sent: a header value would have split the header */
     uint64_t refuse_timer;
     struct http_client *client;
@@ -37,6 +38,7 @@ struct http_client {
     uint64_t next_id;
     uint64_t started;
     uint64_t body_bytes; /* answer bodies received, in total */
+    long long held, held_max; /* bytes the bodies being received hold now, and at most */
     int in_flight;
     long default_timeout_ms;
     transfer *list;
@@ -50,12 +52,26 @@ static void check_done(http_client *c);
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
     transfer *t = ud;
+    http_client *c = t->client;
     size_t n = size * nmemb;
     if ((long long)(t->body.len + n) > HTTP_BODY_MAX_BYTES) {
         t->too_large = true;
         return 0; /* CURLE_WRITE_ERROR ends the transfer */
     }
+    if (c->held + (long long)n > HTTP_BODIES_MAX_BYTES) {
+        t->too_large = t->over_budget = true;
+        return 0;
+    }
+    size_t need = t->body.len + n + 1;
+    if (need > t->body.cap) { /* doubling, but never past what the cap lets a body hold */
+        size_t cap = t->body.cap ? t->body.cap * 2 : 16384;
+        cap = cap < need ? need : cap;
+        strbuf_reserve_total(&t->body, cap < (size_t)HTTP_BODY_MAX_BYTES + 1 ? cap : (size_t)HTTP_BODY_MAX_BYTES + 1);
+    }
     strbuf_append(&t->body, ptr, n);
+    c->held += (long long)n;
+    if (c->held > c->held_max)
+        c->held_max = c->held;
     return n;
 }
 
@@ -241,6 +257,7 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     r.body_len = t->body.len;
     r.body_buf = &t->body;
     c->body_bytes += t->body.len;
+    c->held -= (long long)t->body.len; /* handed over (or dropped) now, whatever the callback does */
     r.retry_after_s = t->retry_after_s;
     r.elapsed_ms = loop_real_now_ms() - t->started;
     if (cancelled)
@@ -248,6 +265,10 @@ static void finish(http_client *c, transfer *t, CURLcode rc, bool cancelled)
     else if (t->refused)
         snprintf(r.error_text, sizeof r.error_text, "refused to send a header value with a line break or control "
                                                     "character");
+    else if (r.error == HTTP_ERR_TOO_LARGE && t->over_budget)
+        snprintf(r.error_text, sizeof r.error_text,
+                 "the API sent oversized answers (more than %lld MB at once with the other answers coming in)",
+                 HTTP_BODIES_MAX_BYTES / 1000000);
     else if (r.error == HTTP_ERR_TOO_LARGE)
         snprintf(r.error_text, sizeof r.error_text, "the API sent an oversized answer (more than %lld MB)",
                  HTTP_BODY_MAX_BYTES / 1000000);
@@ -398,6 +419,11 @@ uint64_t http_requests_started(const http_client *c)
 uint64_t http_body_bytes_received(const http_client *c)
 {
     return c->body_bytes;
+}
+
+long long http_body_bytes_held_max(const http_client *c)
+{
+    return c->held_max;
 }
 
 void http_set_observer(http_client *c, const http_observer *o)

@@ -19,7 +19,8 @@ typedef enum {
     HTTP_ERR_TLS,
     HTTP_ERR_NETWORK,   /* any other transport failure (reset, ...) */
     HTTP_ERR_CANCELLED,
-    HTTP_ERR_TOO_LARGE  /* the answer passed HTTP_BODY_MAX_BYTES (received or inflated): aborted */
+    HTTP_ERR_TOO_LARGE  /* the answer passed HTTP_BODY_MAX_BYTES (received or inflated), or the answers
+                           in flight HTTP_BODIES_MAX_BYTES together: aborted */
 } http_error;
 
 /* The most a response may hold, received (compressed) and written (inflated): the largest
@@ -32,6 +33,10 @@ typedef enum {
 #endif
 #define HTTP_ITEM_BYTES_MAX 16384
 #define HTTP_BODY_MAX_BYTES ((long long)API_PAGE_SIZE_MAX * HTTP_ITEM_BYTES_MAX * 2)
+/* What the answers being received may hold together: a hostile server answering every list of a
+ * connection at once with an endless body gets the first two to the cap, not six (the connections
+ * curl keeps to one host) times it. */
+#define HTTP_BODIES_MAX_BYTES (2 * HTTP_BODY_MAX_BYTES)
 /* A finished transfer's body buffer up to this size is kept for the next transfer (a page of 1000
  * vehicles is about 1.3 MB): loading a list then faults in no new memory page after page. */
 #define HTTP_SPARE_BODY_MAX_BYTES (8LL * 1024 * 1024)
@@ -74,6 +79,8 @@ int http_in_flight(const http_client *c);
 uint64_t http_requests_started(const http_client *c);
 /* Total bytes of answer bodies received since creation (inflated; for the benchmark). */
 uint64_t http_body_bytes_received(const http_client *c);
+/* The most that the bodies being received held at once (for tests of the bound). */
+long long http_body_bytes_held_max(const http_client *c);
 void http_set_default_timeout(http_client *c, long ms);
 
 /* Sees every request as it starts and every answer (or failure) as it ends, with the same id:

@@ -166,6 +166,59 @@ START_TEST(an_oversized_answer_is_aborted)
 }
 END_TEST
 
+/* Endless answers to every list at once (the lists of a connection load together): what they
+ * hold together stays within HTTP_BODIES_MAX_BYTES, not one cap per connection curl keeps. */
+typedef struct multi_get {
+    int done;
+    http_error error;
+    char text[160];
+} multi_get;
+
+static void on_multi(void *ud, const http_response *r)
+{
+    multi_get *m = ud;
+    m->error = r->error;
+    snprintf(m->text, sizeof m->text, "%s", r->error_text);
+    m->done = 1;
+}
+
+START_TEST(endless_answers_at_once_hold_a_bounded_total)
+{
+    static const char *const routes[] = {"/v2/telematics/vehicles", "/v2/telematics/trailers", "/v2/telematics/users",
+                                         "/v2/telematics/dvir-logs"};
+    enum { N = sizeof routes / sizeof routes[0] };
+    reset_emulator();
+    fixture f;
+    fx_open(&f);
+    multi_get m[N];
+    memset(m, 0, sizeof m);
+    for (int i = 0; i < N; i++) {
+        fault(routes[i], "endless_body", ",\"chunked\":1");
+        char url[256];
+        snprintf(url, sizeof url, "%s%s", emu.url, routes[i]);
+        http_request req = {.method = "GET", .url = url};
+        http_start(f.h, &req, on_multi, &m[i]);
+    }
+    int64_t deadline = loop_real_now_ms() + 60000;
+    for (;;) {
+        int done = 0;
+        for (int i = 0; i < N; i++)
+            done += m[i].done;
+        if (done == N || loop_real_now_ms() > deadline)
+            break;
+        loop_run_once(f.l, 100);
+    }
+    for (int i = 0; i < N; i++) {
+        ck_assert_msg(m[i].done && m[i].error == HTTP_ERR_TOO_LARGE, "%s: %d %s", routes[i], m[i].error, m[i].text);
+        ck_assert_msg(strstr(m[i].text, "the API sent"), "%s: %s", routes[i], m[i].text);
+    }
+    /* Without the common bound they held 80 MB at once here (each stopped only at its own cap). */
+    ck_assert_msg(http_body_bytes_held_max(f.h) <= HTTP_BODIES_MAX_BYTES, "held %lld bytes at once",
+                  http_body_bytes_held_max(f.h));
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(the_largest_legitimate_page_arrives_whole)
 {
     /* 1000 vehicles with hostile strings in one page: what the cap is derived from. */
@@ -372,6 +425,7 @@ int main(void)
     tcase_add_loop_test(tc, an_oversized_answer_is_aborted, 0, (int)(sizeof oversized / sizeof oversized[0]));
     tcase_add_test(tc, the_largest_legitimate_page_arrives_whole);
     tcase_add_test(tc, a_list_with_an_oversized_answer_fails_alone_and_says_so);
+    tcase_add_test(tc, endless_answers_at_once_hold_a_bounded_total);
     suite_add_tcase(s, tc);
     TCase *tok = tcase_create("tokens");
     tcase_add_test(tok, a_token_with_a_line_break_never_reaches_a_header);
