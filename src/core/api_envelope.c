@@ -282,9 +282,7 @@ static bool scan_ends(const char *s, size_t n, api_envelope *e)
             q--;
             continue;
         }
-        if (q[-1] == '{')
-            return false; /* the whole object without a container: the full scan is as cheap */
-        return false;
+        return false; /* '{': the whole object without a container (the forward scan is as cheap); else not JSON */
     }
     if (!t.next || !t.cur || !seen_total)
         return false;

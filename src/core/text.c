@@ -187,7 +187,7 @@ char *text_sanitize(const char *in, size_t len, bool keep_newlines)
                 continue;
             }
         }
-        if (cp != BAD_CP && cp > 0x7F && use_wctype && wcwidth((wchar_t)cp) == 0 && !is_bidi_control(cp) &&
+        if (use_wctype && text_cp_is_mark(cp) && !is_bidi_control(cp) &&
             !is_invisible_format(cp) && !is_never_printable(cp) && iswprint((wint_t)cp)) {
             /* A mark drawn over the character before it: beyond what a terminal cell holds it is
              * dropped (a stack of hundreds cannot smear over other rows); with nothing before it,

@@ -59,7 +59,7 @@ static int cp_cols(uint32_t cp)
     return w < 0 ? 1 : w;
 }
 
-static bool is_mark(uint32_t cp)
+bool text_cp_is_mark(uint32_t cp)
 {
     return cp > 0x7F && cp != BAD_CP && !is_control(cp) && wcwidth((wchar_t)cp) == 0;
 }
@@ -95,7 +95,7 @@ void text_cell_next(const char *s, size_t len, text_cell *c)
         cp = REPLACEMENT_CP;
     else if (is_control(cp))
         cp = '?';
-    else if (is_mark(cp))
+    else if (text_cp_is_mark(cp))
         c->cols = 0; /* a mark with no base (the sanitizer gives it a dotted circle) */
     c->cp[0] = (unsigned)cp;
     c->n = 1;
@@ -120,7 +120,7 @@ void text_cell_next(const char *s, size_t len, text_cell *c)
             c->split_joiner = after < len;
             return;
         }
-        if (!is_mark(next))
+        if (!text_cp_is_mark(next))
             return;
         if (next == VS16_CP && emoji_mode == TEXT_EMOJI_PORTABLE && c->cols == 1) {
             c->bytes += adv; /* not drawn: a narrow character stays narrow on every terminal */

@@ -3,6 +3,7 @@
 #ifndef CATENA_CORE_TEXT_UTF8_H
 #define CATENA_CORE_TEXT_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,9 @@
 uint32_t text_utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 /* Same for a NUL-terminated string (the NUL stops a sequence like any non-continuation). */
 uint32_t text_utf8_decode_str(const char *s, size_t *adv);
+/* True for a character drawn over the one before it (wcwidth 0: accents, Thai vowel and tone marks,
+ * variation selectors, ZWJ), not a control: what a terminal cell holds after its first character. */
+bool text_cp_is_mark(uint32_t cp);
 /* Writes cp (at most 4 bytes) to out; returns the bytes written. */
 size_t text_utf8_encode(uint32_t cp, char *out);
 
