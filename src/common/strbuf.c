@@ -1,5 +1,7 @@
 #include "common/strbuf.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,9 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-static void reserve(strbuf *sb, size_t extra)
+/* Room for extra more bytes and the NUL, doubling, but to no more than max_cap in all when that
+ * is enough. */
+static void reserve_capped(strbuf *sb, size_t extra, size_t max_cap)
 {
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
@@ -55,8 +59,18 @@ static void reserve(strbuf *sb, size_t extra)
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < need)
         cap *= 2;
+    if (cap > max_cap && need <= max_cap)
+        cap = max_cap;
+    bool first = !sb->data;
     sb->data = xrealloc(sb->data, cap);
+    if (first)
+        sb->data[0] = '\0';
     sb->cap = cap;
+}
+
+static void reserve(strbuf *sb, size_t extra)
+{
+    reserve_capped(sb, extra, SIZE_MAX);
 }
 
 void strbuf_append(strbuf *sb, const char *s, size_t n)
@@ -114,14 +128,9 @@ void strbuf_put_urlencoded(strbuf *sb, const char *s)
     }
 }
 
-void strbuf_reserve_total(strbuf *sb, size_t cap)
+void strbuf_reserve_capped(strbuf *sb, size_t extra, size_t max_cap)
 {
-    if (cap <= sb->cap)
-        return;
-    sb->data = xrealloc(sb->data, cap);
-    if (!sb->cap)
-        sb->data[0] = '\0';
-    sb->cap = cap;
+    reserve_capped(sb, extra, max_cap);
 }
 
 void strbuf_swap(strbuf *a, strbuf *b)

@@ -21,8 +21,9 @@ void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap);
 /* Appends s percent-encoded for a URL query value (RFC 3986 unreserved kept). */
 void strbuf_put_urlencoded(strbuf *sb, const char *s);
 void strbuf_reset(strbuf *sb);
-/* Makes room for cap bytes in all (the NUL included), no more: for a caller that bounds the size. */
-void strbuf_reserve_total(strbuf *sb, size_t cap);
+/* Makes room for extra more bytes (growing as appends do), but never past max_cap bytes in all
+ * (the NUL included) when that is enough: for a caller that bounds the size. */
+void strbuf_reserve_capped(strbuf *sb, size_t extra, size_t max_cap);
 /* Exchanges the contents of a and b (a consumer keeps a buffer without copying it). */
 void strbuf_swap(strbuf *a, strbuf *b);
 /* Hands the buffer to the caller (never NULL) and resets sb. */

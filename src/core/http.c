@@ -62,12 +62,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         t->too_large = t->over_budget = true;
         return 0;
     }
-    size_t need = t->body.len + n + 1;
-    if (need > t->body.cap) { /* doubling, but never past what the cap lets a body hold */
-        size_t cap = t->body.cap ? t->body.cap * 2 : 16384;
-        cap = cap < need ? need : cap;
-        strbuf_reserve_total(&t->body, cap < (size_t)HTTP_BODY_MAX_BYTES + 1 ? cap : (size_t)HTTP_BODY_MAX_BYTES + 1);
-    }
+    strbuf_reserve_capped(&t->body, n, (size_t)HTTP_BODY_MAX_BYTES + 1); /* never past what a body may hold */
     strbuf_append(&t->body, ptr, n);
     c->held += (long long)n;
     if (c->held > c->held_max)

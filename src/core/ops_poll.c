@@ -61,10 +61,9 @@ struct poll_target {
     bool windowed;
     int64_t window_from_ms; /* of the round */
     int64_t resume_ms;    /* where the round's next tick starts (created_at, inclusive) */
-    char *resume_cursor;  /* or, better, the cursor its last tick stopped at (for the query from
-                             cursor_from_ms): ops of one instant beyond a tick's pages are not lost */
-    int64_t cursor_from_ms;
-    int64_t query_from_ms; /* from_ms of the tick in progress */
+    char *resume_cursor;  /* or, better, the cursor its last tick stopped at (of the query from
+                             query_from_ms): ops of one instant beyond a tick's pages are not lost */
+    int64_t query_from_ms; /* from_ms of the tick in progress (and of resume_cursor's query) */
     bool round_partial;   /* a tick of the round skipped ops: no misses are counted */
     int64_t watermark_ms; /* newest created_at seen on this connection (0: none yet) */
     int64_t poll_newest_ms; /* newest created_at of the tick in progress */
@@ -359,8 +358,7 @@ static void on_list_done(void *ud, const api_pager_result *res)
         poll_ok(p, t);
         char *c = xstrdup(res->next_cursor);
         free(t->resume_cursor);
-        t->resume_cursor = c;
-        t->cursor_from_ms = t->query_from_ms;
+        t->resume_cursor = c; /* query_from_ms stays that of its query */
     } else if (t->last_more && t->pages > 0) {
         /* The same without a cursor: the round goes on from the newest created_at seen
          * (inclusive, so the ops of that millisecond come again). Should a whole tick's pages
@@ -544,9 +542,9 @@ static void start_poll(ops_poller *p, poll_target *t)
     t->pages = 0;
     t->last_more = false;
     t->poll_newest_ms = 0;
-    const char *cursor = t->resume_cursor;
-    t->query_from_ms = cursor ? t->cursor_from_ms : t->windowed ? t->resume_ms : -1;
-    t->pager = api_ops_list_start(p->a, t->conn_id, t->query_from_ms, cursor, OPS_PAGE_SIZE, OPS_TICK_PAGES,
+    if (!t->resume_cursor)
+        t->query_from_ms = t->windowed ? t->resume_ms : -1;
+    t->pager = api_ops_list_start(p->a, t->conn_id, t->query_from_ms, t->resume_cursor, OPS_PAGE_SIZE, OPS_TICK_PAGES,
                                   on_list_page, on_list_done, t);
 }
 
