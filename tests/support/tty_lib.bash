@@ -13,6 +13,9 @@ TTY_TARGET=${TTY_TARGET:-t}
 tty_sockets=("$sock")
 tty_cleanup() {
   for s in "${tty_sockets[@]}"; do tmux -L "$s" kill-server 2>/dev/null || true; done
+  # A console a test left running ($work/*.pid): a sanitized one that lost its terminal was seen
+  # spinning in LeakSanitizer's exit check long after its test, so it is not left to exit alone.
+  for f in "$work"/*.pid; do if [ -f "$f" ]; then kill -KILL "$(cat "$f")" 2>/dev/null || true; fi; done
   if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; fi
   # A console saves its state as it exits: retry the removal until it is gone.
   for _ in $(seq 1 20); do rm -rf "$work" 2>/dev/null && return 0; sleep 0.25; done

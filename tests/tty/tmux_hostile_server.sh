@@ -14,14 +14,17 @@ TTY_WAIT_S=30 # a loaded machine under ASan: the hostile answers take their time
 # shellcheck source=tests/support/tty_lib.bash
 . "$(dirname "$0")/../support/tty_lib.bash" hostile-server
 # The memory bound: a response is cut at HTTP_BODY_MAX_BYTES (src/core/http.h, ~31 MiB), received
-# and inflated; the pager keeps a copy of the page it decodes, so a few of it at once, with margin.
-# Without the cap a gzip bomb alone inflates to 1 GiB.
+# and inflated, and the answers in flight together at HTTP_BODIES_MAX_BYTES (twice that), with
+# margin. Without the cap a gzip bomb alone inflates to 1 GiB.
 hwm_max_kb=$((200 * 1024))
-# Under AddressSanitizer freed blocks wait in a quarantine (256 MB by default) before reuse: keep
-# it below the cap so that the peak still measures what the console holds.
-asan_options=${ASAN_OPTIONS:-}
+# Under AddressSanitizer the peak is not what the console holds: its allocator keeps freed blocks
+# in a quarantine (kept to 16 MB here), never grows a block in place, and adds redzones. Alone it
+# measured 77-109 MB, but twice 352-367 MB while CI ran the other sanitized tests beside it (not
+# understood). So the bound is asserted in the plain build, which CI runs too; a sanitized run
+# prints its peak.
+asan=0 asan_options=${ASAN_OPTIONS:-}
 if ldd "$dispatch" 2>/dev/null | grep -q libasan; then
-  asan_options="${asan_options:+$asan_options:}quarantine_size_mb=16"
+  asan=1 asan_options="${asan_options:+$asan_options:}quarantine_size_mb=16"
 fi
 keys() { tmux -L "$sock" send-keys -t t "$@"; }
 emu() {
@@ -95,7 +98,11 @@ wait_for "Could not load vehicles: $oversized" || fail "back at 100x30 the vehic
 # The peak memory, with every hostile answer received at least once.
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
 [ -n "$hwm" ] || fail "no VmHWM for process $pid"
-[ "$hwm" -lt "$hwm_max_kb" ] || fail "peak memory ${hwm} kB is over ${hwm_max_kb} kB"
+if [ $asan = 1 ]; then
+  echo "peak memory under AddressSanitizer: ${hwm} kB (the bound of ${hwm_max_kb} kB is checked in the plain build)"
+else
+  [ "$hwm" -lt "$hwm_max_kb" ] || fail "peak memory ${hwm} kB is over ${hwm_max_kb} kB"
+fi
 
 # The faults gone, r loads the vehicles (and their hostile names) again.
 emu DELETE faults >/dev/null || fail "could not remove the faults"
